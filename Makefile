@@ -1,0 +1,106 @@
+# merit: one non-recursive Makefile. Build products live under out/build/
+# (git-ignored); `make V=1` shows the commands.
+#
+#   make            build out/build/merit
+#   make run        build, then run the main job on config/merit.ini + samples/
+#   make test       unit (cmocka) + end-to-end tests
+#   make check      the tests again under ASan/UBSan with -Werror, plus valgrind
+#   make test-full  make test + the slow LibreOffice recalculation check
+#   make bench      benchmarks, results in docs/BENCHMARKS.md
+#   make deps       install the Debian packages of tools/debian-packages.txt
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+Q       := $(if $(V),,@)
+BUILD   ?= out/build
+VERSION := 0.1.0
+
+PKGS    := xlsxwriter sqlite3 libcurl harfbuzz-subset harfbuzz libcrypto
+WARN    := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
+           -Wwrite-strings -Wvla -Wshadow -Wformat=2
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I/usr/include/iniparser \
+              -DMERIT_VERSION='"$(VERSION)"' -DMERIT_DATADIR='"$(PREFIX)/share/merit"' \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+# No .pc files ship for libcsv, iniparser and libhpdf (shared/LIBNOTES.md).
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -liniparser -lhpdf -lm -lpthread
+
+SRC      := $(wildcard src/*.c src/util/*.c src/ingest/*.c src/compute/*.c src/render/*.c src/deliver/*.c)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+BIN      := $(BUILD)/merit
+LIBA     := $(BUILD)/libmerit.a
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC := $(wildcard tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all run test check test-full bench deps install clean unit-bin
+
+all: $(BIN)
+
+deps:
+	$(Q)sh tools/deps.sh
+
+# Installs missing packages first, so the two README commands work on a
+# fresh Debian 12 machine.
+$(BUILD)/.deps: tools/debian-packages.txt tools/deps.sh
+	$(Q)sh tools/deps.sh
+	$(Q)mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.o: %.c $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIBA)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(LIBA) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA)
+	$(Q)mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(shell pkg-config --libs cmocka) $(LIBS)
+
+$(BUILD)/tools/%: tools/%.c $(LIBA)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LIBS)
+
+unit-bin: $(UNIT_BIN)
+
+run: $(BIN)
+	$(Q)$(BIN) run -c config/merit.ini
+
+test: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tests/run.sh
+
+test-full: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+	$(Q)MERIT=$(BIN) BUILD=$(BUILD) MERIT_TEST_FULL=1 sh tests/run.sh
+
+# Same tests, instrumented: a separate build tree so flags never mix.
+check:
+	$(Q)$(MAKE) --no-print-directory BUILD=out/build-asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Werror" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)sh tests/valgrind.sh $(BIN)
+
+bench: $(BIN) $(TOOL_BIN)
+	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tools/bench.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/merit/templates
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/merit
+	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/merit/templates/
+
+clean:
+	rm -rf out/build out/build-asan
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

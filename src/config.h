@@ -1,0 +1,278 @@
+/*
+ * config: the INI file as a typed, validated struct (the only iniparser
+ * user). Every section and key is in SPEC sections 2-9 and in the
+ * documented config/merit.ini; an unknown key is an error that suggests the
+ * nearest known one.
+ *
+ * Ownership: config_load() fills a caller-owned struct config; everything
+ * it points to is owned by it and freed by config_release(). Paths in it are
+ * already resolved against the INI file's folder.
+ *
+ *   struct config cfg;
+ *   struct diag d;
+ *   diag_init(&d);
+ *   if (config_load(&cfg, "config/merit.ini", &d) < 0)
+ *           return d.status;            // MERIT_CONFIG or MERIT_NOINPUT
+ *   ...
+ *   config_release(&cfg);
+ */
+#ifndef MERIT_CONFIG_H
+#define MERIT_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schema.h"
+
+struct diag;
+
+enum locale { LOCALE_ZH, LOCALE_EN, LOCALE_COUNT };
+
+/* A bilingual label "中文 | English"; a single text fills both halves. */
+struct label {
+	char *zh, *en;
+};
+const char *label_get(const struct label *l, enum locale loc);
+
+struct strlist {
+	char **items;
+	size_t nr, alloc;
+};
+void strlist_push(struct strlist *l, const char *s);   /* copies s */
+void strlist_release(struct strlist *l);
+
+enum encoding { ENC_AUTO, ENC_UTF8, ENC_GB18030 };
+
+/* [input.NAME] + [columns.NAME] */
+struct input_conf {
+	int declared;
+	char *file;                 /* resolved against the INI's folder */
+	char *file_display;         /* as written in the INI, for messages */
+	enum encoding encoding;
+	char delimiter;             /* ',' unless `delimiter = ;` or `tab` */
+	struct strlist date_formats;
+	/* Per canonical field (schema order): extra header aliases. */
+	struct strlist aliases[SCHEMA_MAX_FIELDS];
+};
+
+/* [values.NAME]: canonical value -> aliases (built-ins included). */
+struct value_alias {
+	char *canonical;
+	struct strlist aliases;
+};
+struct valueset {
+	char *name;
+	struct value_alias *values;
+	size_t nr, alloc;
+};
+
+enum metric_agg {
+	AGG_SUM, AGG_COUNT, AGG_COUNT_DISTINCT, AGG_AVG, AGG_MIN, AGG_MAX,
+	AGG_RATIO, AGG_TURNOVER, AGG_REVIEW360
+};
+enum metric_scope { SCOPE_EMPLOYEE, SCOPE_DEPARTMENT, SCOPE_COMPANY };
+enum metric_format { FMT_NUMBER, FMT_INTEGER, FMT_PERCENT, FMT_MONEY };
+
+/* One `where` term: field:value|value (values canonical after mapping). */
+struct metric_filter {
+	int field;                 /* schema field index of the metric's input */
+	struct strlist values;
+};
+
+/* [metric.NAME] */
+struct metric_def {
+	char *name;
+	int line;                  /* of the section header in the INI */
+	enum input_kind from;      /* unused for ratio */
+	enum metric_agg agg;
+	int field;                 /* schema field, or -1 (count, ratio, ...) */
+	char *source_name;         /* from = metrics: `name = csat` (default: NAME) */
+	struct metric_filter *where;
+	size_t nwhere;
+	int num, den;              /* ratio: indexes into config.metrics */
+	enum metric_scope scope;
+	enum metric_format format;
+	struct label label;        /* optional; defaults to NAME */
+};
+
+enum kpi_direction { DIR_HIGHER, DIR_LOWER };
+enum kpi_scoring { SCORING_LINEAR, SCORING_BANDS };
+enum dimension { DIM_RESULTS, DIM_EFFICIENCY, DIM_ATTITUDE, DIM_COUNT };
+enum perspective {
+	PERSP_FINANCIAL, PERSP_CUSTOMER, PERSP_PROCESS, PERSP_LEARNING, PERSP_COUNT
+};
+extern const char *const dimension_names[DIM_COUNT];     /* "results", ... */
+extern const char *const perspective_names[PERSP_COUNT]; /* "financial", ... */
+
+struct score_band {
+	double threshold;          /* achievement in %, e.g. 90 */
+	double score;
+};
+
+/* [kpi.NAME] */
+struct kpi_def {
+	char *name;
+	int line;
+	struct label label;
+	int metric;                /* index into config.metrics */
+	int target_from_table;     /* target = table */
+	double target;             /* target = <number> */
+	enum kpi_direction direction;
+	enum kpi_scoring scoring;
+	struct score_band *bands;  /* scoring = bands, highest threshold first */
+	size_t nbands;
+	double cap, floor;
+	enum dimension dimension;
+	enum perspective perspective;
+};
+
+struct role_kpi {
+	int kpi;                   /* index into config.kpis */
+	double weight;             /* percent; a role's weights add up to 100 */
+};
+
+/* [role.NAME]; an HR row's role matches NAME or either half of the label. */
+struct role_def {
+	char *name;
+	int line;
+	struct label label;
+	struct role_kpi *kpis;
+	size_t nkpis;
+	double value_coefficient;
+};
+
+/* [rating] bands, highest threshold first; the last is the bottom band. */
+struct rating_band {
+	struct label label;
+	double threshold;
+	double multiplier;         /* from [bonus] multipliers (default 1, bottom 0) */
+};
+
+enum fairness_method { FAIR_NONE, FAIR_ZSCORE, FAIR_PERCENTILE };
+
+struct fairness_conf {
+	enum fairness_method method;
+	char *group;               /* an HR field name, default "department" */
+	int group_field;           /* its schema index */
+	int min_group;             /* default 5 */
+	int forced;                /* a forced distribution is configured */
+	double *forced_shares;     /* one per rating band, percent, sum 100 */
+	int forced_per_group;      /* forced_scope = group (default company) */
+};
+
+struct dept_pool {
+	char *department;
+	int64_t cents;
+};
+
+struct bonus_conf {
+	int64_t pool_cents;
+	struct dept_pool *pools;   /* [bonus.pools]: department = amount */
+	size_t npools;
+	char *currency;            /* "CNY" */
+	char *currency_symbol;     /* "¥" (derived from currency unless set) */
+	char *number_format;       /* xlsx format, "¥#,##0.00" */
+	double cap_months;         /* 0 = no cap */
+	int min_days;              /* per month of the period, default 15 */
+	struct strlist ineligible_status;  /* default: probation, 试用 */
+	int pay_leavers;
+};
+
+enum missing_policy { MISSING_REWEIGHT, MISSING_ZERO, MISSING_ERROR };
+
+/* Kinds of per-row input problems; each can be made a warning in [policy]. */
+enum row_problem {
+	ROW_BAD_NUMBER, ROW_BAD_DATE, ROW_BAD_VALUE, ROW_UNKNOWN_OWNER,
+	ROW_DUPLICATE_RECORD, ROW_DUPLICATE_EMPLOYEE, ROW_MISSING_FIELD,
+	ROW_UNKNOWN_EMPLOYEE, ROW_UNKNOWN_ROLE,
+	ROW_PROBLEM_COUNT
+};
+/* The [policy] key names: "bad_number", "unknown_owner", ... */
+extern const char *const row_problem_names[ROW_PROBLEM_COUNT];
+
+struct policy_conf {
+	enum missing_policy on_missing_data;    /* default reweight */
+	enum missing_policy on_missing_target;  /* default error */
+	int row_is_error[ROW_PROBLEM_COUNT];    /* default 1 (error) */
+};
+
+enum review_relation { REL_SELF, REL_PEER, REL_MANAGER, REL_SUBORDINATE, REL_COUNT };
+extern const char *const relation_names[REL_COUNT];
+
+struct review_conf {
+	double weight[REL_COUNT];      /* default self 0, peer 30, manager 50, subordinate 20 */
+	int min_reviewers[REL_COUNT];  /* default peer 2, others 1 */
+};
+
+struct letters_conf {
+	char *templates_dir;       /* default ../templates */
+	char *font;                /* CJK TrueType font (.ttf or .ttc) */
+	int font_index;            /* face index in a .ttc */
+	char *password;            /* NULL/"none", "employee_id" or an HR column */
+	int jobs;                  /* default -j */
+};
+
+struct mail_conf {
+	char *url;                 /* smtp://host:port or smtps:// */
+	char *user;
+	char *password_env;        /* name of an environment variable */
+	char *password_file;       /* a file readable only by its owner */
+	char *from, *reply_to, *bcc;
+	int starttls_required;     /* default 1 */
+	int messages_per_minute;   /* 0 = unlimited */
+	int retries;
+};
+
+struct config {
+	char *path;                /* the INI as given */
+	char *dir;                 /* its folder */
+	char sha256[65];
+
+	/* [run] */
+	struct label company;
+	char *period;              /* may be NULL */
+	enum locale locale;
+	char *output_dir;
+	char *state_dir;
+
+	struct input_conf inputs[INPUT_COUNT];
+	struct valueset *valuesets;
+	size_t nvaluesets;
+
+	struct metric_def *metrics;
+	size_t nmetrics;
+	struct kpi_def *kpis;
+	size_t nkpis;
+	struct role_def *roles;
+	size_t nroles;
+
+	struct rating_band *bands;
+	size_t nbands;
+	double score_cap;          /* [scoring] score_cap, default 120 */
+	double training_points_per_course;   /* [training] */
+	double training_max_points;
+
+	struct fairness_conf fairness;
+	struct bonus_conf bonus;
+	struct policy_conf policy;
+	struct review_conf reviews;
+	int warning_after, review_after, promote_after;   /* [history] */
+	struct letters_conf letters;
+	struct mail_conf mail;
+};
+
+int config_load(struct config *cfg, const char *path, struct diag *d);
+void config_release(struct config *cfg);
+
+/* Index helpers; -1 when absent. */
+int config_metric_index(const struct config *cfg, const char *name);
+int config_kpi_index(const struct config *cfg, const char *name);
+/* Matches a role by NAME or either half of its label (case-insensitive). */
+int config_role_find(const struct config *cfg, const char *text);
+/* Rating band named by either half of its label. */
+int config_band_find(const struct config *cfg, const char *text);
+const struct valueset *config_valueset(const struct config *cfg, const char *name);
+/* The canonical value for text in a set (case-insensitive, trimmed), or NULL. */
+const char *valueset_map(const struct valueset *vs, const char *text);
+
+#endif

@@ -1,0 +1,6 @@
+/* placeholder until the CLI lands */
+#include <stdio.h>
+int main(void)
+{
+	return 70;
+}

@@ -1,0 +1,106 @@
+/*
+ * model: lifecycle of struct company and its string interning.
+ */
+#include "model.h"
+#include "util/date.h"
+#include "util/strbuf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const dept_type_names[DEPT_TYPE_COUNT] = { "business", "management", "service" };
+
+void company_init(struct company *c, const struct period *p)
+{
+	memset(c, 0, sizeof(*c));
+	c->period = *p;
+	strmap_init(&c->by_id);
+	strmap_init(&c->interned);
+	c->gender_gap_mean_pct = NAN;
+	c->gender_gap_median_pct = NAN;
+}
+
+static void employee_release(struct employee *e)
+{
+	size_t i;
+	for (i = 0; i < HR_NFIELDS; i++)
+		free(e->hr_text[i]);
+	free(e->id);
+	free(e->name);
+	free(e->email);
+	free(e->role_text);
+	free(e->grade);
+	free(e->manager_id);
+	free(e->status);
+	free(e->gender);
+	free(e->cost_centre);
+	free(e->metrics);
+	for (i = 0; i < e->nkpis; i++)
+		free(e->kpis[i].target_source);
+	free(e->kpis);
+}
+
+void company_release(struct company *c)
+{
+	size_t i;
+	for (i = 0; i < c->nemps; i++)
+		employee_release(&c->emps[i]);
+	free(c->emps);
+	for (i = 0; i < c->ngroups; i++)
+		free(c->groups[i].rating_count);
+	free(c->groups);
+	for (i = 0; i < c->ntargets; i++)
+		free(c->targets[i].key);
+	free(c->targets);
+	for (i = 0; i < c->nmetric_rows; i++) {
+		free(c->metric_rows[i].employee_id);
+		free(c->metric_rows[i].metric);
+	}
+	free(c->metric_rows);
+	for (i = 0; i < c->nreviews; i++)
+		free(c->reviews[i].comment);
+	free(c->reviews);
+	for (i = 0; i < c->ntraining; i++)
+		free(c->training[i].course);
+	free(c->training);
+	strmap_release(&c->by_id);
+	strmap_release(&c->interned);
+	for (i = 0; i < c->ninterned; i++)
+		free(c->interned_strs[i]);
+	free(c->interned_strs);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *company_intern(struct company *c, const char *s)
+{
+	size_t idx;
+	char *copy;
+	if (strmap_get(&c->interned, s, &idx))
+		return c->interned_strs[idx];
+	copy = xstrdup(s);
+	ALLOC_GROW(c->interned_strs, c->ninterned + 1, c->interned_alloc);
+	c->interned_strs[c->ninterned] = copy;
+	strmap_put(&c->interned, copy, c->ninterned);
+	c->ninterned++;
+	return copy;
+}
+
+long company_find(const struct company *c, const char *id)
+{
+	size_t idx;
+	return strmap_get(&c->by_id, id, &idx) ? (long)idx : -1;
+}
+
+struct employee *company_add_employee(struct company *c)
+{
+	struct employee *e;
+	ALLOC_GROW(c->emps, c->nemps + 1, c->emps_alloc);
+	e = &c->emps[c->nemps++];
+	memset(e, 0, sizeof(*e));
+	e->hire_date = e->leave_date = DATE_NONE;
+	e->role = -1;
+	e->rating = -1;
+	e->cap_cents = INT64_MAX;
+	return e;
+}

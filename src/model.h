@@ -1,0 +1,207 @@
+/*
+ * model: the data every pipeline stage shares.
+ *
+ * ingest builds it (employees from HR, aggregated sales, the small inputs as
+ * rows), compute annotates it (scope, metrics, KPIs, scores, fairness,
+ * bonus, flags), render and deliver only read it.
+ *
+ * Ownership: struct company owns everything reachable from it, including
+ * every string; company_release() frees it all. Strings that several records
+ * share (department names) are interned with company_intern(), so they can
+ * be compared by pointer and are freed once.
+ */
+#ifndef MERIT_MODEL_H
+#define MERIT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "util/period.h"
+#include "util/strmap.h"
+
+enum dept_type { DEPT_BUSINESS, DEPT_MANAGEMENT, DEPT_SERVICE, DEPT_TYPE_COUNT };
+extern const char *const dept_type_names[DEPT_TYPE_COUNT];
+
+/* Why an employee gets no bonus (static strings; NULL when eligible). */
+#define INELIGIBLE_NOT_IN_SCOPE "not_in_scope"
+#define INELIGIBLE_MIN_DAYS     "min_days"
+#define INELIGIBLE_STATUS       "status"
+#define INELIGIBLE_LEFT         "left_before_period_end"
+#define INELIGIBLE_ZERO_POINTS  "zero_points"
+
+enum employee_flag {
+	FLAG_WARNING = 1 << 0,          /* 绩效警告: warning_after bottom ratings in a row */
+	FLAG_ROLE_REVIEW = 1 << 1,      /* 岗位调整评估: review_after in a row */
+	FLAG_PROMOTE = 1 << 2,          /* 晋升推荐: promote_after top ratings in a row */
+	FLAG_TOP_PERFORMER = 1 << 3,    /* 荣誉榜 of the period */
+	FLAG_SMALL_GROUP = 1 << 4,      /* fairness group below min_group: raw kept */
+	FLAG_REWEIGHTED = 1 << 5,       /* a KPI dropped out, weights rescaled */
+	FLAG_BONUS_CAPPED = 1 << 6,     /* bonus limited by cap_months */
+};
+
+/* One KPI of an employee's scorecard, as computed. */
+struct kpi_result {
+	int kpi;                  /* index into config.kpis */
+	double weight;            /* as configured, percent */
+	double eff_weight;        /* after reweighting (0 when dropped) */
+	int has_actual;
+	double actual;
+	int has_target;
+	double target;
+	char *target_source;      /* "employee E001 2026-10 (targets.csv:12)", owned */
+	double achievement;       /* ratio: 1.0 = 100 % */
+	double score;             /* 0..cap */
+	double contribution;      /* eff_weight * score / 100 */
+	const char *dropped;      /* NULL, "missing_actual" or "missing_target" */
+};
+
+/* Per-employee, per-metric evidence for `merit explain`. */
+struct metric_value {
+	int present;              /* 0: missing (no rows / zero denominator) */
+	double value;
+	uint32_t records;         /* rows that contributed */
+};
+
+struct employee {
+	/* From the HR export (strings owned unless interned). */
+	char *id, *name, *email, *role_text, *grade, *manager_id, *status, *gender,
+	     *cost_centre;
+	const char *department;   /* interned */
+	char *hr_text[HR_NFIELDS];/* every HR cell as written, for any group field */
+	enum dept_type dept_type;
+	enum locale locale;
+	int64_t base_salary;      /* cents per month */
+	int32_t hire_date, leave_date;   /* DATE_NONE when empty */
+	int line;                 /* in the HR file */
+	int role;                 /* index into config.roles, -1 unknown */
+
+	/* Scope (SPEC 4). */
+	int in_scope;
+	int days;                 /* employed days within the period */
+	double proration;         /* days / period days */
+	int eligible;
+	const char *ineligible_reason;
+
+	/* Metrics, indexed like config.metrics. */
+	struct metric_value *metrics;
+
+	/* Scorecard. */
+	struct kpi_result *kpis;
+	size_t nkpis;
+	double dim_score[DIM_COUNT];      /* weighted mean of the KPIs of each dimension */
+	double persp_score[PERSP_COUNT];
+	double training_points;
+	int courses_passed;
+	double raw_score;         /* after training points and score_cap, rounded to 4 dp */
+	double norm_score;        /* after fairness, rounded to 4 dp */
+	size_t group;             /* index into company.groups */
+	int rating;               /* index into config.bands */
+
+	/* Bonus (SPEC 9). */
+	double points;
+	int64_t cap_cents;        /* INT64_MAX when uncapped */
+	int64_t bonus;            /* cents */
+	unsigned flags;
+	int bottom_streak, top_streak;   /* consecutive periods incl. this one */
+};
+
+/* Fairness group statistics (SPEC 7), before and after normalisation. */
+struct group_stats {
+	const char *name;         /* interned */
+	size_t n;
+	double raw_mean, raw_sd, norm_mean, norm_sd;
+	int small;                /* n < min_group: raw kept */
+	size_t *rating_count;     /* per rating band */
+	int64_t bonus_total;
+	int64_t pool_cents;       /* its own pool when [bonus.pools] is used */
+};
+
+struct target_row {
+	int scope;                /* 0 employee, 1 role, 2 department, 3 company */
+	char *key;
+	int kpi;                  /* index into config.kpis */
+	struct period period;
+	double value;
+	int line;
+};
+
+struct metric_row {            /* the metrics input */
+	char *employee_id;        /* NULL when the row is for a department */
+	const char *department;   /* interned; NULL when for an employee */
+	struct period period;
+	char *metric;
+	double value;
+	int line;
+};
+
+struct review_row {
+	size_t reviewer, reviewee; /* employee indexes */
+	enum review_relation relation;
+	enum dimension dimension;
+	double score;             /* 1..5 */
+	char *comment;
+	int line;
+};
+
+struct training_row {
+	size_t employee;
+	char *course;
+	int32_t date;
+	double hours;
+	int passed;
+	int line;
+};
+
+/* What was read from each input, for the Audit sheet and the manifest. */
+struct input_stats {
+	int present;
+	char sha256[65];
+	const char *encoding;     /* "utf-8" or "gb18030" as detected */
+	size_t rows;              /* data rows read */
+	size_t rows_used;         /* counted in some period aggregate */
+	size_t set_aside_no_date, set_aside_no_amount, set_aside_other_period,
+	       set_aside_open;
+};
+
+struct company {
+	struct period period;
+	int64_t doc_time;         /* fixed document time: SOURCE_DATE_EPOCH, else the
+	                             period's last day 00:00 UTC (reproducible files) */
+	struct employee *emps;    /* HR order */
+	size_t nemps, emps_alloc;
+	struct strmap by_id;      /* employee id -> index */
+
+	struct group_stats *groups;
+	size_t ngroups;
+	double company_raw_mean, company_raw_sd;
+
+	struct target_row *targets;
+	size_t ntargets, targets_alloc;
+	struct metric_row *metric_rows;
+	size_t nmetric_rows, metric_rows_alloc;
+	struct review_row *reviews;
+	size_t nreviews, reviews_alloc;
+	struct training_row *training;
+	size_t ntraining, training_alloc;
+
+	struct input_stats inputs[INPUT_COUNT];
+
+	int64_t pool_cents, allocated_cents, unallocated_cents;
+	double gender_gap_mean_pct, gender_gap_median_pct;   /* NAN when no gender */
+
+	struct strmap interned;
+	char **interned_strs;
+	size_t ninterned, interned_alloc;
+};
+
+void company_init(struct company *c, const struct period *p);
+void company_release(struct company *c);
+/* Returns the one shared copy of s (owned by the company). */
+const char *company_intern(struct company *c, const char *s);
+/* Index of an employee id, or -1. */
+long company_find(const struct company *c, const char *id);
+/* Appends a zeroed employee and returns it (its index is nemps - 1). */
+struct employee *company_add_employee(struct company *c);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * render: the output files of a run (SPEC 10). Each writer only reads the
+ * model and writes one kind of file at the path it is given (inside the
+ * run's temporary directory); files holding pay are created 0600.
+ */
+#ifndef MERIT_RENDER_H
+#define MERIT_RENDER_H
+
+struct company;
+struct config;
+struct diag;
+struct strbuf;
+
+/* results.csv: the fixed first columns of SPEC 10, then more. */
+int results_csv_write(const struct company *c, const struct config *cfg, const char *path,
+		      struct diag *d);
+
+/* merit-<period>.xlsx */
+int xlsx_write(const struct company *c, const struct config *cfg, const char *path,
+	       struct diag *d);
+
+/* letters/<employee_id>.pdf for every in-scope employee, `jobs` in parallel. */
+int letters_write(const struct company *c, const struct config *cfg, const char *dir,
+		  int jobs, struct diag *d);
+
+/* `merit explain`: how one employee's result was computed, as text. */
+void explain_employee(const struct company *c, const struct config *cfg, size_t emp,
+		      struct strbuf *out);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * num: number and money parsing and money formatting.
+ *
+ * Both parsers first normalise the text into a plain "[-]digits[.digits]"
+ * string (stripping separators, signs and currency), then convert: strtod
+ * for reals, integer arithmetic for cents.
+ */
+#include "util/num.h"
+#include "util/strbuf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* UTF-8 and ASCII currency markers, skipped wherever they stand. */
+static const char *const currency[] = { "¥", "￥", "$", "CNY", "RMB", "USD", "元" };
+
+static size_t skip_currency(const char *p)
+{
+	size_t i;
+	for (i = 0; i < sizeof(currency) / sizeof(currency[0]); i++) {
+		size_t n = strlen(currency[i]);
+		if (!strncmp(p, currency[i], n))
+			return n;
+	}
+	return 0;
+}
+
+/*
+ * Normalises s into out ("-123.45"); sets *percent if a trailing % was seen.
+ * Returns NUM_OK, NUM_EMPTY or NUM_BAD.
+ */
+static enum num_result normalise(const char *s, char *out, size_t outsz, int *percent)
+{
+	const char *p = s;
+	size_t n = 0;
+	int neg = 0, paren = 0, seen_digit = 0, seen_dot = 0, seen_sign = 0;
+	*percent = 0;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return NUM_EMPTY;
+	for (;;) {
+		size_t c;
+		if (!*p)
+			break;
+		if (isspace((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		if ((c = skip_currency(p))) {
+			p += c;
+			continue;
+		}
+		if (*p == '(' && !seen_digit && !paren && !seen_sign) {
+			paren = 1;
+			p++;
+			continue;
+		}
+		if (*p == ')' && paren == 1 && seen_digit) {
+			paren = 2;
+			p++;
+			continue;
+		}
+		if ((*p == '-' || *p == '+') && !seen_digit && !seen_sign && !paren) {
+			neg = *p == '-';
+			seen_sign = 1;
+			p++;
+			continue;
+		}
+		if (*p == '%' && seen_digit && !*percent) {
+			*percent = 1;
+			p++;
+			continue;
+		}
+		if (paren == 2 || *percent)
+			return NUM_BAD;   /* nothing but currency may follow ')' or '%' */
+		if (isdigit((unsigned char)*p)) {
+			if (n + 2 >= outsz)
+				return NUM_BAD;
+			if (!n && neg)
+				out[n++] = '-';
+			out[n++] = *p++;
+			seen_digit = 1;
+			continue;
+		}
+		if (*p == ',' && seen_digit && !seen_dot) {
+			p++;
+			continue;
+		}
+		if (!strncmp(p, "，", 3) && seen_digit && !seen_dot) {
+			p += 3;
+			continue;
+		}
+		if (*p == '.' && !seen_dot) {
+			if (n + 3 >= outsz)
+				return NUM_BAD;
+			if (!seen_digit) {
+				if (neg)
+					out[n++] = '-';
+				out[n++] = '0';
+			}
+			out[n++] = '.';
+			seen_dot = 1;
+			p++;
+			continue;
+		}
+		return NUM_BAD;
+	}
+	if (!seen_digit || paren == 1)
+		return NUM_BAD;
+	if (paren == 2) {
+		if (neg)
+			return NUM_BAD;
+		memmove(out + 1, out, n);
+		out[0] = '-';
+		n++;
+	}
+	out[n] = '\0';
+	return NUM_OK;
+}
+
+enum num_result num_parse(const char *s, double *out)
+{
+	char buf[128], *end;
+	int percent;
+	double v;
+	enum num_result r = normalise(s, buf, sizeof(buf), &percent);
+	if (r != NUM_OK)
+		return r;
+	errno = 0;
+	v = strtod(buf, &end);
+	if (*end)
+		return NUM_BAD;
+	if (errno == ERANGE || !isfinite(v))
+		return NUM_RANGE;
+	*out = percent ? v / 100.0 : v;
+	return NUM_OK;
+}
+
+enum num_result money_parse(const char *s, int64_t *cents)
+{
+	char buf[128];
+	const char *p;
+	int percent, neg = 0, frac_digits = 0, round_up = 0;
+	int64_t v = 0;
+	enum num_result r = normalise(s, buf, sizeof(buf), &percent);
+	if (r != NUM_OK)
+		return r;
+	if (percent)
+		return NUM_BAD;
+	p = buf;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (; *p && *p != '.'; p++) {
+		if (v > (INT64_MAX / 100 - 9) / 10)
+			return NUM_RANGE;
+		v = v * 10 + (*p - '0');
+	}
+	v *= 100;
+	if (*p == '.') {
+		for (p++; *p; p++, frac_digits++) {
+			if (frac_digits == 0)
+				v += (*p - '0') * 10;
+			else if (frac_digits == 1)
+				v += *p - '0';
+			else if (frac_digits == 2)
+				round_up = *p >= '5';
+		}
+	}
+	v += round_up;
+	*cents = neg ? -v : v;
+	return NUM_OK;
+}
+
+enum num_result num_parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s)
+		return NUM_EMPTY;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == s || *end)
+		return NUM_BAD;
+	if (errno == ERANGE || v < min || v > max)
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
+}
+
+double num_round4(double x)
+{
+	double r = round(x * 10000.0) / 10000.0;
+	return r == 0.0 ? 0.0 : r;   /* no "-0.0000" */
+}
+
+void money_format(struct strbuf *sb, int64_t cents, const char *symbol)
+{
+	char digits[32];
+	uint64_t u = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	uint64_t units = u / 100;
+	int len, i;
+	if (cents < 0)
+		strbuf_addch(sb, '-');
+	if (!symbol) {
+		strbuf_addf(sb, "%llu.%02llu", (unsigned long long)units,
+			    (unsigned long long)(u % 100));
+		return;
+	}
+	strbuf_addstr(sb, symbol);
+	len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)units);
+	for (i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, digits[i]);
+	}
+	strbuf_addf(sb, ".%02llu", (unsigned long long)(u % 100));
+}
+
+int64_t money_from_double(double units)
+{
+	return (int64_t)llround(units * 100.0);
+}

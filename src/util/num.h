@@ -1,0 +1,51 @@
+/*
+ * num: the one bounded parser for numbers and money found in exports and
+ * in the INI (after curl's strparse: nothing else calls strtod/strtoll).
+ *
+ * Accepted, surrounding white space ignored: an optional sign, thousands
+ * separators (',' and the full-width '，'), a currency sign (¥ ￥ $) or code
+ * (CNY, RMB, USD) before or after the number, a trailing '%' (the value is
+ * then divided by 100: "85%" is 0.85), and accounting negatives
+ * "(1,234.00)". Exponents, hex, inf and nan are refused.
+ */
+#ifndef MERIT_NUM_H
+#define MERIT_NUM_H
+
+#include <stdint.h>
+
+struct strbuf;
+
+enum num_result {
+	NUM_OK = 0,
+	NUM_EMPTY = 1,   /* blank: a missing value, not an error */
+	NUM_BAD = -1,    /* not a number */
+	NUM_RANGE = -2,  /* a number, but too large */
+};
+
+/* A real number. */
+enum num_result num_parse(const char *s, double *out);
+
+/*
+ * Money into integer cents, exactly: the decimal digits are read as integers
+ * and never pass through binary floating point. More than two decimals round
+ * half away from zero ("1.005" is 101 cents). A '%' is refused.
+ */
+enum num_result money_parse(const char *s, int64_t *cents);
+
+/* A whole number in [min, max] (INI counts, days, years). */
+enum num_result num_parse_int(const char *s, long long min, long long max, long long *out);
+
+/* Rounds to 4 decimals, half away from zero: the value printed and compared. */
+double num_round4(double x);
+
+/*
+ * Appends cents as "1234.56" (machine form: no separators, '.' decimal,
+ * '-' sign) or, with `symbol` non-NULL, as "¥1,234.56" / "-¥1,234.56".
+ */
+void money_format(struct strbuf *sb, int64_t cents, const char *symbol);
+
+/* Cents of x units, rounded half away from zero (only for derived amounts such
+ * as cap = 3 x salary; never for amounts read from input). */
+int64_t money_from_double(double units);
+
+#endif

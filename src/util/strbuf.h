@@ -1,0 +1,61 @@
+/*
+ * strbuf: a growable, always NUL-terminated byte string (after git's strbuf).
+ *
+ * Ownership: a struct strbuf owns its buffer. Initialise with STRBUF_INIT or
+ * strbuf_init(), free with strbuf_release(); strbuf_detach() hands the buffer
+ * to the caller (who then free()s it). Allocation failure aborts: merit is a
+ * batch tool and cannot do anything useful without memory.
+ */
+#ifndef MERIT_STRBUF_H
+#define MERIT_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+	size_t len;
+	size_t alloc;
+	char *buf;
+};
+
+extern char strbuf_empty[];
+#define STRBUF_INIT { 0, 0, strbuf_empty }
+
+void strbuf_init(struct strbuf *sb, size_t hint);
+void strbuf_release(struct strbuf *sb);
+/* Returns the buffer (caller frees) and resets sb to empty. */
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Appends s as one CSV field (RFC 4180 quoting only when needed). */
+void strbuf_add_csv(struct strbuf *sb, const char *s);
+/* Removes leading and trailing ASCII white space. */
+void strbuf_trim(struct strbuf *sb);
+
+/* Small helpers used everywhere; all abort on allocation failure. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Grows *arr (of *alloc elements of size sz) to hold at least n elements. */
+#define ALLOC_GROW(arr, n, alloc) do { \
+	if ((size_t)(n) > (alloc)) { \
+		(alloc) = (alloc) < 16 ? 16 : (alloc); \
+		while ((alloc) < (size_t)(n)) (alloc) *= 2; \
+		(arr) = xrealloc((arr), (alloc) * sizeof(*(arr))); \
+	} } while (0)
+
+/* Bugs, not input errors: print where and abort (git's BUG()). */
+#define BUG(...) merit_bug(__FILE__, __LINE__, __VA_ARGS__)
+_Noreturn void merit_bug(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

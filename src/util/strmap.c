@@ -1,0 +1,144 @@
+/*
+ * strmap and u64set: the two hash tables merit needs. Capacity is a power of
+ * two kept at most 70 % full, so probes stay short.
+ */
+#include "util/strmap.h"
+#include "util/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t str_hash(const char *s, size_t len)
+{
+	/* FNV-1a, then a final mix so the low bits (used for the slot) spread. */
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+void strmap_init(struct strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void strmap_release(struct strmap *m)
+{
+	free(m->slots);
+	strmap_init(m);
+}
+
+static struct strmap_slot *find(const struct strmap *m, const char *key, uint64_t h)
+{
+	size_t mask = m->cap - 1, i = h & mask;
+	for (;; i = (i + 1) & mask) {
+		struct strmap_slot *s = &m->slots[i];
+		if (!s->key || (s->hash == h && !strcmp(s->key, key)))
+			return s;
+	}
+}
+
+static void grow(struct strmap *m)
+{
+	struct strmap_slot *old = m->slots;
+	size_t oldcap = m->cap, i;
+	m->cap = m->cap ? m->cap * 2 : 64;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	for (i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*find(m, old[i].key, old[i].hash) = old[i];
+	free(old);
+}
+
+int strmap_get(const struct strmap *m, const char *key, size_t *value)
+{
+	struct strmap_slot *s;
+	if (!m->cap)
+		return 0;
+	s = find(m, key, str_hash(key, strlen(key)));
+	if (!s->key)
+		return 0;
+	*value = s->value;
+	return 1;
+}
+
+int strmap_put(struct strmap *m, const char *key, size_t value)
+{
+	uint64_t h = str_hash(key, strlen(key));
+	struct strmap_slot *s;
+	if ((m->nr + 1) * 10 > m->cap * 7)
+		grow(m);
+	s = find(m, key, h);
+	if (s->key) {
+		s->value = value;
+		return 0;
+	}
+	s->key = key;
+	s->hash = h;
+	s->value = value;
+	m->nr++;
+	return 1;
+}
+
+void u64set_init(struct u64set *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void u64set_release(struct u64set *s)
+{
+	free(s->slots);
+	u64set_init(s);
+}
+
+static uint64_t *u64_find(const struct u64set *s, uint64_t v)
+{
+	size_t mask = s->cap - 1, i = (size_t)(v ^ (v >> 29)) & mask;
+	for (;; i = (i + 1) & mask)
+		if (!s->slots[i] || s->slots[i] == v)
+			return &s->slots[i];
+}
+
+int u64set_add(struct u64set *s, uint64_t v)
+{
+	uint64_t *slot;
+	if (!v) {
+		int was = s->has_zero;
+		s->has_zero = 1;
+		return !was;
+	}
+	if ((s->nr + 1) * 10 > s->cap * 7) {
+		uint64_t *old = s->slots;
+		size_t oldcap = s->cap, i;
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->slots = xcalloc(s->cap, sizeof(*s->slots));
+		for (i = 0; i < oldcap; i++)
+			if (old[i])
+				*u64_find(s, old[i]) = old[i];
+		free(old);
+	}
+	slot = u64_find(s, v);
+	if (*slot)
+		return 0;
+	*slot = v;
+	s->nr++;
+	return 1;
+}
+
+int u64set_has(const struct u64set *s, uint64_t v)
+{
+	if (!v)
+		return s->has_zero;
+	return s->cap && *u64_find(s, v) == v;
+}
+
+size_t u64set_count(const struct u64set *s)
+{
+	return s->nr + (size_t)s->has_zero;
+}
