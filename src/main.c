@@ -1,6 +1,217 @@
-/* placeholder until the CLI lands */
+/*
+ * main: the command line. Parses arguments into struct cmd_opts, calls one
+ * cmd_<name>(), prints the collected diagnostics and exits with the status
+ * (sysexits numbers, SPEC section 2). The only place that turns a struct diag
+ * into text.
+ */
+#include "cmd.h"
+#include "util/diag.h"
+#include "util/log.h"
+#include "util/num.h"
+#include "util/strbuf.h"
+
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: merit run      -c FILE [-p PERIOD] [-o DIR] [-j JOBS] [--no-letters] [--dry-run]\n"
+	"       merit validate -c FILE [-p PERIOD]\n"
+	"       merit explain  -c FILE [-p PERIOD] EMPLOYEE_ID\n"
+	"       merit history  -c FILE EMPLOYEE_ID\n"
+	"       merit mail     -c FILE [-p PERIOD] [--dry-run] [--only EMPLOYEE_ID]... [--resend]\n"
+	"       merit --help | --version\n";
+
+static const char help_text[] =
+	"\n"
+	"Month-end performance reports: KPIs, scores, ratings, fair normalisation,\n"
+	"bonuses to the cent, an XLSX workbook and a PDF letter per employee.\n"
+	"\n"
+	"commands:\n"
+	"  run        compute and write out/<period>/ (results.csv, workbook, letters, manifest)\n"
+	"  validate   check the config and every input; change nothing\n"
+	"  explain    show how one employee's result was computed\n"
+	"  history    an employee's past periods from the ledger\n"
+	"  mail       send every employee their letter over SMTP\n"
+	"\n"
+	"options:\n"
+	"  -c, --config FILE   the INI file (required)\n"
+	"  -p, --period P      2026-10 | 2026-Q4 | 2026 | auto (last complete month)\n"
+	"  -o, --output DIR    output root (default: [run] output_dir)\n"
+	"  -j, --jobs N        parallel letter workers\n"
+	"      --no-letters    skip the PDF letters\n"
+	"      --dry-run       run: compute and render, publish nothing;\n"
+	"                      mail: write .eml files instead of sending\n"
+	"      --only ID       mail: only this employee (repeatable)\n"
+	"      --resend        mail: resend letters that changed since they were sent\n"
+	"  -q, --quiet         print nothing but errors\n"
+	"  -v, --verbose       also print warnings and notes\n"
+	"  -h, --help          this text\n"
+	"  -V, --version       the version\n"
+	"\n"
+	"exit codes: 0 ok, 64 usage, 65 bad input data, 66 input missing,\n"
+	"70 internal, 73 cannot create output, 75 another run holds the lock,\n"
+	"78 bad configuration.\n";
+
+enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND };
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "period", required_argument, NULL, 'p' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "no-letters", no_argument, NULL, OPT_NO_LETTERS },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "resend", no_argument, NULL, OPT_RESEND },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct command {
+	const char *name;
+	int (*fn)(const struct cmd_opts *, struct diag *);
+	int min_args, max_args;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, 0, 0 },
+	{ "validate", cmd_validate, 0, 0 },
+	{ "explain", cmd_explain, 1, 1 },
+	{ "history", cmd_history, 1, 1 },
+	{ "mail", cmd_mail, 0, 0 },
+};
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
 {
-	return 70;
+	va_list ap;
+	fputs("merit: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+	return MERIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_opts o;
+	const struct command *cmd = NULL;
+	struct diag d;
+	struct strbuf msg = STRBUF_INIT;
+	size_t i;
+	int c, status;
+	long long jobs;
+
+	memset(&o, 0, sizeof(o));
+	o.only = xcalloc((size_t)argc, sizeof(*o.only));
+	opterr = 0;
+	/* "+" stops at the first non-option, so options after the subcommand
+	 * are parsed in a second pass below, and before it in this one. */
+	while ((c = getopt_long(argc, argv, "+hV", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			free(o.only);
+			return 0;
+		}
+		if (c == 'V') {
+			printf("merit %s\n", MERIT_VERSION);
+			free(o.only);
+			return 0;
+		}
+		free(o.only);
+		return usage_error("'%s' must come after the command", argv[optind - 1]);
+	}
+	if (optind >= argc) {
+		free(o.only);
+		return usage_error("no command given%s", "");
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd) {
+		status = usage_error("unknown command '%s'", argv[optind]);
+		free(o.only);
+		return status;
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:p:o:j:qvhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.config = optarg; break;
+		case 'p': o.period = optarg; break;
+		case 'o': o.output_dir = optarg; break;
+		case 'j':
+			if (num_parse_int(optarg, 1, 256, &jobs) != NUM_OK) {
+				free(o.only);
+				return usage_error("-j wants a number from 1 to 256, not '%s'", optarg);
+			}
+			o.jobs = (int)jobs;
+			break;
+		case 'q': o.quiet = 1; break;
+		case 'v': o.verbose = 1; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			free(o.only);
+			return 0;
+		case 'V':
+			printf("merit %s\n", MERIT_VERSION);
+			free(o.only);
+			return 0;
+		case OPT_NO_LETTERS: o.no_letters = 1; break;
+		case OPT_DRY_RUN: o.dry_run = 1; break;
+		case OPT_RESEND: o.resend = 1; break;
+		case OPT_ONLY: o.only[o.nonly++] = optarg; break;
+		default:
+			status = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			free(o.only);
+			return status;
+		}
+	}
+	o.args = (const char **)argv + optind;
+	o.nargs = argc - optind;
+	if (!o.config) {
+		free(o.only);
+		return usage_error("%s needs -c FILE (the INI file)", cmd->name);
+	}
+	if (o.nargs < cmd->min_args || o.nargs > cmd->max_args) {
+		status = usage_error(cmd->min_args ? "%s needs exactly one EMPLOYEE_ID"
+				     : "%s takes no further arguments", cmd->name);
+		free(o.only);
+		return status;
+	}
+	log_setup(o.quiet, o.verbose);
+
+	diag_init(&d);
+	status = cmd->fn(&o, &d);
+	if (!status && d.status)
+		status = d.status;
+	if (status && !d.status)
+		d.status = status;
+	diag_format(&d, &msg, status ? (o.verbose ? DIAG_NOTE : DIAG_WARNING)
+				     : (o.verbose ? DIAG_NOTE : DIAG_ERROR));
+	if (msg.len && !(o.quiet && !status)) {
+		/* A message with no place of its own gets the program name. */
+		char *line = msg.buf, *nl;
+		for (; *line; line = nl + 1) {
+			int placeless = !strncmp(line, "error: ", 7) ||
+					!strncmp(line, "warning: ", 9) || !strncmp(line, "note: ", 6);
+			nl = strchr(line, '\n');
+			fprintf(stderr, "%s%.*s\n", placeless ? "merit: " : "", (int)(nl - line), line);
+		}
+	}
+	strbuf_release(&msg);
+	diag_release(&d);
+	free(o.only);
+	return status;
 }

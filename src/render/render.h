@@ -15,6 +15,9 @@ struct strbuf;
 int results_csv_write(const struct company *c, const struct config *cfg, const char *path,
 		      struct diag *d);
 
+/* The flags as "warning;role_review;..." (fixed order), for text outputs. */
+void results_flags_text(unsigned flags, struct strbuf *sb);
+
 /* merit-<period>.xlsx */
 int xlsx_write(const struct company *c, const struct config *cfg, const char *path,
 	       struct diag *d);

@@ -1,0 +1,49 @@
+/*
+ * font_subset: the letter font, cut down to exactly the characters of one
+ * letter (the only HarfBuzz user).
+ *
+ * libharu 2.3.0 parses and embeds the whole TrueType file in every document
+ * (510 KB and 100 ms for wqy-zenhei); a per-letter subset is ~10 KB and a few
+ * ms. libharu cannot load a font from memory, so the subset goes through a
+ * private temporary file (mkstemp, 0600) that the caller unlinks as soon as
+ * libharu has opened it.
+ *
+ * Ownership: font_face_load() returns a face the caller frees with
+ * font_face_free(). A face is not thread-safe (it caches widths): load one
+ * per worker.
+ *
+ *   struct font_face *f = font_face_load(cfg->letters.font, cfg->letters.font_index, d);
+ *   font_face_width(f, 0x4E2D);            // 1000 (1/1000 em)
+ *   font_face_subset_file(f, cps, n, &path, d);
+ *   ... HPDF_LoadTTFontFromFile(pdf, path.buf, HPDF_TRUE); unlink(path.buf);
+ */
+#ifndef MERIT_FONT_SUBSET_H
+#define MERIT_FONT_SUBSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct strbuf;
+struct font_face;
+
+/* Loads face `index` of a .ttf/.ttc. NULL (MERIT_CONFIG in d) if it cannot. */
+struct font_face *font_face_load(const char *path, unsigned index, struct diag *d);
+void font_face_free(struct font_face *f);
+
+/* 1 if the font maps code point cp to a glyph (not the .notdef box). */
+int font_face_has(const struct font_face *f, uint32_t cp);
+
+/* Advance width of cp in 1/1000 em, truncated the way libharu converts the
+ * font's units, so layout measures exactly what the PDF draws. */
+int font_face_width(struct font_face *f, uint32_t cp);
+
+/*
+ * Writes a subset holding exactly the n code points of cps (duplicates are
+ * fine) to a new 0600 file in $TMPDIR (default /tmp); its name goes into
+ * *path (reset first). Returns 0, or -1 with MERIT_CANTCREAT in d.
+ */
+int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
+			  struct strbuf *path, struct diag *d);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * results_csv: results.csv, the Employees sheet as plain UTF-8 CSV for
+ * machines (SPEC 10). The first ten columns are an interface and fixed; the
+ * rest follow in a stable order: HR facts, scope, fairness, bonus, flags,
+ * sub-scores, then actual/target/achievement/score for every KPI of the
+ * config, then every metric's value.
+ */
+#include "model.h"
+#include "render/render.h"
+#include "util/diag.h"
+#include "util/num.h"
+#include "util/outdir.h"
+#include "util/strbuf.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_num(struct strbuf *sb, double v, int present)
+{
+	strbuf_addch(sb, ',');
+	if (present && isfinite(v))
+		strbuf_addf(sb, "%.4f", num_round4(v));
+}
+
+static void add_text(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, ',');
+	strbuf_add_csv(sb, s ? s : "");
+}
+
+/* Flag words in a fixed order, ';'-separated. */
+void results_flags_text(unsigned flags, struct strbuf *sb)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ FLAG_WARNING, "warning" }, { FLAG_ROLE_REVIEW, "role_review" },
+		{ FLAG_PROMOTE, "promote" }, { FLAG_TOP_PERFORMER, "top_performer" },
+		{ FLAG_SMALL_GROUP, "small_group" }, { FLAG_REWEIGHTED, "reweighted" },
+		{ FLAG_BONUS_CAPPED, "capped" },
+	};
+	size_t i;
+	int any = 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit) {
+			if (any++)
+				strbuf_addch(sb, ';');
+			strbuf_addstr(sb, names[i].name);
+		}
+}
+
+static void header(struct strbuf *sb, const struct config *cfg)
+{
+	size_t i;
+	strbuf_addstr(sb, "employee_id,name,department,role,proration,eligible,raw_score,"
+		      "norm_score,rating,bonus,eligible_reason,dept_type,grade,base_salary,"
+		      "in_scope_days,group,value_coefficient,points,bonus_cap,flags,"
+		      "training_points");
+	for (i = 0; i < DIM_COUNT; i++)
+		strbuf_addf(sb, ",dim_%s", dimension_names[i]);
+	for (i = 0; i < PERSP_COUNT; i++)
+		strbuf_addf(sb, ",bsc_%s", perspective_names[i]);
+	for (i = 0; i < cfg->nkpis; i++) {
+		const char *k = cfg->kpis[i].name;
+		strbuf_addf(sb, ",%s_actual,%s_target,%s_achievement,%s_score", k, k, k, k);
+	}
+	for (i = 0; i < cfg->nmetrics; i++)
+		strbuf_addf(sb, ",metric_%s", cfg->metrics[i].name);
+	strbuf_addstr(sb, "\n");
+}
+
+static const struct kpi_result *find_kpi(const struct employee *e, size_t kpi)
+{
+	size_t i;
+	for (i = 0; i < e->nkpis; i++)
+		if ((size_t)e->kpis[i].kpi == kpi)
+			return &e->kpis[i];
+	return NULL;
+}
+
+static void row(struct strbuf *sb, const struct company *c, const struct config *cfg,
+		const struct employee *e)
+{
+	const struct role_def *role = e->role >= 0 ? &cfg->roles[e->role] : NULL;
+	size_t i;
+
+	strbuf_add_csv(sb, e->id);
+	add_text(sb, e->name);
+	add_text(sb, e->department);
+	add_text(sb, role ? role->name : e->role_text);
+	add_num(sb, e->proration, 1);
+	add_text(sb, e->eligible ? "yes" : "no");
+	add_num(sb, e->raw_score, 1);
+	add_num(sb, e->norm_score, 1);
+	add_text(sb, e->rating >= 0 ? label_get(&cfg->bands[e->rating].label, cfg->locale) : "");
+	strbuf_addch(sb, ',');
+	money_format(sb, e->bonus, NULL);
+	add_text(sb, e->ineligible_reason);
+	add_text(sb, dept_type_names[e->dept_type]);
+	add_text(sb, e->grade);
+	strbuf_addch(sb, ',');
+	money_format(sb, e->base_salary, NULL);
+	strbuf_addf(sb, ",%d", e->days);
+	add_text(sb, c->ngroups ? c->groups[e->group].name : e->department);
+	add_num(sb, role ? role->value_coefficient : 0, role != NULL);
+	add_num(sb, e->points, 1);
+	strbuf_addch(sb, ',');
+	if (e->cap_cents != INT64_MAX)
+		money_format(sb, e->cap_cents, NULL);
+	strbuf_addch(sb, ',');
+	results_flags_text(e->flags, sb);
+	add_num(sb, e->training_points, 1);
+	for (i = 0; i < DIM_COUNT; i++)
+		add_num(sb, e->dim_score[i], 1);
+	for (i = 0; i < PERSP_COUNT; i++)
+		add_num(sb, e->persp_score[i], 1);
+	for (i = 0; i < cfg->nkpis; i++) {
+		const struct kpi_result *k = find_kpi(e, i);
+		add_num(sb, k ? k->actual : 0, k && k->has_actual);
+		add_num(sb, k ? k->target : 0, k && k->has_target);
+		add_num(sb, k ? k->achievement : 0, k && k->has_actual && k->has_target && !k->dropped);
+		add_num(sb, k ? k->score : 0, k && !k->dropped);
+	}
+	for (i = 0; i < cfg->nmetrics; i++)
+		add_num(sb, e->metrics ? e->metrics[i].value : 0, e->metrics && e->metrics[i].present);
+	strbuf_addch(sb, '\n');
+}
+
+int results_csv_write(const struct company *c, const struct config *cfg, const char *path,
+		      struct diag *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	header(&sb, cfg);
+	for (i = 0; i < c->nemps; i++)
+		if (c->emps[i].in_scope)
+			row(&sb, c, cfg, &c->emps[i]);
+	if (write_file(path, sb.buf, sb.len, 0600) < 0) {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write: %s", strerror(errno));
+		strbuf_release(&sb);
+		return -1;
+	}
+	strbuf_release(&sb);
+	return 0;
+}

@@ -1,0 +1,195 @@
+/*
+ * outdir: the temporary-folder-then-rename protocol and the run lock.
+ */
+#include "util/outdir.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int mkdir_p(const char *path, unsigned mode)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST) {
+				rc = -1;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+int write_file(const char *path, const void *data, size_t len, unsigned mode)
+{
+	const char *p = data;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+	if (fd < 0)
+		return -1;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			int e = errno;
+			if (e == EINTR)
+				continue;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int remove_tree(const char *path)
+{
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int outdir_lock(struct outdir *od, const char *root, struct diag *d)
+{
+	char *lock;
+	od->root = xstrdup(root);
+	if (mkdir_p(root, 0755) < 0)
+		return diag_error(d, MERIT_CANTCREAT, root, 0, 0,
+				  "cannot create the output folder: %s", strerror(errno));
+	lock = xstrfmt("%s/.merit.lock", root);
+	od->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (od->lock_fd < 0) {
+		diag_error(d, MERIT_CANTCREAT, lock, 0, 0, "cannot open the lock file: %s",
+			   strerror(errno));
+		free(lock);
+		return -1;
+	}
+	if (flock(od->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		int busy = errno == EWOULDBLOCK;
+		diag_error(d, busy ? MERIT_TEMPFAIL : MERIT_CANTCREAT, lock, 0, 0,
+			   busy ? "another merit run holds the lock" : "cannot lock: %s",
+			   strerror(errno));
+		if (busy)
+			diag_hint(d, "wait for it to finish; the lock is released when it exits");
+		close(od->lock_fd);
+		od->lock_fd = -1;
+		free(lock);
+		return -1;
+	}
+	free(lock);
+	return 0;
+}
+
+/* Leftovers of killed runs: ".<name>.tmp-*" and ".<name>.old-*". */
+static void remove_stale(const char *root, const char *name)
+{
+	DIR *dir = opendir(root);
+	struct dirent *de;
+	char *tmp_prefix = xstrfmt(".%s.tmp-", name), *old_prefix = xstrfmt(".%s.old-", name);
+	if (dir) {
+		while ((de = readdir(dir))) {
+			if (!strncmp(de->d_name, tmp_prefix, strlen(tmp_prefix)) ||
+			    !strncmp(de->d_name, old_prefix, strlen(old_prefix))) {
+				char *p = xstrfmt("%s/%s", root, de->d_name);
+				remove_tree(p);
+				free(p);
+			}
+		}
+		closedir(dir);
+	}
+	free(tmp_prefix);
+	free(old_prefix);
+}
+
+int outdir_begin(struct outdir *od, const char *name, struct diag *d)
+{
+	remove_stale(od->root, name);
+	od->final = xstrfmt("%s/%s", od->root, name);
+	od->tmp = xstrfmt("%s/.%s.tmp-XXXXXX", od->root, name);
+	if (!mkdtemp(od->tmp)) {
+		diag_error(d, MERIT_CANTCREAT, od->tmp, 0, 0, "cannot create: %s", strerror(errno));
+		free(od->tmp);
+		od->tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int outdir_commit(struct outdir *od, struct diag *d)
+{
+	struct stat st;
+	if (lstat(od->final, &st) == 0) {
+		/* Swap both names in one step, so readers never see no folder. */
+		if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
+			remove_tree(od->tmp);   /* now the previous output */
+			free(od->tmp);
+			od->tmp = NULL;
+			return 0;
+		}
+		if (errno != EINVAL && errno != ENOSYS)
+			return diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
+					  "cannot replace the previous output: %s", strerror(errno));
+		/* No RENAME_EXCHANGE on this file system: move the old one aside. */
+		{
+			char *old = xstrfmt("%s/.%s.old-%ld", od->root,
+					    strrchr(od->final, '/') + 1, (long)getpid());
+			if (rename(od->final, old) < 0) {
+				diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
+					   "cannot move the previous output aside: %s",
+					   strerror(errno));
+				free(old);
+				return -1;
+			}
+			if (rename(od->tmp, od->final) < 0) {
+				int e = errno;
+				rename(old, od->final);
+				free(old);
+				return diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
+						  "cannot publish the output: %s", strerror(e));
+			}
+			remove_tree(old);
+			free(old);
+		}
+	} else if (rename(od->tmp, od->final) < 0) {
+		return diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
+				  "cannot publish the output: %s", strerror(errno));
+	}
+	free(od->tmp);
+	od->tmp = NULL;
+	return 0;
+}
+
+void outdir_release(struct outdir *od)
+{
+	if (od->tmp)
+		remove_tree(od->tmp);
+	if (od->lock_fd >= 0)
+		close(od->lock_fd);
+	free(od->root);
+	free(od->final);
+	free(od->tmp);
+	od->root = od->final = od->tmp = NULL;
+	od->lock_fd = -1;
+}
