@@ -149,11 +149,17 @@ int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
 	if (fd < 0) {
 		rc = diag_error(d, MERIT_CANTCREAT, path->buf, 0, 0,
 				"cannot create a temporary font file: %s", strerror(errno));
-	} else if (write_all(fd, data, len) < 0 || close(fd) < 0) {
-		int e = errno;
-		unlink(path->buf);
-		rc = diag_error(d, MERIT_CANTCREAT, path->buf, 0, 0,
-				"cannot write a temporary font file: %s", strerror(e));
+	} else {
+		int failed = write_all(fd, data, len) < 0, e = errno;
+		if (close(fd) < 0 && !failed) {
+			failed = 1;
+			e = errno;
+		}
+		if (failed) {
+			unlink(path->buf);
+			rc = diag_error(d, MERIT_CANTCREAT, path->buf, 0, 0,
+					"cannot write a temporary font file: %s", strerror(e));
+		}
 	}
 	hb_blob_destroy(blob);
 	hb_face_destroy(sub);

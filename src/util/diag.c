@@ -88,19 +88,34 @@ void diag_note(struct diag *d, const char *fmt, ...)
 int diag_config(struct diag *d, const char *file, int line, const char *section,
 		const char *key, const char *fmt, ...)
 {
-	struct strbuf where = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct diag_msg *m;
 	va_list ap;
-	strbuf_addstr(&where, file ? file : "config");
-	if (line > 0)
-		strbuf_addf(&where, ":%d", line);
 	if (section) {
-		strbuf_addf(&where, ": [%s]", section);
+		struct strbuf subject = STRBUF_INIT;
+		const char *p;
+		strbuf_addf(&subject, "[%s]", section);
 		if (key)
-			strbuf_addf(&where, " %s", key);
+			strbuf_addf(&subject, " %s", key);
+		/* The subject becomes part of a format string: escape '%'. */
+		for (p = subject.buf; *p; p++) {
+			if (*p == '%')
+				strbuf_addch(&text, '%');
+			strbuf_addch(&text, *p);
+		}
+		strbuf_addstr(&text, ": ");
+		strbuf_release(&subject);
 	}
+	strbuf_addstr(&text, fmt);
+	/* fmt is the caller's literal; it is only extended, never user data. */
 	va_start(ap, fmt);
-	push(d, DIAG_ERROR, strbuf_detach(&where, NULL), fmt, ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	m = push(d, DIAG_ERROR, place(file ? file : "config", line, 0), text.buf, ap);
+#pragma GCC diagnostic pop
 	va_end(ap);
+	(void)m;
+	strbuf_release(&text);
 	if (!d->status)
 		d->status = MERIT_CONFIG;
 	return -1;

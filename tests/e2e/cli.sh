@@ -1,0 +1,127 @@
+#!/bin/sh
+# End-to-end tests of the command line: exit codes and messages for the
+# failures cron and people meet, atomic output, the run lock, quiet runs.
+. tests/e2e/lib.sh
+
+# --- usage ---------------------------------------------------------------
+T=$(scratch cli-usage)
+run_merit "$T/out" "$T/err" --version
+if [ "$rc" = 0 ] && grep -q '^merit [0-9]' "$T/out"; then pass "--version"; else fail "--version" "rc=$rc"; fi
+run_merit "$T/out" "$T/err" --help
+if [ "$rc" = 0 ] && grep -q 'merit run' "$T/out" && grep -q '75 another run' "$T/out"; then
+	pass "--help lists commands and exit codes"; else fail "--help" "rc=$rc"; fi
+run_merit "$T/out" "$T/err" frobnicate
+expect "unknown command is a usage error (64)" 64 "$T/err" "unknown command 'frobnicate'"
+run_merit "$T/out" "$T/err" run
+expect "run without -c is a usage error (64)" 64 "$T/err" "needs -c FILE"
+run_merit "$T/out" "$T/err" run -c config/merit.ini -p 2026-13
+expect "bad period is a usage error (64)" 64 "$T/err" "period '2026-13'"
+
+# --- a good run, quiet and complete --------------------------------------
+W=$(workspace cli-good)
+run_merit "$W/stdout" "$W/stderr" run -q -c "$W/config/merit.ini"
+if [ "$rc" = 0 ] && [ ! -s "$W/stdout" ] && [ ! -s "$W/stderr" ]; then
+	pass "run -q on the samples: exit 0, nothing on stdout or stderr"
+else
+	fail "run -q on the samples" "rc=$rc stderr: $(head -c 800 "$W/stderr")"
+fi
+run_merit "$W/stdout2" "$W/stderr2" run -c "$W/config/merit.ini"
+if [ "$rc" = 0 ] && [ ! -s "$W/stdout2" ] && [ ! -s "$W/stderr2" ]; then
+	pass "run (cron style, not a TTY) is silent on success"
+else
+	fail "run silent on success" "rc=$rc stderr: $(head -c 800 "$W/stderr2")"
+fi
+R="$W/out/2026-10"
+for f in results.csv merit-2026-10.xlsx manifest.json; do
+	if [ -s "$R/$f" ]; then pass "output $f exists"; else fail "output $f" "missing in $R"; fi
+done
+if [ "$(stat -c %a "$R/results.csv")" = 600 ] && [ "$(stat -c %a "$R/merit-2026-10.xlsx")" = 600 ]; then
+	pass "files holding pay are 0600"
+else
+	fail "files holding pay are 0600" "$(stat -c '%a %n' "$R"/*)"
+fi
+if head -1 "$R/results.csv" | grep -q '^employee_id,name,department,role,proration,eligible,raw_score,norm_score,rating,bonus'; then
+	pass "results.csv starts with the fixed columns"
+else
+	fail "results.csv fixed columns" "$(head -1 "$R/results.csv" | cut -c1-200)"
+fi
+if ls -a "$W/out" | grep -q '\.tmp-'; then fail "no temporary folder left" "$(ls -a "$W/out")"; else pass "no temporary folder left"; fi
+
+# --- byte-identical re-run -------------------------------------------------
+sha_before=$(cd "$R" && find . -type f ! -name manifest.json -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+run_merit "$W/stdout3" "$W/stderr3" run -q -c "$W/config/merit.ini"
+sha_after=$(cd "$R" && find . -type f ! -name manifest.json -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+if [ "$rc" = 0 ] && [ "$sha_before" = "$sha_after" ]; then
+	pass "the same inputs give byte-identical outputs"
+else
+	fail "byte-identical outputs" "rc=$rc"
+fi
+SOURCE_DATE_EPOCH=1793491200 "$MERIT" run -q -c "$W/config/merit.ini" -o "$W/sde1" && \
+SOURCE_DATE_EPOCH=1793491200 "$MERIT" run -q -c "$W/config/merit.ini" -o "$W/sde2"
+if diff -r "$W/sde1/2026-10" "$W/sde2/2026-10" >/dev/null; then
+	pass "with SOURCE_DATE_EPOCH the whole folder, manifest included, is identical"
+else
+	fail "SOURCE_DATE_EPOCH reproducibility" "$(diff -rq "$W/sde1/2026-10" "$W/sde2/2026-10" | head -3)"
+fi
+
+# --- a failing run leaves the earlier output untouched ---------------------
+sha_good=$(sha256sum "$R/results.csv")
+cp "$W/samples/sales.csv" "$W/sales.good"
+# Line 3 gets an amount that is not a number.
+awk 'NR==3 { sub(/"¥[0-9,.]*"/, "\"12,5x\"") } { print }' "$W/sales.good" > "$W/samples/sales.csv"
+run_merit "$W/o" "$W/e" run -c "$W/config/merit.ini"
+expect "bad number: exit 65 with file:line:col" 65 "$W/e" "samples/sales.csv:3:" "'12,5x' is not a number"
+if [ "$sha_good" = "$(sha256sum "$R/results.csv")" ] && ! ls -a "$W/out" | grep -q '\.tmp-'; then
+	pass "a failed run leaves the previous output untouched"
+else
+	fail "failed run leaves output" "changed or temp left: $(ls -a "$W/out")"
+fi
+cp "$W/sales.good" "$W/samples/sales.csv"
+
+# --- missing input file ----------------------------------------------------
+mv "$W/samples/sales.csv" "$W/sales.moved"
+run_merit "$W/o" "$W/e" run -c "$W/config/merit.ini"
+expect "missing input file: exit 66 naming it" 66 "$W/e" "sales.csv"
+mv "$W/sales.moved" "$W/samples/sales.csv"
+
+# --- missing column ----------------------------------------------------------
+sed '1s/Owner Employee ID/Owner/' "$W/sales.good" > "$W/samples/sales.csv"
+run_merit "$W/o" "$W/e" run -c "$W/config/merit.ini"
+expect "missing column: exit 65 naming the field and the headers found" 65 "$W/e" "employee_id" "Owner"
+cp "$W/sales.good" "$W/samples/sales.csv"
+
+# --- unknown INI key ---------------------------------------------------------
+cp "$W/config/merit.ini" "$W/merit.ini.good"
+sed 's/^pool *=/pol =/' "$W/merit.ini.good" > "$W/config/merit.ini"
+run_merit "$W/o" "$W/e" validate -c "$W/config/merit.ini"
+expect "unknown INI key: exit 78 with a suggestion" 78 "$W/e" "\[bonus\] pol" "pool"
+cp "$W/merit.ini.good" "$W/config/merit.ini"
+
+# --- GB18030 HR export is read (the samples' hr.csv is GB18030) --------------
+if file -bi "$W/samples/hr.csv" | grep -q 'utf-8' ; then
+	fail "samples hr.csv is GB18030" "it is UTF-8"
+else
+	run_merit "$W/o" "$W/e" validate -c "$W/config/merit.ini"
+	if [ "$rc" = 0 ] && grep -q '在职\|销售' "$R/results.csv" 2>/dev/null || grep -q '[一-龥]' "$R/results.csv"; then
+		pass "GB18030 HR export decodes to UTF-8 names"
+	else
+		fail "GB18030 HR export" "rc=$rc"
+	fi
+fi
+
+# --- concurrent run: the second exits 75 ----------------------------------------
+( flock "$W/out/.merit.lock" sleep 3 ) &
+lockpid=$!
+sleep 0.5
+run_merit "$W/o" "$W/e" run -c "$W/config/merit.ini"
+expect "a second concurrent run exits 75" 75 "$W/e" "another merit run holds the lock"
+wait $lockpid
+
+# --- validate changes nothing ----------------------------------------------------
+V=$(workspace cli-validate)
+run_merit "$V/o" "$V/e" validate -c "$V/config/merit.ini"
+if [ "$rc" = 0 ] && [ ! -e "$V/out/2026-10" ] && [ ! -e "$V/state/history.db" ]; then
+	pass "validate writes nothing"
+else
+	fail "validate writes nothing" "rc=$rc $(cat "$V/e" | head -5)"
+fi

@@ -1,0 +1,225 @@
+/*
+ * Unit tests of src/util: diag grouping of row problems, strmap/u64set,
+ * money formatting, and the atomic output folder with its lock.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/diag.h"
+#include "util/num.h"
+#include "util/outdir.h"
+#include "util/strbuf.h"
+#include "util/strmap.h"
+
+static void test_diag_row_limit(void **state)
+{
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+	(void)state;
+	diag_init(&d);
+	for (i = 1; i <= 25; i++)
+		diag_row(&d, "bad_number", 1, "sales.csv", i + 1, 6, "amount 'x%d' is not a number", i);
+	diag_row(&d, "unknown_owner", 0, "sales.csv", 99, 2, "owner 'E9' is not in the HR export");
+	/* 20 kept + 1 warning; 25 errors counted; status 65 from the first error. */
+	assert_int_equal(d.nr, 21);
+	assert_int_equal(d.errors, 25);
+	assert_int_equal(d.warnings, 1);
+	assert_int_equal(d.status, MERIT_DATAERR);
+	assert_int_equal(diag_kind_count(&d, "bad_number"), 25);
+	diag_format(&d, &sb, DIAG_WARNING);
+	assert_non_null(strstr(sb.buf, "sales.csv:2:6: error: amount 'x1' is not a number\n"));
+	assert_null(strstr(sb.buf, "'x21'"));
+	assert_non_null(strstr(sb.buf, "5 more 'bad_number' problems not shown (25 in all)"));
+	assert_non_null(strstr(sb.buf, "sales.csv:99:2: warning: owner 'E9'"));
+	strbuf_release(&sb);
+	diag_release(&d);
+}
+
+static void test_diag_config_place(void **state)
+{
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(diag_config(&d, "merit.ini", 42, "bonus", "pol", "unknown key"), -1);
+	diag_hint(&d, "did you mean 'pool'?");
+	assert_int_equal(d.status, MERIT_CONFIG);
+	diag_format(&d, &sb, DIAG_ERROR);
+	assert_string_equal(sb.buf, "merit.ini:42: error: [bonus] pol: unknown key\n"
+			    "  hint: did you mean 'pool'?\n");
+	strbuf_release(&sb);
+	diag_release(&d);
+}
+
+static void test_strmap_many(void **state)
+{
+	struct strmap m;
+	char keys[5000][12];
+	size_t i, v;
+	(void)state;
+	strmap_init(&m);
+	for (i = 0; i < 5000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "E%05zu", i);
+		assert_int_equal(strmap_put(&m, keys[i], i * 3), 1);
+	}
+	assert_int_equal(strmap_put(&m, keys[7], 1), 0);   /* replace */
+	for (i = 0; i < 5000; i++) {
+		assert_int_equal(strmap_get(&m, keys[i], &v), 1);
+		assert_int_equal(v, i == 7 ? 1 : i * 3);
+	}
+	assert_int_equal(strmap_get(&m, "E99999", &v), 0);
+	strmap_release(&m);
+}
+
+static void test_u64set(void **state)
+{
+	struct u64set s;
+	uint64_t i;
+	(void)state;
+	u64set_init(&s);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(u64set_add(&s, i * 7919), 1);   /* includes 0 */
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(u64set_add(&s, i * 7919), 0);
+	assert_int_equal(u64set_count(&s), 1000);
+	assert_true(u64set_has(&s, 0));
+	assert_false(u64set_has(&s, 1));
+	u64set_release(&s);
+}
+
+static void test_money_format(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	money_format(&sb, 123456789, NULL);
+	assert_string_equal(sb.buf, "1234567.89");
+	strbuf_reset(&sb);
+	money_format(&sb, -5, NULL);
+	assert_string_equal(sb.buf, "-0.05");
+	strbuf_reset(&sb);
+	money_format(&sb, 123456789, "¥");
+	assert_string_equal(sb.buf, "¥1,234,567.89");
+	strbuf_reset(&sb);
+	money_format(&sb, -100000, "$");
+	assert_string_equal(sb.buf, "-$1,000.00");
+	strbuf_release(&sb);
+}
+
+static char *make_root(void)
+{
+	char *root = xstrdup("/tmp/merit-outdir-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	return root;
+}
+
+static void test_outdir_commit_replaces(void **state)
+{
+	struct outdir od = OUTDIR_INIT;
+	struct diag d;
+	char *root = make_root(), *f, buf[16] = { 0 };
+	FILE *fp;
+	(void)state;
+	diag_init(&d);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(outdir_lock(&od, root, &d), 0);
+		assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
+		f = xstrfmt("%s/a.txt", od.tmp);
+		assert_int_equal(write_file(f, round ? "new" : "old", 3, 0600), 0);
+		free(f);
+		assert_int_equal(outdir_commit(&od, &d), 0);
+		outdir_release(&od);
+	}
+	f = xstrfmt("%s/2026-10/a.txt", root);
+	fp = fopen(f, "r");
+	assert_non_null(fp);
+	assert_int_equal(fread(buf, 1, sizeof(buf) - 1, fp), 3);
+	fclose(fp);
+	assert_string_equal(buf, "new");
+	free(f);
+	assert_int_equal(d.status, 0);
+	remove_tree(root);
+	free(root);
+	diag_release(&d);
+}
+
+static void test_outdir_uncommitted_leaves_previous(void **state)
+{
+	struct outdir od = OUTDIR_INIT;
+	struct diag d;
+	char *root = make_root(), *f;
+	struct stat st;
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(outdir_lock(&od, root, &d), 0);
+	assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
+	f = xstrfmt("%s/a.txt", od.tmp);
+	write_file(f, "v1", 2, 0600);
+	free(f);
+	assert_int_equal(outdir_commit(&od, &d), 0);
+	outdir_release(&od);
+	/* A second run that fails before commit. */
+	assert_int_equal(outdir_lock(&od, root, &d), 0);
+	assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
+	f = xstrfmt("%s/a.txt", od.tmp);
+	write_file(f, "v2-partial", 10, 0600);
+	free(f);
+	outdir_release(&od);
+	f = xstrfmt("%s/2026-10/a.txt", root);
+	assert_int_equal(stat(f, &st), 0);
+	assert_int_equal(st.st_size, 2);
+	free(f);
+	remove_tree(root);
+	free(root);
+	diag_release(&d);
+}
+
+static void test_outdir_lock_busy(void **state)
+{
+	struct outdir od = OUTDIR_INIT;
+	struct diag d;
+	char *root = make_root(), *lock;
+	int fd;
+	(void)state;
+	diag_init(&d);
+	lock = xstrfmt("%s/.merit.lock", root);
+	fd = open(lock, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	/* flock locks belong to the open file description: a second open()
+	 * in the same process conflicts just as another process would. */
+	assert_int_equal(outdir_lock(&od, root, &d), -1);
+	assert_int_equal(d.status, MERIT_TEMPFAIL);
+	outdir_release(&od);
+	close(fd);
+	free(lock);
+	remove_tree(root);
+	free(root);
+	diag_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diag_row_limit),
+		cmocka_unit_test(test_diag_config_place),
+		cmocka_unit_test(test_strmap_many),
+		cmocka_unit_test(test_u64set),
+		cmocka_unit_test(test_money_format),
+		cmocka_unit_test(test_outdir_commit_replaces),
+		cmocka_unit_test(test_outdir_uncommitted_leaves_previous),
+		cmocka_unit_test(test_outdir_lock_busy),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
