@@ -490,9 +490,8 @@ def gen_metrics():
                                         else rng.randint(950, 1450)))
                 put("defect_rate", "%.3f" % rng.uniform(0.006, 0.03))
                 put("on_time_delivery", pct(rng.uniform(0.88, 1.0)))
-    # One department-level row: the customer service team's survey total,
-    # for information (no employee's KPI depends on it).
-    rows.append(["", "客户服务部", PERIOD, "csat", "91.5%"])
+    # Every row is per employee: a department row (employee_id empty) would
+    # blur the one deliberate missing metric (E1028's csat).
     write_csv(os.path.join(OUT, "metrics.csv"),
               ["employee_id", "department", "period", "metric", "value"], rows)
     return rows

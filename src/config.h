@@ -219,6 +219,7 @@ struct mail_conf {
 	char *password_file;       /* a file readable only by its owner */
 	char *from, *reply_to, *bcc;
 	int starttls_required;     /* default 1 */
+	int starttls_none;         /* starttls = none: never upgrade (local test servers) */
 	int messages_per_minute;   /* 0 = unlimited */
 	int retries;
 };

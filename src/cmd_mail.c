@@ -1,0 +1,47 @@
+/*
+ * cmd_mail: `merit mail` — mail every in-scope employee (or the --only ids)
+ * the review letter that `merit run` wrote for the period, at their HR email
+ * address, or with --dry-run write the messages as .eml files instead.
+ *
+ * The model is recomputed through the pipeline (names, addresses, locales
+ * and who is in scope come from the same inputs as the letters); the
+ * letters are read from <output_root>/<period>/letters/. Unless -q, one
+ * summary line goes to stdout; per-employee problems are diag messages.
+ */
+#include "cmd.h"
+#include "deliver/mailing.h"
+#include "pipeline.h"
+#include "util/diag.h"
+
+#include <stdio.h>
+
+int cmd_mail(const struct cmd_opts *o, struct diag *d)
+{
+	struct pipeline p;
+	struct mailing_opts mo = { 0 };
+	struct mailing_stats st;
+	int status;
+
+	if (pipeline_load(&p, o, d) < 0 || pipeline_compute(&p, d) < 0) {
+		pipeline_release(&p);
+		return d->status ? d->status : MERIT_SOFTWARE;
+	}
+	mo.output_root = p.output_root;
+	mo.only = o->only;
+	mo.nonly = o->nonly > 0 ? (size_t)o->nonly : 0;
+	mo.resend = o->resend;
+	mo.dry_run = o->dry_run;
+	status = mailing_run(&p.cfg, &p.company, &mo, &st, d);
+	if (!o->quiet) {
+		if (o->dry_run)
+			printf("mail %s (dry run): %zu message%s written to %s/%s/mail, "
+			       "%zu already sent\n", p.company.period.label, st.written,
+			       st.written == 1 ? "" : "s", p.output_root, p.company.period.label,
+			       st.already_sent);
+		else
+			printf("mail %s: %zu sent, %zu already sent, %zu failed\n",
+			       p.company.period.label, st.sent, st.already_sent, st.failed);
+	}
+	pipeline_release(&p);
+	return status;
+}

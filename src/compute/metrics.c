@@ -1,0 +1,514 @@
+/*
+ * metrics: every [metric.NAME] per in-scope employee (SPEC 5).
+ *
+ * Three steps, so that shared goals and ratios compose:
+ *   1. own values: what each employee produced alone. Sales metrics arrive
+ *      from ingest (aggregated while streaming); the metrics, reviews,
+ *      training inputs are aggregated here, each in one pass over its rows.
+ *   2. group values (a department, or the whole company), computed lazily
+ *      from the members' own values: sums and counts add up, averages are
+ *      weighted by their rows, min/max over members, a ratio is the group's
+ *      numerator over the group's denominator, turnover counts the group.
+ *   3. final values: scope = employee takes the own value (a ratio takes
+ *      its num/den final values), scope = department | company gives every
+ *      member the group value. Ratios are resolved depth first, so they may
+ *      refer to other ratios in any order; a cycle is a configuration error.
+ * Only in-scope employees take part in any group aggregate.
+ */
+#include "compute/metrics.h"
+#include "model.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rows of the small inputs, per period length (month, quarter, year). */
+enum { KIND_MONTH, KIND_QUARTER, KIND_YEAR, KIND_COUNT };
+
+struct acc {
+	double sum, min, max;
+	uint32_t n;
+};
+
+struct mctx {
+	struct company *c;
+	const struct config *cfg;
+	struct diag *d;
+	size_t nemps, ndepts, ngroups;   /* groups: departments, then the company */
+	size_t *group_of;                /* employee -> department group */
+	struct metric_value *own;        /* [metric][employee] */
+	struct metric_value *deptrow;    /* [metric][group]: department rows (metrics input) */
+	struct metric_value *grp;        /* [metric][group], memoised */
+	unsigned char *grp_done;
+	struct metric_value *fin;        /* [metric][employee] */
+	int *state;                      /* per metric: 0 todo, 1 resolving, 2 done */
+};
+
+static void acc_add(struct acc *a, double v)
+{
+	if (!a->n || v < a->min)
+		a->min = v;
+	if (!a->n || v > a->max)
+		a->max = v;
+	a->sum += v;
+	a->n++;
+}
+
+static struct metric_value acc_value(const struct acc *a, enum metric_agg agg)
+{
+	struct metric_value v = { 0, 0.0, 0 };
+	if (!a->n)
+		return v;
+	v.present = 1;
+	v.records = a->n;
+	switch (agg) {
+	case AGG_SUM: v.value = a->sum; break;
+	case AGG_COUNT:
+	case AGG_COUNT_DISTINCT: v.value = a->n; break;
+	case AGG_MIN: v.value = a->min; break;
+	case AGG_MAX: v.value = a->max; break;
+	default: v.value = a->sum / a->n; break;   /* avg */
+	}
+	return v;
+}
+
+static int period_kind_index(const struct period *p)
+{
+	return p->nmonths == 1 ? KIND_MONTH : p->nmonths == 3 ? KIND_QUARTER : KIND_YEAR;
+}
+
+static int period_inside(const struct period *row, const struct period *run)
+{
+	return row->first >= run->first && row->last <= run->last;
+}
+
+/*
+ * A quarterly run may see a quarterly row and the monthly rows of the same
+ * quarter for one employee: adding both would count twice. The longest
+ * period present wins (the run's own period is the longest possible).
+ */
+static struct metric_value acc_pick(const struct acc *per_kind, enum metric_agg agg)
+{
+	int k;
+	for (k = KIND_COUNT - 1; k >= 0; k--)
+		if (per_kind[k].n)
+			return acc_value(&per_kind[k], agg);
+	return acc_value(&per_kind[0], agg);
+}
+
+static void build_groups(struct mctx *x, struct strmap *depts)
+{
+	size_t i, g;
+	for (i = 0; i < x->nemps; i++) {
+		const char *dept = x->c->emps[i].department ? x->c->emps[i].department : "";
+		if (!strmap_get(depts, dept, &g)) {
+			g = x->ndepts++;
+			strmap_put(depts, dept, g);
+		}
+		x->group_of[i] = g;
+	}
+	x->ngroups = x->ndepts + 1;
+}
+
+/* from = metrics: employee rows, department rows (SAMPLE-NAMES.md). */
+static void own_from_metrics(struct mctx *x, size_t m, const struct strmap *depts)
+{
+	const struct metric_def *def = &x->cfg->metrics[m];
+	const char *name = def->source_name ? def->source_name : def->name;
+	struct acc *emp = xcalloc(x->nemps * KIND_COUNT, sizeof(*emp));
+	struct acc *dep = xcalloc(x->ngroups * KIND_COUNT, sizeof(*dep));
+	size_t i, g;
+
+	for (i = 0; i < x->c->nmetric_rows; i++) {
+		const struct metric_row *r = &x->c->metric_rows[i];
+		int k = period_kind_index(&r->period);
+		if (strcmp(r->metric, name) || !period_inside(&r->period, &x->c->period))
+			continue;
+		if (r->employee_id) {
+			long e = company_find(x->c, r->employee_id);
+			if (e >= 0)
+				acc_add(&emp[(size_t)e * KIND_COUNT + k], r->value);
+		} else if (r->department && strmap_get(depts, r->department, &g)) {
+			acc_add(&dep[g * KIND_COUNT + k], r->value);
+			/* The company slot collects every department row. */
+			acc_add(&dep[x->ndepts * KIND_COUNT + k], r->value);
+		}
+	}
+	for (i = 0; i < x->nemps; i++)
+		if (x->c->emps[i].in_scope)
+			x->own[m * x->nemps + i] = acc_pick(&emp[i * KIND_COUNT], def->agg);
+	for (g = 0; g < x->ngroups; g++)
+		x->deptrow[m * x->ngroups + g] = acc_pick(&dep[g * KIND_COUNT], def->agg);
+	free(emp);
+	free(dep);
+}
+
+static int filter_match(const struct metric_filter *f, const char *value)
+{
+	size_t i;
+	for (i = 0; i < f->values.nr; i++)
+		if (!strcmp(f->values.items[i], value))
+			return 1;
+	return 0;
+}
+
+/* `where = relation:peer|manager`, `where = dimension:attitude`. */
+static int review_passes(const struct metric_def *def, const struct review_row *r)
+{
+	size_t i;
+	for (i = 0; i < def->nwhere; i++) {
+		const struct metric_filter *f = &def->where[i];
+		if (f->field == REVIEWS_RELATION && !filter_match(f, relation_names[r->relation]))
+			return 0;
+		if (f->field == REVIEWS_DIMENSION && !filter_match(f, dimension_names[r->dimension]))
+			return 0;
+	}
+	return 1;
+}
+
+static const struct review_row *sort_rows;
+
+static int cmp_review(const void *pa, const void *pb)
+{
+	const struct review_row *a = &sort_rows[*(const size_t *)pa];
+	const struct review_row *b = &sort_rows[*(const size_t *)pb];
+	if (a->reviewee != b->reviewee)
+		return a->reviewee < b->reviewee ? -1 : 1;
+	if (a->relation != b->relation)
+		return a->relation < b->relation ? -1 : 1;
+	if (a->reviewer != b->reviewer)
+		return a->reviewer < b->reviewer ? -1 : 1;
+	return 0;
+}
+
+/*
+ * review360 of one reviewee from its sorted rows [lo, hi): 25 × (s − 1) per
+ * row, a mean per relation, relations with too few distinct reviewers or a
+ * zero weight drop out, the rest are weighted and re-normalised.
+ */
+static struct metric_value review360(const struct mctx *x, const size_t *idx, size_t lo,
+				     size_t hi)
+{
+	const struct review_conf *rc = &x->cfg->reviews;
+	double sum[REL_COUNT] = { 0 }, wsum = 0, total = 0;
+	uint32_t n[REL_COUNT] = { 0 }, reviewers[REL_COUNT] = { 0 }, used = 0;
+	struct metric_value v = { 0, 0.0, 0 };
+	size_t i;
+	int rel;
+
+	for (i = lo; i < hi; i++) {
+		const struct review_row *r = &x->c->reviews[idx[i]];
+		sum[r->relation] += 25.0 * (r->score - 1.0);
+		n[r->relation]++;
+		if (i == lo || r->relation != x->c->reviews[idx[i - 1]].relation ||
+		    r->reviewer != x->c->reviews[idx[i - 1]].reviewer)
+			reviewers[r->relation]++;
+	}
+	for (rel = 0; rel < REL_COUNT; rel++) {
+		int need = rc->min_reviewers[rel] > 0 ? rc->min_reviewers[rel] : 1;
+		if (!n[rel] || reviewers[rel] < (uint32_t)need || rc->weight[rel] <= 0)
+			continue;
+		total += rc->weight[rel] * (sum[rel] / n[rel]);
+		wsum += rc->weight[rel];
+		used += n[rel];
+	}
+	if (wsum > 0) {
+		v.present = 1;
+		v.value = total / wsum;
+		v.records = used;
+	}
+	return v;
+}
+
+/* from = reviews: review360, or a plain aggregate of the 1-5 scores. */
+static void own_from_reviews(struct mctx *x, size_t m)
+{
+	const struct metric_def *def = &x->cfg->metrics[m];
+	size_t *idx = xmalloc((x->c->nreviews + 1) * sizeof(*idx));
+	size_t n = 0, i, lo;
+
+	for (i = 0; i < x->c->nreviews; i++) {
+		const struct review_row *r = &x->c->reviews[i];
+		if (r->reviewee < x->nemps && x->c->emps[r->reviewee].in_scope &&
+		    review_passes(def, r))
+			idx[n++] = i;
+	}
+	sort_rows = x->c->reviews;
+	qsort(idx, n, sizeof(*idx), cmp_review);
+	for (lo = 0; lo < n; lo = i) {
+		size_t who = x->c->reviews[idx[lo]].reviewee;
+		for (i = lo; i < n && x->c->reviews[idx[i]].reviewee == who; i++)
+			;
+		if (def->agg == AGG_REVIEW360) {
+			x->own[m * x->nemps + who] = review360(x, idx, lo, i);
+		} else {
+			struct acc a = { 0 };
+			size_t j;
+			for (j = lo; j < i; j++)
+				acc_add(&a, x->c->reviews[idx[j]].score);
+			x->own[m * x->nemps + who] = acc_value(&a, def->agg);
+		}
+	}
+	free(idx);
+}
+
+/* from = training: passed courses dated in the period; count, or hours. */
+static void own_from_training(struct mctx *x, size_t m)
+{
+	const struct metric_def *def = &x->cfg->metrics[m];
+	struct acc *a = xcalloc(x->nemps ? x->nemps : 1, sizeof(*a));
+	struct u64set seen;
+	size_t i, j;
+
+	u64set_init(&seen);
+
+	for (i = 0; i < x->c->ntraining; i++) {
+		const struct training_row *t = &x->c->training[i];
+		int ok = t->passed && t->employee < x->nemps && t->date != DATE_NONE &&
+			 period_contains(&x->c->period, t->date);
+		for (j = 0; ok && j < def->nwhere; j++)
+			if (def->where[j].field == TRAINING_COURSE)
+				ok = filter_match(&def->where[j], t->course ? t->course : "");
+		/* count_distinct counts a course passed twice (a retake) once */
+		if (ok && def->agg == AGG_COUNT_DISTINCT) {
+			const char *course = t->course ? t->course : "";
+			ok = u64set_add(&seen, str_hash(course, strlen(course)) ^
+					((uint64_t)t->employee * 0x9E3779B97F4A7C15ULL));
+		}
+		if (ok)
+			acc_add(&a[t->employee], isnan(t->hours) ? 0.0 : t->hours);
+	}
+	u64set_release(&seen);
+	for (i = 0; i < x->nemps; i++) {
+		struct metric_value *v = &x->own[m * x->nemps + i];
+		if (!x->c->emps[i].in_scope)
+			continue;
+		*v = acc_value(&a[i], def->agg);
+		/* No course is a real zero, as with sales (SPEC 5). */
+		if (def->agg == AGG_SUM || def->agg == AGG_COUNT || def->agg == AGG_COUNT_DISTINCT)
+			v->present = 1;
+	}
+	free(a);
+}
+
+static void own_from_sales(struct mctx *x, size_t m)
+{
+	const struct metric_def *def = &x->cfg->metrics[m];
+	size_t i;
+	for (i = 0; i < x->nemps; i++) {
+		const struct employee *e = &x->c->emps[i];
+		struct metric_value *v = &x->own[m * x->nemps + i];
+		if (!e->in_scope)
+			continue;
+		if (e->metrics)
+			*v = e->metrics[m];
+		if (def->agg == AGG_SUM || def->agg == AGG_COUNT || def->agg == AGG_COUNT_DISTINCT)
+			v->present = 1;   /* no sales rows: a real zero */
+	}
+}
+
+static int in_group(const struct mctx *x, size_t i, size_t g)
+{
+	return x->c->emps[i].in_scope && (g == x->ndepts || x->group_of[i] == g);
+}
+
+/* Leavers in the period / mean headcount of its first and last day,
+ * annualised (SPEC 5). Everyone counted is in scope by construction. */
+static struct metric_value turnover(const struct mctx *x, size_t g)
+{
+	const struct period *p = &x->c->period;
+	struct metric_value v = { 0, 0.0, 0 };
+	uint32_t leavers = 0, hc_first = 0, hc_last = 0;
+	size_t i;
+	for (i = 0; i < x->nemps; i++) {
+		const struct employee *e = &x->c->emps[i];
+		int hired_first, hired_last;
+		if (g != x->ndepts && x->group_of[i] != g)
+			continue;
+		hired_first = e->hire_date == DATE_NONE || e->hire_date <= p->first;
+		hired_last = e->hire_date == DATE_NONE || e->hire_date <= p->last;
+		if (hired_first && (e->leave_date == DATE_NONE || e->leave_date >= p->first))
+			hc_first++;
+		if (hired_last && (e->leave_date == DATE_NONE || e->leave_date >= p->last))
+			hc_last++;
+		if (e->leave_date != DATE_NONE && period_contains(p, e->leave_date))
+			leavers++;
+	}
+	if (hc_first + hc_last == 0)
+		return v;
+	v.present = 1;
+	v.value = leavers / ((hc_first + hc_last) / 2.0) * 365.0 / p->ndays;
+	v.records = leavers;
+	return v;
+}
+
+static struct metric_value ratio_of(struct metric_value num, struct metric_value den)
+{
+	struct metric_value v = { 0, 0.0, 0 };
+	if (!num.present || !den.present || den.value == 0.0)
+		return v;
+	v.present = 1;
+	v.value = num.value / den.value;
+	v.records = den.records;
+	return v;
+}
+
+/* Members' own values combined by the metric's aggregate. */
+static struct metric_value combine_members(const struct mctx *x, size_t m, size_t g)
+{
+	enum metric_agg agg = x->cfg->metrics[m].agg;
+	struct metric_value v = { 0, 0.0, 0 };
+	double wsum = 0, sum = 0;
+	size_t i, nmembers = 0;
+
+	for (i = 0; i < x->nemps; i++) {
+		const struct metric_value *o = &x->own[m * x->nemps + i];
+		if (!in_group(x, i, g) || !o->present)
+			continue;
+		if (agg == AGG_MIN ? (!nmembers || o->value < v.value) :
+		    agg == AGG_MAX ? (!nmembers || o->value > v.value) : 0)
+			v.value = o->value;
+		if (agg == AGG_AVG) {
+			/* weighted by rows: the mean over every row of the group */
+			double w = o->records ? o->records : 1;
+			sum += o->value * w;
+			wsum += w;
+		} else {
+			sum += o->value;
+		}
+		v.records += o->records;
+		nmembers++;
+	}
+	if (!nmembers)
+		return v;
+	v.present = 1;
+	if (agg == AGG_AVG)
+		v.value = sum / wsum;
+	else if (agg == AGG_REVIEW360)
+		v.value = sum / nmembers;
+	else if (agg != AGG_MIN && agg != AGG_MAX)
+		v.value = sum;   /* sum, count, count_distinct */
+	return v;
+}
+
+static struct metric_value group_value(struct mctx *x, size_t m, size_t g)
+{
+	const struct metric_def *def = &x->cfg->metrics[m];
+	size_t slot = m * x->ngroups + g;
+	struct metric_value v;
+
+	if (x->grp_done[slot])
+		return x->grp[slot];
+	if (def->agg == AGG_RATIO) {
+		v = ratio_of(group_value(x, (size_t)def->num, g), group_value(x, (size_t)def->den, g));
+	} else if (def->agg == AGG_TURNOVER) {
+		v = turnover(x, g);
+	} else if (def->from == INPUT_METRICS && g < x->ndepts && x->deptrow[slot].present) {
+		v = x->deptrow[slot];   /* the department's own figure wins */
+	} else {
+		v = combine_members(x, m, g);
+		if (!v.present && def->from == INPUT_METRICS && g == x->ndepts)
+			v = x->deptrow[slot];
+	}
+	x->grp[slot] = v;
+	x->grp_done[slot] = 1;
+	return v;
+}
+
+static int resolve(struct mctx *x, size_t m)
+{
+	const struct metric_def *def = &x->cfg->metrics[m];
+	size_t i;
+
+	if (x->state[m] == 2)
+		return 0;
+	if (x->state[m] == 1)
+		return diag_error(x->d, MERIT_CONFIG, x->cfg->path, def->line, 0,
+				  "metric '%s' depends on itself through its ratio", def->name);
+	x->state[m] = 1;
+	if (def->agg == AGG_RATIO) {
+		if (def->num < 0 || def->den < 0 || (size_t)def->num >= x->cfg->nmetrics ||
+		    (size_t)def->den >= x->cfg->nmetrics)
+			return diag_error(x->d, MERIT_CONFIG, x->cfg->path, def->line, 0,
+					  "ratio metric '%s' has no num or den metric", def->name);
+		if (resolve(x, (size_t)def->num) < 0 || resolve(x, (size_t)def->den) < 0)
+			return -1;
+	}
+	for (i = 0; i < x->nemps; i++) {
+		struct metric_value *f = &x->fin[m * x->nemps + i];
+		size_t g = def->scope == SCOPE_COMPANY ? x->ndepts : x->group_of[i];
+		if (!x->c->emps[i].in_scope)
+			continue;
+		if (def->agg == AGG_TURNOVER || def->scope != SCOPE_EMPLOYEE)
+			*f = group_value(x, m, g);
+		else if (def->agg == AGG_RATIO)
+			*f = ratio_of(x->fin[(size_t)def->num * x->nemps + i],
+				      x->fin[(size_t)def->den * x->nemps + i]);
+		else if (!x->own[m * x->nemps + i].present && def->from == INPUT_METRICS)
+			*f = x->deptrow[m * x->ngroups + g];   /* the department's row */
+		else
+			*f = x->own[m * x->nemps + i];
+	}
+	x->state[m] = 2;
+	return 0;
+}
+
+int metrics_compute(struct company *c, const struct config *cfg, struct diag *d)
+{
+	struct mctx x;
+	struct strmap depts;
+	size_t nm = cfg->nmetrics, i, m;
+	int ret = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.cfg = cfg;
+	x.d = d;
+	x.nemps = c->nemps;
+	x.group_of = xcalloc(c->nemps + 1, sizeof(*x.group_of));
+	strmap_init(&depts);
+	build_groups(&x, &depts);
+	x.own = xcalloc(nm * x.nemps + 1, sizeof(*x.own));
+	x.fin = xcalloc(nm * x.nemps + 1, sizeof(*x.fin));
+	x.deptrow = xcalloc(nm * x.ngroups + 1, sizeof(*x.deptrow));
+	x.grp = xcalloc(nm * x.ngroups + 1, sizeof(*x.grp));
+	x.grp_done = xcalloc(nm * x.ngroups + 1, 1);
+	x.state = xcalloc(nm + 1, sizeof(*x.state));
+
+	for (m = 0; m < nm; m++) {
+		const struct metric_def *def = &cfg->metrics[m];
+		if (def->agg == AGG_RATIO || def->agg == AGG_TURNOVER)
+			continue;
+		switch (def->from) {
+		case INPUT_SALES: own_from_sales(&x, m); break;
+		case INPUT_METRICS: own_from_metrics(&x, m, &depts); break;
+		case INPUT_REVIEWS: own_from_reviews(&x, m); break;
+		case INPUT_TRAINING: own_from_training(&x, m); break;
+		default: break;   /* hr offers turnover only (config checks) */
+		}
+	}
+	for (m = 0; m < nm && ret == 0; m++)
+		ret = resolve(&x, m);
+
+	for (i = 0; ret == 0 && i < c->nemps; i++) {
+		struct employee *e = &c->emps[i];
+		if (!e->metrics)
+			e->metrics = xcalloc(nm + 1, sizeof(*e->metrics));
+		if (!e->in_scope)
+			continue;   /* kept as ingest left them; they count nowhere */
+		for (m = 0; m < nm; m++)
+			e->metrics[m] = x.fin[m * x.nemps + i];
+	}
+	strmap_release(&depts);
+	free(x.group_of);
+	free(x.own);
+	free(x.fin);
+	free(x.deptrow);
+	free(x.grp);
+	free(x.grp_done);
+	free(x.state);
+	return ret;
+}

@@ -1,0 +1,522 @@
+/*
+ * ledger: the history of past periods in SQLite at <state_dir>/history.db,
+ * the only SQLite user (SPEC 9). It answers one question for the current
+ * run — how many periods in a row has this employee been rated in the
+ * bottom (or top) band? — and records each finished run.
+ *
+ * Schema (PRAGMA user_version = 1):
+ *   runs(run_id PRIMARY KEY, period, started, inputs_hash, version)
+ *   results(period, employee_id, raw_score, norm_score, rating_band_index,
+ *           rating_label, bonus_cents, flags, run_id,
+ *           PRIMARY KEY (period, employee_id))
+ * rating_label keeps the band's full "中文 | English" label, so the history
+ * reads the same whatever the run's locale was. Bands are compared by
+ * index: 0 is the top band, nbands - 1 the bottom band of the current config.
+ *
+ * Reading never creates anything (validate and explain read too): a missing
+ * file is an empty history. Writing replaces the period's rows in one
+ * BEGIN IMMEDIATE transaction, so re-running a period never double counts
+ * and a failure leaves the ledger as it was. A damaged or unwritable ledger
+ * is MERIT_CANTCREAT (73); one locked by another process past the busy
+ * timeout is MERIT_TEMPFAIL (75), like a second run holding the run lock.
+ */
+#include "deliver/ledger.h"
+#include "model.h"
+#include "render/render.h"
+#include "util/diag.h"
+#include "util/num.h"
+#include "util/outdir.h"
+#include "util/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MERIT_VERSION
+#define MERIT_VERSION "dev"
+#endif
+
+#define LEDGER_SCHEMA 1
+#define LEDGER_BUSY_MS 5000
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS runs ("
+	" run_id TEXT PRIMARY KEY, period TEXT NOT NULL, started TEXT NOT NULL,"
+	" inputs_hash TEXT, version TEXT);"
+	"CREATE TABLE IF NOT EXISTS results ("
+	" period TEXT NOT NULL, employee_id TEXT NOT NULL, raw_score REAL, norm_score REAL,"
+	" rating_band_index INTEGER, rating_label TEXT, bonus_cents INTEGER NOT NULL,"
+	" flags INTEGER NOT NULL, run_id TEXT NOT NULL,"
+	" PRIMARY KEY (period, employee_id));"
+	"CREATE INDEX IF NOT EXISTS results_by_employee ON results (employee_id, period);"
+	"PRAGMA user_version = 1;";
+
+static char *ledger_path(const struct config *cfg)
+{
+	return cfg->state_dir ? xstrfmt("%s/history.db", cfg->state_dir) : NULL;
+}
+
+/* Maps an SQLite failure to a diag error that names the file. */
+static int ledger_error(struct diag *d, sqlite3 *db, int rc, const char *path, const char *what)
+{
+	int busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+	int damaged = rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
+	diag_error(d, busy ? MERIT_TEMPFAIL : MERIT_CANTCREAT, path, 0, 0, "%s: %s", what,
+		   db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	if (busy)
+		diag_hint(d, "another merit run is using the ledger; try again when it has finished");
+	else if (damaged)
+		diag_hint(d, "the ledger is damaged: restore it from a backup, or move it aside "
+			  "to start a new history (streaks restart)");
+	return -1;
+}
+
+/* Opens an existing ledger read-only; *db = NULL (and 0) when it is missing. */
+static int open_readonly(const char *path, sqlite3 **db, struct diag *d)
+{
+	struct stat st;
+	int rc;
+	*db = NULL;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot read the ledger: %s",
+				  strerror(errno));
+	}
+	rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		ledger_error(d, *db, rc, path, "cannot open the ledger");
+		sqlite3_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	sqlite3_busy_timeout(*db, LEDGER_BUSY_MS);
+	return 0;
+}
+
+/* The schema version, or -1 with the SQLite code in *rc. */
+static int schema_version(sqlite3 *db, int *rc)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	*rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (*rc != SQLITE_OK)
+		return -1;
+	*rc = sqlite3_step(st);
+	if (*rc == SQLITE_ROW) {
+		v = sqlite3_column_int(st, 0);
+		*rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int check_version(sqlite3 *db, const char *path, int *version, struct diag *d)
+{
+	int rc;
+	*version = schema_version(db, &rc);
+	if (*version < 0)
+		return ledger_error(d, db, rc, path, "cannot read the ledger");
+	if (*version > LEDGER_SCHEMA) {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0,
+			   "ledger schema version %d is newer than this merit understands (%d)",
+			   *version, LEDGER_SCHEMA);
+		diag_hint(d, "use the merit release that wrote it");
+		return -1;
+	}
+	return 0;
+}
+
+/* The period of the same kind just before p, as its canonical label. */
+static void period_prev_label(int *year, int *month, enum period_kind kind, char out[32])
+{
+	int step = kind == PERIOD_MONTH ? 1 : kind == PERIOD_QUARTER ? 3 : 12;
+	*month -= step;
+	while (*month < 1) {
+		*month += 12;
+		(*year)--;
+	}
+	if (kind == PERIOD_MONTH)
+		snprintf(out, 32, "%04d-%02d", *year, *month);
+	else if (kind == PERIOD_QUARTER)
+		snprintf(out, 32, "%04d-Q%d", *year, (*month - 1) / 3 + 1);
+	else
+		snprintf(out, 32, "%04d", *year);
+}
+
+/*
+ * Counts the earlier periods, walking back from the one before the run's,
+ * in which the employee was rated `band`; stops at the first period with no
+ * row for them or another band. Returns -1 on an SQLite error.
+ */
+static int streak_before(sqlite3_stmt *st, const struct period *p, const char *id, int band)
+{
+	int year = p->year, month = p->first_month, n = 0, rc;
+	char label[32];
+	for (;;) {
+		period_prev_label(&year, &month, p->kind, label);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			return n;
+		if (rc != SQLITE_ROW)
+			return -1;
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL || sqlite3_column_int(st, 0) != band)
+			return n;
+		n++;
+	}
+}
+
+static void set_flags(struct employee *e, const struct config *cfg)
+{
+	e->flags &= ~(unsigned)(FLAG_WARNING | FLAG_ROLE_REVIEW | FLAG_PROMOTE);
+	if (cfg->warning_after > 0 && e->bottom_streak >= cfg->warning_after)
+		e->flags |= FLAG_WARNING;
+	if (cfg->review_after > 0 && e->bottom_streak >= cfg->review_after)
+		e->flags |= FLAG_ROLE_REVIEW;
+	if (cfg->promote_after > 0 && e->top_streak >= cfg->promote_after)
+		e->flags |= FLAG_PROMOTE;
+}
+
+int ledger_apply_history(struct company *c, const struct config *cfg, struct diag *d)
+{
+	char *path = ledger_path(cfg);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int bottom = cfg->nbands ? (int)cfg->nbands - 1 : 0, version = 0, rc = 0;
+	size_t i;
+
+	if (path && open_readonly(path, &db, d) < 0)
+		goto fail;
+	if (db && check_version(db, path, &version, d) < 0)
+		goto fail;
+	if (db && version > 0) {
+		rc = sqlite3_prepare_v2(db, "SELECT rating_band_index FROM results "
+					"WHERE period = ?1 AND employee_id = ?2", -1, &st, NULL);
+		if (rc != SQLITE_OK) {
+			ledger_error(d, db, rc, path, "cannot read the ledger");
+			goto fail;
+		}
+	}
+	for (i = 0; i < c->nemps; i++) {
+		struct employee *e = &c->emps[i];
+		int before;
+		e->bottom_streak = e->top_streak = 0;
+		if (!e->in_scope || e->rating < 0) {
+			set_flags(e, cfg);
+			continue;
+		}
+		/* A one-band config makes the same band top and bottom: both count. */
+		if (e->rating == bottom) {
+			before = st ? streak_before(st, &c->period, e->id, bottom) : 0;
+			if (before < 0)
+				goto step_fail;
+			e->bottom_streak = before + 1;
+		}
+		if (e->rating == 0) {
+			before = st ? streak_before(st, &c->period, e->id, 0) : 0;
+			if (before < 0)
+				goto step_fail;
+			e->top_streak = before + 1;
+		}
+		set_flags(e, cfg);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return 0;
+
+step_fail:
+	ledger_error(d, db, sqlite3_errcode(db), path, "cannot read the ledger");
+fail:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return -1;
+}
+
+/* "中文 | English", or the one text when both halves are the same. */
+static void band_label(const struct config *cfg, int band, struct strbuf *sb)
+{
+	const struct label *l;
+	strbuf_reset(sb);
+	if (band < 0 || (size_t)band >= cfg->nbands)
+		return;
+	l = &cfg->bands[band].label;
+	if (l->zh)
+		strbuf_addstr(sb, l->zh);
+	if (l->en && (!l->zh || strcmp(l->zh, l->en))) {
+		if (sb->len)
+			strbuf_addstr(sb, " | ");
+		strbuf_addstr(sb, l->en);
+	}
+}
+
+static int insert_results(sqlite3 *db, const struct company *c, const struct config *cfg,
+			  const char *run_id)
+{
+	sqlite3_stmt *st;
+	struct strbuf label = STRBUF_INIT;
+	size_t i;
+	int rc = sqlite3_prepare_v2(db, "INSERT INTO results (period, employee_id, raw_score, "
+				    "norm_score, rating_band_index, rating_label, bonus_cents, "
+				    "flags, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	for (i = 0; i < c->nemps && rc == SQLITE_OK; i++) {
+		const struct employee *e = &c->emps[i];
+		if (!e->in_scope)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, c->period.label, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, e->id, -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 3, e->raw_score);
+		sqlite3_bind_double(st, 4, e->norm_score);
+		if (e->rating >= 0)
+			sqlite3_bind_int(st, 5, e->rating);
+		else
+			sqlite3_bind_null(st, 5);
+		band_label(cfg, e->rating, &label);
+		sqlite3_bind_text(st, 6, label.buf, (int)label.len, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 7, e->bonus);
+		sqlite3_bind_int64(st, 8, e->flags);
+		sqlite3_bind_text(st, 9, run_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	strbuf_release(&label);
+	return rc;
+}
+
+static int insert_run(sqlite3 *db, const struct company *c, const char *run_id,
+		      const char *inputs_hash)
+{
+	sqlite3_stmt *st;
+	char started[32] = "";
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+	if (gmtime_r(&now, &tm))
+		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO runs (run_id, period, started, "
+				"inputs_hash, version) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->period.label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, started, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, inputs_hash ? inputs_hash : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, MERIT_VERSION, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int delete_period(sqlite3 *db, const char *period)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "DELETE FROM results WHERE period = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Creates state_dir (0700) and an empty ledger file (0600) if missing:
+ * SQLite would create the file with the umask's mode, and its journal
+ * takes the database file's mode. */
+static int ensure_file(const char *dir, const char *path, struct diag *d)
+{
+	int fd;
+	if (mkdir_p(dir, 0700) < 0)
+		return diag_error(d, MERIT_CANTCREAT, dir, 0, 0,
+				  "cannot create the state folder: %s", strerror(errno));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot open the ledger: %s",
+				  strerror(errno));
+	close(fd);
+	return 0;
+}
+
+int ledger_record(const struct company *c, const struct config *cfg, const char *run_id,
+		  const char *inputs_hash, struct diag *d)
+{
+	char *path = ledger_path(cfg);
+	sqlite3 *db = NULL;
+	int rc, version = 0, in_tx = 0;
+
+	if (!path)
+		return diag_error(d, MERIT_CONFIG, cfg->path, 0, 0,
+				  "[run] state_dir is not set: nowhere to keep the ledger");
+	if (ensure_file(cfg->state_dir, path, d) < 0)
+		goto fail;
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_busy_timeout(db, LEDGER_BUSY_MS);
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	in_tx = 1;
+	if (check_version(db, path, &version, d) < 0)
+		goto fail;
+	if (version < LEDGER_SCHEMA &&
+	    (rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL)) != SQLITE_OK)
+		goto sql_fail;
+	if ((rc = delete_period(db, c->period.label)) != SQLITE_OK ||
+	    (rc = insert_results(db, c, cfg, run_id)) != SQLITE_OK ||
+	    (rc = insert_run(db, c, run_id, inputs_hash)) != SQLITE_OK ||
+	    (rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+		goto sql_fail;
+	sqlite3_close(db);
+	free(path);
+	return 0;
+
+sql_fail:
+	ledger_error(d, db, rc, path, "cannot record the period in the ledger");
+fail:
+	if (in_tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	free(path);
+	return -1;
+}
+
+/* Columns on screen: CJK and full-width characters take two. */
+static size_t display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+	while (*p) {
+		unsigned cp;
+		int len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+		cp = len == 1 ? *p : len == 2 ? *p & 0x1f : len == 3 ? *p & 0x0f : *p & 0x07;
+		for (int k = 1; k < len && p[k]; k++)
+			cp = (cp << 6) | (p[k] & 0x3f);
+		w += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+				       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+				       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+				       (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000)) ? 2 : 1;
+		while (len-- > 0 && *p)
+			p++;
+	}
+	return w;
+}
+
+static void add_padded(struct strbuf *sb, const char *s, size_t width, int right)
+{
+	size_t w = display_width(s);
+	if (right)
+		for (; w < width; w++)
+			strbuf_addch(sb, ' ');
+	strbuf_addstr(sb, s);
+	if (!right)
+		for (; w < width; w++)
+			strbuf_addch(sb, ' ');
+}
+
+#define HISTORY_COLS 6
+
+int ledger_history(const struct config *cfg, const char *employee_id, struct strbuf *out,
+		   struct diag *d)
+{
+	static const char *const head[HISTORY_COLS] = {
+		"period", "raw", "norm", "rating", "bonus", "flags"
+	};
+	static const int right[HISTORY_COLS] = { 0, 1, 1, 0, 1, 0 };
+	char *path = ledger_path(cfg);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char **cells = NULL;
+	size_t ncells = 0, alloc = 0, width[HISTORY_COLS], i, k;
+	int rc, version = 0, status = -1;
+
+	if (!path) {
+		diag_error(d, MERIT_CONFIG, cfg->path, 0, 0,
+			   "[run] state_dir is not set: no ledger to read");
+		goto out;
+	}
+	if (open_readonly(path, &db, d) < 0)
+		goto out;
+	if (!db) {
+		diag_error(d, MERIT_NOINPUT, path, 0, 0, "no ledger yet");
+		diag_hint(d, "`merit run` records every period in it");
+		goto out;
+	}
+	if (check_version(db, path, &version, d) < 0)
+		goto out;
+	if (version > 0) {
+		rc = sqlite3_prepare_v2(db, "SELECT period, raw_score, norm_score, rating_label, "
+					"bonus_cents, flags FROM results WHERE employee_id = ?1 "
+					"ORDER BY period", -1, &st, NULL);
+		if (rc != SQLITE_OK) {
+			ledger_error(d, db, rc, path, "cannot read the ledger");
+			goto out;
+		}
+		sqlite3_bind_text(st, 1, employee_id, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct strbuf sb = STRBUF_INIT;
+			ALLOC_GROW(cells, ncells + HISTORY_COLS, alloc);
+			cells[ncells++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+			cells[ncells++] = xstrfmt("%.4f", num_round4(sqlite3_column_double(st, 1)));
+			cells[ncells++] = xstrfmt("%.4f", num_round4(sqlite3_column_double(st, 2)));
+			cells[ncells++] = xstrdup(sqlite3_column_text(st, 3)
+						  ? (const char *)sqlite3_column_text(st, 3) : "");
+			money_format(&sb, sqlite3_column_int64(st, 4), NULL);
+			cells[ncells++] = strbuf_detach(&sb, NULL);
+			results_flags_text((unsigned)sqlite3_column_int64(st, 5), &sb);
+			cells[ncells++] = strbuf_detach(&sb, NULL);
+		}
+		if (rc != SQLITE_DONE) {
+			ledger_error(d, db, rc, path, "cannot read the ledger");
+			goto out;
+		}
+	}
+	if (!ncells) {
+		diag_error(d, MERIT_NOINPUT, path, 0, 0,
+			   "employee '%s' has no periods in the ledger", employee_id);
+		goto out;
+	}
+	for (k = 0; k < HISTORY_COLS; k++) {
+		width[k] = display_width(head[k]);
+		for (i = k; i < ncells; i += HISTORY_COLS)
+			if (display_width(cells[i]) > width[k])
+				width[k] = display_width(cells[i]);
+	}
+	for (i = 0; i < ncells + HISTORY_COLS; i += HISTORY_COLS) {
+		struct strbuf line = STRBUF_INIT;
+		for (k = 0; k < HISTORY_COLS; k++) {
+			const char *s = i ? cells[i - HISTORY_COLS + k] : head[k];
+			if (k)
+				strbuf_addstr(&line, "  ");
+			add_padded(&line, s, k + 1 < HISTORY_COLS ? width[k] : 0, right[k]);
+		}
+		strbuf_trim(&line);
+		strbuf_addstr(out, line.buf);
+		strbuf_addch(out, '\n');
+		strbuf_release(&line);
+	}
+	status = 0;
+out:
+	for (i = 0; i < ncells; i++)
+		free(cells[i]);
+	free(cells);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return status;
+}

@@ -1,0 +1,507 @@
+/*
+ * mailing: the batch behind `merit mail`. It only reads the model; the
+ * letters themselves were written by `merit run`, and the ledger decides
+ * what is due:
+ *
+ *   not in the ledger                    -> send
+ *   in the ledger, same letter SHA-256   -> skip (a re-run sends nothing)
+ *   in the ledger, letter changed        -> send only with --resend,
+ *                                           else report it
+ *
+ * Each delivery is recorded right after the server accepted it, so a run
+ * that is killed or fails half-way is finished by simply running it again.
+ * A file lock in the state folder keeps two `merit mail` runs from sending
+ * the same letters at once.
+ */
+#include "deliver/mailing.h"
+#include "config.h"
+#include "deliver/ledger_mail.h"
+#include "deliver/mail.h"
+#include "model.h"
+#include "render/letter.h"
+#include "render/template.h"
+#include "util/diag.h"
+#include "util/sha256.h"
+#include "util/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LETTER_MAX_BYTES (32L << 20)
+
+static const char *const placeholder_names[] = {
+	"name", "employee_id", "period", "company", "department", "role", NULL
+};
+
+struct batch {
+	const struct config *cfg;
+	const struct company *c;
+	const struct mailing_opts *o;
+	struct mailing_stats *st;
+	struct diag *d;
+	char *from_name, *from_addr, *bcc, *reply_to;
+	struct mail_template tmpl[LOCALE_COUNT];
+	int tmpl_loaded[LOCALE_COUNT];
+	struct ledger_mail *ledger;
+	struct mail_transport *transport;   /* created on the first real send */
+	int stop;                           /* a fatal transport error happened */
+	char *stop_reason;
+	size_t not_attempted;
+	int data_status;                    /* first data problem's status */
+	int other_status;                   /* first other problem's status */
+};
+
+static void data_problem(struct batch *b, int status)
+{
+	if (!b->data_status)
+		b->data_status = status;
+}
+
+/* Stops the batch: what follows would fail the same way. */
+static void stop_batch(struct batch *b, int status, const char *why)
+{
+	if (!b->other_status)
+		b->other_status = status;
+	if (!b->stop) {
+		b->stop = 1;
+		b->stop_reason = xstrdup(why);
+	}
+}
+
+static char *employee_where(const struct employee *e)
+{
+	return xstrfmt("%s <%s>", e->id, e->email && *e->email ? e->email : "no email");
+}
+
+static int read_file(const char *path, struct strbuf *out, int *err)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*err = errno;
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		strbuf_add(out, buf, n);
+		if (out->len > (size_t)LETTER_MAX_BYTES) {
+			fclose(f);
+			*err = EFBIG;
+			return -1;
+		}
+	}
+	*err = ferror(f) ? EIO : 0;
+	fclose(f);
+	return *err ? -1 : 0;
+}
+
+/* The lock lives beside the ledger; flock is released by the kernel even
+ * when the process is killed, so a stale lock cannot block the next run. */
+static int take_lock(const char *state_dir, int *fd, struct diag *d)
+{
+	char *path = xstrfmt("%s/mail.lock", state_dir);
+	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
+		diag_error(d, MERIT_CANTCREAT, state_dir, 0, 0, "cannot create state folder: %s",
+			   strerror(errno));
+		free(path);
+		return -1;
+	}
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot open lock file: %s",
+			   strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		diag_error(d, MERIT_TEMPFAIL, path, 0, 0, "another `merit mail` is running");
+		diag_hint(d, "wait for it to finish, then run again: it sends only what is missing");
+		close(*fd);
+		*fd = -1;
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+static int setup_addresses(struct batch *b)
+{
+	const struct mail_conf *mc = &b->cfg->mail;
+	char *name = NULL;
+	if (mail_address_parse(mc->from, &b->from_name, &b->from_addr) < 0) {
+		diag_config(b->d, b->cfg->path, 0, "mail", "from",
+			    mc->from ? "'%s' is not a valid address" : "is not set%s",
+			    mc->from ? mc->from : "");
+		diag_hint(b->d, "from = 示例贸易 HR <hr@example-trading.cn>");
+		return -1;
+	}
+	if (mc->bcc && *mc->bcc) {
+		if (mail_address_parse(mc->bcc, &name, &b->bcc) < 0)
+			return diag_config(b->d, b->cfg->path, 0, "mail", "bcc",
+					   "'%s' is not a valid address", mc->bcc);
+		free(name);
+	}
+	if (mc->reply_to && *mc->reply_to) {
+		if (mail_address_parse(mc->reply_to, &name, &b->reply_to) < 0)
+			return diag_config(b->d, b->cfg->path, 0, "mail", "reply_to",
+					   "'%s' is not a valid address", mc->reply_to);
+		free(name);
+	}
+	return 0;
+}
+
+static const struct mail_template *template_for(struct batch *b, enum locale loc)
+{
+	if (!b->tmpl_loaded[loc]) {
+		char *path = xstrfmt("%s/mail.%s.txt", b->cfg->letters.templates_dir,
+				     loc == LOCALE_ZH ? "zh" : "en");
+		int rc = mail_template_load(&b->tmpl[loc], path, placeholder_names, b->d);
+		free(path);
+		if (rc < 0)
+			return NULL;
+		b->tmpl_loaded[loc] = 1;
+	}
+	return &b->tmpl[loc];
+}
+
+/*
+ * The privacy rule. Everything it checks was built from this one employee
+ * a few lines earlier; it is here so that a later change which mixes up
+ * indexes aborts instead of mailing someone else's pay.
+ */
+static void assert_private(const struct batch *b, const struct employee *e,
+			   const struct mail_message *m, const char *letter_path,
+			   const char *const *rcpts, size_t nrcpts)
+{
+	struct strbuf want = STRBUF_INIT;
+	size_t i;
+	strbuf_addf(&want, "%s/%s/letters/", b->o->output_root, b->c->period.label);
+	letter_file_name(e->id, &want);
+	if (strcmp(want.buf, letter_path))
+		BUG("letter '%s' is not the one of employee '%s'", letter_path, e->id);
+	if (strcmp(m->to_addr, e->email) || nrcpts < 1 || strcmp(rcpts[0], e->email))
+		BUG("message for '%s' not addressed to their HR email", e->id);
+	for (i = 1; i < nrcpts; i++)
+		if (!b->bcc || strcmp(rcpts[i], b->bcc))
+			BUG("unexpected envelope recipient for '%s'", e->id);
+	if (nrcpts > 2)
+		BUG("too many recipients for '%s'", e->id);
+	strbuf_release(&want);
+}
+
+static const char *role_label(const struct config *cfg, const struct employee *e)
+{
+	if (e->role >= 0 && (size_t)e->role < cfg->nroles)
+		return label_get(&cfg->roles[e->role].label, e->locale);
+	return e->role_text ? e->role_text : "";
+}
+
+static int write_eml(struct batch *b, const struct employee *e, const struct strbuf *msg)
+{
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, tmp = STRBUF_INIT;
+	int fd, ret = -1;
+	strbuf_addf(&dir, "%s/%s", b->o->output_root, b->c->period.label);
+	mkdir(dir.buf, 0755);
+	strbuf_addstr(&dir, "/mail");
+	if (mkdir(dir.buf, 0700) < 0 && errno != EEXIST) {
+		diag_error(b->d, MERIT_CANTCREAT, dir.buf, 0, 0, "cannot create folder: %s",
+			   strerror(errno));
+		goto out;
+	}
+	strbuf_addf(&path, "%s/", dir.buf);
+	letter_file_name(e->id, &path);
+	path.len -= 4;   /* ".pdf" */
+	path.buf[path.len] = '\0';
+	strbuf_addstr(&path, ".eml");
+	strbuf_addf(&tmp, "%s.tmp%ld", path.buf, (long)getpid());
+	/* 0600: the message carries the letter, which carries pay. */
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, msg->buf, msg->len) != (ssize_t)msg->len || fsync(fd) < 0 ||
+	    close(fd) < 0 || rename(tmp.buf, path.buf) < 0) {
+		diag_error(b->d, MERIT_CANTCREAT, path.buf, 0, 0, "cannot write message: %s",
+			   strerror(errno));
+		unlink(tmp.buf);
+		goto out;
+	}
+	b->st->written++;
+	diag_note(b->d, "%s: written %s", e->id, path.buf);
+	ret = 0;
+out:
+	strbuf_release(&dir);
+	strbuf_release(&path);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+static void send_one(struct batch *b, const struct employee *e, const struct strbuf *msg,
+		     const struct mail_message *m, const char *const *rcpts, size_t nrcpts,
+		     const char *letter_sha)
+{
+	struct mail_result r;
+	char *where = employee_where(e);
+	if (!b->transport) {
+		b->transport = mail_transport_new(&b->cfg->mail, b->cfg->path, b->d);
+		if (!b->transport) {
+			stop_batch(b, MERIT_CONFIG, "the [mail] settings are not usable");
+			b->not_attempted++;
+			free(where);
+			return;
+		}
+	}
+	if (mail_send(b->transport, b->from_addr, rcpts, nrcpts, msg->buf, msg->len, &r) < 0) {
+		b->st->failed++;
+		if (!b->other_status)
+			b->other_status = MERIT_TEMPFAIL;
+		diag_error(b->d, MERIT_TEMPFAIL, where, 0, 0, "not sent (%d attempt%s): %s",
+			   r.attempts, r.attempts == 1 ? "" : "s", r.reply);
+		if (r.fatal)
+			stop_batch(b, MERIT_TEMPFAIL, r.reply);
+		free(where);
+		return;
+	}
+	/* Recorded before anything else can fail: this is what prevents a
+	 * second copy when the run is repeated. */
+	if (ledger_mail_record(b->ledger, b->c->period.label, e->id, m->message_id, letter_sha,
+			       (int64_t)time(NULL), b->d) < 0) {
+		diag_hint(b->d, "%s was sent but could not be recorded: do not run "
+			  "`merit mail` again before fixing this, or it is sent twice", e->id);
+		stop_batch(b, MERIT_CANTCREAT, "the mail ledger cannot be written");
+	}
+	b->st->sent++;
+	diag_note(b->d, "%s: sent", where);
+	free(where);
+}
+
+static void mail_employee(struct batch *b, const struct employee *e)
+{
+	const char *period = b->c->period.label;
+	struct strbuf letter_path = STRBUF_INIT, pdf = STRBUF_INIT, msg = STRBUF_INIT;
+	struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
+	struct ledger_mail_entry prev;
+	struct template_vars vars;
+	struct mail_message m;
+	const struct mail_template *t;
+	const char *rcpts[2];
+	size_t nrcpts = 0;
+	char sha[65], *where = employee_where(e), *msgid = NULL;
+	int err, seen;
+
+	template_vars_init(&vars);
+	if (!mail_address_valid(e->email)) {
+		b->st->bad_address++;
+		data_problem(b, MERIT_DATAERR);
+		diag_error(b->d, MERIT_DATAERR, where, 0, 0, "no valid HR email address%s%s%s",
+			   e->email && *e->email ? " ('" : "", e->email ? e->email : "",
+			   e->email && *e->email ? "')" : "");
+		diag_hint(b->d, "fix the email column of the HR export (line %d)", e->line);
+		goto out;
+	}
+	strbuf_addf(&letter_path, "%s/%s/letters/", b->o->output_root, period);
+	letter_file_name(e->id, &letter_path);
+	if (read_file(letter_path.buf, &pdf, &err) < 0) {
+		b->st->no_letter++;
+		data_problem(b, MERIT_NOINPUT);
+		diag_error(b->d, MERIT_NOINPUT, where, 0, 0, "letter '%s' cannot be read: %s",
+			   letter_path.buf, strerror(err));
+		diag_hint(b->d, "run `merit run -p %s` first", period);
+		goto out;
+	}
+	sha256_hex(pdf.buf, pdf.len, sha);
+	seen = ledger_mail_lookup(b->ledger, period, e->id, &prev, b->d);
+	if (seen < 0) {
+		stop_batch(b, MERIT_CANTCREAT, "the mail ledger cannot be read");
+		goto out;
+	}
+	if (seen && !strcmp(prev.letter_sha256, sha)) {
+		b->st->already_sent++;
+		diag_note(b->d, "%s: already sent on %s", where, prev.sent_at);
+		goto out;
+	}
+	if (seen && !b->o->resend) {
+		b->st->changed++;
+		data_problem(b, MERIT_DATAERR);
+		diag_error(b->d, MERIT_DATAERR, where, 0, 0,
+			   "letter changed since it was sent on %s, not resent; use --resend",
+			   prev.sent_at);
+		goto out;
+	}
+
+	t = template_for(b, e->locale);
+	if (!t) {
+		stop_batch(b, MERIT_CONFIG, "the mail template has errors");
+		goto out;
+	}
+	template_vars_set(&vars, "name", e->name);
+	template_vars_set(&vars, "employee_id", e->id);
+	template_vars_set(&vars, "period", period);
+	template_vars_set(&vars, "company", label_get(&b->cfg->company, e->locale));
+	template_vars_set(&vars, "department", e->department ? e->department : "");
+	template_vars_set(&vars, "role", role_label(b->cfg, e));
+	mail_template_render(t, template_vars_lookup, &vars, &subject, &body);
+
+	msgid = mail_message_id(period, e->id, sha, b->from_addr);
+	memset(&m, 0, sizeof(m));
+	m.from_name = b->from_name ? b->from_name : label_get(&b->cfg->company, e->locale);
+	m.from_addr = b->from_addr;
+	m.to_name = e->name;
+	m.to_addr = e->email;
+	m.reply_to = b->reply_to;
+	m.subject = subject.buf;
+	m.body = body.buf;
+	m.message_id = msgid;
+	/* A dry run is reproducible (doc_time honours SOURCE_DATE_EPOCH); a
+	 * real message carries the time it was sent, unless pinned. */
+	m.date = b->o->dry_run || getenv("SOURCE_DATE_EPOCH") ? b->c->doc_time
+							     : (int64_t)time(NULL);
+	m.attach_name = strrchr(letter_path.buf, '/') + 1;
+	m.attach = pdf.buf;
+	m.attach_len = pdf.len;
+	rcpts[nrcpts++] = e->email;
+	if (b->bcc)
+		rcpts[nrcpts++] = b->bcc;
+	assert_private(b, e, &m, letter_path.buf, rcpts, nrcpts);
+	mail_build(&m, &msg);
+
+	if (b->o->dry_run) {
+		if (write_eml(b, e, &msg) < 0)
+			stop_batch(b, MERIT_CANTCREAT, "the .eml files cannot be written");
+	} else {
+		send_one(b, e, &msg, &m, rcpts, nrcpts, sha);
+	}
+out:
+	template_vars_release(&vars);
+	strbuf_release(&letter_path);
+	/* The letter holds pay: do not leave it in freed memory. */
+	if (pdf.len)
+		explicit_bzero(pdf.buf, pdf.len);
+	strbuf_release(&pdf);
+	strbuf_release(&msg);
+	strbuf_release(&subject);
+	strbuf_release(&body);
+	free(msgid);
+	free(where);
+}
+
+/* The employees to mail, in HR order, each once. */
+static size_t *select_employees(struct batch *b, size_t *n)
+{
+	const struct company *c = b->c;
+	size_t *v = xcalloc(c->nemps ? c->nemps : 1, sizeof(*v)), i, k;
+	char *chosen = xcalloc(c->nemps ? c->nemps : 1, 1);
+	*n = 0;
+	if (!b->o->nonly) {
+		for (i = 0; i < c->nemps; i++)
+			if (c->emps[i].in_scope)
+				v[(*n)++] = i;
+		free(chosen);
+		return v;
+	}
+	for (k = 0; k < b->o->nonly; k++) {
+		long idx = company_find(c, b->o->only[k]);
+		if (idx < 0) {
+			diag_error(b->d, MERIT_USAGE, NULL, 0, 0,
+				   "--only '%s': no such employee in the HR export", b->o->only[k]);
+			continue;
+		}
+		if (!c->emps[idx].in_scope) {
+			diag_error(b->d, MERIT_USAGE, NULL, 0, 0,
+				   "--only '%s': not in scope for %s, so there is no letter",
+				   b->o->only[k], c->period.label);
+			continue;
+		}
+		chosen[idx] = 1;
+	}
+	for (i = 0; i < c->nemps; i++)
+		if (chosen[i])
+			v[(*n)++] = i;
+	free(chosen);
+	return v;
+}
+
+int mailing_run(const struct config *cfg, const struct company *c,
+		const struct mailing_opts *o, struct mailing_stats *st, struct diag *d)
+{
+	struct batch b;
+	size_t *sel = NULL, nsel = 0, i;
+	int lock_fd = -1, status = MERIT_OK, loc;
+	size_t errors_before = d->errors;
+
+	memset(st, 0, sizeof(*st));
+	memset(&b, 0, sizeof(b));
+	b.cfg = cfg;
+	b.c = c;
+	b.o = o;
+	b.st = st;
+	b.d = d;
+
+	if (setup_addresses(&b) < 0) {
+		status = MERIT_CONFIG;
+		goto out;
+	}
+	sel = select_employees(&b, &nsel);
+	if (d->errors > errors_before) {
+		status = MERIT_USAGE;
+		goto out;
+	}
+	if (!o->dry_run && take_lock(cfg->state_dir, &lock_fd, d) < 0) {
+		status = d->status ? d->status : MERIT_CANTCREAT;
+		goto out;
+	}
+	b.ledger = ledger_mail_open(cfg->state_dir, !o->dry_run, d);
+	if (!b.ledger) {
+		status = MERIT_CANTCREAT;
+		goto out;
+	}
+
+	for (i = 0; i < nsel; i++) {
+		if (b.stop) {
+			b.not_attempted++;
+			continue;
+		}
+		mail_employee(&b, &c->emps[sel[i]]);
+	}
+	if (b.not_attempted)
+		diag_error(d, MERIT_TEMPFAIL, NULL, 0, 0,
+			   "%zu message%s not attempted: %s", b.not_attempted,
+			   b.not_attempted == 1 ? "" : "s", b.stop_reason);
+	if (o->dry_run)
+		diag_note(d, "mail %s (dry run): %zu written, %zu already sent, %zu changed, "
+			  "%zu without address, %zu without letter", c->period.label, st->written,
+			  st->already_sent, st->changed, st->bad_address, st->no_letter);
+	else
+		diag_note(d, "mail %s: %zu sent, %zu already sent, %zu changed, %zu failed, "
+			  "%zu without address, %zu without letter", c->period.label, st->sent,
+			  st->already_sent, st->changed, st->failed, st->bad_address, st->no_letter);
+
+	/* Set-up problems (config, files) first, then data problems: running
+	 * again fixes neither. Delivery failures last: a re-run may. */
+	if (b.other_status && b.other_status != MERIT_TEMPFAIL)
+		status = b.other_status;
+	else if (b.data_status)
+		status = b.data_status;
+	else
+		status = b.other_status;
+out:
+	for (loc = 0; loc < LOCALE_COUNT; loc++)
+		if (b.tmpl_loaded[loc])
+			mail_template_release(&b.tmpl[loc]);
+	mail_transport_free(b.transport);
+	ledger_mail_free(b.ledger);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	free(sel);
+	free(b.from_name);
+	free(b.from_addr);
+	free(b.bcc);
+	free(b.reply_to);
+	free(b.stop_reason);
+	return status;
+}

@@ -1,0 +1,373 @@
+/*
+ * csvread: file -> SHA-256 -> UTF-8 -> lines -> libcsv -> rows with line
+ * numbers.
+ *
+ * The file is read in large blocks; each block is cut after its last line
+ * feed (the tail waits for the next block), decoded, and then given to
+ * libcsv one line at a time. Before each line we look at the parser's public
+ * state: if it is between rows, a row starting on this line starts here.
+ * A cell starts on the line where the previous cell of its row ended (cells
+ * are separated by a delimiter on one line), so cells spanning lines still
+ * get exact start lines.
+ *
+ * Completed rows go into a small queue: normally one row per line, but a
+ * bare CR (old Mac line ends) can end several rows within one line.
+ */
+#include "ingest/csvread.h"
+#include "ingest/encoding.h"
+#include "util/diag.h"
+#include "util/sha256.h"
+#include "util/strbuf.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_BLOCK (256 * 1024)
+/*
+ * A quoted cell this long is almost surely a stray quote swallowing the
+ * rest of the file; stop before it eats all memory.
+ */
+#define MAX_CELL (16 * 1024 * 1024)
+/* libcsv's parser state between rows (ROW_NOT_BEGUN in libcsv.c). */
+#define LIBCSV_ROW_NOT_BEGUN 0
+
+struct cellpos {
+	size_t off, len;
+	int line;
+};
+
+struct rowpos {
+	size_t first, n;
+	int line;
+};
+
+struct csvread {
+	FILE *fp;
+	char *display;
+	struct sha256 sha;
+	char hex[65];
+	struct decoder dec;
+
+	char *buf;                  /* raw bytes read, not yet handed on */
+	size_t alloc, have, consumed;
+	int eof, started;
+	const char *chunk;          /* decoded whole lines being fed */
+	size_t chunk_len, chunk_pos;
+	int line;                   /* line number of the next byte fed */
+	int finished;
+
+	struct csv_parser p;
+	struct strbuf data;         /* cell texts, NUL-separated */
+	struct cellpos *cells;
+	size_t ncells, cells_alloc;
+	size_t row_first;           /* first cell of the row being parsed */
+	int row_line, last_end_line;
+	struct rowpos *rows;
+	size_t nrows, rows_alloc, rows_head;
+
+	char **cellv;
+	int *linev;
+	size_t v_alloc;
+};
+
+static int space_only(unsigned char c)
+{
+	return c == ' ';
+}
+
+static void cb_cell(void *s, size_t len, void *data)
+{
+	struct csvread *r = data;
+	ALLOC_GROW(r->cells, r->ncells + 1, r->cells_alloc);
+	r->cells[r->ncells].off = r->data.len;
+	r->cells[r->ncells].len = len;
+	r->cells[r->ncells].line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
+	r->ncells++;
+	if (len)
+		strbuf_add(&r->data, s, len);
+	strbuf_addch(&r->data, '\0');
+	r->last_end_line = r->line;
+}
+
+static void cb_row(int c, void *data)
+{
+	struct csvread *r = data;
+	(void)c;
+	ALLOC_GROW(r->rows, r->nrows + 1, r->rows_alloc);
+	r->rows[r->nrows].first = r->row_first;
+	r->rows[r->nrows].n = r->ncells - r->row_first;
+	r->rows[r->nrows].line = r->row_line;
+	r->nrows++;
+	r->row_first = r->ncells;
+	r->row_line = r->line;
+}
+
+struct csvread *csvread_open(const char *path, const char *display, enum encoding enc,
+			     char delimiter, struct diag *d)
+{
+	struct csvread *r;
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		diag_error(d, MERIT_NOINPUT, NULL, 0, 0, "cannot open '%s': %s", display,
+			   strerror(errno));
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->fp = fp;
+	r->display = xstrdup(display);
+	sha256_init(&r->sha);
+	decoder_init(&r->dec, enc);
+	r->alloc = READ_BLOCK;
+	r->buf = xmalloc(r->alloc);
+	r->line = 1;
+	r->row_line = 1;
+	strbuf_init(&r->data, 4096);
+	if (csv_init(&r->p, CSV_STRICT_FINI | CSV_APPEND_NULL))
+		BUG("csv_init failed");
+	csv_set_delim(&r->p, (unsigned char)(delimiter ? delimiter : ','));
+	if (delimiter == '\t')
+		csv_set_space_func(&r->p, space_only);
+	return r;
+}
+
+void csvread_free(struct csvread *r)
+{
+	if (!r)
+		return;
+	if (r->fp)
+		fclose(r->fp);
+	if (r->sha.ctx)
+		sha256_final_hex(&r->sha, r->hex);
+	csv_free(&r->p);
+	decoder_release(&r->dec);
+	strbuf_release(&r->data);
+	free(r->display);
+	free(r->buf);
+	free(r->cells);
+	free(r->rows);
+	free(r->cellv);
+	free(r->linev);
+	free(r);
+}
+
+const char *csvread_sha256(const struct csvread *r)
+{
+	return r->hex;
+}
+
+const char *csvread_encoding(const struct csvread *r)
+{
+	return decoder_name(&r->dec);
+}
+
+static int count_lines(const char *s, size_t n)
+{
+	int lines = 0;
+	const char *end = s + n;
+	while ((s = memchr(s, '\n', (size_t)(end - s)))) {
+		lines++;
+		s++;
+	}
+	return lines;
+}
+
+static int decode_error(struct csvread *r, const char *in, size_t bad, struct diag *d)
+{
+	int line = r->line + count_lines(in, bad);
+	size_t col = 1, i = bad;
+	while (i > 0 && in[i - 1] != '\n') {
+		i--;
+		col++;
+	}
+	if (r->dec.got == ENC_GB18030) {
+		diag_error(d, MERIT_DATAERR, r->display, line, (int)col,
+			   "byte 0x%02X is neither UTF-8 nor GB18030", (unsigned char)in[bad]);
+		diag_hint(d, "save the file as UTF-8 (or GB18030) and run again");
+	} else {
+		diag_error(d, MERIT_DATAERR, r->display, line, (int)col,
+			   "byte 0x%02X is not valid UTF-8", (unsigned char)in[bad]);
+		diag_hint(d, "save the file as UTF-8, or set `encoding = gb18030` for this input");
+	}
+	return -1;
+}
+
+/* Makes the next decoded block of whole lines current. 1, 0 at EOF, -1. */
+static int next_chunk(struct csvread *r, struct diag *d)
+{
+	const char *nl = NULL, *raw;
+	size_t len, bad;
+	if (r->consumed) {
+		memmove(r->buf, r->buf + r->consumed, r->have - r->consumed);
+		r->have -= r->consumed;
+		r->consumed = 0;
+	}
+	for (;;) {
+		size_t n;
+		if (r->have) {
+			nl = memrchr(r->buf, '\n', r->have);
+			if (nl && (r->eof || r->have == r->alloc))
+				break;
+		}
+		if (r->eof)
+			break;
+		if (r->have == r->alloc) {
+			r->alloc *= 2;
+			r->buf = xrealloc(r->buf, r->alloc);
+		}
+		n = fread(r->buf + r->have, 1, r->alloc - r->have, r->fp);
+		if (n)
+			sha256_update(&r->sha, r->buf + r->have, n);
+		r->have += n;
+		if (n == 0) {
+			if (ferror(r->fp))
+				return diag_error(d, MERIT_DATAERR, r->display, 0, 0,
+						  "cannot read: %s", strerror(errno));
+			r->eof = 1;
+			sha256_final_hex(&r->sha, r->hex);
+		}
+	}
+	if (!r->have)
+		return 0;
+	len = r->eof ? r->have : (size_t)(nl - r->buf) + 1;
+	raw = r->buf;
+	r->consumed = len;
+	if (!r->started && len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3) && r->dec.want != ENC_GB18030) {
+		raw += 3;   /* a UTF-8 byte-order mark: not part of the first header */
+		len -= 3;
+		if (r->dec.got == ENC_AUTO)
+			r->dec.got = ENC_UTF8;
+	}
+	r->started = 1;
+	if (decoder_feed(&r->dec, raw, len, &r->chunk, &r->chunk_len, &bad) < 0)
+		return decode_error(r, raw, bad, d);
+	r->chunk_pos = 0;
+	return 1;
+}
+
+/* Feeds one line (or the rest of the block) to libcsv. */
+static int feed_line(struct csvread *r, struct diag *d)
+{
+	const char *s = r->chunk + r->chunk_pos;
+	size_t left = r->chunk_len - r->chunk_pos, n;
+	const char *nl = memchr(s, '\n', left);
+	n = nl ? (size_t)(nl - s) + 1 : left;
+	if (r->p.pstate == LIBCSV_ROW_NOT_BEGUN)
+		r->row_line = r->line;
+	if (csv_parse(&r->p, s, n, cb_cell, cb_row, r) != n)
+		return diag_error(d, MERIT_DATAERR, r->display, r->line, 0, "cannot parse: %s",
+				  csv_strerror(csv_error(&r->p)));
+	r->chunk_pos += n;
+	if (nl)
+		r->line++;
+	if (r->p.pstate != LIBCSV_ROW_NOT_BEGUN && r->p.entry_pos > MAX_CELL) {
+		int line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
+		diag_error(d, MERIT_DATAERR, r->display, line, (int)(r->ncells - r->row_first + 1),
+			   "quoted cell runs over %d MiB: is a closing quote missing?",
+			   MAX_CELL >> 20);
+		return -1;
+	}
+	return 0;
+}
+
+static int finish(struct csvread *r, struct diag *d)
+{
+	r->finished = 1;
+	if (csv_fini(&r->p, cb_cell, cb_row, r) == 0)
+		return 0;
+	if (csv_error(&r->p) == CSV_EPARSE) {
+		int line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
+		diag_error(d, MERIT_DATAERR, r->display, line, (int)(r->ncells - r->row_first + 1),
+			   "quoted cell is never closed");
+		diag_hint(d, "the quote opened here runs to the end of the file; close it or double a quote inside it (\"\")");
+		return -1;
+	}
+	return diag_error(d, MERIT_DATAERR, r->display, r->line, 0, "cannot parse: %s",
+			  csv_strerror(csv_error(&r->p)));
+}
+
+/* Drops delivered rows, keeping the cells of a row still being parsed. */
+static void compact(struct csvread *r)
+{
+	size_t keep = r->ncells - r->row_first, i, off0;
+	r->nrows = r->rows_head = 0;
+	if (!keep) {
+		strbuf_reset(&r->data);
+		r->ncells = r->row_first = 0;
+		return;
+	}
+	off0 = r->cells[r->row_first].off;
+	memmove(r->data.buf, r->data.buf + off0, r->data.len - off0);
+	r->data.len -= off0;
+	r->data.buf[r->data.len] = '\0';
+	for (i = 0; i < keep; i++) {
+		r->cells[i] = r->cells[r->row_first + i];
+		r->cells[i].off -= off0;
+	}
+	r->ncells = keep;
+	r->row_first = 0;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* libcsv trims unquoted cells; quoted ones may still carry blanks or CRs. */
+static char *trim(char *s, size_t n)
+{
+	while (n && is_blank(*s))
+		s++, n--;
+	while (n && is_blank(s[n - 1]))
+		n--;
+	s[n] = '\0';
+	return s;
+}
+
+/* Fills row from a queued row; returns 0 when every cell is empty. */
+static int make_row(struct csvread *r, const struct rowpos *rp, struct csv_row *row)
+{
+	size_t i;
+	int any = 0;
+	if (rp->n > r->v_alloc) {
+		r->v_alloc = rp->n + 16;
+		r->cellv = xrealloc(r->cellv, r->v_alloc * sizeof(*r->cellv));
+		r->linev = xrealloc(r->linev, r->v_alloc * sizeof(*r->linev));
+	}
+	for (i = 0; i < rp->n; i++) {
+		const struct cellpos *cp = &r->cells[rp->first + i];
+		r->cellv[i] = trim(r->data.buf + cp->off, cp->len);
+		r->linev[i] = cp->line;
+		any |= r->cellv[i][0] != '\0';
+	}
+	row->n = rp->n;
+	row->cell = r->cellv;
+	row->line = r->linev;
+	row->row_line = rp->line;
+	return any;
+}
+
+int csvread_next(struct csvread *r, struct csv_row *row, struct diag *d)
+{
+	for (;;) {
+		int rc;
+		while (r->rows_head < r->nrows)
+			if (make_row(r, &r->rows[r->rows_head++], row))
+				return 1;
+		compact(r);
+		if (r->finished)
+			return 0;
+		if (r->chunk_pos < r->chunk_len) {
+			if (feed_line(r, d) < 0)
+				return -1;
+			continue;
+		}
+		rc = next_chunk(r, d);
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && finish(r, d) < 0)
+			return -1;
+	}
+}

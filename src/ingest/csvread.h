@@ -1,0 +1,61 @@
+/*
+ * csvread: a streaming CSV reader on libcsv (the only libcsv user) that
+ * knows where every cell came from.
+ *
+ * libcsv has no idea of lines, so the reader feeds it one physical line at a
+ * time and counts lines itself: every cell knows the line it starts on, and a
+ * quoted cell spanning lines still parses as one. Underneath, the raw bytes
+ * are hashed (SHA-256 of the file as stored), decoded to UTF-8 (encoding.h)
+ * and stripped of a UTF-8 byte-order mark. Memory is one read buffer plus
+ * the current row, whatever the file's size.
+ *
+ * Ownership: csvread_open() returns a reader that csvread_free() releases.
+ * A struct csv_row points into the reader and is valid until the next call.
+ *
+ *   struct csvread *r;
+ *   struct csv_row row;
+ *   if (!(r = csvread_open(path, "samples/sales.csv", ENC_AUTO, ',', d)))
+ *           return -1;                      // MERIT_NOINPUT
+ *   while ((rc = csvread_next(r, &row, d)) > 0)
+ *           use(row.cell[0], row.line[0]);
+ *   csvread_free(r);                        // rc < 0: MERIT_DATAERR in d
+ */
+#ifndef MERIT_INGEST_CSVREAD_H
+#define MERIT_INGEST_CSVREAD_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct diag;
+struct csvread;
+
+struct csv_row {
+	size_t n;          /* cells in this row */
+	char **cell;       /* NUL-terminated, white space trimmed, writable */
+	const int *line;   /* line on which each cell starts (1-based) */
+	int row_line;      /* line on which the row starts */
+};
+
+/*
+ * Opens path (display: the name used in messages). delimiter 0 means ','.
+ * Returns NULL with MERIT_NOINPUT in d when the file cannot be opened.
+ */
+struct csvread *csvread_open(const char *path, const char *display, enum encoding enc,
+			     char delimiter, struct diag *d);
+
+/*
+ * Reads the next row that has at least one non-empty cell. Returns 1, 0 at
+ * the end of the file, or -1 with MERIT_DATAERR in d (undecodable bytes,
+ * an unterminated quoted cell, a read error).
+ */
+int csvread_next(struct csvread *r, struct csv_row *row, struct diag *d);
+
+/* After csvread_next() returned 0: the SHA-256 of the file's bytes. */
+const char *csvread_sha256(const struct csvread *r);
+/* The encoding found so far: "utf-8" or "gb18030". */
+const char *csvread_encoding(const struct csvread *r);
+
+void csvread_free(struct csvread *r);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * dupcheck: the blocked Bloom filter of dupcheck.h. One 64-byte block per id
+ * keeps every probe of an id in one cache line; eight probes of 9 bits each
+ * within the block.
+ */
+#include "ingest/dupcheck.h"
+#include "util/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define MIN_BYTES (64u * 1024)
+#define MAX_BYTES (64u * 1024 * 1024)
+
+void dupcheck_init(struct dupcheck *dc, uint64_t file_bytes)
+{
+	/* ~1 byte of filter per 16 bytes of CSV: a row is rarely under 40 bytes,
+	 * so that is over 20 bits per id. */
+	size_t bytes = MIN_BYTES;
+	while (bytes < MAX_BYTES && bytes < file_bytes / 16)
+		bytes *= 2;
+	memset(dc, 0, sizeof(*dc));
+	dc->nblocks = bytes / 64;
+	/* Anonymous pages read as zero and cost nothing until touched. Each id
+	 * touches a random block, so on big files every lookup would also miss
+	 * the TLB: ask for huge pages (ignored where unsupported). */
+	dc->bits = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (dc->bits == MAP_FAILED)
+		BUG("cannot map %zu bytes for the duplicate filter", bytes);
+	madvise(dc->bits, bytes, MADV_HUGEPAGE);
+}
+
+void dupcheck_release(struct dupcheck *dc)
+{
+	if (dc->bits)
+		munmap(dc->bits, dc->nblocks * 64);
+	u64set_release(&dc->cand_hash);
+	u64set_release(&dc->cand_line);
+	memset(dc, 0, sizeof(*dc));
+}
+
+int dupcheck_add(struct dupcheck *dc, const char *id, size_t len, int line)
+{
+	uint64_t h = str_hash(id, len);
+	uint64_t x = (h ^ 0x9E3779B97F4A7C15ULL) * 0xC2B2AE3D27D4EB4FULL;
+	uint64_t *block = dc->bits + ((h >> 32) & (dc->nblocks - 1)) * 8;
+	int k, seen = 1;
+	x ^= x >> 29;
+	for (k = 0; k < 8; k++) {
+		unsigned bit = k < 7 ? (unsigned)(x >> (9 * k)) & 511 : (unsigned)h & 511;
+		uint64_t mask = 1ULL << (bit & 63);
+		if (!(block[bit >> 6] & mask)) {
+			seen = 0;
+			block[bit >> 6] |= mask;
+		}
+	}
+	if (!seen)
+		return 0;
+	u64set_add(&dc->cand_hash, h);
+	u64set_add(&dc->cand_line, (uint64_t)line);
+	dc->ncand++;
+	return 1;
+}
+
+int dupcheck_is_candidate_id(const struct dupcheck *dc, const char *id, size_t len)
+{
+	return u64set_has(&dc->cand_hash, str_hash(id, len));
+}
+
+int dupcheck_is_candidate_line(const struct dupcheck *dc, int line)
+{
+	return u64set_has(&dc->cand_line, (uint64_t)line);
+}

@@ -1,0 +1,35 @@
+/*
+ * dupcheck: finding duplicate record ids in a stream without remembering
+ * every id (memory must not grow with the number of sales rows).
+ *
+ * A blocked Bloom filter, sized from the file (at most 64 MiB, calloc'd so
+ * untouched pages cost nothing), answers "maybe seen" or "surely new" per id.
+ * A "maybe" makes the row a candidate: its hash and line are kept (few, since
+ * the false-positive rate is around 1e-7 per id), and a second pass over the
+ * file settles the candidates exactly by comparing id strings.
+ */
+#ifndef MERIT_INGEST_DUPCHECK_H
+#define MERIT_INGEST_DUPCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strmap.h"
+
+struct dupcheck {
+	uint64_t *bits;          /* nblocks blocks of 8 words (64 bytes) */
+	size_t nblocks;
+	struct u64set cand_hash; /* hashes of candidate ids */
+	struct u64set cand_line; /* lines of candidate rows */
+	size_t ncand;
+};
+
+/* Sizes the filter for a file of file_bytes bytes. */
+void dupcheck_init(struct dupcheck *dc, uint64_t file_bytes);
+void dupcheck_release(struct dupcheck *dc);
+/* Adds id; returns 1 if it may have been added before (the row is a candidate). */
+int dupcheck_add(struct dupcheck *dc, const char *id, size_t len, int line);
+int dupcheck_is_candidate_id(const struct dupcheck *dc, const char *id, size_t len);
+int dupcheck_is_candidate_line(const struct dupcheck *dc, int line);
+
+#endif

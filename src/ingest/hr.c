@@ -1,0 +1,130 @@
+/*
+ * hr: the HR export -> one struct employee per row (SPEC 3).
+ *
+ * An employee row must have employee_id, name, base_salary and hire_date; a
+ * row with a problem is not loaded, except an unknown role made a warning by
+ * [policy] unknown_role = warn: that employee is kept with role -1 (no
+ * scorecard), because dropping them would turn every sale they made into an
+ * unknown-owner error as well.
+ */
+#include "ingest/ingest_internal.h"
+#include "ingest/loader.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+#include <string.h>
+
+static int require(struct loader *ld, int field)
+{
+	if (*loader_text(ld, field))
+		return 0;
+	loader_problem(ld, ROW_MISSING_FIELD, field, "%s is empty",
+		       schema_inputs[INPUT_HR].fields[field].name);
+	return -1;
+}
+
+static enum dept_type dept_type_of(const char *canonical)
+{
+	int i;
+	for (i = 0; i < DEPT_TYPE_COUNT; i++)
+		if (!strcmp(canonical, dept_type_names[i]))
+			return (enum dept_type)i;
+	return DEPT_BUSINESS;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return *s ? xstrdup(s) : NULL;
+}
+
+/* Checks one row; fills the typed values. Returns 0 if it can be loaded. */
+struct hr_row {
+	int64_t salary;
+	int32_t hire, leave;
+	const char *dept_type, *locale;
+	int role;
+};
+
+static int check_row(struct loader *ld, struct hr_row *r)
+{
+	const char *id = loader_text(ld, HR_EMPLOYEE_ID);
+	size_t first;
+	int rc;
+	require(ld, HR_EMPLOYEE_ID);
+	require(ld, HR_NAME);
+	if (*id && strmap_get(&ld->c->by_id, id, &first))
+		loader_problem(ld, ROW_DUPLICATE_EMPLOYEE, HR_EMPLOYEE_ID,
+			       "employee_id '%s' appears again (first at line %d)", id,
+			       ld->c->emps[first].line);
+	if ((rc = loader_money(ld, HR_BASE_SALARY, &r->salary)) == 0)
+		require(ld, HR_BASE_SALARY);
+	else if (rc > 0 && r->salary < 0)
+		loader_problem(ld, ROW_BAD_NUMBER, HR_BASE_SALARY, "base_salary '%s' is negative",
+			       loader_text(ld, HR_BASE_SALARY));
+	r->hire = r->leave = DATE_NONE;
+	if (loader_date(ld, HR_HIRE_DATE, &r->hire) == 0)
+		require(ld, HR_HIRE_DATE);
+	loader_date(ld, HR_LEAVE_DATE, &r->leave);
+	if (r->hire != DATE_NONE && r->leave != DATE_NONE && r->leave < r->hire)
+		loader_problem(ld, ROW_BAD_DATE, HR_LEAVE_DATE, "leave_date '%s' is before hire_date '%s'",
+			       loader_text(ld, HR_LEAVE_DATE), loader_text(ld, HR_HIRE_DATE));
+	r->dept_type = "business";
+	loader_value(ld, HR_DEPT_TYPE, &r->dept_type);
+	r->locale = NULL;
+	loader_value(ld, HR_LOCALE, &r->locale);
+	if (ld->bad)
+		return -1;
+	r->role = config_role_find(ld->cfg, loader_text(ld, HR_ROLE));
+	if (r->role < 0) {
+		loader_problem(ld, ROW_UNKNOWN_ROLE, HR_ROLE, "role '%s' matches no [role.NAME]",
+			       loader_text(ld, HR_ROLE));
+		if (ld->cfg->policy.row_is_error[ROW_UNKNOWN_ROLE])
+			return -1;
+	}
+	return 0;
+}
+
+static void add_employee(struct loader *ld, const struct hr_row *r)
+{
+	struct company *c = ld->c;
+	struct employee *e = company_add_employee(c);
+	size_t i;
+	for (i = 0; i < HR_NFIELDS; i++)
+		e->hr_text[i] = xstrdup(loader_text(ld, (int)i));
+	e->id = xstrdup(loader_text(ld, HR_EMPLOYEE_ID));
+	e->name = xstrdup(loader_text(ld, HR_NAME));
+	e->email = xstrdup(loader_text(ld, HR_EMAIL));
+	e->role_text = xstrdup(loader_text(ld, HR_ROLE));
+	e->grade = xstrdup(loader_text(ld, HR_GRADE));
+	e->manager_id = xstrdup(loader_text(ld, HR_MANAGER_ID));
+	e->status = xstrdup(loader_text(ld, HR_STATUS));
+	e->gender = dup_or_null(loader_text(ld, HR_GENDER));
+	e->cost_centre = xstrdup(loader_text(ld, HR_COST_CENTRE));
+	e->department = company_intern(c, loader_text(ld, HR_DEPARTMENT));
+	e->dept_type = dept_type_of(r->dept_type);
+	e->locale = !r->locale ? ld->cfg->locale : !strcmp(r->locale, "en") ? LOCALE_EN : LOCALE_ZH;
+	e->base_salary = r->salary;
+	e->hire_date = r->hire;
+	e->leave_date = r->leave;
+	e->line = loader_line(ld, HR_EMPLOYEE_ID);
+	e->role = r->role;
+	e->metrics = xcalloc(ld->cfg->nmetrics ? ld->cfg->nmetrics : 1, sizeof(*e->metrics));
+	strmap_put(&c->by_id, e->id, c->nemps - 1);
+	ld->st->rows_used++;
+}
+
+int ingest_hr(struct company *c, const struct config *cfg, struct diag *d)
+{
+	struct loader ld;
+	int rc = loader_open(&ld, c, cfg, INPUT_HR, d);
+	if (rc <= 0)
+		return rc;
+	while ((rc = loader_next(&ld)) > 0) {
+		struct hr_row r;
+		if (check_row(&ld, &r) == 0)
+			add_employee(&ld, &r);
+	}
+	loader_close(&ld);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * loader: what the per-input loaders (hr.c, sales.c, small.c) share:
+ * opening an input, mapping its header to the schema once, and reading
+ * typed cells of the current row, reporting problems with file:line:col.
+ *
+ * Internal to ingest/. A struct loader lives on the caller's stack;
+ * loader_close() releases it.
+ *
+ *   struct loader ld;
+ *   if (loader_open(&ld, c, cfg, INPUT_TARGETS, d) <= 0) return ...;
+ *   while ((rc = loader_next(&ld)) > 0) {
+ *           double v;
+ *           if (loader_number(&ld, TARGETS_TARGET, &v) < 0) continue;
+ *           ...
+ *   }
+ *   loader_close(&ld);
+ */
+#ifndef MERIT_INGEST_LOADER_H
+#define MERIT_INGEST_LOADER_H
+
+#include <stdint.h>
+
+#include "ingest/csvread.h"
+#include "model.h"
+
+struct diag;
+
+struct loader {
+	struct company *c;
+	const struct config *cfg;
+	struct diag *d;
+	enum input_kind in;
+	const struct input_conf *ic;
+	struct input_stats *st;
+	const char *file;                 /* as written in the INI */
+	struct csvread *r;
+	struct csv_row row;
+	int col[SCHEMA_MAX_FIELDS];       /* column of each field, -1 if absent */
+	const struct valueset *vs[SCHEMA_MAX_FIELDS];
+	int bad;                          /* the current row had a problem */
+};
+
+/*
+ * Opens input `in` and maps its header. Returns 1 when ready, 0 when the
+ * input is not declared (nothing to do), -1 with d set.
+ */
+int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
+		enum input_kind in, struct diag *d);
+/* Opens again for a second pass (same mapping); stats are not touched. */
+int loader_reopen(struct loader *ld);
+/* Next data row: 1, 0 at the end (stats final), -1 on a fatal file error. */
+int loader_next(struct loader *ld);
+void loader_close(struct loader *ld);
+
+/* The cell of a field, trimmed; "" when empty or the column is absent. */
+const char *loader_text(const struct loader *ld, int field);
+int loader_line(const struct loader *ld, int field);
+
+/*
+ * Typed cells: 1 with the value, 0 when empty, -1 after reporting a
+ * problem (bad_number / bad_date / bad_value) and marking the row bad.
+ */
+int loader_number(struct loader *ld, int field, double *out);
+int loader_money(struct loader *ld, int field, int64_t *cents);
+int loader_date(struct loader *ld, int field, int32_t *out);
+int loader_value(struct loader *ld, int field, const char **canonical);
+
+/* Reports a problem of `kind` at the field's cell and marks the row bad. */
+void loader_problem(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * sales: the sales export, streamed into per-employee aggregates (SPEC 3, 5).
+ *
+ * Every `from = sales` metric with agg sum, count, count_distinct, avg, min
+ * or max gets one accumulator per employee; each row is typed once and added
+ * to the accumulators whose `where` filter it passes. Nothing per row is
+ * kept, so memory grows with employees x metrics, never with rows. Metrics
+ * with scope department or company are aggregated per owner too; compute
+ * folds them into groups.
+ *
+ * A row counts only when its date lies in the period and it has an amount;
+ * otherwise it is set aside and counted by reason (no date, no amount, other
+ * period). Duplicate record ids are found with dupcheck.h: rows whose id may
+ * have been seen are held back, and a second pass settles them.
+ */
+#include "ingest/dupcheck.h"
+#include "ingest/ingest_internal.h"
+#include "ingest/loader.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+struct acc {
+	int64_t cents;       /* money fields: exact sum */
+	double sum, min, max;
+	uint32_t n;
+};
+
+struct sales_metric {
+	int m;               /* index into config.metrics */
+	const struct metric_def *def;
+	int money;           /* the field is FT_MONEY (values in cents) */
+};
+
+struct sales_ctx {
+	struct company *c;
+	const struct config *cfg;
+	struct sales_metric *sm;
+	size_t nsm;
+	struct acc *acc;             /* nemps x nsm */
+	struct u64set *distinct;     /* nemps x nsm, count_distinct only */
+	/* The current row, typed. */
+	const char *canon[SALES_NFIELDS];   /* mapped value or text, for filters */
+	int has[SALES_NFIELDS];
+	double num[SALES_NFIELDS];          /* money in cents, as a double */
+};
+
+static int aggregated_here(const struct metric_def *m)
+{
+	return m->from == INPUT_SALES &&
+	       (m->agg == AGG_SUM || m->agg == AGG_COUNT || m->agg == AGG_COUNT_DISTINCT ||
+		m->agg == AGG_AVG || m->agg == AGG_MIN || m->agg == AGG_MAX);
+}
+
+static void ctx_init(struct sales_ctx *sc, struct company *c, const struct config *cfg)
+{
+	size_t i;
+	memset(sc, 0, sizeof(*sc));
+	sc->c = c;
+	sc->cfg = cfg;
+	sc->sm = xcalloc(cfg->nmetrics + 1, sizeof(*sc->sm));
+	for (i = 0; i < cfg->nmetrics; i++) {
+		const struct metric_def *m = &cfg->metrics[i];
+		if (!aggregated_here(m))
+			continue;
+		sc->sm[sc->nsm].m = (int)i;
+		sc->sm[sc->nsm].def = m;
+		sc->sm[sc->nsm].money = m->field >= 0 && m->field < SALES_NFIELDS &&
+					schema_inputs[INPUT_SALES].fields[m->field].type == FT_MONEY;
+		sc->nsm++;
+	}
+	sc->acc = xcalloc(c->nemps * sc->nsm + 1, sizeof(*sc->acc));
+	sc->distinct = xcalloc(c->nemps * sc->nsm + 1, sizeof(*sc->distinct));
+}
+
+static void ctx_release(struct sales_ctx *sc)
+{
+	size_t i;
+	for (i = 0; i < sc->c->nemps * sc->nsm; i++)
+		u64set_release(&sc->distinct[i]);
+	free(sc->distinct);
+	free(sc->acc);
+	free(sc->sm);
+}
+
+static int passes(const struct sales_ctx *sc, const struct metric_def *m)
+{
+	size_t w, v;
+	for (w = 0; w < m->nwhere; w++) {
+		const struct metric_filter *f = &m->where[w];
+		int ok = 0;
+		if (f->field < 0 || f->field >= SALES_NFIELDS || !sc->canon[f->field])
+			return 0;
+		for (v = 0; v < f->values.nr && !ok; v++)
+			ok = !strcasecmp(sc->canon[f->field], f->values.items[v]);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+static void accumulate(struct sales_ctx *sc, size_t emp, const struct loader *ld)
+{
+	size_t k;
+	for (k = 0; k < sc->nsm; k++) {
+		const struct metric_def *m = sc->sm[k].def;
+		struct acc *a = &sc->acc[emp * sc->nsm + k];
+		double v;
+		if (!passes(sc, m))
+			continue;
+		if (m->agg == AGG_COUNT) {
+			a->n++;
+			continue;
+		}
+		if (m->field < 0 || m->field >= SALES_NFIELDS)
+			continue;
+		if (m->agg == AGG_COUNT_DISTINCT) {
+			const char *t = loader_text(ld, m->field);
+			if (*t) {
+				u64set_add(&sc->distinct[emp * sc->nsm + k], str_hash(t, strlen(t)));
+				a->n++;
+			}
+			continue;
+		}
+		if (!sc->has[m->field])
+			continue;
+		v = sc->num[m->field];
+		if (sc->sm[k].money)
+			a->cents += (int64_t)v;
+		else
+			a->sum += v;
+		if (!a->n || v < a->min)
+			a->min = v;
+		if (!a->n || v > a->max)
+			a->max = v;
+		a->n++;
+	}
+}
+
+/* Types every mapped cell; sets ld->bad on a problem. */
+static void type_row(struct sales_ctx *sc, struct loader *ld)
+{
+	const struct input_schema *s = &schema_inputs[INPUT_SALES];
+	size_t f;
+	for (f = 0; f < SALES_NFIELDS; f++) {
+		const char *t;
+		int64_t cents;
+		int32_t day;
+		sc->has[f] = 0;
+		sc->canon[f] = NULL;
+		if (ld->col[f] < 0)
+			continue;
+		switch (s->fields[f].type) {
+		case FT_VALUE:
+			if (loader_value(ld, (int)f, &t) > 0)
+				sc->canon[f] = t, sc->has[f] = 1;
+			break;
+		case FT_MONEY:
+			if (loader_money(ld, (int)f, &cents) > 0)
+				sc->num[f] = (double)cents, sc->has[f] = 1;
+			break;
+		case FT_NUMBER:
+			if (loader_number(ld, (int)f, &sc->num[f]) > 0)
+				sc->has[f] = 1;
+			break;
+		case FT_DATE:
+			if (loader_date(ld, (int)f, &day) > 0)
+				sc->num[f] = day, sc->has[f] = 1;
+			break;
+		default:
+			t = loader_text(ld, (int)f);
+			if (*t)
+				sc->canon[f] = t, sc->has[f] = 1;
+			break;
+		}
+	}
+}
+
+static void process_row(struct sales_ctx *sc, struct loader *ld)
+{
+	struct input_stats *st = &sc->c->inputs[INPUT_SALES];
+	const char *owner = loader_text(ld, SALES_EMPLOYEE_ID);
+	size_t emp = 0;
+	int known = *owner && strmap_get(&sc->c->by_id, owner, &emp);
+	if (!known)
+		loader_problem(ld, ROW_UNKNOWN_OWNER, SALES_EMPLOYEE_ID,
+			       *owner ? "owner '%s' is not in the HR export" : "owner is empty%s", owner);
+	type_row(sc, ld);
+	if (ld->bad)
+		return;
+	if (!sc->has[SALES_DATE]) {
+		st->set_aside_no_date++;
+		if (sc->canon[SALES_STAGE] && !strcmp(sc->canon[SALES_STAGE], "open"))
+			st->set_aside_open++;
+		return;
+	}
+	if (!sc->has[SALES_AMOUNT]) {
+		st->set_aside_no_amount++;
+		return;
+	}
+	if (!period_contains(&sc->c->period, (int32_t)sc->num[SALES_DATE])) {
+		st->set_aside_other_period++;
+		return;
+	}
+	st->rows_used++;
+	accumulate(sc, emp, ld);
+}
+
+static void finish(struct sales_ctx *sc)
+{
+	size_t e, k;
+	for (e = 0; e < sc->c->nemps; e++) {
+		for (k = 0; k < sc->nsm; k++) {
+			const struct acc *a = &sc->acc[e * sc->nsm + k];
+			struct metric_value *mv = &sc->c->emps[e].metrics[sc->sm[k].m];
+			double scale = sc->sm[k].money ? 100.0 : 1.0;
+			mv->records = a->n;
+			mv->present = 1;
+			switch (sc->sm[k].def->agg) {
+			case AGG_SUM:
+				mv->value = sc->sm[k].money ? (double)a->cents / 100.0 : a->sum;
+				break;
+			case AGG_COUNT:
+				mv->value = a->n;
+				break;
+			case AGG_COUNT_DISTINCT:
+				mv->value = (double)u64set_count(&sc->distinct[e * sc->nsm + k]);
+				break;
+			case AGG_AVG:
+				mv->present = a->n > 0;
+				mv->value = !a->n ? 0 : sc->sm[k].money ? (double)a->cents / 100.0 / a->n
+									: a->sum / a->n;
+				break;
+			case AGG_MIN:
+				mv->present = a->n > 0;
+				mv->value = a->n ? a->min / scale : 0;
+				break;
+			case AGG_MAX:
+				mv->present = a->n > 0;
+				mv->value = a->n ? a->max / scale : 0;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * Second pass: only rows whose id hash is a candidate matter. The first
+ * time an id string is met it is remembered with its line; a later row with
+ * the same string is a true duplicate. Held-back rows that turn out to be
+ * first occurrences (Bloom false positives) are counted now.
+ */
+static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const struct dupcheck *dc)
+{
+	struct strmap seen;
+	struct strlist keys = { NULL, 0, 0 };
+	int rc;
+	strmap_init(&seen);
+	if (loader_reopen(ld) < 0)
+		return -1;
+	while ((rc = loader_next(ld)) > 0) {
+		const char *id = loader_text(ld, SALES_RECORD_ID);
+		size_t len = strlen(id), first;
+		int line = ld->row.row_line;
+		if (!len || !dupcheck_is_candidate_id(dc, id, len))
+			continue;
+		if (strmap_get(&seen, id, &first)) {
+			loader_problem(ld, ROW_DUPLICATE_RECORD, SALES_RECORD_ID,
+				       "record_id '%s' appears again (first at line %zu)", id, first);
+			continue;
+		}
+		strlist_push(&keys, id);
+		strmap_put(&seen, keys.items[keys.nr - 1], (size_t)line);
+		if (dupcheck_is_candidate_line(dc, line))
+			process_row(sc, ld);
+	}
+	strmap_release(&seen);
+	strlist_release(&keys);
+	return rc < 0 ? -1 : 0;
+}
+
+int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
+{
+	struct loader ld;
+	struct sales_ctx sc;
+	struct dupcheck dc;
+	struct stat stbuf;
+	int rc = loader_open(&ld, c, cfg, INPUT_SALES, d);
+	if (rc <= 0)
+		return rc;
+	ctx_init(&sc, c, cfg);
+	dupcheck_init(&dc, stat(cfg->inputs[INPUT_SALES].file, &stbuf) == 0 ? (uint64_t)stbuf.st_size : 0);
+	while ((rc = loader_next(&ld)) > 0) {
+		const char *id = loader_text(&ld, SALES_RECORD_ID);
+		size_t len = strlen(id);
+		if (len && dupcheck_add(&dc, id, len, ld.row.row_line))
+			continue;   /* held back until the second pass */
+		process_row(&sc, &ld);
+	}
+	if (rc == 0 && dc.ncand)
+		rc = settle_candidates(&sc, &ld, &dc);
+	if (rc == 0)
+		finish(&sc);
+	loader_close(&ld);
+	dupcheck_release(&dc);
+	ctx_release(&sc);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,592 @@
+/*
+ * explain: `merit explain EMPLOYEE_ID` as plain text a finance person can
+ * check with a calculator: scope and eligibility, every metric behind the
+ * employee's KPIs and how it was obtained, each KPI from target to
+ * contribution, sub-scores, training points, the raw score, the rating
+ * and why, then fairness and bonus from the fields their stages filled.
+ *
+ * It only reads the model. Where the model keeps a result but not its
+ * parts (turnover's headcounts, review360's relations) they are recounted
+ * here from the rows with the rules of compute/metrics.c, so the trace
+ * shows the same inputs the number came from.
+ */
+#include "compute/scorecard.h"
+#include "model.h"
+#include "render/render.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "util/strbuf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const agg_words[] = {
+	[AGG_SUM] = "sum", [AGG_COUNT] = "count", [AGG_COUNT_DISTINCT] = "count_distinct",
+	[AGG_AVG] = "avg", [AGG_MIN] = "min", [AGG_MAX] = "max", [AGG_RATIO] = "ratio",
+	[AGG_TURNOVER] = "turnover", [AGG_REVIEW360] = "review360",
+};
+
+/* 1234567.891 -> "1,234,567.89" with `decimals` digits. */
+static void add_number(struct strbuf *sb, double v, int decimals)
+{
+	char tmp[64];
+	const char *digits, *dot;
+	size_t n, i;
+
+	if (!isfinite(v)) {
+		strbuf_addstr(sb, "-");
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+	digits = tmp;
+	if (*digits == '-') {
+		strbuf_addch(sb, '-');
+		digits++;
+	}
+	dot = strchr(digits, '.');
+	n = dot ? (size_t)(dot - digits) : strlen(digits);
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, digits[i]);
+	}
+	if (dot)
+		strbuf_addstr(sb, dot);
+}
+
+static void add_metric_value(struct strbuf *sb, const struct metric_def *def, double v)
+{
+	switch (def->format) {
+	case FMT_MONEY: add_number(sb, v, 2); break;
+	case FMT_INTEGER: add_number(sb, v, 0); break;
+	case FMT_PERCENT:
+		add_number(sb, v * 100.0, 2);
+		strbuf_addstr(sb, " %");
+		break;
+	default: add_number(sb, v, 4); break;
+	}
+}
+
+/* "优秀 | Excellent", or one half when both are the same. */
+static void add_label(struct strbuf *sb, const struct label *l)
+{
+	const char *zh = label_get(l, LOCALE_ZH), *en = label_get(l, LOCALE_EN);
+	strbuf_addstr(sb, zh);
+	if (*en && strcmp(zh, en))
+		strbuf_addf(sb, " | %s", en);
+}
+
+static void add_where(struct strbuf *sb, const struct metric_def *def)
+{
+	size_t i, j;
+	for (i = 0; i < def->nwhere; i++) {
+		const struct metric_filter *f = &def->where[i];
+		strbuf_addstr(sb, i ? "," : " where ");
+		strbuf_addf(sb, "%s:", schema_inputs[def->from].fields[f->field].name);
+		for (j = 0; j < f->values.nr; j++)
+			strbuf_addf(sb, "%s%s", j ? "|" : "", f->values.items[j]);
+	}
+}
+
+static const char *field_name(const struct metric_def *def)
+{
+	return def->field >= 0 ? schema_inputs[def->from].fields[def->field].name : "";
+}
+
+static size_t group_members(const struct company *c, const struct employee *e, int company)
+{
+	size_t i, n = 0;
+	for (i = 0; i < c->nemps; i++)
+		if (c->emps[i].in_scope && (company || c->emps[i].department == e->department ||
+		    (e->department && c->emps[i].department &&
+		     !strcmp(c->emps[i].department, e->department))))
+			n++;
+	return n;
+}
+
+static int same_dept(const struct employee *a, const struct employee *b)
+{
+	return a->department == b->department ||
+	       (a->department && b->department && !strcmp(a->department, b->department));
+}
+
+static void explain_turnover(struct strbuf *sb, const struct company *c,
+			     const struct metric_def *def, const struct employee *e)
+{
+	const struct period *p = &c->period;
+	int company = def->scope == SCOPE_COMPANY;
+	unsigned leavers = 0, hc_first = 0, hc_last = 0;
+	size_t i;
+	for (i = 0; i < c->nemps; i++) {
+		const struct employee *o = &c->emps[i];
+		int32_t hire = o->hire_date == DATE_NONE ? p->first : o->hire_date;
+		if (!company && !same_dept(o, e))
+			continue;
+		if (hire <= p->first && (o->leave_date == DATE_NONE || o->leave_date >= p->first))
+			hc_first++;
+		if (hire <= p->last && (o->leave_date == DATE_NONE || o->leave_date >= p->last))
+			hc_last++;
+		if (o->leave_date != DATE_NONE && period_contains(p, o->leave_date))
+			leavers++;
+	}
+	strbuf_addf(sb, "leavers / mean headcount x 365 / %d days, %s%s: %u / ((%u + %u) / 2)"
+		    " x 365 / %d", p->ndays, company ? "company" : "department ",
+		    company ? "" : (e->department ? e->department : ""), leavers, hc_first,
+		    hc_last, p->ndays);
+}
+
+static void explain_review360(struct strbuf *sb, const struct company *c,
+			      const struct config *cfg, size_t emp)
+{
+	double sum[REL_COUNT] = { 0 };
+	unsigned n[REL_COUNT] = { 0 }, who[REL_COUNT] = { 0 };
+	size_t i, j;
+	int rel;
+	for (i = 0; i < c->nreviews; i++) {
+		const struct review_row *r = &c->reviews[i];
+		int seen = 0;
+		if (r->reviewee != emp)
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = c->reviews[j].reviewee == emp && c->reviews[j].relation == r->relation &&
+			       c->reviews[j].reviewer == r->reviewer;
+		sum[r->relation] += 25.0 * (r->score - 1.0);
+		n[r->relation]++;
+		who[r->relation] += !seen;
+	}
+	strbuf_addstr(sb, "25 x (score - 1) per review, mean per relation:");
+	for (rel = 0; rel < REL_COUNT; rel++) {
+		int need = cfg->reviews.min_reviewers[rel] > 0 ? cfg->reviews.min_reviewers[rel] : 1;
+		if (!n[rel])
+			continue;
+		strbuf_addf(sb, "\n      %s: %u review%s by %u reviewer%s, mean ", relation_names[rel],
+			    n[rel], n[rel] == 1 ? "" : "s", who[rel], who[rel] == 1 ? "" : "s");
+		add_number(sb, sum[rel] / n[rel], 2);
+		if (cfg->reviews.weight[rel] <= 0)
+			strbuf_addstr(sb, ", weight 0: not counted");
+		else if (who[rel] < (unsigned)need)
+			strbuf_addf(sb, ", fewer than min_reviewers %d: dropped, the others re-weighted",
+				    need);
+		else
+			strbuf_addf(sb, ", weight %g", cfg->reviews.weight[rel]);
+	}
+	strbuf_addstr(sb, "\n      weighted mean of the relations kept");
+}
+
+/* How one metric of the employee was obtained, then its value. */
+static void explain_metric(struct strbuf *sb, const struct company *c, const struct config *cfg,
+			   size_t emp, int m)
+{
+	const struct employee *e = &c->emps[emp];
+	const struct metric_def *def = &cfg->metrics[m];
+	const struct metric_value *v = e->metrics ? &e->metrics[m] : NULL;
+
+	strbuf_addf(sb, "  %s = ", def->name);
+	switch (def->agg) {
+	case AGG_RATIO:
+		strbuf_addf(sb, "%s / %s", cfg->metrics[def->num].name, cfg->metrics[def->den].name);
+		if (v && e->metrics[def->num].present && e->metrics[def->den].present &&
+		    def->scope == SCOPE_EMPLOYEE) {
+			strbuf_addstr(sb, " = ");
+			add_metric_value(sb, &cfg->metrics[def->num], e->metrics[def->num].value);
+			strbuf_addstr(sb, " / ");
+			add_metric_value(sb, &cfg->metrics[def->den], e->metrics[def->den].value);
+		}
+		break;
+	case AGG_TURNOVER:
+		explain_turnover(sb, c, def, e);
+		break;
+	case AGG_REVIEW360:
+		explain_review360(sb, c, cfg, emp);
+		break;
+	default:
+		strbuf_addf(sb, "%s", agg_words[def->agg]);
+		if (def->field >= 0 && def->from != INPUT_METRICS)
+			strbuf_addf(sb, "(%s)", field_name(def));
+		if (def->from == INPUT_METRICS)
+			strbuf_addf(sb, " of metric '%s' rows", def->source_name ? def->source_name
+				    : def->name);
+		else
+			strbuf_addf(sb, " over %s rows", schema_inputs[def->from].name);
+		if (def->from == INPUT_TRAINING)
+			strbuf_addstr(sb, " of passed courses");
+		add_where(sb, def);
+		strbuf_addf(sb, " in %s", c->period.label);
+		if (v && v->present)
+			strbuf_addf(sb, ", %u row%s", v->records, v->records == 1 ? "" : "s");
+	}
+	if (def->scope != SCOPE_EMPLOYEE && def->agg != AGG_TURNOVER)
+		strbuf_addf(sb, ", shared goal: the value of %s%s (%zu in-scope members)",
+			    def->scope == SCOPE_COMPANY ? "the company" : "department ",
+			    def->scope == SCOPE_COMPANY ? "" : (e->department ? e->department : ""),
+			    group_members(c, e, def->scope == SCOPE_COMPANY));
+	if (v && v->present) {
+		strbuf_addstr(sb, " = ");
+		add_metric_value(sb, def, v->value);
+	} else if (def->agg == AGG_RATIO) {
+		strbuf_addstr(sb, ": missing (denominator 0 or a part missing)");
+	} else {
+		strbuf_addf(sb, ": missing (no %s row for %s)", schema_inputs[def->from].name,
+			    c->period.label);
+	}
+	strbuf_addch(sb, '\n');
+}
+
+static void explain_metrics(struct strbuf *sb, const struct company *c,
+			    const struct config *cfg, size_t emp)
+{
+	const struct employee *e = &c->emps[emp];
+	unsigned char *done = xcalloc(cfg->nmetrics + 1, 1);
+	size_t i;
+	strbuf_addstr(sb, "\nMetrics\n");
+	for (i = 0; i < e->nkpis; i++) {
+		int m = cfg->kpis[e->kpis[i].kpi].metric;
+		if (m < 0 || done[m])
+			continue;
+		/* a ratio's parts first, so the division can be checked */
+		if (cfg->metrics[m].agg == AGG_RATIO) {
+			int parts[2] = { cfg->metrics[m].num, cfg->metrics[m].den }, k;
+			for (k = 0; k < 2; k++)
+				if (parts[k] >= 0 && !done[parts[k]]) {
+					explain_metric(sb, c, cfg, emp, parts[k]);
+					done[parts[k]] = 1;
+				}
+		}
+		explain_metric(sb, c, cfg, emp, m);
+		done[m] = 1;
+	}
+	free(done);
+}
+
+static void explain_kpi(struct strbuf *sb, const struct config *cfg, const struct kpi_result *r)
+{
+	const struct kpi_def *k = &cfg->kpis[r->kpi];
+	const struct metric_def *md = &cfg->metrics[k->metric];
+	size_t i;
+
+	strbuf_addf(sb, "  %s (", k->name);
+	add_label(sb, &k->label);
+	strbuf_addf(sb, "), %s is better, %s, %s / %s\n",
+		    k->direction == DIR_HIGHER ? "higher" : "lower",
+		    k->scoring == SCORING_LINEAR ? "linear" : "bands",
+		    dimension_names[k->dimension], perspective_names[k->perspective]);
+	strbuf_addstr(sb, "    target ");
+	if (r->has_target) {
+		add_metric_value(sb, md, r->target);
+		strbuf_addf(sb, " from %s\n", r->target_source ? r->target_source : "?");
+	} else {
+		strbuf_addstr(sb, "missing: no row of the targets input applies\n");
+	}
+	strbuf_addf(sb, "    actual %s ", md->name);
+	if (r->has_actual)
+		add_metric_value(sb, md, r->actual);
+	else
+		strbuf_addstr(sb, "missing");
+	strbuf_addch(sb, '\n');
+
+	if (r->dropped) {
+		strbuf_addf(sb, "    dropped (%s): weight %g %% moves to the other KPIs in "
+			    "proportion ([policy] %s = reweight)\n", r->dropped, r->weight,
+			    !strcmp(r->dropped, "missing_target") ? "on_missing_target"
+			    : "on_missing_data");
+		return;
+	}
+	if (!r->has_actual || !r->has_target) {
+		strbuf_addf(sb, "    score 0 ([policy] %s = zero)\n",
+			    r->has_target ? "on_missing_data" : "on_missing_target");
+	} else if (k->direction == DIR_LOWER && r->actual == 0.0) {
+		strbuf_addstr(sb, "    actual 0 on a lower-is-better KPI scores the top: ");
+		add_number(sb, r->score, 4);
+		strbuf_addch(sb, '\n');
+	} else {
+		strbuf_addstr(sb, "    achievement = ");
+		strbuf_addstr(sb, k->direction == DIR_HIGHER ? "actual / target = "
+			      : "target / actual = ");
+		add_metric_value(sb, md, k->direction == DIR_HIGHER ? r->actual : r->target);
+		strbuf_addstr(sb, " / ");
+		add_metric_value(sb, md, k->direction == DIR_HIGHER ? r->target : r->actual);
+		strbuf_addstr(sb, " = ");
+		add_number(sb, 100.0 * r->achievement, 4);
+		strbuf_addstr(sb, " %\n    score = ");
+		if (k->scoring == SCORING_LINEAR) {
+			strbuf_addstr(sb, "clamp(");
+			add_number(sb, 100.0 * r->achievement, 4);
+			strbuf_addf(sb, ", floor %g, cap %g) = ", k->floor, k->cap);
+		} else {
+			for (i = 0; i < k->nbands; i++)
+				if (num_round4(100.0 * r->achievement) >= k->bands[i].threshold)
+					break;
+			if (i < k->nbands)
+				strbuf_addf(sb, "band %g:%g (the first band whose %g %% is met) = ",
+					    k->bands[i].threshold, k->bands[i].score,
+					    k->bands[i].threshold);
+			else
+				strbuf_addstr(sb, "no band met = ");
+		}
+		add_number(sb, r->score, 4);
+		strbuf_addch(sb, '\n');
+	}
+	strbuf_addf(sb, "    weight %g %%", r->weight);
+	if (fabs(r->eff_weight - r->weight) > 1e-9) {
+		strbuf_addstr(sb, ", effective ");
+		add_number(sb, r->eff_weight, 4);
+		strbuf_addstr(sb, " % after reweighting");
+	}
+	strbuf_addstr(sb, "; contribution = ");
+	add_number(sb, r->eff_weight, 4);
+	strbuf_addstr(sb, " x ");
+	add_number(sb, r->score, 4);
+	strbuf_addstr(sb, " / 100 = ");
+	add_number(sb, r->contribution, 4);
+	strbuf_addch(sb, '\n');
+}
+
+static void explain_scores(struct strbuf *sb, const struct config *cfg, const struct employee *e)
+{
+	double points = e->courses_passed * cfg->training_points_per_course, sum = 0;
+	size_t i;
+
+	strbuf_addstr(sb, "\nSub-scores (mean of the KPI scores, by effective weight)\n  ");
+	for (i = 0; i < DIM_COUNT; i++) {
+		strbuf_addf(sb, "%s%s ", i ? ", " : "", dimension_names[i]);
+		add_number(sb, e->dim_score[i], 4);
+	}
+	strbuf_addstr(sb, "\n  ");
+	for (i = 0; i < PERSP_COUNT; i++) {
+		strbuf_addf(sb, "%s%s ", i ? ", " : "", perspective_names[i]);
+		add_number(sb, e->persp_score[i], 4);
+	}
+	strbuf_addf(sb, "\n\nTraining: %d passed course%s in the period x %g points = %g",
+		    e->courses_passed, e->courses_passed == 1 ? "" : "s",
+		    cfg->training_points_per_course, points);
+	if (points > cfg->training_max_points)
+		strbuf_addf(sb, ", capped at max_points %g", cfg->training_max_points);
+	strbuf_addstr(sb, " -> ");
+	add_number(sb, e->training_points, 4);
+
+	strbuf_addstr(sb, "\nRaw score = ");
+	for (i = 0; i < e->nkpis; i++) {
+		if (e->kpis[i].dropped)
+			continue;
+		add_number(sb, e->kpis[i].contribution, 4);
+		strbuf_addstr(sb, " + ");
+		sum += e->kpis[i].contribution;
+	}
+	add_number(sb, e->training_points, 4);
+	strbuf_addstr(sb, " (training) = ");
+	sum += e->training_points;
+	add_number(sb, sum, 4);
+	if (cfg->score_cap > 0 && sum > cfg->score_cap)
+		strbuf_addf(sb, ", capped at score_cap %g", cfg->score_cap);
+	strbuf_addstr(sb, "; rounded to 4 decimals: ");
+	add_number(sb, e->raw_score, 4);
+	strbuf_addch(sb, '\n');
+}
+
+static void explain_rating(struct strbuf *sb, const struct config *cfg, double score, int band)
+{
+	if (band < 0 || (size_t)band >= cfg->nbands) {
+		strbuf_addstr(sb, "no rating\n");
+		return;
+	}
+	add_label(sb, &cfg->bands[band].label);
+	strbuf_addstr(sb, ": ");
+	add_number(sb, num_round4(score), 4);
+	if (num_round4(score) >= cfg->bands[band].threshold)
+		strbuf_addf(sb, " >= %g", cfg->bands[band].threshold);
+	else
+		strbuf_addf(sb, " is below every threshold (the bottom band)");
+	if (band > 0)
+		strbuf_addf(sb, " and < %g", cfg->bands[band - 1].threshold);
+	strbuf_addch(sb, '\n');
+}
+
+static void explain_fairness(struct strbuf *sb, const struct company *c,
+			     const struct config *cfg, const struct employee *e)
+{
+	static const char *const methods[] = { "none", "zscore", "percentile" };
+	const struct group_stats *g;
+
+	strbuf_addf(sb, "\nFairness: method %s, group by %s\n", methods[cfg->fairness.method],
+		    cfg->fairness.group ? cfg->fairness.group : "department");
+	if (e->group >= c->ngroups)
+		return;
+	g = &c->groups[e->group];
+	strbuf_addf(sb, "  group %s: %zu people, raw mean ", g->name ? g->name : "", g->n);
+	add_number(sb, g->raw_mean, 4);
+	strbuf_addstr(sb, " sd ");
+	add_number(sb, g->raw_sd, 4);
+	strbuf_addstr(sb, "; normalised mean ");
+	add_number(sb, g->norm_mean, 4);
+	strbuf_addstr(sb, " sd ");
+	add_number(sb, g->norm_sd, 4);
+	strbuf_addstr(sb, "\n  company raw mean ");
+	add_number(sb, c->company_raw_mean, 4);
+	strbuf_addstr(sb, " sd ");
+	add_number(sb, c->company_raw_sd, 4);
+	strbuf_addch(sb, '\n');
+	if (g->small) {
+		strbuf_addf(sb, "  the group is smaller than min_group %d: raw score kept\n",
+			    cfg->fairness.min_group);
+	} else if (cfg->fairness.method == FAIR_ZSCORE && g->raw_sd > 0) {
+		strbuf_addstr(sb, "  normalised = M + (x - m) / s x S = ");
+		add_number(sb, c->company_raw_mean, 4);
+		strbuf_addstr(sb, " + (");
+		add_number(sb, e->raw_score, 4);
+		strbuf_addstr(sb, " - ");
+		add_number(sb, g->raw_mean, 4);
+		strbuf_addstr(sb, ") / ");
+		add_number(sb, g->raw_sd, 4);
+		strbuf_addstr(sb, " x ");
+		add_number(sb, c->company_raw_sd, 4);
+		strbuf_addch(sb, '\n');
+	} else if (cfg->fairness.method == FAIR_PERCENTILE) {
+		strbuf_addstr(sb, "  normalised = the company's score at this employee's percentile "
+			      "rank in the group\n");
+	}
+	strbuf_addstr(sb, "  normalised score ");
+	add_number(sb, e->norm_score, 4);
+	if (cfg->fairness.forced)
+		strbuf_addstr(sb, " (forced distribution decides the band)");
+	strbuf_addstr(sb, "\n  rating ");
+	explain_rating(sb, cfg, e->norm_score, e->rating);
+}
+
+static void explain_bonus(struct strbuf *sb, const struct company *c, const struct config *cfg,
+			  const struct employee *e)
+{
+	const struct role_def *role = &cfg->roles[e->role];
+	const char *sym = cfg->bonus.currency_symbol;
+	double mult = e->rating >= 0 ? cfg->bands[e->rating].multiplier : 0, total = 0;
+	int64_t pool = cfg->bonus.pool_cents;
+	size_t i;
+
+	strbuf_addstr(sb, "\nBonus\n");
+	if (!e->eligible) {
+		strbuf_addf(sb, "  not eligible (%s): 0\n", e->ineligible_reason ?
+			    e->ineligible_reason : "?");
+		return;
+	}
+	for (i = 0; i < cfg->bonus.npools; i++)
+		if (e->department && !strcmp(cfg->bonus.pools[i].department, e->department))
+			pool = cfg->bonus.pools[i].cents;
+	for (i = 0; i < c->nemps; i++) {
+		const struct employee *o = &c->emps[i];
+		if (o->in_scope && o->eligible && (!cfg->bonus.npools || same_dept(o, e)))
+			total += o->points;
+	}
+	strbuf_addstr(sb, "  points = base salary x value coefficient x multiplier x proration = ");
+	add_number(sb, e->base_salary / 100.0, 2);
+	strbuf_addf(sb, " x %g x %g x ", role->value_coefficient, mult);
+	add_number(sb, e->proration, 4);
+	strbuf_addstr(sb, " = ");
+	add_number(sb, e->points, 4);
+	strbuf_addstr(sb, "\n  share = pool x points / sum of points = ");
+	money_format(sb, pool, sym);
+	strbuf_addstr(sb, " x ");
+	add_number(sb, e->points, 4);
+	strbuf_addstr(sb, " / ");
+	add_number(sb, total, 4);
+	strbuf_addstr(sb, " = ");
+	add_number(sb, total > 0 ? pool / 100.0 * e->points / total : 0, 2);
+	strbuf_addch(sb, '\n');
+	if (e->cap_cents != INT64_MAX) {
+		strbuf_addf(sb, "  cap = %g months x base salary = ", cfg->bonus.cap_months);
+		money_format(sb, e->cap_cents, sym);
+		strbuf_addstr(sb, e->flags & FLAG_BONUS_CAPPED ? " (reached: the excess goes to "
+			      "the uncapped)\n" : " (not reached)\n");
+	}
+	strbuf_addstr(sb, "  bonus (largest remainder to the cent, after caps) = ");
+	money_format(sb, e->bonus, sym);
+	strbuf_addch(sb, '\n');
+}
+
+static const char *reason_text(const struct employee *e, const struct config *cfg,
+			       const struct period *p, struct strbuf *tmp)
+{
+	const char *r = e->ineligible_reason;
+	char day[16];
+	strbuf_reset(tmp);
+	if (!r)
+		return "eligible";
+	if (!strcmp(r, INELIGIBLE_MIN_DAYS))
+		strbuf_addf(tmp, "not eligible (%s): %d days employed < min_days %d x %d month%s",
+			    r, e->days, cfg->bonus.min_days, p->nmonths, p->nmonths == 1 ? "" : "s");
+	else if (!strcmp(r, INELIGIBLE_STATUS))
+		strbuf_addf(tmp, "not eligible (%s): status '%s' is in [bonus] ineligible_status",
+			    r, e->status ? e->status : "");
+	else if (!strcmp(r, INELIGIBLE_LEFT)) {
+		date_format_iso(e->leave_date, day);
+		strbuf_addf(tmp, "not eligible (%s): last working day %s, before the period's "
+			    "last day, and pay_leavers = no", r, day);
+	} else
+		strbuf_addf(tmp, "not eligible (%s)", r);
+	return tmp->buf;
+}
+
+static void explain_header(struct strbuf *sb, const struct company *c, const struct config *cfg,
+			   const struct employee *e)
+{
+	const struct period *p = &c->period;
+	struct strbuf tmp = STRBUF_INIT;
+	char a[16], b[16], hire[16], leave[16];
+
+	strbuf_addf(sb, "Employee %s %s, department %s, role ", e->id, e->name ? e->name : "",
+		    e->department ? e->department : "");
+	if (e->role >= 0 && (size_t)e->role < cfg->nroles) {
+		strbuf_addf(sb, "%s (", cfg->roles[e->role].name);
+		add_label(sb, &cfg->roles[e->role].label);
+		strbuf_addf(sb, "), value coefficient %.2f\n", cfg->roles[e->role].value_coefficient);
+	} else {
+		strbuf_addf(sb, "'%s' (not a role of the config)\n", e->role_text ? e->role_text : "");
+	}
+	date_format_iso(p->first, a);
+	date_format_iso(p->last, b);
+	date_format_iso(e->hire_date, hire);
+	date_format_iso(e->leave_date, leave);
+	strbuf_addf(sb, "Period %s: %s to %s, %d days\n", p->label, a, b, p->ndays);
+	strbuf_addf(sb, "Employed from %s to %s: ", hire, *leave ? leave : "(still employed)");
+	if (e->in_scope) {
+		strbuf_addf(sb, "%d days in the period, proration = %d / %d = ", e->days, e->days,
+			    p->ndays);
+		add_number(sb, e->proration, 4);
+	} else {
+		strbuf_addstr(sb, "not in the period");
+	}
+	strbuf_addf(sb, "\nBonus eligibility: %s\n", reason_text(e, cfg, p, &tmp));
+	strbuf_release(&tmp);
+}
+
+void explain_employee(const struct company *c, const struct config *cfg, size_t emp,
+		      struct strbuf *out)
+{
+	const struct employee *e = &c->emps[emp];
+	size_t i;
+
+	explain_header(out, c, cfg, e);
+	if (!e->in_scope || e->role < 0 || (size_t)e->role >= cfg->nroles)
+		return;
+	explain_metrics(out, c, cfg, emp);
+	strbuf_addstr(out, "\nKPIs\n");
+	for (i = 0; i < e->nkpis; i++)
+		explain_kpi(out, cfg, &e->kpis[i]);
+	if (e->flags & FLAG_REWEIGHTED)
+		strbuf_addstr(out, "  (a KPI dropped out: the other weights were scaled up to 100)\n");
+	explain_scores(out, cfg, e);
+	strbuf_addstr(out, "Rating from the raw score: ");
+	explain_rating(out, cfg, e->raw_score, rating_for_score(cfg, e->raw_score));
+	/* fairness and bonus are filled by their own stages (compute/fairness.c,
+	 * compute/bonus.c); before those ran there is nothing to show */
+	if (c->ngroups > 0)
+		explain_fairness(out, c, cfg, e);
+	if (c->ngroups > 0 || c->pool_cents)
+		explain_bonus(out, c, cfg, e);
+	if (e->flags) {
+		struct strbuf f = STRBUF_INIT;
+		results_flags_text(e->flags, &f);
+		strbuf_addf(out, "\nFlags: %s\n", f.buf);
+		strbuf_release(&f);
+	}
+}

@@ -1,0 +1,441 @@
+/*
+ * Unit tests of src/compute/bonus.c: hand-computed allocations (arithmetic
+ * in the comments), then properties over 2,000 seeded random companies:
+ * the pool is paid to the cent, no bonus passes its cap, more points never
+ * mean less bonus (uncapped), each bonus is the floor or ceiling of its
+ * exact share, and the row order of the input changes nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compute/bonus.h"
+#include "config.h"
+#include "model.h"
+#include "util/diag.h"
+#include "util/period.h"
+#include "util/strbuf.h"
+
+__extension__ typedef __int128 i128;
+
+static struct rating_band bands[3] = {
+	{ { (char *)"优秀", (char *)"Excellent" }, 90, 1.5 },
+	{ { (char *)"合格", (char *)"Qualified" }, 80, 1.0 },
+	{ { (char *)"待改进", (char *)"Needs improvement" }, 0, 0 },
+};
+static struct role_def roles[3] = {
+	{ .name = (char *)"sales", .value_coefficient = 1.2 },
+	{ .name = (char *)"admin", .value_coefficient = 1.0 },
+	{ .name = (char *)"rd", .value_coefficient = 1.35 },
+};
+
+static void config_setup(struct config *cfg, int64_t pool, double cap_months)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = (char *)"test.ini";
+	cfg->bands = bands;
+	cfg->nbands = 3;
+	cfg->roles = roles;
+	cfg->nroles = 3;
+	cfg->bonus.pool_cents = pool;
+	cfg->bonus.cap_months = cap_months;
+}
+
+static void company_setup(struct company *c)
+{
+	struct period p;
+	assert_int_equal(period_parse("2026-10", 0, &p), 0);
+	company_init(c, &p);
+}
+
+static struct employee *add(struct company *c, const char *id, int64_t salary, int rating,
+			    int role, double proration)
+{
+	struct employee *e = company_add_employee(c);
+	e->id = xstrdup(id);
+	e->department = company_intern(c, "Sales");
+	e->base_salary = salary;
+	e->rating = rating;
+	e->role = role;
+	e->proration = proration;
+	e->in_scope = 1;
+	e->eligible = 1;
+	return e;
+}
+
+static int64_t total(const struct company *c)
+{
+	int64_t s = 0;
+	size_t i;
+	for (i = 0; i < c->nemps; i++)
+		s += c->emps[i].bonus;
+	return s;
+}
+
+/* Pool 100.00 over three equal points: 10000 / 3 = 3333 rem 1 each, so one
+ * cent is left and goes to the lowest employee_id: 33.34 / 33.33 / 33.33,
+ * whatever the row order. */
+static void test_three_equal_points(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	(void)state;
+	config_setup(&cfg, 10000, 0);
+	company_setup(&c);
+	diag_init(&d);
+	add(&c, "E3", 500000, 1, 1, 1.0);
+	add(&c, "E1", 500000, 1, 1, 1.0);
+	add(&c, "E2", 500000, 1, 1, 1.0);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[1].bonus, 3334);
+	assert_int_equal(c.emps[0].bonus, 3333);
+	assert_int_equal(c.emps[2].bonus, 3333);
+	assert_int_equal(c.allocated_cents, 10000);
+	assert_int_equal(c.unallocated_cents, 0);
+	/* points = 5000.00 x 1.0 x 1.0 x 1.0 */
+	assert_true(c.emps[0].points == 5000.0);
+	assert_int_equal(d.warnings, 0);
+	company_release(&c);
+	diag_release(&d);
+}
+
+/*
+ * Caps: salaries 1000.00 each, cap_months 0.5 -> caps 500.00. A is
+ * excellent (1.5), B and C qualified (1.0): points 1500, 1000, 1000, W 3500.
+ * Pool 1400.00: A's share 1400 x 1500 / 3500 = 600.00 > 500.00, so A is
+ * fixed at 500.00; the other 900.00 over B and C: 450.00 each (below caps).
+ * D is bottom band (multiplier 0): eligible, 0 points, bonus 0. E is
+ * ineligible: 0 whatever the rating.
+ */
+static void test_cap_redistributes(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	struct employee *e;
+	(void)state;
+	config_setup(&cfg, 140000, 0.5);
+	company_setup(&c);
+	diag_init(&d);
+	add(&c, "A", 100000, 0, 1, 1.0);
+	add(&c, "B", 100000, 1, 1, 1.0);
+	add(&c, "C", 100000, 1, 1, 1.0);
+	add(&c, "D", 100000, 2, 1, 1.0);
+	e = add(&c, "E", 100000, 0, 1, 1.0);
+	e->eligible = 0;
+	e->ineligible_reason = INELIGIBLE_STATUS;
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].bonus, 50000);
+	assert_true(c.emps[0].flags & FLAG_BONUS_CAPPED);
+	assert_int_equal(c.emps[0].cap_cents, 50000);
+	assert_int_equal(c.emps[1].bonus, 45000);
+	assert_int_equal(c.emps[2].bonus, 45000);
+	assert_false(c.emps[1].flags & FLAG_BONUS_CAPPED);
+	assert_int_equal(c.emps[3].bonus, 0);
+	assert_true(c.emps[3].eligible);
+	assert_int_equal(c.emps[4].bonus, 0);
+	assert_true(c.emps[4].points == 0);
+	assert_string_equal(c.emps[4].ineligible_reason, INELIGIBLE_STATUS);
+	assert_int_equal(c.allocated_cents, 140000);
+	company_release(&c);
+	diag_release(&d);
+}
+
+/* Everyone capped: caps 100.00 + 100.00 = 200.00 < pool 300.00, so 100.00
+ * is unallocated and reported as a warning. */
+static void test_all_capped(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	config_setup(&cfg, 30000, 0.1);
+	company_setup(&c);
+	diag_init(&d);
+	add(&c, "A", 100000, 0, 0, 1.0);
+	add(&c, "B", 100000, 1, 2, 0.5);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].bonus, 10000);
+	assert_int_equal(c.emps[1].bonus, 10000);
+	assert_int_equal(c.unallocated_cents, 10000);
+	assert_int_equal(c.allocated_cents, 20000);
+	assert_int_equal(d.warnings, 1);
+	diag_format(&d, &sb, DIAG_WARNING);
+	assert_non_null(strstr(sb.buf, "bonus pool: 100.00 left unallocated"));
+	strbuf_release(&sb);
+	company_release(&c);
+	diag_release(&d);
+}
+
+/* One cent over points 1, 2, 3 (salaries 1.00, 2.00, 3.00): shares 1/6,
+ * 2/6, 3/6 of a cent, all floors 0, the cent goes to the largest remainder. */
+static void test_one_cent(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	(void)state;
+	config_setup(&cfg, 1, 0);
+	company_setup(&c);
+	diag_init(&d);
+	add(&c, "E1", 100, 1, 1, 1.0);
+	add(&c, "E2", 200, 1, 1, 1.0);
+	add(&c, "E3", 300, 1, 1, 1.0);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].bonus, 0);
+	assert_int_equal(c.emps[1].bonus, 0);
+	assert_int_equal(c.emps[2].bonus, 1);
+	company_release(&c);
+	diag_release(&d);
+}
+
+/* Department pools: each department's bonuses add up to its own pool; an
+ * eligible employee of a department without a pool is a config error. */
+static void test_department_pools(void **state)
+{
+	struct dept_pool pools[2] = { { (char *)"Sales", 100001 }, { (char *)"R&D", 50000 } };
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	struct employee *e;
+	(void)state;
+	config_setup(&cfg, 0, 0);
+	cfg.bonus.pools = pools;
+	cfg.bonus.npools = 2;
+	company_setup(&c);
+	diag_init(&d);
+	add(&c, "S1", 800000, 0, 0, 1.0);
+	add(&c, "S2", 600000, 1, 0, 1.0);
+	e = add(&c, "R1", 900000, 1, 2, 1.0);
+	e->department = company_intern(&c, "R&D");
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].bonus + c.emps[1].bonus, 100001);
+	assert_int_equal(c.emps[2].bonus, 50000);
+	assert_int_equal(c.pool_cents, 150001);
+	assert_int_equal(c.allocated_cents, 150001);
+
+	e = add(&c, "X1", 500000, 1, 1, 1.0);
+	e->department = company_intern(&c, "Finance");
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), -1);
+	assert_int_equal(d.status, MERIT_CONFIG);
+	company_release(&c);
+	diag_release(&d);
+}
+
+/* Gap = (men - women) / men x 100 among the eligible: men 100.00 and 200.00
+ * (mean = median = 150.00), women 60.00, 90.00 and 120.00 (mean = median =
+ * 90.00): 40 % both ways. Pool 570.00 split by points equal to the wanted
+ * bonuses (salaries x 1.0 x 1.0). */
+static void test_gender_gap(void **state)
+{
+	static const struct { const char *id, *g; int64_t salary; } rows[] = {
+		{ "M1", "男", 10000 }, { "M2", "M", 20000 },
+		{ "F1", "女", 6000 }, { "F2", "female", 9000 }, { "F3", "F", 12000 },
+	};
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	size_t i;
+	(void)state;
+	config_setup(&cfg, 57000, 0);
+	company_setup(&c);
+	diag_init(&d);
+	for (i = 0; i < 5; i++)
+		add(&c, rows[i].id, rows[i].salary, 1, 1, 1.0)->gender = xstrdup(rows[i].g);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].bonus, 10000);
+	assert_int_equal(c.emps[4].bonus, 12000);
+	assert_true(fabs(c.gender_gap_mean_pct - 40.0) < 1e-9);
+	assert_true(fabs(c.gender_gap_median_pct - 40.0) < 1e-9);
+	company_release(&c);
+	diag_release(&d);
+}
+
+/* ---- properties over random companies ---- */
+
+static uint64_t rng_state;
+
+static uint64_t xorshift(void)
+{
+	uint64_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return rng_state = x;
+}
+
+static uint64_t rnd(uint64_t n)
+{
+	return n ? xorshift() % n : 0;
+}
+
+struct spec {
+	char id[16];
+	int64_t salary;
+	int rating, role, eligible;
+	double proration;
+};
+
+static void build(struct company *c, const struct spec *s, const size_t *order, size_t n)
+{
+	size_t i;
+	company_setup(c);
+	for (i = 0; i < n; i++) {
+		const struct spec *x = &s[order[i]];
+		add(c, x->id, x->salary, x->rating, x->role, x->proration)->eligible = x->eligible;
+	}
+}
+
+static int cmp_points_bonus(const void *a, const void *b)
+{
+	const struct employee *x = *(const struct employee *const *)a;
+	const struct employee *y = *(const struct employee *const *)b;
+	if (x->points != y->points)
+		return x->points < y->points ? -1 : 1;
+	return (x->bonus > y->bonus) - (x->bonus < y->bonus);
+}
+
+static void check_properties(const struct company *c, int64_t pool, unsigned seed)
+{
+	const struct employee **u = calloc(c->nemps + 1, sizeof(*u));
+	int64_t sum_caps = 0, capped_total = 0, R;
+	i128 W = 0;
+	size_t i, nu = 0;
+	int any = 0;
+
+	for (i = 0; i < c->nemps; i++) {
+		const struct employee *e = &c->emps[i];
+		if (!e->eligible || e->points <= 0) {
+			if (e->bonus != 0)
+				fail_msg("seed %u: %s has no points but bonus %lld", seed, e->id,
+					 (long long)e->bonus);
+			continue;
+		}
+		any = 1;
+		if (e->bonus > e->cap_cents || e->bonus < 0)
+			fail_msg("seed %u: %s bonus %lld outside [0, cap %lld]", seed, e->id,
+				 (long long)e->bonus, (long long)e->cap_cents);
+		sum_caps = e->cap_cents == INT64_MAX || sum_caps == INT64_MAX
+			? INT64_MAX : sum_caps + e->cap_cents;
+		if (e->flags & FLAG_BONUS_CAPPED) {
+			if (e->bonus != e->cap_cents)
+				fail_msg("seed %u: %s flagged capped but below cap", seed, e->id);
+			capped_total += e->bonus;
+		} else {
+			u[nu++] = e;
+			W += llround(e->points * 10000);
+		}
+	}
+	/* Everything is paid unless all are capped: then exactly pool - Σ caps. */
+	assert_int_equal(c->allocated_cents + c->unallocated_cents, pool);
+	assert_int_equal(total(c), c->allocated_cents);
+	if (!any)
+		assert_int_equal(c->unallocated_cents, pool);
+	else if (sum_caps != INT64_MAX && sum_caps < pool)
+		assert_int_equal(c->unallocated_cents, pool - sum_caps);
+	else if (c->unallocated_cents != 0)
+		fail_msg("seed %u: %lld unallocated though not all capped", seed,
+			 (long long)c->unallocated_cents);
+
+	/* Each uncapped bonus is the floor or ceiling of its exact share of
+	 * what the caps left. */
+	R = pool - capped_total - c->unallocated_cents;
+	for (i = 0; i < nu && W > 0; i++) {
+		i128 num = (i128)R * llround(u[i]->points * 10000);
+		int64_t fl = (int64_t)(num / W);
+		if (u[i]->bonus != fl && !(u[i]->bonus == fl + 1 && num % W))
+			fail_msg("seed %u: %s bonus %lld, exact share floor %lld", seed, u[i]->id,
+				 (long long)u[i]->bonus, (long long)fl);
+	}
+	/* Monotone: sorted by (points, bonus) the bonuses never go down. */
+	qsort(u, nu, sizeof(*u), cmp_points_bonus);
+	for (i = 1; i < nu; i++)
+		if (u[i]->bonus < u[i - 1]->bonus)
+			fail_msg("seed %u: %s has more points than %s but less bonus", seed,
+				 u[i]->id, u[i - 1]->id);
+	free(u);
+}
+
+static void test_random_properties(void **state)
+{
+	static const int64_t salary_set[] = { 500000, 800000, 1200000 };
+	struct spec *s = calloc(200, sizeof(*s));
+	size_t *order = calloc(200, sizeof(*order)), *rev = calloc(200, sizeof(*rev));
+	unsigned seed;
+	(void)state;
+
+	for (seed = 1; seed <= 2000; seed++) {
+		struct config cfg;
+		struct company c1, c2;
+		struct diag d;
+		size_t n, i;
+		int ties, kind;
+		int64_t pool;
+		double cap;
+
+		rng_state = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)seed * 0x2545F4914F6CDD1DULL);
+		n = 1 + rnd(200);
+		ties = rnd(3) == 0;
+		kind = (int)rnd(6);
+		pool = kind == 0 ? 1 : kind == 1 ? 10000000000LL : (int64_t)rnd(100000000) + 1;
+		cap = rnd(4) == 0 ? 0 : rnd(5) == 0 ? 0.001 : 0.1 + (double)rnd(30) / 10;
+		for (i = 0; i < n; i++) {
+			snprintf(s[i].id, sizeof(s[i].id), "E%04zu", i);
+			s[i].salary = ties ? salary_set[rnd(3)] : 300000 + (int64_t)rnd(5000000);
+			s[i].rating = ties ? 1 : (int)rnd(3);
+			s[i].role = ties ? 1 : (int)rnd(3);
+			s[i].eligible = rnd(10) != 0;
+			s[i].proration = ties ? 1.0 : (double)(1 + rnd(31)) / 31;
+			order[i] = i;
+		}
+		/* Shuffle (Fisher-Yates) for the second, reordered company. */
+		for (i = n; i > 1; i--) {
+			size_t j = rnd(i), t = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		config_setup(&cfg, pool, cap);
+		diag_init(&d);
+		for (i = 0; i < n; i++)
+			rev[i] = i;
+		build(&c1, s, rev, n);
+		build(&c2, s, order, n);
+		assert_int_equal(bonus_allocate(&c1, &cfg, &d), 0);
+		assert_int_equal(bonus_allocate(&c2, &cfg, &d), 0);
+		check_properties(&c1, pool, seed);
+		for (i = 0; i < n; i++)
+			if (c2.emps[i].bonus != c1.emps[order[i]].bonus)
+				fail_msg("seed %u: %s gets %lld in one row order, %lld in another", seed,
+					 c2.emps[i].id, (long long)c2.emps[i].bonus,
+					 (long long)c1.emps[order[i]].bonus);
+		company_release(&c1);
+		company_release(&c2);
+		diag_release(&d);
+	}
+	free(s);
+	free(order);
+	free(rev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_three_equal_points),
+		cmocka_unit_test(test_cap_redistributes),
+		cmocka_unit_test(test_all_capped),
+		cmocka_unit_test(test_one_cent),
+		cmocka_unit_test(test_department_pools),
+		cmocka_unit_test(test_gender_gap),
+		cmocka_unit_test(test_random_properties),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
