@@ -24,6 +24,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Rows of the small inputs, per period length (month, quarter, year). */
 enum { KIND_MONTH, KIND_QUARTER, KIND_YEAR, KIND_COUNT };
@@ -150,7 +151,7 @@ static int filter_match(const struct metric_filter *f, const char *value)
 {
 	size_t i;
 	for (i = 0; i < f->values.nr; i++)
-		if (!strcmp(f->values.items[i], value))
+		if (!strcasecmp(f->values.items[i], value))
 			return 1;
 	return 0;
 }

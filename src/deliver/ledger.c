@@ -5,7 +5,8 @@
  * bottom (or top) band? — and records each finished run.
  *
  * Schema (PRAGMA user_version = 1):
- *   runs(run_id PRIMARY KEY, period, started, inputs_hash, version)
+ *   runs(run_id, period, started, inputs_hash, version): one row per
+ *           recorded run, re-runs included (an audit log, never replaced)
  *   results(period, employee_id, raw_score, norm_score, rating_band_index,
  *           rating_label, bonus_cents, flags, run_id,
  *           PRIMARY KEY (period, employee_id))
@@ -47,7 +48,7 @@
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
-	" run_id TEXT PRIMARY KEY, period TEXT NOT NULL, started TEXT NOT NULL,"
+	" run_id TEXT NOT NULL, period TEXT NOT NULL, started TEXT NOT NULL,"
 	" inputs_hash TEXT, version TEXT);"
 	"CREATE TABLE IF NOT EXISTS results ("
 	" period TEXT NOT NULL, employee_id TEXT NOT NULL, raw_score REAL, norm_score REAL,"
@@ -309,7 +310,7 @@ static int insert_run(sqlite3 *db, const struct company *c, const char *run_id,
 	int rc;
 	if (gmtime_r(&now, &tm))
 		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO runs (run_id, period, started, "
+	rc = sqlite3_prepare_v2(db, "INSERT INTO runs (run_id, period, started, "
 				"inputs_hash, version) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return rc;

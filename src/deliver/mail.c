@@ -301,7 +301,10 @@ char *mail_message_id(const char *period, const char *employee_id,
 	for (p = id; *p; p++)
 		if (!is_atext((unsigned char)*p) || *p == '/')
 			*p = '_';
-	r = xstrfmt("merit.%s.%s.%.16s@%s", period, id, hex, at ? at + 1 : "localhost");
+	r = xstrfmt("merit.%s.%s.%.16s@%.*s", period, id, hex,
+		    at ? (int)strspn(at + 1, "abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") : 9,
+		    at ? at + 1 : "localhost");
 	free(id);
 	return r;
 }

@@ -31,8 +31,9 @@
  * rest of the file; stop before it eats all memory.
  */
 #define MAX_CELL (16 * 1024 * 1024)
-/* libcsv's parser state between rows (ROW_NOT_BEGUN in libcsv.c). */
+/* libcsv's parser states (libcsv.c), read from its public struct. */
 #define LIBCSV_ROW_NOT_BEGUN 0
+#define LIBCSV_FIELD_BEGUN 2
 
 struct cellpos {
 	size_t off, len;
@@ -125,7 +126,7 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
 	r->line = 1;
 	r->row_line = 1;
 	strbuf_init(&r->data, 4096);
-	if (csv_init(&r->p, CSV_STRICT_FINI | CSV_APPEND_NULL))
+	if (csv_init(&r->p, CSV_APPEND_NULL))
 		BUG("csv_init failed");
 	csv_set_delim(&r->p, (unsigned char)(delimiter ? delimiter : ','));
 	if (delimiter == '\t')
@@ -272,18 +273,23 @@ static int feed_line(struct csvread *r, struct diag *d)
 	return 0;
 }
 
+/*
+ * libcsv only reports an open quote at the end under CSV_STRICT, which also
+ * rejects harmless stray quotes inside unquoted cells (5" screen); so the
+ * parser runs lenient and the open quote is caught here from its state.
+ */
 static int finish(struct csvread *r, struct diag *d)
 {
 	r->finished = 1;
-	if (csv_fini(&r->p, cb_cell, cb_row, r) == 0)
-		return 0;
-	if (csv_error(&r->p) == CSV_EPARSE) {
+	if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted) {
 		int line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
 		diag_error(d, MERIT_DATAERR, r->display, line, (int)(r->ncells - r->row_first + 1),
 			   "quoted cell is never closed");
 		diag_hint(d, "the quote opened here runs to the end of the file; close it or double a quote inside it (\"\")");
 		return -1;
 	}
+	if (csv_fini(&r->p, cb_cell, cb_row, r) == 0)
+		return 0;
 	return diag_error(d, MERIT_DATAERR, r->display, r->line, 0, "cannot parse: %s",
 			  csv_strerror(csv_error(&r->p)));
 }

@@ -40,11 +40,20 @@ void dupcheck_release(struct dupcheck *dc)
 	memset(dc, 0, sizeof(*dc));
 }
 
-int dupcheck_add(struct dupcheck *dc, const char *id, size_t len, int line)
+static uint64_t *block_of(const struct dupcheck *dc, uint64_t h)
 {
-	uint64_t h = str_hash(id, len);
+	return dc->bits + ((h >> 32) & (dc->nblocks - 1)) * 8;
+}
+
+void dupcheck_prefetch(const struct dupcheck *dc, uint64_t h)
+{
+	__builtin_prefetch(block_of(dc, h), 1);
+}
+
+int dupcheck_add(struct dupcheck *dc, uint64_t h, int line)
+{
 	uint64_t x = (h ^ 0x9E3779B97F4A7C15ULL) * 0xC2B2AE3D27D4EB4FULL;
-	uint64_t *block = dc->bits + ((h >> 32) & (dc->nblocks - 1)) * 8;
+	uint64_t *block = block_of(dc, h);
 	int k, seen = 1;
 	x ^= x >> 29;
 	for (k = 0; k < 8; k++) {

@@ -27,8 +27,13 @@ struct dupcheck {
 /* Sizes the filter for a file of file_bytes bytes. */
 void dupcheck_init(struct dupcheck *dc, uint64_t file_bytes);
 void dupcheck_release(struct dupcheck *dc);
-/* Adds id; returns 1 if it may have been added before (the row is a candidate). */
-int dupcheck_add(struct dupcheck *dc, const char *id, size_t len, int line);
+/*
+ * Adds the id of hash h (str_hash); returns 1 if it may have been added
+ * before (the row is then a candidate). The filter lives in RAM, not cache:
+ * call dupcheck_prefetch(h) first and do other work in between.
+ */
+void dupcheck_prefetch(const struct dupcheck *dc, uint64_t h);
+int dupcheck_add(struct dupcheck *dc, uint64_t h, int line);
 int dupcheck_is_candidate_id(const struct dupcheck *dc, const char *id, size_t len);
 int dupcheck_is_candidate_line(const struct dupcheck *dc, int line);
 

@@ -119,8 +119,10 @@ int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 				  "required input [input.%s] is not declared", schema_inputs[in].name);
 	}
 	ld->file = display_of(ld->ic);
-	if (open_file(ld) < 0)
+	if (open_file(ld) < 0) {
+		loader_close(ld);
 		return -1;
+	}
 	ld->st->present = 1;
 	ld->st->encoding = csvread_encoding(ld->r);
 	return 1;
@@ -175,13 +177,32 @@ void loader_problem(struct loader *ld, enum row_problem kind, int field, const c
 	va_list ap;
 	int col = field >= 0 && ld->col[field] >= 0 ? ld->col[field] + 1 : 0;
 	int line = field >= 0 ? loader_line(ld, field) : ld->row.row_line;
+	ld->bad = 1;
+	if (ld->quiet)
+		return;
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	diag_row(ld->d, row_problem_names[kind], ld->cfg->policy.row_is_error[kind], ld->file,
 		 line, col, "%s", sb.buf);
 	strbuf_release(&sb);
-	ld->bad = 1;
+}
+
+static void hint(const struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* diag_hint, unless re-reading quietly (the hint would land on another message). */
+static void hint(const struct loader *ld, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	if (ld->quiet)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	diag_hint(ld->d, "%s", sb.buf);
+	strbuf_release(&sb);
 }
 
 static const char *field_name(const struct loader *ld, int field)
@@ -244,11 +265,11 @@ int loader_date(struct loader *ld, int field, int32_t *out)
 		loader_problem(ld, ROW_BAD_DATE, field, "%s '%s' is not a date",
 			       field_name(ld, field), s);
 		if (f->nr)
-			diag_hint(ld->d, "expected %s, 2026-10-05, 2026/10/05, 2026.10.05 or 2026年10月5日",
-				  f->items[0]);
+			hint(ld, "expected %s, 2026-10-05, 2026/10/05, 2026.10.05 or 2026年10月5日",
+			     f->items[0]);
 		else
-			diag_hint(ld->d, "expected 2026-10-05, 2026/10/05, 2026.10.05, 2026年10月5日 or set `date_format =` in [input.%s]",
-				  input_name(ld));
+			hint(ld, "expected 2026-10-05, 2026/10/05, 2026.10.05, 2026年10月5日 or set `date_format =` in [input.%s]",
+			     input_name(ld));
 		return -1;
 	}
 }
@@ -308,7 +329,7 @@ int loader_value(struct loader *ld, int field, const char **canonical)
 	allowed_values(ld, field, &allowed);
 	loader_problem(ld, ROW_BAD_VALUE, field, "%s '%s' is not one of %s", field_name(ld, field),
 		       s, allowed.buf);
-	diag_hint(ld->d, "map it to one of them in [values.%s]", set);
+	hint(ld, "map it to one of them in [values.%s]", set);
 	strbuf_release(&allowed);
 	return -1;
 }

@@ -38,6 +38,7 @@ struct loader {
 	int col[SCHEMA_MAX_FIELDS];       /* column of each field, -1 if absent */
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
 	int bad;                          /* the current row had a problem */
+	int quiet;                        /* re-reading: mark problems, report none */
 };
 
 /*

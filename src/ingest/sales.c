@@ -181,9 +181,9 @@ static void type_row(struct sales_ctx *sc, struct loader *ld)
 	}
 }
 
-static void process_row(struct sales_ctx *sc, struct loader *ld)
+/* Checks and types a row, reporting its problems: the owner's index, or -1. */
+static long check_row(struct sales_ctx *sc, struct loader *ld)
 {
-	struct input_stats *st = &sc->c->inputs[INPUT_SALES];
 	const char *owner = loader_text(ld, SALES_EMPLOYEE_ID);
 	size_t emp = 0;
 	int known = *owner && strmap_get(&sc->c->by_id, owner, &emp);
@@ -191,8 +191,13 @@ static void process_row(struct sales_ctx *sc, struct loader *ld)
 		loader_problem(ld, ROW_UNKNOWN_OWNER, SALES_EMPLOYEE_ID,
 			       *owner ? "owner '%s' is not in the HR export" : "owner is empty%s", owner);
 	type_row(sc, ld);
-	if (ld->bad)
-		return;
+	return ld->bad ? -1 : (long)emp;
+}
+
+/* Counts a checked row in the period's aggregates, or sets it aside. */
+static void count_row(struct sales_ctx *sc, size_t emp, const struct loader *ld)
+{
+	struct input_stats *st = &sc->c->inputs[INPUT_SALES];
 	if (!sc->has[SALES_DATE]) {
 		st->set_aside_no_date++;
 		if (sc->canon[SALES_STAGE] && !strcmp(sc->canon[SALES_STAGE], "open"))
@@ -255,7 +260,8 @@ static void finish(struct sales_ctx *sc)
  * Second pass: only rows whose id hash is a candidate matter. The first
  * time an id string is met it is remembered with its line; a later row with
  * the same string is a true duplicate. Held-back rows that turn out to be
- * first occurrences (Bloom false positives) are counted now.
+ * first occurrences (Bloom false positives) are counted now; their problems
+ * were reported in the first pass, so this one is quiet.
  */
 static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const struct dupcheck *dc)
 {
@@ -278,8 +284,14 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 		}
 		strlist_push(&keys, id);
 		strmap_put(&seen, keys.items[keys.nr - 1], (size_t)line);
-		if (dupcheck_is_candidate_line(dc, line))
-			process_row(sc, ld);
+		if (dupcheck_is_candidate_line(dc, line)) {
+			long emp;
+			ld->quiet = 1;
+			emp = check_row(sc, ld);
+			ld->quiet = 0;
+			if (emp >= 0)
+				count_row(sc, (size_t)emp, ld);
+		}
 	}
 	strmap_release(&seen);
 	strlist_release(&keys);
@@ -300,9 +312,15 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 	while ((rc = loader_next(&ld)) > 0) {
 		const char *id = loader_text(&ld, SALES_RECORD_ID);
 		size_t len = strlen(id);
-		if (len && dupcheck_add(&dc, id, len, ld.row.row_line))
+		uint64_t h = len ? str_hash(id, len) : 0;
+		long emp;
+		if (len)
+			dupcheck_prefetch(&dc, h);   /* typing the row hides the miss */
+		emp = check_row(&sc, &ld);
+		if (len && dupcheck_add(&dc, h, ld.row.row_line))
 			continue;   /* held back until the second pass */
-		process_row(&sc, &ld);
+		if (emp >= 0)
+			count_row(&sc, (size_t)emp, &ld);
 	}
 	if (rc == 0 && dc.ncand)
 		rc = settle_candidates(&sc, &ld, &dc);

@@ -205,11 +205,14 @@ static void explain_metric(struct strbuf *sb, const struct company *c, const str
 		strbuf_addf(sb, "%s", agg_words[def->agg]);
 		if (def->field >= 0 && def->from != INPUT_METRICS)
 			strbuf_addf(sb, "(%s)", field_name(def));
+		else if (def->agg == AGG_COUNT)
+			strbuf_addstr(sb, " of");
 		if (def->from == INPUT_METRICS)
 			strbuf_addf(sb, " of metric '%s' rows", def->source_name ? def->source_name
 				    : def->name);
 		else
-			strbuf_addf(sb, " over %s rows", schema_inputs[def->from].name);
+			strbuf_addf(sb, "%s %s rows", def->agg == AGG_COUNT ? "" : " over",
+				    schema_inputs[def->from].name);
 		if (def->from == INPUT_TRAINING)
 			strbuf_addstr(sb, " of passed courses");
 		add_where(sb, def);

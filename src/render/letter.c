@@ -250,19 +250,19 @@ void letter_file_name(const char *id, struct strbuf *out)
 /* A4 portrait, points. Nothing is drawn closer than MARGIN to an edge. */
 #define PAGE_W 595.276
 #define PAGE_H 841.89
-#define MARGIN 48.0
+#define MARGIN 40.0
 #define BODY_L MARGIN
 #define BODY_W (PAGE_W - 2 * MARGIN)
-#define BODY_TOP (PAGE_H - MARGIN - 40.0)   /* below the header band */
-#define BODY_BOTTOM (MARGIN + 24.0)         /* above the footer band */
+#define BODY_TOP (PAGE_H - MARGIN - 34.0)   /* below the header band */
+#define BODY_BOTTOM (MARGIN + 22.0)         /* above the footer band */
 
-#define FS_BODY 10.0
-#define LH_BODY 15.0
+#define FS_BODY 9.5
+#define LH_BODY 13.5
 #define FS_SMALL 8.0
 #define LH_SMALL 11.0
-#define FS_TABLE 9.0
-#define LH_TABLE 12.5
-#define CELL_PAD 4.0
+#define FS_TABLE 8.5
+#define LH_TABLE 11.5
+#define CELL_PAD 3.5
 
 #define C_TEXT 0x222222
 #define C_GREY 0x666666
@@ -836,33 +836,41 @@ static void block_summary(struct letter *lt)
 	struct layout *L = &lt->L;
 	const struct employee *e = lt->e;
 	const char *lab[6], *val[6];
-	int n = 0, i, cols = 3, rows;
-	double cw = BODY_W / cols, ch = 36, top;
+	int n = 0, i, cols, rows;
+	double cw, ch = 34, top, size = 13;
 
 	lab[n] = lbl(lt, "final_score"), val[n++] = fmt_score(lt, e->norm_score);
 	lab[n] = lbl(lt, "rating"), val[n++] = template_vars_lookup(&lt->vars, "rating");
-	lab[n] = lbl(lt, "bonus");
-	val[n++] = e->eligible ? fmt_money(lt, e->bonus)
-			       : keepf(lt, "%s (%s)", fmt_money(lt, 0), lbl(lt, "not_eligible"));
+	lab[n] = e->eligible ? lbl(lt, "bonus")
+			     : keepf(lt, "%s (%s)", lbl(lt, "bonus"), lbl(lt, "not_eligible"));
+	val[n++] = fmt_money(lt, e->bonus);
 	lab[n] = lbl(lt, "raw_score"), val[n++] = fmt_score(lt, e->raw_score);
 	if (e->proration < 1.0 - 1e-9)
 		lab[n] = lbl(lt, "proration"), val[n++] = lbl(lt, "proration_value");
-	rows = (n + cols - 1) / cols;
+	cols = n;            /* one row: the figures side by side */
+	cw = BODY_W / cols;
+	rows = 1;
 	ensure(L, rows * ch + 8);
 	top = L->y;
 	rect_at(L, BODY_L, top - rows * ch - 8, BODY_W, rows * ch + 8, C_BOX_BG, C_RULE);
-	for (i = 0; i < n; i++) {
-		double x = BODY_L + (i % cols) * cw + 10, y = top - 4 - (i / cols) * ch;
-		double size = 13, avail = cw - 20;
-		const char *v = val[i] ? val[i] : "";
-		text_at(L, x, y - 11, FS_SMALL, C_GREY, 0, fit(lt, lab[i], avail, FS_SMALL),
-			strlen(fit(lt, lab[i], avail, FS_SMALL)));
-		while (size > 8 && str_width(L, v, size) > avail)
+	/* One size for the three key figures, the largest at which all fit;
+	 * the others shrink on their own. */
+	for (i = 0; i < 3; i++)
+		while (size > 8 && str_width(L, val[i] ? val[i] : "", size) > cw - 20)
 			size -= 0.5;
-		v = fit(lt, v, avail, size);
-		text_at(L, x, y - 28, size, i < 3 ? C_ACCENT : C_TEXT, i < 3, v, strlen(v));
+	for (i = 0; i < n; i++) {
+		if (i >= 3) {
+			size = 11;
+			while (size > 7 && str_width(L, val[i] ? val[i] : "", size) > cw - 20)
+				size -= 0.5;
+		}
+		double x = BODY_L + (i % cols) * cw + 10, y = top - 4 - (i / cols) * ch;
+		const char *v = fit(lt, val[i] ? val[i] : "", cw - 20, size);
+		const char *l = fit(lt, lab[i], cw - 20, FS_SMALL);
+		text_at(L, x, y - 11, FS_SMALL, C_GREY, 0, l, strlen(l));
+		text_at(L, x, y - 27, size, i < 3 ? C_ACCENT : C_TEXT, i < 3, v, strlen(v));
 	}
-	L->y = top - rows * ch - 8 - 8;
+	L->y = top - rows * ch - 8 - 6;
 }
 
 static void block_kpis(struct letter *lt)
@@ -907,7 +915,7 @@ static void block_chart(struct letter *lt)
 {
 	struct layout *L = &lt->L;
 	const struct employee *e = lt->e;
-	double lw = 0, maxa = 1.2, x0, x1, top, row = 16, h, tick;
+	double lw = 0, maxa = 1.2, x0, x1, top, row = 13, h, tick;
 	const char *title = lbl(lt, "chart_title");
 	size_t i;
 	if (!e->nkpis)
@@ -942,14 +950,14 @@ static void block_chart(struct letter *lt)
 		const struct kpi_result *k = &e->kpis[i];
 		const char *name = fit(lt, label_text(&lt->cfg->kpis[k->kpi].label, lt->loc),
 				       lw - 6, FS_SMALL);
-		double y = top - i * row, by = y - row / 2 - 4.5;
+		double y = top - i * row, by = y - row / 2 - 4;
 		text_at(L, BODY_L, baseline(y, row, FS_SMALL), FS_SMALL, C_TEXT, 0, name,
 			strlen(name));
 		if (kpi_scored(k)) {
 			double a = fmax(k->achievement, 0.0), w = fmin(a, maxa) / maxa * (x1 - x0);
 			const char *s = fmt_pct(lt, a);
 			if (w > 0)
-				rect_at(L, x0, by, w, 9, bar_color(a), NO_COLOR);
+				rect_at(L, x0, by, w, 8, bar_color(a), NO_COLOR);
 			text_at(L, x0 + w + 3, baseline(y, row, 7.5), 7.5, C_TEXT, 0, s, strlen(s));
 		} else {
 			text_at(L, x0 + 3, baseline(y, row, 7.5), 7.5, C_GREY, 0, "—", strlen("—"));
@@ -961,15 +969,15 @@ static void block_chart(struct letter *lt)
 		double x = x0 + 1.0 / maxa * (x1 - x0);
 		line_at(L, x, top + 2, x, top - e->nkpis * row, 0.9, C_RED, 1);
 	}
-	L->y = top - e->nkpis * row - 18;
+	L->y = top - e->nkpis * row - 16;
 }
 
 static void bullet(struct letter *lt, const char *s)
 {
 	struct layout *L = &lt->L;
 	ensure(L, LH_BODY);
-	text_at(L, BODY_L + 4, baseline(L->y, LH_BODY, FS_BODY), FS_BODY, C_ACCENT, 0, "•",
-		strlen("•"));
+	/* Drawn, not typed: wqy-zenhei has no U+2022 bullet. */
+	rect_at(L, BODY_L + 4, L->y - LH_BODY / 2 - 1.5, 3, 3, C_ACCENT, NO_COLOR);
 	paragraph(L, s, BODY_L + 16, BODY_W - 16, FS_BODY, LH_BODY, C_TEXT, 0);
 	L->y -= 3;
 }
@@ -1058,14 +1066,14 @@ static void block_improve(struct letter *lt)
 	free(order);
 }
 
+/* Two lines, "Dimension: Results 70.0 · Efficiency 75.0" and the same for
+ * the scorecard perspectives: a table would take a third of the page. */
 static void block_dimensions(struct letter *lt)
 {
 	const struct employee *e = lt->e;
-	static const int right[4] = { 0, 1, 0, 1 };
-	const char *cells[(DIM_COUNT + PERSP_COUNT + 1) * 4];
-	int has_dim[DIM_COUNT] = { 0 }, has_p[PERSP_COUNT] = { 0 }, dims[DIM_COUNT],
-	    ps[PERSP_COUNT], nd = 0, np = 0, i, best = -1, worst = -1;
-	struct table t = { 4, cells, NULL, 0, right, 0 };
+	int has_dim[DIM_COUNT] = { 0 }, has_p[PERSP_COUNT] = { 0 }, i, best = -1, worst = -1;
+	const char *sep = lt->loc == LOCALE_ZH ? "：" : ": ";
+	struct strbuf dims = STRBUF_INIT, ps = STRBUF_INIT;
 	size_t k;
 	for (k = 0; k < e->nkpis; k++) {
 		const struct kpi_def *kd = &lt->cfg->kpis[e->kpis[k].kpi];
@@ -1076,43 +1084,41 @@ static void block_dimensions(struct letter *lt)
 		if ((unsigned)kd->perspective < PERSP_COUNT)
 			has_p[kd->perspective] = 1;
 	}
-	for (i = 0; i < DIM_COUNT; i++)
-		if (has_dim[i])
-			dims[nd++] = i;
+	for (i = 0; i < DIM_COUNT; i++) {
+		if (!has_dim[i])
+			continue;
+		strbuf_addf(&dims, "%s%s %.1f", dims.len ? "  ·  " : "", dim_label(lt, i),
+			    e->dim_score[i]);
+		if (best < 0 || e->dim_score[i] > e->dim_score[best])
+			best = i;
+		if (worst < 0 || e->dim_score[i] < e->dim_score[worst])
+			worst = i;
+	}
 	for (i = 0; i < PERSP_COUNT; i++)
 		if (has_p[i])
-			ps[np++] = i;
-	t.nrows = (size_t)(nd > np ? nd : np);
-	if (!t.nrows) {
+			strbuf_addf(&ps, "%s%s %.1f", ps.len ? "  ·  " : "", persp_label(lt, i),
+				    e->persp_score[i]);
+	if (!dims.len) {
 		bullet(lt, lbl(lt, "none"));
-		return;
+	} else {
+		const char *a = keepf(lt, "%s%s%s", lbl(lt, "dimension"), sep, dims.buf);
+		const char *b = keepf(lt, "%s%s%s", lbl(lt, "perspective"), sep, ps.buf);
+		paragraph(&lt->L, a, BODY_L, BODY_W, FS_BODY, LH_BODY, C_TEXT, 0);
+		paragraph(&lt->L, b, BODY_L, BODY_W, FS_BODY, LH_BODY, C_TEXT, 0);
+		lt->L.y -= 3;
 	}
-	cells[0] = lbl(lt, "dimension");
-	cells[1] = lbl(lt, "score");
-	cells[2] = lbl(lt, "perspective");
-	cells[3] = lbl(lt, "score");
-	for (i = 0; i < (int)t.nrows; i++) {
-		const char **row = cells + (i + 1) * 4;
-		row[0] = i < nd ? dim_label(lt, dims[i]) : "";
-		row[1] = i < nd ? keepf(lt, "%.1f", e->dim_score[dims[i]]) : "";
-		row[2] = i < np ? persp_label(lt, ps[i]) : "";
-		row[3] = i < np ? keepf(lt, "%.1f", e->persp_score[ps[i]]) : "";
-		if (i < nd && (best < 0 || e->dim_score[dims[i]] > e->dim_score[best]))
-			best = dims[i];
-		if (i < nd && (worst < 0 || e->dim_score[dims[i]] < e->dim_score[worst]))
-			worst = dims[i];
-	}
-	table_draw(lt, &t);
+	strbuf_release(&dims);
+	strbuf_release(&ps);
 	/* One sentence on the strongest and one on the weakest dimension. */
 	if (best >= 0 && e->dim_score[best] >= 90) {
-		const char *s = phrase2(lt, "dimension", dim_keys[best], "strength");
-		if (s)
-			bullet(lt, s);
+		const char *t = phrase2(lt, "dimension", dim_keys[best], "strength");
+		if (t)
+			bullet(lt, t);
 	}
 	if (worst >= 0 && worst != best && e->dim_score[worst] < 80) {
-		const char *s = phrase2(lt, "dimension", dim_keys[worst], "improve");
-		if (s)
-			bullet(lt, s);
+		const char *t = phrase2(lt, "dimension", dim_keys[worst], "improve");
+		if (t)
+			bullet(lt, t);
 	}
 }
 
@@ -1211,17 +1217,23 @@ static void block_next_targets(struct letter *lt)
 	free(cells);
 }
 
+/* A ruled box with the hint inside its top: two-way feedback on paper. */
 static void block_comments(struct letter *lt)
 {
 	struct layout *L = &lt->L;
-	double h = 110, y;
-	ensure(L, h + 2 * LH_BODY);
-	paragraph(L, lbl(lt, "comments_hint"), BODY_L, BODY_W, FS_BODY, LH_BODY, C_TEXT, 0);
-	L->y -= 2;
-	rect_at(L, BODY_L, L->y - h, BODY_W, h, NO_COLOR, C_RULE);
-	for (y = L->y - 24; y > L->y - h + 8; y -= 22)
+	double h = 58, y, top;
+	size_t i, n;
+	/* The box and the signatures below it stay on one page. */
+	ensure(L, h + 40);
+	top = L->y;
+	rect_at(L, BODY_L, top - h, BODY_W, h, NO_COLOR, C_RULE);
+	n = wrap(L, lbl(lt, "comments_hint"), BODY_W - 16, FS_SMALL);
+	for (y = top - 3, i = 0; i < n && i < 2; i++, y -= LH_SMALL)
+		text_at(L, BODY_L + 8, baseline(y, LH_SMALL, FS_SMALL), FS_SMALL, C_GREY, 0,
+			lbl(lt, "comments_hint") + L->wl.v[i].off, L->wl.v[i].len);
+	for (y -= 18; y > top - h + 6; y -= 18)
 		line_at(L, BODY_L + 8, y, BODY_L + BODY_W - 8, y, 0.3, C_RULE, 1);
-	L->y -= h + 14;
+	L->y = top - h - 4;
 }
 
 static void block_signatures(struct letter *lt)
@@ -1231,8 +1243,8 @@ static void block_signatures(struct letter *lt)
 	const char *date = lbl(lt, "sign_date");
 	double colw = (BODY_W - 24) / 2, y;
 	int i;
-	ensure(L, 58);
-	y = L->y - 30;
+	ensure(L, 40);
+	y = L->y - 24;
 	for (i = 0; i < 2; i++) {
 		double x = BODY_L + i * (colw + 24), dw = colw * 0.32;
 		const char *w = fit(lt, who[i], colw - dw - 8, FS_SMALL);
@@ -1242,7 +1254,7 @@ static void block_signatures(struct letter *lt)
 		text_at(L, x, y - 11, FS_SMALL, C_GREY, 0, w, strlen(w));
 		text_at(L, x + colw - dw, y - 11, FS_SMALL, C_GREY, 0, dt, strlen(dt));
 	}
-	L->y = y - 20;
+	L->y = y - 12;
 }
 
 /* ---- Next period's targets ---------------------------------------------- */
@@ -1458,6 +1470,22 @@ static void flush_para(struct letter *lt, struct strbuf *para)
 	strbuf_reset(para);
 }
 
+/* Height that must fit below a heading: a block's first part, else 3 lines. */
+static double follow_h(const char *rest)
+{
+	while (rest && (*rest == '\n' || *rest == ' ' || *rest == '\r'))
+		rest++;
+	if (!rest || *rest != '@')
+		return 3 * LH_BODY;
+	if (!strncmp(rest, "@comments", 9))
+		return 58 + 40;
+	if (!strncmp(rest, "@summary", 8))
+		return 50;
+	if (!strncmp(rest, "@kpis", 5) || !strncmp(rest, "@chart", 6))
+		return 4 * LH_TABLE + 4 * CELL_PAD;
+	return 3 * LH_BODY;
+}
+
 /* Lays out the rendered template, one layout command per line. */
 static void layout_body(struct letter *lt)
 {
@@ -1483,17 +1511,17 @@ static void layout_body(struct letter *lt)
 		}
 		if (line[0] == '=' && line[1] == ' ') {
 			flush_para(lt, &para);
-			paragraph(L, line + 2, BODY_L, BODY_W, 16, 22, C_ACCENT, 1);
-			L->y -= 6;
+			paragraph(L, line + 2, BODY_L, BODY_W, 15, 20, C_ACCENT, 1);
+			L->y -= 4;
 		} else if (line[0] == '#' && line[1] == ' ') {
 			flush_para(lt, &para);
+			/* Keep a heading with (the start of) what follows. */
+			ensure(L, 5 + 15 + 3 + follow_h(next));
 			if (L->y < BODY_TOP)
-				L->y -= 8;
-			/* Keep a heading with at least three lines of what follows. */
-			ensure(L, 20 + 3 * LH_BODY);
-			paragraph(L, line + 2, BODY_L, BODY_W, 12.5, 18, C_ACCENT, 1);
+				L->y -= 5;
+			paragraph(L, line + 2, BODY_L, BODY_W, 11, 15, C_ACCENT, 1);
 			line_at(L, BODY_L, L->y + 1, BODY_L + BODY_W, L->y + 1, 0.5, C_RULE, 0);
-			L->y -= 5;
+			L->y -= 3;
 		} else if (line[0] == '!' && line[1] == ' ') {
 			size_t nl;
 			double h;
@@ -1801,9 +1829,9 @@ static void check_glyphs(struct letter *lt)
 	}
 	if (missing) {
 		diag_warn(lt->d, lt->cfg->letters.font, 0, 0,
-			  "letter for '%s': the font has no glyph for %s%s%s; %s print as empty boxes",
+			  "letter for '%s': the font has no glyph for %s%s%s; %s as empty boxes",
 			  lt->e->id, list.buf, missing > 8 ? " and more" : "",
-			  in_name ? " (in the name)" : "", missing > 1 ? "they" : "it");
+			  in_name ? " (in the name)" : "", missing > 1 ? "they print" : "it prints");
 		diag_hint(lt->d, "set [letters] font to a font that covers these characters");
 	}
 	strbuf_release(&list);

@@ -1,0 +1,1111 @@
+/*
+ * Unit tests of the KPI engine: scope (SPEC 4), metrics (SPEC 5),
+ * scorecard and ratings (SPEC 5, 6, 8) and the explain trace.
+ *
+ * Each test builds a struct config and a struct company by hand (no INI,
+ * no CSV), runs one stage and checks numbers worked out by hand in the
+ * comments. The period is 2026-10 (31 days) unless a test says otherwise.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compute/metrics.h"
+#include "compute/scope.h"
+#include "compute/scorecard.h"
+#include "model.h"
+#include "render/render.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+#define EPS 1e-9
+
+/* ------------------------------------------------------------ fixtures */
+
+/* Every string the test config holds, freed in cfg_free(). */
+static char *owned[512];
+static size_t nowned;
+
+static char *s(const char *text)
+{
+	char *p = xstrdup(text);
+	assert_true(nowned < sizeof(owned) / sizeof(owned[0]));
+	owned[nowned++] = p;
+	return p;
+}
+
+static void cfg_init(struct config *cfg)
+{
+	int i;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = s("merit.ini");
+	cfg->locale = LOCALE_EN;
+	cfg->score_cap = 120;
+	cfg->training_points_per_course = 2;
+	cfg->training_max_points = 5;
+	cfg->bonus.min_days = 15;
+	strlist_push(&cfg->bonus.ineligible_status, "probation");
+	strlist_push(&cfg->bonus.ineligible_status, "试用");
+	cfg->policy.on_missing_data = MISSING_REWEIGHT;
+	cfg->policy.on_missing_target = MISSING_ERROR;
+	for (i = 0; i < ROW_PROBLEM_COUNT; i++)
+		cfg->policy.row_is_error[i] = 1;
+	cfg->reviews.weight[REL_MANAGER] = 50;
+	cfg->reviews.weight[REL_PEER] = 30;
+	cfg->reviews.weight[REL_SUBORDINATE] = 20;
+	cfg->reviews.weight[REL_SELF] = 0;
+	cfg->reviews.min_reviewers[REL_MANAGER] = 1;
+	cfg->reviews.min_reviewers[REL_PEER] = 2;
+	cfg->reviews.min_reviewers[REL_SUBORDINATE] = 1;
+	cfg->reviews.min_reviewers[REL_SELF] = 1;
+	cfg->inputs[INPUT_TARGETS].file_display = s("targets.csv");
+	cfg->inputs[INPUT_HR].file_display = s("hr.csv");
+	/* SPEC 8 default bands */
+	cfg->nbands = 3;
+	cfg->bands = xcalloc(3, sizeof(*cfg->bands));
+	cfg->bands[0] = (struct rating_band){ { s("优秀"), s("Excellent") }, 90, 1.5 };
+	cfg->bands[1] = (struct rating_band){ { s("合格"), s("Qualified") }, 80, 1.0 };
+	cfg->bands[2] = (struct rating_band){ { s("待改进"), s("Needs improvement") }, 0, 0 };
+}
+
+static int add_metric(struct config *cfg, const char *name, enum input_kind from,
+		      enum metric_agg agg, enum metric_scope scope)
+{
+	struct metric_def *m;
+	cfg->metrics = xrealloc(cfg->metrics, (cfg->nmetrics + 1) * sizeof(*m));
+	m = &cfg->metrics[cfg->nmetrics];
+	memset(m, 0, sizeof(*m));
+	m->name = s(name);
+	m->from = from;
+	m->agg = agg;
+	m->scope = scope;
+	m->field = -1;
+	m->num = m->den = -1;
+	m->format = FMT_NUMBER;
+	m->label.zh = m->label.en = m->name;
+	return (int)cfg->nmetrics++;
+}
+
+static int add_ratio(struct config *cfg, const char *name, int num, int den,
+		     enum metric_scope scope)
+{
+	int m = add_metric(cfg, name, INPUT_SALES, AGG_RATIO, scope);
+	cfg->metrics[m].num = num;
+	cfg->metrics[m].den = den;
+	return m;
+}
+
+static int add_kpi(struct config *cfg, const char *name, int metric, double target,
+		   enum kpi_direction dir, enum dimension dim, enum perspective persp)
+{
+	struct kpi_def *k;
+	cfg->kpis = xrealloc(cfg->kpis, (cfg->nkpis + 1) * sizeof(*k));
+	k = &cfg->kpis[cfg->nkpis];
+	memset(k, 0, sizeof(*k));
+	k->name = s(name);
+	k->label.zh = k->label.en = k->name;
+	k->metric = metric;
+	k->target_from_table = target < 0;   /* tests pass -1 for "table" */
+	k->target = target < 0 ? 0 : target;
+	k->direction = dir;
+	k->scoring = SCORING_LINEAR;
+	k->cap = 120;
+	k->floor = 0;
+	k->dimension = dim;
+	k->perspective = persp;
+	return (int)cfg->nkpis++;
+}
+
+/* Bands 100:100, 90:90, 80:70, 0:0 (SPEC 5). */
+static void kpi_bands(struct config *cfg, int k)
+{
+	static const struct score_band b[] = { { 100, 100 }, { 90, 90 }, { 80, 70 }, { 0, 0 } };
+	cfg->kpis[k].scoring = SCORING_BANDS;
+	cfg->kpis[k].nbands = 4;
+	cfg->kpis[k].bands = xmalloc(sizeof(b));
+	memcpy(cfg->kpis[k].bands, b, sizeof(b));
+}
+
+/* kpis: index, weight, index, weight, ..., -1 */
+static int add_role(struct config *cfg, const char *name, const char *zh, const char *en, ...)
+{
+	struct role_def *r;
+	va_list ap;
+	int k;
+	cfg->roles = xrealloc(cfg->roles, (cfg->nroles + 1) * sizeof(*r));
+	r = &cfg->roles[cfg->nroles];
+	memset(r, 0, sizeof(*r));
+	r->name = s(name);
+	r->label.zh = s(zh);
+	r->label.en = s(en);
+	r->value_coefficient = 1.2;
+	r->kpis = xcalloc(8, sizeof(*r->kpis));
+	va_start(ap, en);
+	while ((k = va_arg(ap, int)) >= 0) {
+		r->kpis[r->nkpis].kpi = k;
+		r->kpis[r->nkpis].weight = va_arg(ap, double);
+		r->nkpis++;
+	}
+	va_end(ap);
+	return (int)cfg->nroles++;
+}
+
+static void cfg_free(struct config *cfg)
+{
+	size_t i;
+	for (i = 0; i < cfg->nkpis; i++)
+		free(cfg->kpis[i].bands);
+	for (i = 0; i < cfg->nroles; i++)
+		free(cfg->roles[i].kpis);
+	for (i = 0; i < cfg->nmetrics; i++) {
+		size_t j;
+		for (j = 0; j < cfg->metrics[i].nwhere; j++)
+			strlist_release(&cfg->metrics[i].where[j].values);
+		free(cfg->metrics[i].where);
+	}
+	free(cfg->metrics);
+	free(cfg->kpis);
+	free(cfg->roles);
+	free(cfg->bands);
+	strlist_release(&cfg->bonus.ineligible_status);
+	for (i = 0; i < nowned; i++)
+		free(owned[i]);
+	nowned = 0;
+}
+
+static struct period period_of(const char *text)
+{
+	struct period p;
+	assert_int_equal(period_parse(text, 0, &p), 0);
+	return p;
+}
+
+static int32_t day(const char *iso)
+{
+	int32_t d;
+	assert_int_equal(date_parse(iso, NULL, 0, &d), DATE_OK);
+	return d;
+}
+
+static struct employee *add_emp(struct company *c, const struct config *cfg, const char *id,
+				const char *dept, int role, const char *hire, const char *leave)
+{
+	struct employee *e = company_add_employee(c);
+	e->id = xstrdup(id);
+	e->name = xstrdup(id);
+	e->department = company_intern(c, dept);
+	e->role = role;
+	e->status = xstrdup("active");
+	e->base_salary = 1000000;   /* 10,000.00 */
+	e->hire_date = day(hire);
+	e->leave_date = leave ? day(leave) : DATE_NONE;
+	e->line = (int)c->nemps + 1;
+	e->metrics = xcalloc(cfg->nmetrics + 1, sizeof(*e->metrics));
+	strmap_put(&c->by_id, e->id, c->nemps - 1);
+	return e;
+}
+
+/* Re-fetch after company_add_employee may have moved the array. */
+static struct employee *emp(struct company *c, const char *id)
+{
+	long i = company_find(c, id);
+	assert_true(i >= 0);
+	return &c->emps[i];
+}
+
+static void set_metric(struct employee *e, int m, double v, uint32_t records)
+{
+	e->metrics[m].present = 1;
+	e->metrics[m].value = v;
+	e->metrics[m].records = records;
+}
+
+static void add_metric_row(struct company *c, const char *emp_id, const char *dept,
+			   const char *period, const char *metric, double value)
+{
+	struct metric_row *r;
+	ALLOC_GROW(c->metric_rows, c->nmetric_rows + 1, c->metric_rows_alloc);
+	r = &c->metric_rows[c->nmetric_rows++];
+	memset(r, 0, sizeof(*r));
+	r->employee_id = emp_id ? xstrdup(emp_id) : NULL;
+	r->department = dept ? company_intern(c, dept) : NULL;
+	r->period = period_of(period);
+	r->metric = xstrdup(metric);
+	r->value = value;
+	r->line = (int)c->nmetric_rows + 1;
+}
+
+static void add_review(struct company *c, const char *by, const char *of,
+		       enum review_relation rel, double score)
+{
+	struct review_row *r;
+	ALLOC_GROW(c->reviews, c->nreviews + 1, c->reviews_alloc);
+	r = &c->reviews[c->nreviews++];
+	memset(r, 0, sizeof(*r));
+	r->reviewer = (size_t)company_find(c, by);
+	r->reviewee = (size_t)company_find(c, of);
+	r->relation = rel;
+	r->dimension = DIM_ATTITUDE;
+	r->score = score;
+}
+
+static void add_training(struct company *c, const char *who, const char *course,
+			 const char *date, double hours, int passed)
+{
+	struct training_row *t;
+	ALLOC_GROW(c->training, c->ntraining + 1, c->training_alloc);
+	t = &c->training[c->ntraining++];
+	memset(t, 0, sizeof(*t));
+	t->employee = (size_t)company_find(c, who);
+	t->course = xstrdup(course);
+	t->date = day(date);
+	t->hours = hours;
+	t->passed = passed;
+}
+
+/* scope: employee id, role key ("" for company), kpi, period, value */
+static void add_target(struct company *c, int scope, const char *key, int kpi,
+		       const char *period, double value, int line)
+{
+	struct target_row *t;
+	ALLOC_GROW(c->targets, c->ntargets + 1, c->targets_alloc);
+	t = &c->targets[c->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->scope = scope;
+	t->key = xstrdup(key);
+	t->kpi = kpi;
+	t->period = period_of(period);
+	t->value = value;
+	t->line = line;
+}
+
+static const struct kpi_result *kpi_of(const struct employee *e, int kpi)
+{
+	size_t i;
+	for (i = 0; i < e->nkpis; i++)
+		if (e->kpis[i].kpi == kpi)
+			return &e->kpis[i];
+	fail_msg("employee %s has no KPI %d", e->id, kpi);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- scope */
+
+static void test_scope_proration_and_eligibility(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct period p = period_of("2026-10");
+	(void)state;
+	cfg_init(&cfg);
+	company_init(&c, &p);
+	add_emp(&c, &cfg, "E1", "Sales", 0, "2020-01-01", NULL);
+	add_emp(&c, &cfg, "E2", "Sales", 0, "2026-10-16", NULL);          /* mid-month hire */
+	add_emp(&c, &cfg, "E3", "Sales", 0, "2019-05-01", "2026-10-10");  /* leaver */
+	add_emp(&c, &cfg, "E4", "Sales", 0, "2019-05-01", "2026-10-31");  /* leaves on the last day */
+	add_emp(&c, &cfg, "E5", "Sales", 0, "2026-11-01", NULL);          /* hired after */
+	add_emp(&c, &cfg, "E6", "Sales", 0, "2019-05-01", "2026-09-30");  /* gone before */
+	add_emp(&c, &cfg, "E7", "Sales", 0, "2026-10-20", NULL);          /* 12 days */
+	add_emp(&c, &cfg, "E8", "Sales", 0, "2026-10-31", NULL);          /* hired on the last day */
+	free(emp(&c, "E2")->status);
+	emp(&c, "E2")->status = xstrdup(" Probation ");
+
+	scope_compute(&c, &cfg);
+
+	/* E1: the whole month, 31/31 = 1 */
+	assert_true(emp(&c, "E1")->in_scope);
+	assert_int_equal(emp(&c, "E1")->days, 31);
+	assert_float_equal(emp(&c, "E1")->proration, 1.0, EPS);
+	assert_true(emp(&c, "E1")->eligible);
+	assert_null(emp(&c, "E1")->ineligible_reason);
+	/* E2: 10-16..10-31 inclusive = 16 days, 16/31 = 0.516129...; 16 >= 15
+	 * days but the status (case and blanks ignored) is probation */
+	assert_int_equal(emp(&c, "E2")->days, 16);
+	assert_float_equal(emp(&c, "E2")->proration, 16.0 / 31.0, EPS);
+	assert_false(emp(&c, "E2")->eligible);
+	assert_string_equal(emp(&c, "E2")->ineligible_reason, INELIGIBLE_STATUS);
+	/* E3: 10-01..10-10 = 10 days, gone before the 31st */
+	assert_int_equal(emp(&c, "E3")->days, 10);
+	assert_float_equal(emp(&c, "E3")->proration, 10.0 / 31.0, EPS);
+	assert_string_equal(emp(&c, "E3")->ineligible_reason, INELIGIBLE_LEFT);
+	/* E4: leave_date is the last working day: employed on the 31st */
+	assert_int_equal(emp(&c, "E4")->days, 31);
+	assert_true(emp(&c, "E4")->eligible);
+	assert_false(emp(&c, "E5")->in_scope);
+	assert_string_equal(emp(&c, "E5")->ineligible_reason, INELIGIBLE_NOT_IN_SCOPE);
+	assert_float_equal(emp(&c, "E5")->proration, 0.0, EPS);
+	assert_false(emp(&c, "E6")->in_scope);
+	/* E7: 10-20..10-31 = 12 days < 15 */
+	assert_int_equal(emp(&c, "E7")->days, 12);
+	assert_string_equal(emp(&c, "E7")->ineligible_reason, INELIGIBLE_MIN_DAYS);
+	/* E8: in scope for one day */
+	assert_true(emp(&c, "E8")->in_scope);
+	assert_int_equal(emp(&c, "E8")->days, 1);
+
+	/* pay_leavers = yes: E3's 10 days now fail min_days instead */
+	cfg.bonus.pay_leavers = 1;
+	scope_compute(&c, &cfg);
+	assert_string_equal(emp(&c, "E3")->ineligible_reason, INELIGIBLE_MIN_DAYS);
+
+	company_release(&c);
+	cfg_free(&cfg);
+}
+
+static void test_scope_quarter_min_days(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct period p = period_of("2026-Q4");
+	(void)state;
+	cfg_init(&cfg);
+	company_init(&c, &p);
+	/* Q4 = 92 days. min_days 15 x 3 months = 45.
+	 * E1: 11-17..12-31 = 14 + 31 = 45 days: eligible, 45/92.
+	 * E2: 11-18..12-31 = 44 days: not. */
+	add_emp(&c, &cfg, "E1", "Sales", 0, "2026-11-17", NULL);
+	add_emp(&c, &cfg, "E2", "Sales", 0, "2026-11-18", NULL);
+	scope_compute(&c, &cfg);
+	assert_int_equal(emp(&c, "E1")->days, 45);
+	assert_float_equal(emp(&c, "E1")->proration, 45.0 / 92.0, EPS);
+	assert_true(emp(&c, "E1")->eligible);
+	assert_int_equal(emp(&c, "E2")->days, 44);
+	assert_string_equal(emp(&c, "E2")->ineligible_reason, INELIGIBLE_MIN_DAYS);
+	company_release(&c);
+	cfg_free(&cfg);
+}
+
+/* -------------------------------------------------------------- metrics */
+
+struct mfix {
+	struct config cfg;
+	struct company c;
+	int revenue, won, closed, conversion, newcust, csat, csat_min, csat_max, turnover,
+	    review, hours, courses, team_rev, dept_rev, dept_conv;
+};
+
+/*
+ * Sales (dept):  E1 (all month), E2 (hired 10-16), E3 (left 10-10),
+ *                E6 (left 09-30: out of scope, has sales that must not count)
+ * Service:       E4 (leaves 10-31), E5 (hired 11-01: out), E7, E8 (hired 10-20)
+ * Sales metrics as ingest leaves them (own rows of each owner).
+ */
+static void mfix_init(struct mfix *f)
+{
+	struct config *cfg = &f->cfg;
+	struct company *c = &f->c;
+	struct period p = period_of("2026-10");
+	struct employee *e;
+
+	cfg_init(cfg);
+	f->revenue = add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
+	f->won = add_metric(cfg, "won_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
+	f->closed = add_metric(cfg, "closed_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
+	f->conversion = add_ratio(cfg, "conversion", f->won, f->closed, SCOPE_EMPLOYEE);
+	f->newcust = add_metric(cfg, "new_customers", INPUT_SALES, AGG_COUNT_DISTINCT,
+				SCOPE_EMPLOYEE);
+	f->csat = add_metric(cfg, "csat", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
+	f->csat_min = add_metric(cfg, "csat_min", INPUT_METRICS, AGG_MIN, SCOPE_EMPLOYEE);
+	f->csat_max = add_metric(cfg, "csat_max", INPUT_METRICS, AGG_MAX, SCOPE_EMPLOYEE);
+	cfg->metrics[f->csat].source_name = cfg->metrics[f->csat_min].source_name =
+		cfg->metrics[f->csat_max].source_name = s("csat");
+	f->turnover = add_metric(cfg, "turnover", INPUT_HR, AGG_TURNOVER, SCOPE_DEPARTMENT);
+	f->review = add_metric(cfg, "peer_review", INPUT_REVIEWS, AGG_REVIEW360, SCOPE_EMPLOYEE);
+	f->hours = add_metric(cfg, "training_hours", INPUT_TRAINING, AGG_SUM, SCOPE_EMPLOYEE);
+	cfg->metrics[f->hours].field = TRAINING_HOURS;
+	f->courses = add_metric(cfg, "courses", INPUT_TRAINING, AGG_COUNT_DISTINCT, SCOPE_EMPLOYEE);
+	f->team_rev = add_metric(cfg, "team_revenue", INPUT_SALES, AGG_SUM, SCOPE_COMPANY);
+	f->dept_rev = add_metric(cfg, "dept_revenue", INPUT_SALES, AGG_SUM, SCOPE_DEPARTMENT);
+	/* declared before its parts: resolution order must not matter */
+	f->dept_conv = add_ratio(cfg, "dept_conversion", f->won, f->closed, SCOPE_DEPARTMENT);
+
+	company_init(c, &p);
+	e = add_emp(c, cfg, "E1", "Sales", 0, "2020-01-01", NULL);
+	set_metric(e, f->revenue, 1000, 4);
+	set_metric(e, f->team_rev, 1000, 4);
+	set_metric(e, f->dept_rev, 1000, 4);
+	set_metric(e, f->won, 4, 4);
+	set_metric(e, f->closed, 10, 10);
+	set_metric(e, f->newcust, 3, 4);
+	e = add_emp(c, cfg, "E2", "Sales", 0, "2026-10-16", NULL);
+	set_metric(e, f->revenue, 500, 2);
+	set_metric(e, f->team_rev, 500, 2);
+	set_metric(e, f->dept_rev, 500, 2);
+	set_metric(e, f->won, 2, 2);
+	set_metric(e, f->closed, 0, 0);
+	e = add_emp(c, cfg, "E3", "Sales", 0, "2019-01-01", "2026-10-10");
+	/* no won sales at all: ingest may leave sum/count not present */
+	set_metric(e, f->closed, 5, 5);
+	e = add_emp(c, cfg, "E6", "Sales", 0, "2019-01-01", "2026-09-30");
+	set_metric(e, f->revenue, 999, 1);
+	set_metric(e, f->team_rev, 999, 1);
+	set_metric(e, f->dept_rev, 999, 1);
+	set_metric(e, f->won, 9, 9);
+	set_metric(e, f->closed, 9, 9);
+	add_emp(c, cfg, "E4", "Service", 0, "2019-01-01", "2026-10-31");
+	add_emp(c, cfg, "E5", "Service", 0, "2026-11-01", NULL);
+	add_emp(c, cfg, "E7", "Service", 0, "2018-01-01", NULL);
+	add_emp(c, cfg, "E8", "Service", 0, "2026-10-20", NULL);
+}
+
+static void mfix_free(struct mfix *f)
+{
+	company_release(&f->c);
+	cfg_free(&f->cfg);
+}
+
+static void test_metrics_sales_ratio_and_scope(void **state)
+{
+	struct mfix f;
+	struct diag d;
+	(void)state;
+	mfix_init(&f);
+	diag_init(&d);
+	scope_compute(&f.c, &f.cfg);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_int_equal(d.status, MERIT_OK);
+
+	/* own sums and counts pass through; count_distinct came from ingest */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.revenue].value, 1000, EPS);
+	assert_int_equal(emp(&f.c, "E1")->metrics[f.revenue].records, 4);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.newcust].value, 3, EPS);
+	/* E3 had no won rows: a real 0, present */
+	assert_true(emp(&f.c, "E3")->metrics[f.revenue].present);
+	assert_float_equal(emp(&f.c, "E3")->metrics[f.revenue].value, 0, EPS);
+	/* conversion E1 = 4 / 10 = 0.4; E3 = 0 / 5 = 0 (present);
+	 * E2 = 2 / 0: zero denominator -> missing */
+	assert_true(emp(&f.c, "E1")->metrics[f.conversion].present);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.conversion].value, 0.4, EPS);
+	assert_true(emp(&f.c, "E3")->metrics[f.conversion].present);
+	assert_float_equal(emp(&f.c, "E3")->metrics[f.conversion].value, 0.0, EPS);
+	assert_false(emp(&f.c, "E2")->metrics[f.conversion].present);
+	/* company revenue = in-scope members only: 1000 + 500 + 0 = 1500
+	 * (E6's 999 is out of scope); every in-scope employee gets it */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.team_rev].value, 1500, EPS);
+	assert_float_equal(emp(&f.c, "E7")->metrics[f.team_rev].value, 1500, EPS);
+	/* department revenue: Sales 1500, Service 0 (no sales: a real 0) */
+	assert_float_equal(emp(&f.c, "E2")->metrics[f.dept_rev].value, 1500, EPS);
+	assert_true(emp(&f.c, "E4")->metrics[f.dept_rev].present);
+	assert_float_equal(emp(&f.c, "E4")->metrics[f.dept_rev].value, 0, EPS);
+	/* department conversion from the group's num/den, not a mean of
+	 * ratios: Sales won 4 + 2 + 0 = 6, closed 10 + 0 + 5 = 15 -> 0.4.
+	 * (The mean of the members' ratios would be (0.4 + 0) / 2 = 0.2.)
+	 * Service: 0 / 0 -> missing. */
+	assert_float_equal(emp(&f.c, "E3")->metrics[f.dept_conv].value, 0.4, EPS);
+	assert_float_equal(emp(&f.c, "E2")->metrics[f.dept_conv].value, 0.4, EPS);
+	assert_false(emp(&f.c, "E7")->metrics[f.dept_conv].present);
+	diag_release(&d);
+	mfix_free(&f);
+}
+
+static void test_metrics_rows_avg_min_max(void **state)
+{
+	struct mfix f;
+	struct diag d;
+	(void)state;
+	mfix_init(&f);
+	add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 0.9);
+	add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 0.8);
+	add_metric_row(&f.c, "E1", NULL, "2026-09", "csat", 0.1);      /* other period */
+	add_metric_row(&f.c, "E1", NULL, "2026-10", "nps", 0.2);       /* other metric */
+	add_metric_row(&f.c, NULL, "Service", "2026-10", "csat", 0.95); /* department row */
+	add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 0.7);
+	diag_init(&d);
+	scope_compute(&f.c, &f.cfg);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+
+	/* E1: avg (0.9 + 0.8) / 2 = 0.85 over 2 rows, min 0.8, max 0.9 */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat].value, 0.85, EPS);
+	assert_int_equal(emp(&f.c, "E1")->metrics[f.csat].records, 2);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat_min].value, 0.8, EPS);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat_max].value, 0.9, EPS);
+	/* E2 (Sales) has no row and Sales no department row: missing */
+	assert_false(emp(&f.c, "E2")->metrics[f.csat].present);
+	/* E4 (Service) has no own row: the department's 0.95;
+	 * E7 has its own 0.7, which wins */
+	assert_float_equal(emp(&f.c, "E4")->metrics[f.csat].value, 0.95, EPS);
+	assert_float_equal(emp(&f.c, "E7")->metrics[f.csat].value, 0.7, EPS);
+	diag_release(&d);
+	mfix_free(&f);
+}
+
+static void test_metrics_rows_quarter_from_months(void **state)
+{
+	struct mfix f;
+	struct diag d;
+	struct period q = period_of("2026-Q4");
+	(void)state;
+	mfix_init(&f);
+	f.c.period = q;
+	f.cfg.metrics[f.csat].agg = AGG_SUM;   /* additive, to see the months add up */
+	add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 10);
+	add_metric_row(&f.c, "E1", NULL, "2026-11", "csat", 20);
+	add_metric_row(&f.c, "E1", NULL, "2027-01", "csat", 99);   /* next quarter */
+	add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 5);
+	add_metric_row(&f.c, "E7", NULL, "2026-Q4", "csat", 40);   /* the quarter's own row */
+	diag_init(&d);
+	scope_compute(&f.c, &f.cfg);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	/* E1: months inside Q4 summed: 10 + 20 = 30 over 2 rows;
+	 * min of them 10 */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat].value, 30, EPS);
+	assert_int_equal(emp(&f.c, "E1")->metrics[f.csat].records, 2);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat_min].value, 10, EPS);
+	/* E7: the quarterly row wins over the monthly one (no double count): 40 */
+	assert_float_equal(emp(&f.c, "E7")->metrics[f.csat].value, 40, EPS);
+	diag_release(&d);
+	mfix_free(&f);
+}
+
+static void test_metrics_turnover(void **state)
+{
+	struct mfix f;
+	struct diag d;
+	(void)state;
+	mfix_init(&f);
+	diag_init(&d);
+	scope_compute(&f.c, &f.cfg);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	/*
+	 * Service: headcount on 10-01: E4, E7 = 2 (E5 not yet, E8 not yet);
+	 * on 10-31: E4 (last day 10-31), E7, E8 = 3. Leavers in October: E4 = 1.
+	 * turnover = 1 / ((2 + 3) / 2) x 365 / 31 = 0.4 x 11.774193548 = 4.709677419
+	 */
+	assert_float_equal(emp(&f.c, "E7")->metrics[f.turnover].value, 0.4 * 365.0 / 31.0, 1e-12);
+	assert_float_equal(emp(&f.c, "E7")->metrics[f.turnover].value, 4.709677419, 1e-9);
+	/* Sales: on 10-01 E1, E3 = 2 (E6 left 09-30); on 10-31 E1, E2 = 2;
+	 * leavers E3 = 1 -> 1 / 2 x 365 / 31 = 5.887096774 */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.turnover].value, 5.887096774, 1e-9);
+	/* company scope: leavers 2, headcount (4 + 5) / 2 = 4.5:
+	 * 2 / 4.5 x 365 / 31 = 5.232974910 */
+	f.cfg.metrics[f.turnover].scope = SCOPE_COMPANY;
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.turnover].value, 5.232974910, 1e-9);
+	assert_float_equal(emp(&f.c, "E8")->metrics[f.turnover].value, 5.232974910, 1e-9);
+	diag_release(&d);
+	mfix_free(&f);
+}
+
+static void test_metrics_review360(void **state)
+{
+	struct mfix f;
+	struct diag d;
+	(void)state;
+	mfix_init(&f);
+	/* E1: manager 5 -> 100; peers 4 -> 75 and 3 -> 50 (2 reviewers: kept,
+	 * mean 62.5); subordinate 2 -> 25; self 5 (weight 0).
+	 * (50 x 100 + 30 x 62.5 + 20 x 25) / 100 = (5000 + 1875 + 500) / 100 = 73.75 */
+	add_review(&f.c, "E7", "E1", REL_MANAGER, 5);
+	add_review(&f.c, "E2", "E1", REL_PEER, 4);
+	add_review(&f.c, "E3", "E1", REL_PEER, 3);
+	add_review(&f.c, "E4", "E1", REL_SUBORDINATE, 2);
+	add_review(&f.c, "E1", "E1", REL_SELF, 5);
+	/* E2: manager 4 -> 75; one peer (E3) twice, 5 and 3: one reviewer < 2,
+	 * the peer relation drops out; subordinate 3 -> 50.
+	 * (50 x 75 + 20 x 50) / (50 + 20) = 4750 / 70 = 67.857142857 */
+	add_review(&f.c, "E1", "E2", REL_MANAGER, 4);
+	add_review(&f.c, "E3", "E2", REL_PEER, 5);
+	add_review(&f.c, "E3", "E2", REL_PEER, 3);
+	add_review(&f.c, "E4", "E2", REL_SUBORDINATE, 3);
+	/* E3: only a self review (weight 0): nothing left -> missing */
+	add_review(&f.c, "E3", "E3", REL_SELF, 4);
+	diag_init(&d);
+	scope_compute(&f.c, &f.cfg);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.review].value, 73.75, EPS);
+	assert_int_equal(emp(&f.c, "E1")->metrics[f.review].records, 4);
+	assert_float_equal(emp(&f.c, "E2")->metrics[f.review].value, 4750.0 / 70.0, EPS);
+	assert_false(emp(&f.c, "E3")->metrics[f.review].present);
+	assert_false(emp(&f.c, "E4")->metrics[f.review].present);   /* no reviews */
+	diag_release(&d);
+	mfix_free(&f);
+}
+
+static void test_metrics_training(void **state)
+{
+	struct mfix f;
+	struct diag d;
+	(void)state;
+	mfix_init(&f);
+	add_training(&f.c, "E1", "A", "2026-10-05", 3, 1);
+	add_training(&f.c, "E1", "B", "2026-10-06", 2, 1);
+	add_training(&f.c, "E1", "C", "2026-10-07", 4, 0);   /* failed */
+	add_training(&f.c, "E1", "D", "2026-09-30", 1, 1);   /* September */
+	add_training(&f.c, "E1", "A", "2026-10-20", 1, 1);   /* retake */
+	diag_init(&d);
+	scope_compute(&f.c, &f.cfg);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	/* hours of passed October courses: 3 + 2 + 1 = 6; distinct courses A, B = 2 */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.hours].value, 6, EPS);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.courses].value, 2, EPS);
+	/* nobody else trained: a real 0 */
+	assert_true(emp(&f.c, "E2")->metrics[f.hours].present);
+	assert_float_equal(emp(&f.c, "E2")->metrics[f.hours].value, 0, EPS);
+	diag_release(&d);
+	mfix_free(&f);
+}
+
+static void test_metrics_ratio_cycle_is_config_error(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	struct period p = period_of("2026-10");
+	int a, b;
+	(void)state;
+	cfg_init(&cfg);
+	a = add_ratio(&cfg, "a", 0, 1, SCOPE_EMPLOYEE);
+	b = add_ratio(&cfg, "b", a, a, SCOPE_EMPLOYEE);
+	cfg.metrics[a].num = b;
+	cfg.metrics[a].den = b;
+	company_init(&c, &p);
+	add_emp(&c, &cfg, "E1", "Sales", 0, "2020-01-01", NULL);
+	diag_init(&d);
+	scope_compute(&c, &cfg);
+	assert_int_equal(metrics_compute(&c, &cfg, &d), -1);
+	assert_int_equal(d.status, MERIT_CONFIG);
+	diag_release(&d);
+	company_release(&c);
+	cfg_free(&cfg);
+}
+
+/* ------------------------------------------------------------ scorecard */
+
+struct sfix {
+	struct config cfg;
+	struct company c;
+	int revenue, conversion, csat, response;
+	int k_sales, k_conv, k_csat, k_resp;
+	int sales, senior;
+};
+
+/*
+ * Role sales (销售 | Sales): sales_ach 50 (revenue vs table, linear),
+ * conversion 20 (target 0.3, bands), csat 15 (target 0.9, floor 50),
+ * response 15 (target 15, lower is better). Role senior: sales_ach 100.
+ */
+static void sfix_init(struct sfix *f)
+{
+	struct config *cfg = &f->cfg;
+	struct period p = period_of("2026-10");
+	cfg_init(cfg);
+	f->revenue = add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
+	cfg->metrics[f->revenue].format = FMT_MONEY;
+	f->conversion = add_metric(cfg, "conversion", INPUT_SALES, AGG_AVG, SCOPE_EMPLOYEE);
+	f->csat = add_metric(cfg, "csat", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
+	f->response = add_metric(cfg, "response", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
+	f->k_sales = add_kpi(cfg, "sales_ach", f->revenue, -1, DIR_HIGHER, DIM_RESULTS,
+			     PERSP_FINANCIAL);
+	f->k_conv = add_kpi(cfg, "conversion_k", f->conversion, 0.3, DIR_HIGHER, DIM_EFFICIENCY,
+			    PERSP_CUSTOMER);
+	kpi_bands(cfg, f->k_conv);
+	f->k_csat = add_kpi(cfg, "csat_k", f->csat, 0.9, DIR_HIGHER, DIM_ATTITUDE, PERSP_CUSTOMER);
+	cfg->kpis[f->k_csat].floor = 50;
+	f->k_resp = add_kpi(cfg, "response_k", f->response, 15, DIR_LOWER, DIM_EFFICIENCY,
+			    PERSP_PROCESS);
+	f->sales = add_role(cfg, "sales", "销售", "Sales", f->k_sales, 50.0, f->k_conv, 20.0,
+			    f->k_csat, 15.0, f->k_resp, 15.0, -1);
+	f->senior = add_role(cfg, "senior", "资深", "Senior", f->k_sales, 100.0, -1);
+	company_init(&f->c, &p);
+}
+
+static struct employee *sfix_emp(struct sfix *f, const char *id, const char *dept, int role,
+				 double revenue, double conv, double csat, double resp)
+{
+	struct employee *e = add_emp(&f->c, &f->cfg, id, dept, role, "2020-01-01", NULL);
+	set_metric(e, f->revenue, revenue, 3);
+	set_metric(e, f->conversion, conv, 10);
+	if (!isnan(csat))
+		set_metric(e, f->csat, csat, 1);
+	set_metric(e, f->response, resp, 1);
+	return e;
+}
+
+static void sfix_free(struct sfix *f)
+{
+	company_release(&f->c);
+	cfg_free(&f->cfg);
+}
+
+static int run_scorecard(struct sfix *f, struct diag *d)
+{
+	scope_compute(&f->c, &f->cfg);
+	return scorecard_compute(&f->c, &f->cfg, d);
+}
+
+static void test_scorecard_scores_weights_subscores(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	const struct employee *e;
+	(void)state;
+	sfix_init(&f);
+	/* E1: revenue 1500 vs 1000 -> 150 % -> capped 120;
+	 * conversion 0.27 / 0.3 = 0.9 -> 90 % -> band 90:90 -> 90;
+	 * csat 0.36 / 0.9 = 0.4 -> 40 -> floor 50;
+	 * response actual 0 on lower-is-better -> the cap, 120. */
+	sfix_emp(&f, "E1", "Sales", f.sales, 1500, 0.27, 0.36, 0);
+	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	e = emp(&f.c, "E1");
+	assert_int_equal(e->nkpis, 4);
+	assert_float_equal(kpi_of(e, f.k_sales)->achievement, 1.5, EPS);
+	assert_float_equal(kpi_of(e, f.k_sales)->score, 120, EPS);
+	assert_string_equal(kpi_of(e, f.k_sales)->target_source,
+			    "employee E1 2026-10 (targets.csv:5)");
+	assert_float_equal(kpi_of(e, f.k_conv)->score, 90, EPS);
+	assert_float_equal(kpi_of(e, f.k_csat)->score, 50, EPS);
+	assert_float_equal(kpi_of(e, f.k_resp)->score, 120, EPS);
+	/* no reweighting: eff = weight; contributions 60, 18, 7.5, 18 */
+	assert_float_equal(kpi_of(e, f.k_sales)->eff_weight, 50, EPS);
+	assert_float_equal(kpi_of(e, f.k_csat)->contribution, 7.5, EPS);
+	/* raw = (50x120 + 20x90 + 15x50 + 15x120) / 100 = 10350 / 100 = 103.5 */
+	assert_float_equal(e->raw_score, 103.5, EPS);
+	assert_int_equal(e->rating, 0);
+	assert_false(e->flags & FLAG_REWEIGHTED);
+	/* results: sales 120; efficiency: (20x90 + 15x120) / 35 = 3600 / 35;
+	 * attitude: 50. financial 120; customer (20x90 + 15x50) / 35 = 2550 / 35;
+	 * process 120; learning: no KPI -> NAN */
+	assert_float_equal(e->dim_score[DIM_RESULTS], 120, EPS);
+	assert_float_equal(e->dim_score[DIM_EFFICIENCY], 3600.0 / 35.0, EPS);
+	assert_float_equal(e->dim_score[DIM_ATTITUDE], 50, EPS);
+	assert_float_equal(e->persp_score[PERSP_CUSTOMER], 2550.0 / 35.0, EPS);
+	assert_float_equal(e->persp_score[PERSP_PROCESS], 120, EPS);
+	assert_true(isnan(e->persp_score[PERSP_LEARNING]));
+
+	/* score_cap 100 cuts 103.5 to 100 */
+	f.cfg.score_cap = 100;
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(emp(&f.c, "E1")->raw_score, 100, EPS);
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+static void test_scorecard_reweight_lower_and_training(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	const struct employee *e;
+	(void)state;
+	sfix_init(&f);
+	/* E2: revenue 800 vs role target 1000 -> 80; conversion 0.3 -> 100 %
+	 * -> band 100; csat missing -> dropped (reweight); response 30 vs 15,
+	 * lower: 15 / 30 = 0.5 -> 50. Kept weight 50 + 20 + 15 = 85:
+	 * raw = (50x80 + 20x100 + 15x50) / 85 = 6750 / 85 = 79.41176... -> 79.4118
+	 * plus 1 passed course x 2 points = 81.4118 -> Qualified (>= 80). */
+	sfix_emp(&f, "E2", "Sales", f.sales, 800, 0.3, NAN, 30);
+	add_target(&f.c, 1, "sales", f.k_sales, "2026-10", 1000, 4);
+	add_training(&f.c, "E2", "Excel", "2026-10-09", 2, 1);
+	add_training(&f.c, "E2", "Word", "2026-10-09", 2, 0);   /* failed: no point */
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	e = emp(&f.c, "E2");
+	assert_string_equal(kpi_of(e, f.k_csat)->dropped, "missing_actual");
+	assert_float_equal(kpi_of(e, f.k_csat)->eff_weight, 0, EPS);
+	/* 50 x 100 / 85 = 58.8235... */
+	assert_float_equal(kpi_of(e, f.k_sales)->eff_weight, 5000.0 / 85.0, EPS);
+	assert_float_equal(kpi_of(e, f.k_resp)->achievement, 0.5, EPS);
+	assert_float_equal(kpi_of(e, f.k_resp)->score, 50, EPS);
+	assert_true(e->flags & FLAG_REWEIGHTED);
+	assert_int_equal(e->courses_passed, 1);
+	assert_float_equal(e->training_points, 2, EPS);
+	assert_float_equal(e->raw_score, 81.4118, EPS);
+	assert_int_equal(e->rating, 1);
+	/* the attitude dimension had only csat: no score */
+	assert_true(isnan(e->dim_score[DIM_ATTITUDE]));
+
+	/* on_missing_data = zero: csat scores 0 at full weight:
+	 * (4000 + 2000 + 0 + 750) / 100 = 67.5 + 2 = 69.5, no flag */
+	f.cfg.policy.on_missing_data = MISSING_ZERO;
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	e = emp(&f.c, "E2");
+	assert_null(kpi_of(e, f.k_csat)->dropped);
+	assert_float_equal(e->raw_score, 69.5, EPS);
+	assert_false(e->flags & FLAG_REWEIGHTED);
+	assert_int_equal(d.status, MERIT_OK);
+
+	/* on_missing_data = error: exit 65 naming the employee and the KPI */
+	f.cfg.policy.on_missing_data = MISSING_ERROR;
+	assert_int_equal(run_scorecard(&f, &d), -1);
+	assert_int_equal(d.status, MERIT_DATAERR);
+	assert_non_null(strstr(d.msgs[d.nr - 1].text, "'E2'"));
+	assert_non_null(strstr(d.msgs[d.nr - 1].text, "'csat_k'"));
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+static void test_scorecard_training_cap(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	(void)state;
+	sfix_init(&f);
+	/* senior: sales_ach only, 900 / 1000 -> 90. Four passed courses x 2 = 8,
+	 * capped at max_points 5: raw 95 */
+	sfix_emp(&f, "E1", "Sales", f.senior, 900, 0, 0, 0);
+	add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
+	add_training(&f.c, "E1", "A", "2026-10-01", 1, 1);
+	add_training(&f.c, "E1", "B", "2026-10-02", 1, 1);
+	add_training(&f.c, "E1", "C", "2026-10-03", 1, 1);
+	add_training(&f.c, "E1", "D", "2026-10-31", 1, 1);
+	add_training(&f.c, "E1", "E", "2026-11-01", 1, 1);   /* next month */
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(emp(&f.c, "E1")->courses_passed, 4);
+	assert_float_equal(emp(&f.c, "E1")->training_points, 5, EPS);
+	assert_float_equal(emp(&f.c, "E1")->raw_score, 95, EPS);
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+static void test_scorecard_target_precedence(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	(void)state;
+	sfix_init(&f);
+	/* revenue 600 everywhere; the target decides the score (600 / t) */
+	sfix_emp(&f, "E1", "Sales", f.sales, 600, 0.3, 0.9, 15);
+	sfix_emp(&f, "E2", "Sales", f.sales, 600, 0.3, 0.9, 15);
+	sfix_emp(&f, "E3", "Sales", f.senior, 600, 0, 0, 0);
+	sfix_emp(&f, "E4", "Service", f.senior, 600, 0, 0, 0);
+	add_target(&f.c, 3, "", f.k_sales, "2026-10", 4000, 2);
+	add_target(&f.c, 2, "Sales", f.k_sales, "2026-10", 3000, 3);
+	add_target(&f.c, 1, "销售", f.k_sales, "2026-10", 2000, 4);   /* role by its zh label */
+	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
+	add_target(&f.c, 0, "E1", f.k_sales, "2026-09", 7, 6);       /* other month */
+	add_target(&f.c, 0, "E2", f.k_conv, "2026-10", 0.5, 7);      /* other KPI */
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	/* E1: employee row 1000 */
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 1000, EPS);
+	/* E2: no employee row: role 2000 */
+	assert_float_equal(kpi_of(emp(&f.c, "E2"), f.k_sales)->target, 2000, EPS);
+	assert_string_equal(kpi_of(emp(&f.c, "E2"), f.k_sales)->target_source,
+			    "role 销售 2026-10 (targets.csv:4)");
+	/* E3 (senior, Sales): department 3000; 600 / 3000 = 20 % -> 20 */
+	assert_float_equal(kpi_of(emp(&f.c, "E3"), f.k_sales)->target, 3000, EPS);
+	assert_float_equal(emp(&f.c, "E3")->raw_score, 20, EPS);
+	/* E4 (senior, Service): company 4000 */
+	assert_float_equal(kpi_of(emp(&f.c, "E4"), f.k_sales)->target, 4000, EPS);
+	assert_string_equal(kpi_of(emp(&f.c, "E4"), f.k_sales)->target_source,
+			    "company 2026-10 (targets.csv:2)");
+	/* a number in the config is the target as is */
+	assert_float_equal(kpi_of(emp(&f.c, "E2"), f.k_conv)->target, 0.3, EPS);
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+static void test_scorecard_target_periods(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	struct period q = period_of("2026-Q4");
+	(void)state;
+	sfix_init(&f);
+	sfix_emp(&f, "E1", "Sales", f.senior, 600, 0, 0, 0);
+	/* monthly run, quarterly company target 12000: revenue adds up over
+	 * time, so one month's share is 12000 x 1/3 = 4000 */
+	add_target(&f.c, 3, "", f.k_sales, "2026-Q4", 12000, 9);
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 4000, EPS);
+	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+			    "company 2026-Q4 x 1/3 (targets.csv:9)");
+	/* a rate is not prorated: conversion target 0.3 a quarter is 0.3 a month */
+	f.cfg.kpis[f.k_sales].metric = f.conversion;
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 12000, EPS);
+	f.cfg.kpis[f.k_sales].metric = f.revenue;
+
+	/* quarterly run, monthly employee targets for two of the three months:
+	 * 1000 + 1100 = 2100 (the employee scope beats the company's quarter) */
+	f.c.period = q;
+	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 10);
+	add_target(&f.c, 0, "E1", f.k_sales, "2026-11", 1100, 11);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 2100, EPS);
+	assert_non_null(strstr(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+			       "(2 of 3 expected)"));
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+static void test_scorecard_missing_and_zero_target(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	const struct employee *e;
+	(void)state;
+	sfix_init(&f);
+	sfix_emp(&f, "E1", "Sales", f.sales, 500, 0.3, 0.9, 15);
+	sfix_emp(&f, "E2", "Sales", f.sales, 500, 0.3, 0.9, 15);
+	add_target(&f.c, 0, "E2", f.k_sales, "2026-10", 0, 3);   /* zero, higher is better */
+	diag_init(&d);
+	/* default on_missing_target = error: both named, exit 65 */
+	assert_int_equal(run_scorecard(&f, &d), -1);
+	assert_int_equal(d.status, MERIT_DATAERR);
+	assert_int_equal(d.errors, 2);
+	assert_non_null(strstr(d.msgs[0].text, "employee 'E1' KPI 'sales_ach': no target"));
+	assert_non_null(strstr(d.msgs[1].text, "employee 'E2' KPI 'sales_ach': target is 0"));
+	diag_release(&d);
+
+	/* reweight: sales_ach drops out, the other 50 points of weight spread:
+	 * conversion 100 (band), csat 0.9 / 0.9 -> 100, response 15 / 15 -> 100;
+	 * raw = (20x100 + 15x100 + 15x100) / 50 = 100 */
+	f.cfg.policy.on_missing_target = MISSING_REWEIGHT;
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	e = emp(&f.c, "E1");
+	assert_string_equal(kpi_of(e, f.k_sales)->dropped, "missing_target");
+	assert_float_equal(kpi_of(e, f.k_conv)->eff_weight, 40, EPS);
+	assert_float_equal(e->raw_score, 100, EPS);
+	assert_true(e->flags & FLAG_REWEIGHTED);
+	diag_release(&d);
+
+	/* zero: sales_ach scores 0 at weight 50: raw = 50 */
+	f.cfg.policy.on_missing_target = MISSING_ZERO;
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(emp(&f.c, "E2")->raw_score, 50, EPS);
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+static void test_scorecard_all_dropped_and_unknown_role(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	struct employee *e;
+	(void)state;
+	sfix_init(&f);
+	/* senior with no revenue value: its one KPI drops; raw = training only */
+	e = sfix_emp(&f, "E1", "Sales", f.senior, 0, 0, 0, 0);
+	e->metrics[f.revenue].present = 0;
+	add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
+	add_training(&f.c, "E1", "A", "2026-10-01", 1, 1);
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(emp(&f.c, "E1")->raw_score, 2, EPS);
+	assert_int_equal(d.warnings, 1);
+	assert_int_equal(emp(&f.c, "E1")->rating, 2);
+	diag_release(&d);
+
+	add_emp(&f.c, &f.cfg, "E9", "Sales", -1, "2020-01-01", NULL);
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), -1);
+	assert_int_equal(d.status, MERIT_DATAERR);
+	assert_non_null(strstr(d.msgs[d.nr - 1].text, "'E9'"));
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+/* -------------------------------------------------------------- ratings */
+
+static void test_rating_boundaries(void **state)
+{
+	struct config cfg;
+	(void)state;
+	cfg_init(&cfg);
+	/* SPEC 8: 100 x 0.72 / 0.8 is 89.99999999999999 in binary; rounded to
+	 * 4 decimals it is 90.0000, which is the top band */
+	assert_true(100 * (0.72 / 0.8) < 90);
+	assert_int_equal(rating_for_score(&cfg, 100 * (0.72 / 0.8)), 0);
+	assert_int_equal(rating_for_score(&cfg, 90), 0);
+	assert_int_equal(rating_for_score(&cfg, 120), 0);
+	assert_int_equal(rating_for_score(&cfg, 89.9999), 1);
+	assert_int_equal(rating_for_score(&cfg, 89.99994), 1);   /* 89.9999 */
+	assert_int_equal(rating_for_score(&cfg, 80), 1);
+	assert_int_equal(rating_for_score(&cfg, 79.9999), 2);
+	assert_int_equal(rating_for_score(&cfg, 0), 2);
+	assert_int_equal(rating_for_score(&cfg, -3), 2);          /* below all: bottom */
+	cfg_free(&cfg);
+}
+
+static void test_bands_boundary_uses_rounding(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	(void)state;
+	sfix_init(&f);
+	/* conversion 0.72 vs 0.8 -> 100 x 0.9 = 89.99999999999999 %: the 90
+	 * band after rounding, as with ratings -> 90 */
+	f.cfg.kpis[f.k_conv].target = 0.8;
+	sfix_emp(&f, "E1", "Sales", f.sales, 1000, 0.72, 0.9, 15);
+	add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_conv)->score, 90, EPS);
+	/* 0.6 / 0.8 = 75 %: band 0:0 */
+	sfix_emp(&f, "E2", "Sales", f.sales, 1000, 0.6, 0.9, 15);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(kpi_of(emp(&f.c, "E2"), f.k_conv)->score, 0, EPS);
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+/* -------------------------------------------------------------- explain */
+
+static void test_explain_trace(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	sfix_init(&f);
+	sfix_emp(&f, "E1", "Sales", f.sales, 123456, 0.27, NAN, 0);
+	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 100000, 12);
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	explain_employee(&f.c, &f.cfg, 0, &sb);
+	assert_non_null(strstr(sb.buf, "Employee E1 E1, department Sales, role sales (销售 | Sales)"));
+	assert_non_null(strstr(sb.buf, "31 days in the period, proration = 31 / 31 = 1.0000"));
+	assert_non_null(strstr(sb.buf, "revenue = sum over sales rows in 2026-10, 3 rows = "
+				       "123,456.00"));
+	assert_non_null(strstr(sb.buf, "target 100,000.00 from employee E1 2026-10 "
+				       "(targets.csv:12)"));
+	/* 123456 / 100000 = 123.456 % -> clamp to the cap 120 */
+	assert_non_null(strstr(sb.buf, "clamp(123.4560, floor 0, cap 120) = 120.0000"));
+	assert_non_null(strstr(sb.buf, "dropped (missing_actual)"));
+	/* weights 50, 20, 15 kept (85): sales 58.8235 x 120 / 100 = 70.5882 */
+	assert_non_null(strstr(sb.buf, "contribution = 58.8235 x 120.0000 / 100 = 70.5882"));
+	/* raw = (50x120 + 20x90 + 15x120) / 85 = 9600 / 85 = 112.9412 */
+	assert_non_null(strstr(sb.buf, "rounded to 4 decimals: 112.9412"));
+	assert_non_null(strstr(sb.buf, "优秀 | Excellent: 112.9412 >= 90"));
+	strbuf_release(&sb);
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scope_proration_and_eligibility),
+		cmocka_unit_test(test_scope_quarter_min_days),
+		cmocka_unit_test(test_metrics_sales_ratio_and_scope),
+		cmocka_unit_test(test_metrics_rows_avg_min_max),
+		cmocka_unit_test(test_metrics_rows_quarter_from_months),
+		cmocka_unit_test(test_metrics_turnover),
+		cmocka_unit_test(test_metrics_review360),
+		cmocka_unit_test(test_metrics_training),
+		cmocka_unit_test(test_metrics_ratio_cycle_is_config_error),
+		cmocka_unit_test(test_scorecard_scores_weights_subscores),
+		cmocka_unit_test(test_scorecard_reweight_lower_and_training),
+		cmocka_unit_test(test_scorecard_training_cap),
+		cmocka_unit_test(test_scorecard_target_precedence),
+		cmocka_unit_test(test_scorecard_target_periods),
+		cmocka_unit_test(test_scorecard_missing_and_zero_target),
+		cmocka_unit_test(test_scorecard_all_dropped_and_unknown_role),
+		cmocka_unit_test(test_rating_boundaries),
+		cmocka_unit_test(test_bands_boundary_uses_rounding),
+		cmocka_unit_test(test_explain_trace),
+	};
+	return cmocka_run_group_tests(tests, 0, 0);
+}

@@ -1,0 +1,256 @@
+/*
+ * Unit tests of src/deliver/ledger.c against real SQLite files in a temp
+ * folder: streaks and flags over three consecutive months, re-running a
+ * month without double counting, a gap breaking a streak, a damaged ledger
+ * left byte-for-byte unchanged, and read-only use creating nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "deliver/ledger.h"
+#include "model.h"
+#include "util/diag.h"
+#include "util/outdir.h"
+#include "util/period.h"
+#include "util/strbuf.h"
+
+static struct rating_band bands[3] = {
+	{ { (char *)"优秀", (char *)"Excellent" }, 90, 1.5 },
+	{ { (char *)"合格", (char *)"Qualified" }, 80, 1.0 },
+	{ { (char *)"待改进", (char *)"Needs improvement" }, 0, 0 },
+};
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/merit-ledger-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return remove_tree(tmpdir);
+}
+
+static void config_setup(struct config *cfg, char *state_dir)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = (char *)"test.ini";
+	cfg->bands = bands;
+	cfg->nbands = 3;
+	cfg->state_dir = state_dir;
+	cfg->warning_after = 2;
+	cfg->review_after = 3;
+	cfg->promote_after = 3;
+}
+
+/* X is rated bottom, Y top, Z in the middle; W is out of scope. */
+static void company_month(struct company *c, const char *period, int x_rating)
+{
+	static const struct { const char *id; int rating; } rows[] = {
+		{ "X", 2 }, { "Y", 0 }, { "Z", 1 }, { "W", 0 },
+	};
+	struct period p;
+	size_t i;
+	assert_int_equal(period_parse(period, 0, &p), 0);
+	company_init(c, &p);
+	for (i = 0; i < 4; i++) {
+		struct employee *e = company_add_employee(c);
+		e->id = xstrdup(rows[i].id);
+		e->rating = i == 0 ? x_rating : rows[i].rating;
+		e->in_scope = i != 3;
+		e->raw_score = e->norm_score = 70 + 10.0 * (double)i;
+		e->bonus = 12345 * (int64_t)i;
+	}
+}
+
+/* Applies history for `period` and returns X's bottom streak; records the
+ * month when `record` is set. */
+static int month(const struct config *cfg, const char *period, int record, unsigned *x_flags,
+		 unsigned *y_flags)
+{
+	struct company c;
+	struct diag d;
+	int streak;
+	diag_init(&d);
+	company_month(&c, period, 2);
+	assert_int_equal(ledger_apply_history(&c, cfg, &d), 0);
+	assert_int_equal(d.nr, 0);
+	streak = c.emps[0].bottom_streak;
+	*x_flags = c.emps[0].flags;
+	*y_flags = c.emps[1].flags;
+	assert_int_equal(c.emps[2].bottom_streak, 0);
+	assert_int_equal(c.emps[2].top_streak, 0);
+	assert_int_equal(c.emps[2].flags, 0);
+	if (record)
+		assert_int_equal(ledger_record(&c, cfg, period, "hash", &d), 0);
+	company_release(&c);
+	diag_release(&d);
+	return streak;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+static void test_three_months(void **state)
+{
+	struct config cfg;
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	char *dir = xstrfmt("%s/state", tmpdir), *db = xstrfmt("%s/history.db", dir);
+	unsigned xf, yf;
+	(void)state;
+	config_setup(&cfg, dir);
+
+	/* Month 1: no ledger yet; reading it must not create the folder. */
+	assert_int_equal(month(&cfg, "2026-08", 0, &xf, &yf), 1);
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(month(&cfg, "2026-08", 1, &xf, &yf), 1);
+	assert_int_equal(xf, 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(db, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* Month 2: two bottom ratings in a row -> warning only. */
+	assert_int_equal(month(&cfg, "2026-09", 1, &xf, &yf), 2);
+	assert_true(xf & FLAG_WARNING);
+	assert_false(xf & FLAG_ROLE_REVIEW);
+	assert_false(yf & FLAG_PROMOTE);
+	/* Re-running month 2 replaces it: still 2, not 3. */
+	assert_int_equal(month(&cfg, "2026-09", 1, &xf, &yf), 2);
+
+	/* Month 3: role review for X, promotion for Y (3 top in a row). */
+	assert_int_equal(month(&cfg, "2026-10", 1, &xf, &yf), 3);
+	assert_true(xf & FLAG_WARNING);
+	assert_true(xf & FLAG_ROLE_REVIEW);
+	assert_true(yf & FLAG_PROMOTE);
+
+	/* A month with no row (2026-11 never ran) breaks the streak. */
+	assert_int_equal(month(&cfg, "2026-12", 0, &xf, &yf), 1);
+	assert_false(xf & FLAG_WARNING);
+
+	/* History: each month once, full band label, flags and bonus. */
+	diag_init(&d);
+	assert_int_equal(ledger_history(&cfg, "X", &sb, &d), 0);
+	assert_int_equal(count(sb.buf, "2026-09"), 1);
+	assert_int_equal(count(sb.buf, "\n"), 4);
+	assert_non_null(strstr(sb.buf, "period"));
+	assert_non_null(strstr(sb.buf, "待改进 | Needs improvement"));
+	assert_non_null(strstr(sb.buf, "warning;role_review"));
+	strbuf_reset(&sb);
+	assert_int_equal(ledger_history(&cfg, "Y", &sb, &d), 0);
+	assert_non_null(strstr(sb.buf, "123.45"));
+	/* W was never in scope, so never recorded. */
+	assert_int_equal(ledger_history(&cfg, "W", &sb, &d), -1);
+	assert_int_equal(d.status, MERIT_NOINPUT);
+	strbuf_release(&sb);
+	diag_release(&d);
+	free(db);
+	free(dir);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = xmalloc(1 << 16);
+	assert_non_null(f);
+	*len = fread(buf, 1, 1 << 16, f);
+	fclose(f);
+	return buf;
+}
+
+/* Garbage where the ledger should be: a clear error naming the file, exit
+ * status 73, and not one byte changed. */
+static void test_corrupt_ledger(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	char *dir = xstrfmt("%s/bad", tmpdir), *db = xstrfmt("%s/history.db", dir);
+	char garbage[4096], *after;
+	size_t i, len;
+	FILE *f;
+	(void)state;
+	for (i = 0; i < sizeof(garbage); i++)
+		garbage[i] = (char)(i * 7 + 3);
+	assert_int_equal(mkdir_p(dir, 0700), 0);
+	f = fopen(db, "wb");
+	assert_non_null(f);
+	fwrite(garbage, 1, sizeof(garbage), f);
+	fclose(f);
+
+	config_setup(&cfg, dir);
+	company_month(&c, "2026-10", 2);
+	diag_init(&d);
+	assert_int_equal(ledger_record(&c, &cfg, "run", "hash", &d), -1);
+	assert_int_equal(d.status, MERIT_CANTCREAT);
+	diag_format(&d, &sb, DIAG_ERROR);
+	assert_non_null(strstr(sb.buf, db));
+	assert_non_null(strstr(sb.buf, "not a database"));
+	after = read_all(db, &len);
+	assert_int_equal(len, sizeof(garbage));
+	assert_memory_equal(after, garbage, sizeof(garbage));
+	free(after);
+
+	/* Reading it fails the same way (validate/explain must not go on). */
+	diag_release(&d);
+	diag_init(&d);
+	assert_int_equal(ledger_apply_history(&c, &cfg, &d), -1);
+	assert_int_equal(d.status, MERIT_CANTCREAT);
+	company_release(&c);
+	diag_release(&d);
+	strbuf_release(&sb);
+	free(db);
+	free(dir);
+}
+
+/* `merit history` with no ledger: an error, and still nothing created. */
+static void test_history_without_ledger(void **state)
+{
+	struct config cfg;
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	char *dir = xstrfmt("%s/none", tmpdir);
+	(void)state;
+	config_setup(&cfg, dir);
+	diag_init(&d);
+	assert_int_equal(ledger_history(&cfg, "X", &sb, &d), -1);
+	assert_int_equal(d.status, MERIT_NOINPUT);
+	assert_int_equal(stat(dir, &st), -1);
+	strbuf_release(&sb);
+	diag_release(&d);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_three_months),
+		cmocka_unit_test(test_corrupt_ledger),
+		cmocka_unit_test(test_history_without_ledger),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,764 @@
+/*
+ * Unit tests of the review letters (src/render/letter.c, template.c,
+ * font_subset.c). A small config and company are built by hand: a Chinese
+ * and an English employee, one with 12 KPIs, a very long name, a dropped
+ * KPI, 360 reviews, training, next-period targets and a warning (two
+ * pages), one whose name has a character the font lacks, and one letter
+ * with a password. The PDFs are checked with poppler and qpdf the way a
+ * reader would see them: text, embedded font, page count, a non-blank
+ * rendered page, byte-identical re-runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "model.h"
+#include "render/letter.h"
+#include "render/render.h"
+#include "render/template.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/period.h"
+#include "util/strbuf.h"
+
+#define FONT "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define S(x) ((char *)(x))
+
+/* ---- wrapping ---- */
+
+/* Latin letters are half an em, everything else a full em. */
+static int fake_width(void *ctx, uint32_t cp)
+{
+	(void)ctx;
+	return cp < 0x80 ? 500 : 1000;
+}
+
+static char *line_str(const char *text, const struct wrap_lines *l, size_t i)
+{
+	return xstrndup(text + l->v[i].off, l->v[i].len);
+}
+
+static void expect_lines(const char *text, long max, const char *const *want, size_t n)
+{
+	struct wrap_lines l = { 0 };
+	size_t i, got = letter_wrap(text, strlen(text), max, fake_width, NULL, &l);
+	if (got != n) {
+		for (i = 0; i < got; i++)
+			fprintf(stderr, "line %zu: '%.*s'\n", i, (int)l.v[i].len, text + l.v[i].off);
+	}
+	assert_int_equal(got, n);
+	for (i = 0; i < n; i++) {
+		char *s = line_str(text, &l, i);
+		assert_string_equal(s, want[i]);
+		assert_true(l.v[i].width <= max || l.v[i].len <= 4);
+		free(s);
+	}
+	wrap_lines_release(&l);
+}
+
+static void test_wrap_latin(void **state)
+{
+	static const char *const want[] = { "the quick", "brown fox", "jumps" };
+	(void)state;
+	/* 10 half-em letters per 5 em line */
+	expect_lines("the quick brown fox jumps", 5000, want, 3);
+}
+
+static void test_wrap_cjk_kinsoku(void **state)
+{
+	/* Five characters fit; "，" may not start line 2, so "五" moves down with it. */
+	static const char *const want[] = { "一二三四", "五，六七八", "九。" };
+	static const char *const want2[] = { "你好，世界", "你好。再见" };
+	(void)state;
+	expect_lines("一二三四五，六七八九。", 5000, want, 3);
+	expect_lines("你好，世界你好。再见", 5000, want2, 2);
+}
+
+static void test_wrap_mixed_long_and_newlines(void **state)
+{
+	static const char *const want[] = { "aaaaaaaaaa", "aaaaaaaaaa", "", "b" };
+	static const char *const mixed[] = { "销售额 Sales", "achievement" };
+	static const char *const paren[] = { "ab", "（注）" };
+	(void)state;
+	expect_lines("aaaaaaaaaaaaaaaaaaaa\n\nb", 5000, want, 4);
+	expect_lines("销售额 Sales achievement", 7000, mixed, 2);
+	/* "（" must not end a line: it moves down with what it opens. */
+	expect_lines("ab（注）", 3000, paren, 2);
+}
+
+static void test_file_name(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	letter_file_name("E001", &sb);
+	assert_string_equal(sb.buf, "E001.pdf");
+	strbuf_reset(&sb);
+	letter_file_name("../x/y", &sb);
+	assert_string_equal(sb.buf, "%2E%2E%2Fx%2Fy.pdf");
+	strbuf_reset(&sb);
+	letter_file_name(".a\tb%", &sb);
+	assert_string_equal(sb.buf, "%2Ea%09b%25.pdf");
+	strbuf_reset(&sb);
+	letter_file_name("员工.7", &sb);
+	assert_string_equal(sb.buf, "员工.7.pdf");
+	strbuf_release(&sb);
+}
+
+/* ---- templates ---- */
+
+static const char *const names[] = { "name", "warning", "reviews", "n", NULL };
+
+static void test_template_render(void **state)
+{
+	const char *src = "Dear {{ name }},\n"
+			  "{{#warning}}\n"
+			  "  Warning for {{name}}!\n"
+			  "{{/warning}}\n"
+			  "{{^reviews}}no reviews{{/reviews}}{{#reviews}}{{n}} reviews{{/reviews}}\n"
+			  "{{! dropped }}\n"
+			  "end";
+	struct diag d;
+	struct template *t;
+	struct template_vars v;
+	struct strbuf out = STRBUF_INIT;
+	(void)state;
+	diag_init(&d);
+	t = template_parse(src, strlen(src), "t.txt", 1, names, &d);
+	assert_non_null(t);
+	template_vars_init(&v);
+	template_vars_set(&v, "name", "李娜");
+	template_render(t, template_vars_lookup, &v, &out);
+	assert_string_equal(out.buf, "Dear 李娜,\nno reviews\nend");
+	strbuf_reset(&out);
+	template_vars_set(&v, "warning", "1");
+	template_vars_set(&v, "reviews", "1");
+	template_vars_set(&v, "n", "3");
+	template_render(t, template_vars_lookup, &v, &out);
+	assert_string_equal(out.buf, "Dear 李娜,\n  Warning for 李娜!\n3 reviews\nend");
+	strbuf_reset(&out);
+	template_vars_set(&v, "warning", "0");     /* "0" is not set */
+	template_render(t, template_vars_lookup, &v, &out);
+	assert_string_equal(out.buf, "Dear 李娜,\n3 reviews\nend");
+	template_vars_release(&v);
+	template_free(t);
+	strbuf_release(&out);
+	diag_release(&d);
+}
+
+static const char *first_where(const struct diag *d)
+{
+	return d->nr ? d->msgs[0].where : "(no message)";
+}
+
+static void test_template_errors(void **state)
+{
+	static const struct {
+		const char *src, *where, *text;
+	} cases[] = {
+		{ "a\nb {{nmae}}\n", "t.txt:2:3", "unknown placeholder '{{nmae}}'" },
+		{ "x\n{{#warning}}\nno end\n", "t.txt:2:1", "section 'warning' is never closed" },
+		{ "{{#warning}}{{/reviews}}", "t.txt:1:13", "closes section 'warning'" },
+		{ "ok\n\n  {{name", "t.txt:3:3", "never closed with '}}'" },
+		{ "{{/name}}", "t.txt:1:1", "closes no open section" },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag d;
+		diag_init(&d);
+		assert_null(template_parse(cases[i].src, strlen(cases[i].src), "t.txt", 1, names,
+					   &d));
+		assert_int_equal(d.status, MERIT_CONFIG);
+		assert_string_equal(first_where(&d), cases[i].where);
+		assert_non_null(strstr(d.msgs[0].text, cases[i].text));
+		diag_release(&d);
+	}
+}
+
+static char *tmpdir_new(const char *tag)
+{
+	const char *base = getenv("MERIT_TESTS_TMP");
+	char *p = xstrfmt("%s/letter-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+	assert_non_null(mkdtemp(p));
+	return p;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_template_set(void **state)
+{
+	char *dir = tmpdir_new("set"), *path = xstrfmt("%s/p.ini", dir);
+	struct template_set *s;
+	struct template_vars v;
+	struct strbuf out = STRBUF_INIT;
+	struct diag d;
+	(void)state;
+	write_text(path, "; comment\n[labels]\nhello = Hi {{name}},\\nbye\n[kpi.x]\nstrength = ok\n");
+	diag_init(&d);
+	s = template_set_load(path, names, &d);
+	assert_non_null(s);
+	template_vars_init(&v);
+	template_vars_set(&v, "name", "Li");
+	template_render(template_set_get(s, "labels.hello"), template_vars_lookup, &v, &out);
+	assert_string_equal(out.buf, "Hi Li,\nbye");
+	assert_non_null(template_set_get(s, "kpi.x.strength"));
+	assert_null(template_set_get(s, "kpi.y.strength"));
+	template_set_free(s);
+
+	write_text(path, "[a]\nk = fine\n\nj = {{oops}}\n");
+	s = template_set_load(path, names, &d);
+	assert_null(s);
+	{
+		char *want = xstrfmt("%s:4:5", path);
+		assert_string_equal(first_where(&d), want);
+		free(want);
+	}
+	template_vars_release(&v);
+	strbuf_release(&out);
+	diag_release(&d);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+}
+
+/* ---- the letters ---- */
+
+enum { M_REVENUE, M_RATE, M_COUNT, M_SCORE, M_MINUTES, NMETRICS };
+
+static struct metric_def metrics[NMETRICS] = {
+	{ .name = S("revenue"), .format = FMT_MONEY },
+	{ .name = S("rate"), .format = FMT_PERCENT },
+	{ .name = S("count"), .format = FMT_INTEGER },
+	{ .name = S("score"), .format = FMT_NUMBER },
+	{ .name = S("minutes"), .format = FMT_NUMBER },
+};
+
+#define NKPIS 12
+static struct kpi_def kpis[NKPIS] = {
+	{ .name = S("sales_achievement"), .label = { S("销售业绩完成率"), S("Sales achievement") },
+	  .metric = M_REVENUE, .dimension = DIM_RESULTS, .perspective = PERSP_FINANCIAL },
+	{ .name = S("conversion"), .label = { S("赢单率"), S("Conversion") },
+	  .metric = M_RATE, .dimension = DIM_EFFICIENCY, .perspective = PERSP_CUSTOMER },
+	{ .name = S("new_customers"), .label = { S("新客户数"), S("New customers") },
+	  .metric = M_COUNT, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
+	{ .name = S("peer_review"), .label = { S("360 度评价"), S("Peer review") },
+	  .metric = M_SCORE, .dimension = DIM_ATTITUDE, .perspective = PERSP_LEARNING },
+	{ .name = S("csat"), .label = { S("客户满意度"), S("Customer satisfaction") },
+	  .metric = M_RATE, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
+	{ .name = S("first_response"), .label = { S("首次响应时长"), S("First response") },
+	  .metric = M_MINUTES, .direction = DIR_LOWER, .dimension = DIM_EFFICIENCY,
+	  .perspective = PERSP_PROCESS },
+	{ .name = S("leads"), .label = { S("线索数量"), S("Leads") },
+	  .metric = M_COUNT, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
+	{ .name = S("lead_conversion"), .label = { S("有效线索率"), S("Valid lead rate") },
+	  .metric = M_RATE, .dimension = DIM_EFFICIENCY, .perspective = PERSP_PROCESS },
+	{ .name = S("milestones"), .label = { S("里程碑完成率"), S("Milestones") },
+	  .metric = M_RATE, .dimension = DIM_EFFICIENCY, .perspective = PERSP_PROCESS },
+	{ .name = S("defect_rate"), .label = { S("缺陷率"), S("Defect rate") },
+	  .metric = M_RATE, .direction = DIR_LOWER, .dimension = DIM_RESULTS,
+	  .perspective = PERSP_PROCESS },
+	{ .name = S("on_time_delivery"), .label = { S("准时交付率"), S("On-time delivery") },
+	  .metric = M_RATE, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
+	{ .name = S("company_revenue"), .label = { S("公司收入目标（共同目标）"),
+						  S("Company revenue (shared goal)") },
+	  .metric = M_REVENUE, .dimension = DIM_RESULTS, .perspective = PERSP_FINANCIAL },
+};
+
+static struct role_def roles[1] = {
+	{ .name = S("sales"), .label = { S("销售"), S("Sales") }, .value_coefficient = 1.2 },
+};
+
+static struct rating_band bands[3] = {
+	{ { S("优秀"), S("Excellent") }, 90, 1.5 },
+	{ { S("合格"), S("Qualified") }, 80, 1.0 },
+	{ { S("待改进"), S("Needs improvement") }, 0, 0 },
+};
+
+static void config_fixture(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = S("test.ini");
+	cfg->company.zh = S("示例贸易有限公司");
+	cfg->company.en = S("Example Trading Co.");
+	cfg->locale = LOCALE_ZH;
+	cfg->metrics = metrics;
+	cfg->nmetrics = NMETRICS;
+	cfg->kpis = kpis;
+	cfg->nkpis = NKPIS;
+	cfg->roles = roles;
+	cfg->nroles = 1;
+	cfg->bands = bands;
+	cfg->nbands = 3;
+	cfg->training_max_points = 5;
+	cfg->bonus.currency = S("CNY");
+	cfg->bonus.currency_symbol = S("¥");
+	cfg->bonus.cap_months = 3;
+	cfg->letters.templates_dir = S("templates");
+	cfg->letters.font = S(FONT);
+	cfg->letters.font_index = 0;
+	cfg->letters.jobs = 2;
+	memcpy(cfg->sha256, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	       65);
+}
+
+static void add_kpi(struct employee *e, int kpi, double weight, double target, double actual,
+		    const char *dropped)
+{
+	struct kpi_result *k = &e->kpis[e->nkpis++];
+	memset(k, 0, sizeof(*k));
+	k->kpi = kpi;
+	k->weight = weight;
+	k->eff_weight = dropped ? 0 : weight;
+	k->has_target = 1;
+	k->target = target;
+	k->has_actual = !dropped;
+	k->actual = actual;
+	k->dropped = dropped;
+	if (!dropped) {
+		k->achievement = kpis[kpi].direction == DIR_LOWER ? target / actual : actual / target;
+		k->score = fmin(100 * k->achievement, 120);
+		k->contribution = weight * k->score / 100;
+	}
+}
+
+static struct employee *add_emp(struct company *c, const char *id, const char *name,
+				enum locale loc, size_t nkpis)
+{
+	struct employee *e = company_add_employee(c);
+	e->id = xstrdup(id);
+	e->name = xstrdup(name);
+	e->department = company_intern(c, loc == LOCALE_ZH ? "销售部" : "Sales");
+	e->role = 0;
+	e->role_text = xstrdup("sales");
+	e->locale = loc;
+	e->in_scope = 1;
+	e->eligible = 1;
+	e->days = 31;
+	e->proration = 1;
+	e->kpis = xcalloc(nkpis, sizeof(*e->kpis));
+	strmap_put(&c->by_id, e->id, c->nemps - 1);
+	return e;
+}
+
+static void company_fixture(struct company *c)
+{
+	struct period p;
+	struct employee *e;
+	int i;
+	period_parse("2026-10", 0, &p);
+	company_init(c, &p);
+
+	/* 0: zh, three KPIs, reviews, a bonus. */
+	e = add_emp(c, "E001", "张伟", LOCALE_ZH, 4);
+	add_kpi(e, 0, 50, 200000, 231000, NULL);
+	add_kpi(e, 1, 30, 0.30, 0.25, NULL);
+	add_kpi(e, 2, 20, 10, 12, NULL);
+	e->dim_score[DIM_RESULTS] = 117.5;
+	e->dim_score[DIM_EFFICIENCY] = 83.3;
+	e->persp_score[PERSP_FINANCIAL] = 115.5;
+	e->persp_score[PERSP_CUSTOMER] = 103.3;
+	e->raw_score = 107.9;
+	e->norm_score = 104.2;
+	e->rating = 0;
+	e->bonus = 1234567;       /* ¥12,345.67 */
+	e->flags = FLAG_PROMOTE | FLAG_TOP_PERFORMER;
+	e->top_streak = 3;
+
+	/* 1: en, partial month, needs improvement. */
+	e = add_emp(c, "E002", "Emily Carter", LOCALE_EN, 3);
+	add_kpi(e, 0, 60, 300000, 180000, NULL);
+	add_kpi(e, 4, 20, 0.90, 0.93, NULL);
+	add_kpi(e, 5, 20, 15, 20, NULL);
+	e->dim_score[DIM_RESULTS] = 70;
+	e->dim_score[DIM_EFFICIENCY] = 75;
+	e->raw_score = 71.5;
+	e->norm_score = 72.25;
+	e->rating = 2;
+	e->bonus = 0;
+	e->eligible = 0;
+	e->ineligible_reason = INELIGIBLE_ZERO_POINTS;
+	e->days = 16;
+	e->proration = 16.0 / 31.0;
+
+	/* 2: zh, 12 KPIs, one dropped, a very long name, warning + reviews. */
+	e = add_emp(c, "E003",
+		    "欧阳娜娜·阿卜杜拉·克里斯托弗森·长名字测试员工（华东大区战略客户事业部）",
+		    LOCALE_ZH, NKPIS);
+	for (i = 0; i < NKPIS; i++)
+		add_kpi(e, i, i < 4 ? 12 : 6.5, kpis[i].metric == M_RATE ? 0.9 : 100,
+			(kpis[i].metric == M_RATE ? 0.009 : 1) * (40 + 7 * i),
+			i == 3 ? "missing_actual" : NULL);
+	e->flags = FLAG_WARNING | FLAG_REWEIGHTED;
+	e->bottom_streak = 2;
+	e->raw_score = 61;
+	e->norm_score = 60.5;
+	e->rating = 2;
+	e->bonus = 50000;
+	e->dim_score[DIM_RESULTS] = 66;
+	e->dim_score[DIM_EFFICIENCY] = 62;
+	e->training_points = 2;
+	e->courses_passed = 1;
+
+	/* 3: en, a name with a character the font lacks (U+1F600). */
+	e = add_emp(c, "E004", "Smiley \xF0\x9F\x98\x80 Chen", LOCALE_EN, 1);
+	add_kpi(e, 0, 100, 1000, 1000, NULL);
+	e->norm_score = 100;
+	e->rating = 0;
+	e->bonus = 100;
+
+	/* 4: out of scope: no letter. */
+	e = add_emp(c, "E005", "Gone", LOCALE_EN, 0);
+	e->in_scope = 0;
+
+	/* 360 reviews of E001 and E003 (no names may appear). */
+	{
+		static const struct { size_t reviewer, reviewee; enum review_relation rel;
+				      double score; } rv[] = {
+			{ 1, 0, REL_MANAGER, 5 }, { 2, 0, REL_PEER, 4 }, { 3, 0, REL_PEER, 3 },
+			{ 0, 0, REL_SELF, 4 }, { 0, 2, REL_MANAGER, 2 }, { 1, 2, REL_PEER, 3 },
+		};
+		for (i = 0; i < (int)(sizeof(rv) / sizeof(rv[0])); i++) {
+			struct review_row *r;
+			ALLOC_GROW(c->reviews, c->nreviews + 1, c->reviews_alloc);
+			r = &c->reviews[c->nreviews++];
+			memset(r, 0, sizeof(*r));
+			r->reviewer = rv[i].reviewer;
+			r->reviewee = rv[i].reviewee;
+			r->relation = rv[i].rel;
+			r->score = rv[i].score;
+			r->comment = xstrdup("很长的评语，不应出现在评估函中");
+		}
+	}
+	ALLOC_GROW(c->training, c->ntraining + 1, c->training_alloc);
+	memset(&c->training[0], 0, sizeof(c->training[0]));
+	c->training[0].employee = 2;
+	c->training[0].course = xstrdup("大客户销售技巧");
+	c->training[0].date = date_from_ymd(2026, 10, 12);
+	c->training[0].hours = 6;
+	c->training[0].passed = 1;
+	c->ntraining = 1;
+	/* Next period (2026-11): an employee row and a role row. */
+	{
+		struct target_row *t;
+		period_parse("2026-11", 0, &p);
+		ALLOC_GROW(c->targets, 2, c->targets_alloc);
+		t = &c->targets[0];
+		memset(t, 0, sizeof(*t));
+		t->scope = 0, t->key = xstrdup("E003"), t->kpi = 0, t->period = p, t->value = 250000;
+		t = &c->targets[1];
+		memset(t, 0, sizeof(*t));
+		t->scope = 1, t->key = xstrdup("销售"), t->kpi = 2, t->period = p, t->value = 15;
+		c->ntargets = 2;
+	}
+}
+
+/* Runs a shell command; returns its stdout with poppler's known harmless
+ * CID warning filtered out of stderr, which must otherwise be empty. */
+static char *run(const char *cmd, int *status)
+{
+	char *full = xstrfmt("(%s) 2>/tmp/merit-letter-err.$$; rc=$?; "
+			     "grep -v \"Invalid 'begincidrange'\" /tmp/merit-letter-err.$$ >&2; "
+			     "rm -f /tmp/merit-letter-err.$$; exit $rc", cmd);
+	FILE *p = popen(full, "r");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	assert_non_null(p);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		strbuf_add(&sb, buf, n);
+	*status = pclose(p);
+	free(full);
+	return strbuf_detach(&sb, NULL);
+}
+
+static char *pdf_text(const char *pdf)
+{
+	int st;
+	char *cmd = xstrfmt("pdftotext -raw -enc UTF-8 '%s' -", pdf), *out = run(cmd, &st);
+	free(cmd);
+	assert_int_equal(st, 0);
+	return out;
+}
+
+static int pdf_pages(const char *pdf)
+{
+	int st, pages = -1;
+	char *cmd = xstrfmt("pdfinfo '%s'", pdf), *out = run(cmd, &st), *p;
+	assert_int_equal(st, 0);
+	p = strstr(out, "Pages:");
+	assert_non_null(p);
+	pages = (int)strtol(p + 6, NULL, 10);
+	free(cmd);
+	free(out);
+	return pages;
+}
+
+/* Share of dark pixels on page 1 at 50 dpi, from pdftoppm's PGM. */
+static double dark_share(const char *pdf, const char *dir)
+{
+	int st, w, h, maxv;
+	char *cmd = xstrfmt("pdftoppm -r 50 -gray -f 1 -l 1 -singlefile '%s' '%s/page'", pdf, dir);
+	char *out = run(cmd, &st), *pgm = xstrfmt("%s/page.pgm", dir);
+	FILE *f;
+	long dark = 0, i;
+	assert_int_equal(st, 0);
+	f = fopen(pgm, "rb");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "P5 %d %d %d", &w, &h, &maxv), 3);
+	fgetc(f);
+	for (i = 0; i < (long)w * h; i++)
+		if (fgetc(f) < 200)
+			dark++;
+	fclose(f);
+	unlink(pgm);
+	free(cmd);
+	free(out);
+	free(pgm);
+	return (double)dark / ((double)w * h);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb, len);
+}
+
+static void check_letter(const char *dir, const char *id, const char *const *want,
+			 int pages)
+{
+	char *pdf = xstrfmt("%s/%s.pdf", dir, id), *text, *cmd, *out;
+	struct stat st;
+	int rc;
+	size_t i;
+	assert_int_equal(stat(pdf, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(st.st_size < 40 * 1024 * pages);
+	text = pdf_text(pdf);
+	for (i = 0; want[i]; i++) {
+		if (!strstr(text, want[i]))
+			fprintf(stderr, "%s lacks '%s'; text:\n%s\n", pdf, want[i], text);
+		assert_non_null(strstr(text, want[i]));
+	}
+	/* Reviewer comments and names stay out of the letter. */
+	assert_null(strstr(text, "评语"));
+	cmd = xstrfmt("pdffonts '%s'", pdf);
+	out = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "CID TrueType"));
+	assert_non_null(strstr(out, "Identity-H       yes yes yes"));
+	free(cmd);
+	free(out);
+	assert_int_equal(pdf_pages(pdf), pages);
+	cmd = xstrfmt("qpdf --check '%s' >/dev/null", pdf);
+	out = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	free(cmd);
+	free(out);
+	assert_true(dark_share(pdf, dir) > 0.01);
+	free(text);
+	free(pdf);
+}
+
+static void test_letters(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	char *dir1 = tmpdir_new("a"), *dir2 = tmpdir_new("b");
+	char *l1 = xstrfmt("%s/letters", dir1), *l2 = xstrfmt("%s/letters", dir2);
+	static const char *const zh[] = {
+		"张伟，您好", "优秀", "¥12,345.67", "销售业绩完成率", "赢单率", "新客户数",
+		"示例贸易有限公司", "保密", "1 / 2", "晋升推荐", "104.20", "¥231,000.00",
+		"同事", NULL
+	};
+	static const char *const en[] = {
+		"Dear Emily Carter", "Needs improvement", "¥0.00", "Sales achievement",
+		"Customer satisfaction", "First response", "Example Trading Co.", "Confidential",
+		"Proration", "51.6%", "Where to grow next", NULL
+	};
+	static const char *const many[] = {
+		"待改进", "¥500.00", "绩效警告", "未计分：无数据，权重已重新分配", "销售业绩完成率",
+		"赢单率", "新客户数", "360 度评价", "客户满意度", "首次响应时长", "线索数量",
+		"有效线索率", "里程碑完成率", "缺陷率", "准时交付率", "大客户销售技巧",
+		"¥250,000.00", "2026-11", "1 / 2", "2 / 2", NULL
+	};
+	size_t i, n1, n2;
+	(void)state;
+	config_fixture(&cfg);
+	company_fixture(&c);
+	diag_init(&d);
+	assert_int_equal(letters_write(&c, &cfg, l1, 2, &d), 0);
+	for (i = 0; i < d.nr; i++)
+		fprintf(stderr, "diag: %s: %s\n", d.msgs[i].where ? d.msgs[i].where : "-",
+			d.msgs[i].text);
+	assert_int_equal(d.errors, 0);
+	/* The missing glyph is reported, once, naming the employee and the name. */
+	assert_int_equal(d.warnings, 1);
+	assert_non_null(strstr(d.msgs[0].text, "'E004'"));
+	assert_non_null(strstr(d.msgs[0].text, "U+1F600"));
+	assert_non_null(strstr(d.msgs[0].text, "(in the name)"));
+
+	check_letter(l1, "E001", zh, 2);     /* reviews, targets, notices: 2 pages */
+	check_letter(l1, "E002", en, 1);
+	check_letter(l1, "E003", many, 2);
+	{
+		char *gone = xstrfmt("%s/E005.pdf", l1);
+		assert_int_not_equal(access(gone, F_OK), 0);
+		free(gone);
+	}
+
+	/* Same input, one worker this time: the same bytes. */
+	assert_int_equal(letters_write(&c, &cfg, l2, 1, &d), 0);
+	for (i = 0; i < 4; i++) {
+		char *a = xstrfmt("%s/E00%zu.pdf", l1, i + 1), *b = xstrfmt("%s/E00%zu.pdf", l2, i + 1);
+		char *da = slurp(a, &n1), *db = slurp(b, &n2);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(da, db, n1);
+		free(da);
+		free(db);
+		free(a);
+		free(b);
+	}
+	diag_release(&d);
+	company_release(&c);
+	free(l1);
+	free(l2);
+	free(dir1);
+	free(dir2);
+}
+
+static void test_letters_password(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	char *dir = tmpdir_new("pw"), *cmd, *out;
+	int rc;
+	(void)state;
+	config_fixture(&cfg);
+	cfg.letters.password = S("employee_id");
+	company_fixture(&c);
+	diag_init(&d);
+	assert_int_equal(letters_write(&c, &cfg, dir, 2, &d), 0);
+	cmd = xstrfmt("pdfinfo '%s/E001.pdf' >/dev/null 2>&1", dir);
+	out = run(cmd, &rc);
+	assert_int_not_equal(rc, 0);          /* no password, no reading */
+	free(cmd);
+	free(out);
+	cmd = xstrfmt("pdftotext -upw E001 '%s/E001.pdf' -", dir);
+	out = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "张伟"));
+	free(cmd);
+	free(out);
+
+	cfg.letters.password = S("no_such_column");
+	diag_release(&d);
+	diag_init(&d);
+	assert_int_equal(letters_write(&c, &cfg, dir, 2, &d), -1);
+	assert_int_equal(d.status, MERIT_CONFIG);
+	diag_release(&d);
+	company_release(&c);
+	free(dir);
+}
+
+/* A broken template is a config error at its file:line, and no letter is written. */
+static void test_letters_template_error(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	char *dir = tmpdir_new("tpl"), *tdir = xstrfmt("%s/templates", dir), *cmd, *out, *want;
+	int rc;
+	(void)state;
+	cmd = xstrfmt("mkdir -p '%s' && cp templates/*.txt templates/*.ini '%s/' && "
+		      "printf 'Dear {{nmae}}\\n' >> '%s/letter.en.txt' && "
+		      "printf '@tabel\\n' >> '%s/letter.zh.txt'", tdir, tdir, tdir, tdir);
+	out = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	config_fixture(&cfg);
+	cfg.letters.templates_dir = tdir;
+	company_fixture(&c);
+	diag_init(&d);
+	assert_int_equal(letters_write(&c, &cfg, dir, 2, &d), -1);
+	assert_int_equal(d.status, MERIT_CONFIG);
+	assert_true(d.errors >= 2);
+	{
+		/* The appended line is the template's last. */
+		char *path = xstrfmt("%s/letter.en.txt", tdir);
+		size_t len, i;
+		int lines = 0;
+		char *text = slurp(path, &len);
+		for (i = 0; i < len; i++)
+			lines += text[i] == '\n';
+		want = xstrfmt("%s:%d:6", path, lines);
+		free(text);
+		free(path);
+	}
+	{
+		size_t i;
+		int placeholder = 0, block = 0;
+		for (i = 0; i < d.nr; i++) {
+			if (strstr(d.msgs[i].text, "unknown placeholder '{{nmae}}'")) {
+				assert_string_equal(d.msgs[i].where, want);
+				placeholder = 1;
+			}
+			if (strstr(d.msgs[i].text, "unknown letter block '@tabel'"))
+				block = 1;
+		}
+		assert_true(placeholder && block);
+	}
+	{
+		char *pdf = xstrfmt("%s/E001.pdf", dir);
+		assert_int_not_equal(access(pdf, F_OK), 0);
+		free(pdf);
+	}
+	free(want);
+	free(cmd);
+	free(out);
+	diag_release(&d);
+	company_release(&c);
+	free(tdir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wrap_latin),
+		cmocka_unit_test(test_wrap_cjk_kinsoku),
+		cmocka_unit_test(test_wrap_mixed_long_and_newlines),
+		cmocka_unit_test(test_file_name),
+		cmocka_unit_test(test_template_render),
+		cmocka_unit_test(test_template_errors),
+		cmocka_unit_test(test_template_set),
+		cmocka_unit_test(test_letters),
+		cmocka_unit_test(test_letters_password),
+		cmocka_unit_test(test_letters_template_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

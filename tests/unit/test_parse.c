@@ -1,0 +1,145 @@
+/*
+ * Unit tests of the parsers every input cell goes through: util/num
+ * (numbers, money in cents), util/date and util/period, on the spellings
+ * real exports use and the ones that must be refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "util/date.h"
+#include "util/num.h"
+#include "util/period.h"
+
+static void test_num(void **state)
+{
+	double v;
+	(void)state;
+	assert_int_equal(num_parse("1,234.5", &v), NUM_OK);
+	assert_true(v == 1234.5);
+	assert_int_equal(num_parse(" ¥12,345.00 ", &v), NUM_OK);
+	assert_true(v == 12345.0);
+	assert_int_equal(num_parse("￥8", &v), NUM_OK);
+	assert_true(v == 8.0);
+	assert_int_equal(num_parse("$3.25", &v), NUM_OK);
+	assert_true(v == 3.25);
+	assert_int_equal(num_parse("92%", &v), NUM_OK);
+	assert_true(fabs(v - 0.92) < 1e-12);
+	assert_int_equal(num_parse("(1,234.00)", &v), NUM_OK);
+	assert_true(v == -1234.0);
+	assert_int_equal(num_parse("-0.5", &v), NUM_OK);
+	assert_true(v == -0.5);
+	assert_int_equal(num_parse("", &v), NUM_EMPTY);
+	assert_int_equal(num_parse("   ", &v), NUM_EMPTY);
+	assert_int_equal(num_parse("12,5x", &v), NUM_BAD);
+	assert_int_equal(num_parse("abc", &v), NUM_BAD);
+	assert_int_equal(num_parse("1e5", &v), NUM_BAD);
+	assert_int_equal(num_parse("nan", &v), NUM_BAD);
+	assert_int_equal(num_parse("0x10", &v), NUM_BAD);
+	assert_int_equal(num_parse("1.2.3", &v), NUM_BAD);
+	assert_int_equal(num_parse("(12", &v), NUM_BAD);
+	assert_int_equal(num_parse("5%%", &v), NUM_BAD);
+}
+
+static void test_money(void **state)
+{
+	int64_t c;
+	(void)state;
+	assert_int_equal(money_parse("1.005", &c), NUM_OK);
+	assert_int_equal(c, 101);                   /* half away from zero, exactly */
+	assert_int_equal(money_parse("-1.005", &c), NUM_OK);
+	assert_int_equal(c, -101);
+	assert_int_equal(money_parse("0.1", &c), NUM_OK);
+	assert_int_equal(c, 10);
+	assert_int_equal(money_parse("¥12,345.67", &c), NUM_OK);
+	assert_int_equal(c, 1234567);
+	assert_int_equal(money_parse("(1,200.00)", &c), NUM_OK);
+	assert_int_equal(c, -120000);
+	assert_int_equal(money_parse("12345.004", &c), NUM_OK);
+	assert_int_equal(c, 1234500);
+	assert_int_equal(money_parse("CNY 9500", &c), NUM_OK);
+	assert_int_equal(c, 950000);
+	assert_int_equal(money_parse("50%", &c), NUM_BAD);
+	assert_int_equal(money_parse("12,5x", &c), NUM_BAD);
+	assert_int_equal(money_parse("", &c), NUM_EMPTY);
+	assert_int_equal(money_parse("99999999999999999999", &c), NUM_RANGE);
+}
+
+static int32_t ymd(int y, int m, int d)
+{
+	return date_from_ymd(y, m, d);
+}
+
+static void test_date(void **state)
+{
+	const char *us[] = { "%m/%d/%Y" };
+	int32_t d;
+	(void)state;
+	assert_int_equal(date_parse("2026-10-05", NULL, 0, &d), DATE_OK);
+	assert_int_equal(d, ymd(2026, 10, 5));
+	assert_int_equal(date_parse("2026/10/05", NULL, 0, &d), DATE_OK);
+	assert_int_equal(d, ymd(2026, 10, 5));
+	assert_int_equal(date_parse("2026.10.5", NULL, 0, &d), DATE_OK);
+	assert_int_equal(d, ymd(2026, 10, 5));
+	assert_int_equal(date_parse("2026年10月5日", NULL, 0, &d), DATE_OK);
+	assert_int_equal(d, ymd(2026, 10, 5));
+	assert_int_equal(date_parse("2026-10-05T08:30:00", NULL, 0, &d), DATE_OK);
+	assert_int_equal(d, ymd(2026, 10, 5));
+	assert_int_equal(date_parse("10/05/2026", us, 1, &d), DATE_OK);
+	assert_int_equal(d, ymd(2026, 10, 5));
+	/* The INI format is tried first, the built-ins still work. */
+	assert_int_equal(date_parse("2026-01-31", us, 1, &d), DATE_OK);
+	assert_int_equal(d, ymd(2026, 1, 31));
+	assert_int_equal(date_parse("10/05/2026", NULL, 0, &d), DATE_BAD);
+	assert_int_equal(date_parse("2026-02-30", NULL, 0, &d), DATE_BAD);
+	assert_int_equal(date_parse("2024-02-29", NULL, 0, &d), DATE_OK);
+	assert_int_equal(date_parse("2026-13-01", NULL, 0, &d), DATE_BAD);
+	assert_int_equal(date_parse("1850-01-01", NULL, 0, &d), DATE_RANGE);
+	assert_int_equal(date_parse("2200-01-01", NULL, 0, &d), DATE_RANGE);
+	assert_int_equal(date_parse("  ", NULL, 0, &d), DATE_EMPTY);
+	assert_int_equal(date_parse("soon", NULL, 0, &d), DATE_BAD);
+	assert_int_equal(date_from_ymd(1970, 1, 1), 0);
+}
+
+static void test_period(void **state)
+{
+	struct period p;
+	(void)state;
+	assert_int_equal(period_parse("auto", ymd(2026, 1, 15), &p), 0);
+	assert_string_equal(p.label, "2025-12");
+	assert_int_equal(p.first, ymd(2025, 12, 1));
+	assert_int_equal(p.last, ymd(2025, 12, 31));
+	assert_int_equal(period_parse("2026-Q4", 0, &p), 0);
+	assert_int_equal(p.first, ymd(2026, 10, 1));
+	assert_int_equal(p.last, ymd(2026, 12, 31));
+	assert_int_equal(p.ndays, 92);
+	assert_int_equal(period_parse("2026-q1", 0, &p), 0);
+	assert_string_equal(p.label, "2026-Q1");
+	assert_int_equal(p.ndays, 90);
+	assert_int_equal(period_parse("2024-02", 0, &p), 0);
+	assert_int_equal(p.ndays, 29);
+	assert_int_equal(period_parse("2026", 0, &p), 0);
+	assert_int_equal(p.ndays, 365);
+	assert_true(period_contains(&p, ymd(2026, 12, 31)));
+	assert_false(period_contains(&p, ymd(2027, 1, 1)));
+	assert_int_equal(period_parse("2026-13", 0, &p), -1);
+	assert_int_equal(period_parse("2026-Q5", 0, &p), -1);
+	assert_int_equal(period_parse("26-10", 0, &p), -1);
+	assert_int_equal(period_parse("", 0, &p), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_num),
+		cmocka_unit_test(test_money),
+		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_period),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

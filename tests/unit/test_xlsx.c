@@ -1,0 +1,378 @@
+/*
+ * Unit tests of src/render/xlsx.c: a hand-built company of six (one named
+ * =HYPERLINK(...), one Chinese name, one ineligible, one out of scope, two
+ * departments, two KPIs) is written, then read back by tests/xlsx_check.py
+ * with openpyxl: sheets, ratings and bonuses, Payroll total = pool to the
+ * cent, check cell 0, cached formula values, text cells, frozen panes,
+ * filters. Also: the file is 0600, two writes are byte-identical, and an
+ * unwritable path is MERIT_CANTCREAT.
+ *
+ * Run from the repository root (tests/run.sh does); MERIT_SRCDIR overrides.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "render/render.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/outdir.h"
+#include "util/period.h"
+#include "util/strbuf.h"
+
+#define HYPERLINK_NAME "=HYPERLINK(\"http://x\",\"y\")"
+
+static struct label L(const char *zh, const char *en)
+{
+	struct label l = { (char *)zh, (char *)en };
+	return l;
+}
+
+struct fixture {
+	struct config cfg;
+	struct company c;
+	struct rating_band bands[3];
+	struct metric_def metrics[2];
+	struct kpi_def kpis[2];
+	struct role_kpi sales_kpis[2], service_kpis[1];
+	struct role_def roles[2];
+	char tmp[256];
+};
+
+static void fixture_config(struct fixture *f)
+{
+	struct config *cfg = &f->cfg;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = (char *)"config/merit.ini";
+	memset(cfg->sha256, 'a', 64);
+	cfg->company = L("示例贸易有限公司", "Example Trading Co.");
+	cfg->locale = LOCALE_EN;
+	f->bands[0] = (struct rating_band){ L("优秀", "Excellent"), 90, 1.5 };
+	f->bands[1] = (struct rating_band){ L("合格", "Qualified"), 80, 1.0 };
+	f->bands[2] = (struct rating_band){ L("待改进", "Needs improvement"), 0, 0 };
+	cfg->bands = f->bands;
+	cfg->nbands = 3;
+	f->metrics[0].name = (char *)"revenue";
+	f->metrics[0].format = FMT_MONEY;
+	f->metrics[1].name = (char *)"csat";
+	f->metrics[1].format = FMT_PERCENT;
+	cfg->metrics = f->metrics;
+	cfg->nmetrics = 2;
+	f->kpis[0].name = (char *)"sales_achievement";
+	f->kpis[0].label = L("销售业绩完成率", "Sales achievement");
+	f->kpis[0].metric = 0;
+	f->kpis[0].dimension = DIM_RESULTS;
+	f->kpis[1].name = (char *)"csat";
+	f->kpis[1].label = L("客户满意度", "Customer satisfaction");
+	f->kpis[1].metric = 1;
+	f->kpis[1].dimension = DIM_ATTITUDE;
+	cfg->kpis = f->kpis;
+	cfg->nkpis = 2;
+	f->sales_kpis[0] = (struct role_kpi){ 0, 70 };
+	f->sales_kpis[1] = (struct role_kpi){ 1, 30 };
+	f->service_kpis[0] = (struct role_kpi){ 1, 100 };
+	f->roles[0].name = (char *)"sales";
+	f->roles[0].label = L("销售", "Sales");
+	f->roles[0].kpis = f->sales_kpis;
+	f->roles[0].nkpis = 2;
+	f->roles[0].value_coefficient = 1.2;
+	f->roles[1].name = (char *)"service";
+	f->roles[1].label = L("客服", "Customer service");
+	f->roles[1].kpis = f->service_kpis;
+	f->roles[1].nkpis = 1;
+	f->roles[1].value_coefficient = 1.0;
+	cfg->roles = f->roles;
+	cfg->nroles = 2;
+	cfg->bonus.pool_cents = 100000;
+	cfg->bonus.currency = (char *)"CNY";
+	cfg->bonus.currency_symbol = (char *)"¥";
+	cfg->bonus.number_format = (char *)"¥#,##0.00";
+	cfg->inputs[INPUT_HR].declared = 1;
+	cfg->inputs[INPUT_HR].file_display = (char *)"../samples/hr.csv";
+}
+
+static void add_kpi(struct employee *e, int kpi, double weight, double actual, double target)
+{
+	struct kpi_result *r;
+	e->kpis = xrealloc(e->kpis, (e->nkpis + 1) * sizeof(*e->kpis));
+	r = &e->kpis[e->nkpis++];
+	memset(r, 0, sizeof(*r));
+	r->kpi = kpi;
+	r->weight = r->eff_weight = weight;
+	r->has_actual = r->has_target = 1;
+	r->actual = actual;
+	r->target = target;
+	r->target_source = xstrdup("role sales 2026-10 (targets.csv:2)");
+	r->achievement = actual / target;
+	r->score = 100 * r->achievement;
+	r->contribution = weight * r->score / 100;
+}
+
+static struct employee *add_emp(struct fixture *f, const char *id, const char *name,
+				const char *dept, int role, int rating, int64_t bonus)
+{
+	struct employee *e = company_add_employee(&f->c);
+	e->id = xstrdup(id);
+	e->name = xstrdup(name);
+	e->department = company_intern(&f->c, dept);
+	e->role = role;
+	e->grade = xstrdup("P3");
+	e->cost_centre = xstrdup(role == 0 ? "CC-100" : "CC-200");
+	e->base_salary = 1200000;
+	e->hire_date = date_from_ymd(2020, 3, 1);
+	e->leave_date = DATE_NONE;
+	e->in_scope = 1;
+	e->days = 31;
+	e->proration = 1.0;
+	e->eligible = 1;
+	e->rating = rating;
+	e->raw_score = e->norm_score = rating == 0 ? 95.5 : rating == 1 ? 85.25 : 61.0;
+	e->points = 12000 * (rating == 0 ? 1.5 : rating == 1 ? 1.0 : 0);
+	e->cap_cents = 3 * e->base_salary;
+	e->bonus = bonus;
+	strmap_put(&f->c.by_id, e->id, f->c.nemps - 1);
+	if (role == 0)
+		add_kpi(e, 0, 70, 120000, 100000);
+	add_kpi(e, 1, role == 0 ? 30 : 100, 0.92, 0.9);
+	return e;
+}
+
+static void fixture_company(struct fixture *f)
+{
+	struct period p;
+	struct employee *e;
+	size_t g;
+	assert_int_equal(period_parse("2026-10", 0, &p), 0);
+	company_init(&f->c, &p);
+	f->c.doc_time = (int64_t)p.last * 86400;
+	/* Pool 1000.00 over three: largest remainder gives the extra cent to E1. */
+	add_emp(f, "E1", "Alice Zhang", "Sales", 0, 0, 33334);
+	add_emp(f, "E2", HYPERLINK_NAME, "Sales", 0, 1, 33333);
+	e = add_emp(f, "E3", "欧阳娜娜娜娜娜娜", "客服部", 1, 0, 33333);
+	e->flags = FLAG_TOP_PERFORMER;
+	e = add_emp(f, "E4", "Bob Li", "客服部", 1, 1, 0);
+	e->eligible = 0;
+	e->ineligible_reason = INELIGIBLE_STATUS;
+	add_emp(f, "E5", "+1-555", "客服部", 1, 2, 0);
+	e = add_emp(f, "E6", "Gone Before", "Sales", 0, 2, 0);
+	e->in_scope = 0;
+	e->eligible = 0;
+	e->ineligible_reason = INELIGIBLE_NOT_IN_SCOPE;
+
+	f->c.groups = xcalloc(2, sizeof(*f->c.groups));
+	f->c.ngroups = 2;
+	for (g = 0; g < 2; g++) {
+		struct group_stats *gs = &f->c.groups[g];
+		gs->name = company_intern(&f->c, g ? "客服部" : "Sales");
+		gs->rating_count = xcalloc(3, sizeof(size_t));
+		gs->small = 1;
+	}
+	f->c.groups[0].n = 2, f->c.groups[0].rating_count[0] = 1, f->c.groups[0].rating_count[1] = 1;
+	f->c.groups[0].raw_mean = f->c.groups[0].norm_mean = 90.375;
+	f->c.groups[0].bonus_total = 66667;
+	f->c.groups[1].n = 3, f->c.groups[1].rating_count[0] = 1, f->c.groups[1].rating_count[1] = 1;
+	f->c.groups[1].rating_count[2] = 1;
+	f->c.groups[1].raw_mean = f->c.groups[1].norm_mean = 80.5833;
+	f->c.groups[1].bonus_total = 33333;
+	f->c.pool_cents = 100000;
+	f->c.allocated_cents = 100000;
+	f->c.unallocated_cents = 0;
+	f->c.inputs[INPUT_HR].present = 1;
+	memset(f->c.inputs[INPUT_HR].sha256, 'b', 64);
+	f->c.inputs[INPUT_HR].encoding = "utf-8";
+	f->c.inputs[INPUT_HR].rows = 6;
+	f->c.inputs[INPUT_HR].rows_used = 5;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	const char *base = getenv("MERIT_TESTS_TMP");
+	snprintf(f->tmp, sizeof(f->tmp), "%s/xlsx-XXXXXX", base && *base ? base : "/tmp");
+	mkdir_p(base && *base ? base : "/tmp", 0700);
+	assert_non_null(mkdtemp(f->tmp));
+	fixture_config(f);
+	fixture_company(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	company_release(&f->c);
+	remove_tree(f->tmp);
+	free(f);
+	return 0;
+}
+
+static char *path_in(const struct fixture *f, const char *name)
+{
+	return xstrfmt("%s/%s", f->tmp, name);
+}
+
+/* expected.json for xlsx_check.py: the in-scope employees as the model has them. */
+static void write_expected(const struct fixture *f, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	strbuf_addstr(&sb, "{\"pool\": \"1000.00\", \"employees\": {");
+	for (i = 0; i < f->c.nemps; i++) {
+		const struct employee *e = &f->c.emps[i];
+		const char *p;
+		if (!e->in_scope)
+			continue;
+		strbuf_addf(&sb, "%s\"%s\": {\"name\": \"", i ? ", " : "", e->id);
+		for (p = e->name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				strbuf_addch(&sb, '\\');
+			strbuf_addch(&sb, *p);
+		}
+		strbuf_addf(&sb, "\", \"rating\": \"%s\", \"bonus\": \"%lld.%02lld\"}",
+			    f->cfg.bands[e->rating].label.en, (long long)(e->bonus / 100),
+			    (long long)(e->bonus % 100));
+	}
+	strbuf_addstr(&sb, "}}\n");
+	assert_int_equal(write_file(path, sb.buf, sb.len, 0600), 0);
+	strbuf_release(&sb);
+}
+
+/*
+ * Exit status of tests/xlsx_check.py: 0 ok, 3 checks failed, else it broke.
+ * Debian's python3-openpyxl lives in /usr/bin/python3's path, which a
+ * python3 earlier in PATH (pyenv, venv) may not see; PYTHON overrides.
+ */
+static int run_checker(const char *book, const char *expected)
+{
+	const char *src = getenv("MERIT_SRCDIR"), *py = getenv("PYTHON");
+	char *cmd;
+	int rc;
+	if (!py || !*py)
+		py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+	cmd = xstrfmt("%s %s/tests/xlsx_check.py '%s' '%s'", py, src && *src ? src : ".", book,
+		      expected);
+	rc = system(cmd);
+	free(cmd);
+	return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
+}
+
+/* xlsx_write, showing the diagnostics when it fails. */
+static int write_book(struct fixture *f, const char *path, struct diag *d)
+{
+	int rc = xlsx_write(&f->c, &f->cfg, path, d);
+	if (rc) {
+		struct strbuf sb = STRBUF_INIT;
+		diag_format(d, &sb, DIAG_NOTE);
+		fprintf(stderr, "%s", sb.buf);
+		strbuf_release(&sb);
+	}
+	return rc;
+}
+
+static void test_workbook_checks(void **state)
+{
+	struct fixture *f = *state;
+	char *book = path_in(f, "merit-2026-10.xlsx"), *exp = path_in(f, "expected.json");
+	struct diag d;
+	struct stat st;
+
+	diag_init(&d);
+	assert_int_equal(write_book(f, book, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(stat(book, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	write_expected(f, exp);
+	assert_int_equal(run_checker(book, exp), 0);
+	/* tests/e2e/full_xlsx_libreoffice.sh recalculates this one in LibreOffice. */
+	if (getenv("MERIT_XLSX_SAMPLE") && *getenv("MERIT_XLSX_SAMPLE"))
+		assert_int_equal(write_book(f, getenv("MERIT_XLSX_SAMPLE"), &d), 0);
+	diag_release(&d);
+	free(book);
+	free(exp);
+}
+
+/* The checker is not vacuous: a wrong expected bonus makes it fail. */
+static void test_checker_catches_wrong_bonus(void **state)
+{
+	struct fixture *f = *state;
+	char *book = path_in(f, "wrong.xlsx"), *exp = path_in(f, "wrong.json");
+	struct diag d;
+
+	diag_init(&d);
+	assert_int_equal(write_book(f, book, &d), 0);
+	f->c.emps[0].bonus = 33335;     /* expectation now disagrees with the workbook */
+	write_expected(f, exp);
+	assert_int_equal(run_checker(book, exp), 3);
+	diag_release(&d);
+	free(book);
+	free(exp);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+	assert_non_null(fp);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(fp);
+	return strbuf_detach(&sb, len);
+}
+
+static void test_reproducible(void **state)
+{
+	struct fixture *f = *state;
+	char *a = path_in(f, "a.xlsx"), *b = path_in(f, "b.xlsx");
+	char *da, *db;
+	size_t la, lb;
+	struct diag d;
+
+	diag_init(&d);
+	f->cfg.locale = LOCALE_ZH;
+	assert_int_equal(write_book(f, a, &d), 0);
+	sleep(1);    /* a writer that used the clock would now differ */
+	assert_int_equal(write_book(f, b, &d), 0);
+	da = slurp(a, &la);
+	db = slurp(b, &lb);
+	assert_true(la > 1000);
+	assert_int_equal(la, lb);
+	assert_memory_equal(da, db, la);
+	free(da), free(db), free(a), free(b);
+	diag_release(&d);
+}
+
+static void test_cannot_create(void **state)
+{
+	struct fixture *f = *state;
+	char *book = path_in(f, "no/such/dir/x.xlsx");
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(xlsx_write(&f->c, &f->cfg, book, &d), -1);
+	assert_int_equal(d.status, MERIT_CANTCREAT);
+	assert_non_null(strstr(d.msgs[0].where ? d.msgs[0].where : "", "x.xlsx"));
+	diag_release(&d);
+	free(book);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_workbook_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checker_catches_wrong_bonus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cannot_create, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
