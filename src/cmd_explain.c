@@ -28,7 +28,7 @@ int cmd_explain(const struct cmd_opts *o, struct diag *d)
 		diag_error(d, MERIT_USAGE, NULL, 0, 0, "employee '%s' is not in the HR export",
 			   o->args[0]);
 		diag_hint(d, "give an employee_id as written in %s",
-			  p.cfg.inputs[INPUT_HR].file_display);
+			  p.cfg.inputs[INPUT_HR].file);
 		status = MERIT_USAGE;
 		goto out;
 	}

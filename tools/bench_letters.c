@@ -128,7 +128,7 @@ static void company_build(struct company *c, size_t n)
 		const int *set = svc ? service : sales;
 		size_t nk = svc ? 4 : 5;
 		double sum = 0, wsum = 0;
-		char id[16];
+		char id[32];
 		snprintf(id, sizeof(id), "E%05zu", i + 1);
 		e->id = xstrdup(id);
 		e->name = zh ? xstrfmt("%s%s", surnames[i % 20], given[(i / 20) % 28])

@@ -185,7 +185,7 @@ static double kpi_score(const struct kpi_def *k, double a)
 
 static const char *hr_file(const struct config *cfg)
 {
-	return cfg->inputs[INPUT_HR].file_display ? cfg->inputs[INPUT_HR].file_display : "hr";
+	return cfg->inputs[INPUT_HR].file ? cfg->inputs[INPUT_HR].file : "hr";
 }
 
 /* Sets target, actual, achievement and score of one KPI, or its dropped

@@ -21,7 +21,7 @@ static const char *input_name(const struct loader *ld)
 
 static const char *display_of(const struct input_conf *ic)
 {
-	return ic->file_display ? ic->file_display : ic->file;
+	return ic->file;   /* resolved: a path the user can open from here */
 }
 
 /* Does header cell h name field f (canonical name or an INI alias)? */

@@ -40,7 +40,7 @@ int font_face_width(struct font_face *f, uint32_t cp);
 
 /*
  * Writes a subset holding exactly the n code points of cps (duplicates are
- * fine) to a new 0600 file in $TMPDIR (default /tmp); its name goes into
+ * fine) to a new 0600 file in $TMPDIR (default /dev/shm or /tmp); its name goes into
  * *path (reset first). Returns 0, or -1 with MERIT_CANTCREAT in d.
  */
 int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
