@@ -87,7 +87,7 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = (isinstance(auth_data, LoginPassword)
                   and (auth_data.login, auth_data.password) == want)
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         kw = dict(authenticator=authenticator, auth_required=True,
                   auth_require_tls=False)

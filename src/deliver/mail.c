@@ -521,23 +521,26 @@ struct mail_transport *mail_transport_new(const struct mail_conf *mc, const char
 		diag_hint(d, "set [mail] user, and password_env or password_file");
 		return NULL;
 	}
-	if (mc->password_env && *mc->password_env) {
-		const char *v = getenv(mc->password_env);
-		if (!v || !*v) {
-			diag_config(d, cfg_path, 0, "mail", "password_env",
-				    "environment variable '%s' is not set", mc->password_env);
+	/* Without a user there is no login, so no password is looked up (the
+	 * default INI names password_env for when a user is added). */
+	if (mc->user && *mc->user) {
+		if (mc->password_env && *mc->password_env) {
+			const char *v = getenv(mc->password_env);
+			if (!v || !*v) {
+				diag_config(d, cfg_path, 0, "mail", "password_env",
+					    "environment variable '%s' is not set", mc->password_env);
+				return NULL;
+			}
+			password = xstrdup(v);
+		} else if (mc->password_file && *mc->password_file) {
+			password = read_password_file(mc->password_file, cfg_path, d);
+			if (!password)
+				return NULL;
+		} else {
+			diag_config(d, cfg_path, 0, "mail", "user",
+				    "is set, but neither password_env nor password_file is");
 			return NULL;
 		}
-		password = xstrdup(v);
-	} else if (mc->password_file && *mc->password_file) {
-		password = read_password_file(mc->password_file, cfg_path, d);
-		if (!password)
-			return NULL;
-	}
-	if (mc->user && *mc->user && !password) {
-		diag_config(d, cfg_path, 0, "mail", "user",
-			    "is set, but neither password_env nor password_file is");
-		return NULL;
 	}
 	if (password && !strncmp(url, "smtp://", 7) && !mc->starttls_required &&
 	    !is_loopback(url)) {

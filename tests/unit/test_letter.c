@@ -185,12 +185,22 @@ static void test_template_errors(void **state)
 	}
 }
 
+static char *run(const char *cmd, int *status);
+
 static char *tmpdir_new(const char *tag)
 {
 	const char *base = getenv("MERIT_TESTS_TMP");
 	char *p = xstrfmt("%s/letter-%s-XXXXXX", base && *base ? base : "/tmp", tag);
 	assert_non_null(mkdtemp(p));
 	return p;
+}
+
+static void rmtree(const char *dir)
+{
+	int st;
+	char *cmd = xstrfmt("rm -rf '%s'", dir), *out = run(cmd, &st);
+	free(cmd);
+	free(out);
 }
 
 static void write_text(const char *path, const char *text)
@@ -645,6 +655,8 @@ static void test_letters(void **state)
 	}
 	diag_release(&d);
 	company_release(&c);
+	rmtree(dir1);
+	rmtree(dir2);
 	free(l1);
 	free(l2);
 	free(dir1);
@@ -683,6 +695,7 @@ static void test_letters_password(void **state)
 	assert_int_equal(d.status, MERIT_CONFIG);
 	diag_release(&d);
 	company_release(&c);
+	rmtree(dir);
 	free(dir);
 }
 
@@ -742,6 +755,7 @@ static void test_letters_template_error(void **state)
 	free(out);
 	diag_release(&d);
 	company_release(&c);
+	rmtree(dir);
 	free(tdir);
 	free(dir);
 }
