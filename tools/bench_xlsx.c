@@ -300,7 +300,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_xlsx: cannot write %s: %s\n", doc, strerror(errno));
 		return 73;
 	}
-	unlink(path);
+	if (!getenv("BENCH_KEEP"))
+		unlink(path);
 	free(path);
 	strbuf_release(&table);
 	diag_release(&d);

@@ -208,7 +208,7 @@ static void test_missing_file(void **state)
 	set_file(&f.cfg.inputs[INPUT_HR], "tests/fixtures/ingest/nope.csv", "nope.csv");
 	assert_int_equal(fx_ingest(&f), -1);
 	assert_int_equal(f.d.status, MERIT_NOINPUT);
-	assert_non_null(strstr(f.text, "cannot open 'nope.csv': No such file or directory"));
+	assert_non_null(strstr(f.text, "cannot open 'tests/fixtures/ingest/nope.csv': No such file or directory"));
 	assert_non_null(strstr(f.text, "[input.hr]"));
 	assert_int_equal(f.c.nemps, 0);
 	fx_release(&f);

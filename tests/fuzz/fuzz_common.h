@@ -1,0 +1,58 @@
+/*
+ * fuzz_common: what the libFuzzer harnesses share: one private temporary
+ * folder per process and a helper that writes the input into a file there.
+ *
+ * The loaders under test take paths, not buffers, so each input goes
+ * through a real file; a per-process folder keeps parallel fuzzing jobs
+ * (-jobs=N) from overwriting each other's files.
+ */
+#ifndef MERIT_FUZZ_COMMON_H
+#define MERIT_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char fuzz_dir[64];
+
+/* Creates the folder once; aborts when it cannot, since nothing can run. */
+static const char *fuzz_tmpdir(void)
+{
+	if (!fuzz_dir[0]) {
+		snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/merit-fuzz-XXXXXX");
+		if (!mkdtemp(fuzz_dir))
+			abort();
+	}
+	return fuzz_dir;
+}
+
+/* Writes len bytes to <tmpdir>/name and returns the path (static buffer). */
+static const char *fuzz_write(const char *name, const void *data, size_t len)
+{
+	static char path[128];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", fuzz_tmpdir(), name);
+	f = fopen(path, "wb");
+	if (!f)
+		abort();
+	if (len && fwrite(data, 1, len, f) != len)
+		abort();
+	if (fclose(f))
+		abort();
+	return path;
+}
+
+/* A NUL-terminated copy of the input (the parsers take C strings). */
+static char *fuzz_cstr(const uint8_t *data, size_t len)
+{
+	char *s = malloc(len + 1);
+	if (!s)
+		abort();
+	memcpy(s, data, len);
+	s[len] = '\0';
+	return s;
+}
+
+#endif
