@@ -97,6 +97,8 @@ struct employee {
 	double norm_score;        /* after fairness, rounded to 4 dp */
 	size_t group;             /* index into company.groups */
 	int rating;               /* index into config.bands */
+	size_t forced_rank;       /* 1-based rank in a forced distribution, 0 if none */
+	size_t forced_n;          /* people ranked together with this one */
 
 	/* Bonus (SPEC 9). */
 	double points;

@@ -224,8 +224,12 @@ static void forced_apply(struct company *c, const struct config *cfg, struct ran
 	qsort(m, n, sizeof(*m), cmp_ranked_desc);
 	forced_sizes(cfg->fairness.forced_shares, cfg->nbands, n, sizes);
 	for (b = 0; b < cfg->nbands; b++)
-		for (k = 0; k < sizes[b] && i < n; k++, i++)
-			c->emps[m[i].emp].rating = (int)b;
+		for (k = 0; k < sizes[b] && i < n; k++, i++) {
+			struct employee *e = &c->emps[m[i].emp];
+			e->rating = (int)b;
+			e->forced_rank = i + 1;
+			e->forced_n = n;
+		}
 	free(sizes);
 }
 

@@ -315,6 +315,11 @@ static void mail_employee(struct batch *b, const struct employee *e)
 		goto out;
 	}
 	sha256_hex(pdf.buf, pdf.len, sha);
+	if (b->stop && b->other_status != MERIT_TEMPFAIL) {
+		/* The ledger or the templates failed: nothing more is decided. */
+		b->not_attempted++;
+		goto out;
+	}
 	seen = ledger_mail_lookup(b->ledger, period, e->id, &prev, b->d);
 	if (seen < 0) {
 		stop_batch(b, MERIT_CANTCREAT, "the mail ledger cannot be read");
@@ -334,6 +339,11 @@ static void mail_employee(struct batch *b, const struct employee *e)
 		goto out;
 	}
 
+	if (b->stop) {
+		/* Due, but the server already refused us (login, TLS, gone). */
+		b->not_attempted++;
+		goto out;
+	}
 	t = template_for(b, e->locale);
 	if (!t) {
 		stop_batch(b, MERIT_CONFIG, "the mail template has errors");
@@ -461,13 +471,8 @@ int mailing_run(const struct config *cfg, const struct company *c,
 		goto out;
 	}
 
-	for (i = 0; i < nsel; i++) {
-		if (b.stop) {
-			b.not_attempted++;
-			continue;
-		}
+	for (i = 0; i < nsel; i++)
 		mail_employee(&b, &c->emps[sel[i]]);
-	}
 	if (b.not_attempted)
 		diag_error(d, MERIT_TEMPFAIL, NULL, 0, 0,
 			   "%zu message%s not attempted: %s", b.not_attempted,

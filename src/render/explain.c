@@ -451,8 +451,30 @@ static void explain_fairness(struct strbuf *sb, const struct company *c,
 	}
 	strbuf_addstr(sb, "  normalised score ");
 	add_number(sb, e->norm_score, 4);
-	if (cfg->fairness.forced)
-		strbuf_addstr(sb, " (forced distribution decides the band)");
+	if (cfg->fairness.forced && e->forced_n) {
+		size_t b, from = 1;
+		strbuf_addf(sb, "\n  forced distribution over %zu people (%s), ranked by normalised "
+			    "score, ties by employee_id:", e->forced_n,
+			    cfg->fairness.forced_per_group ? "this group" : "the company");
+		for (b = 0; b < cfg->nbands; b++) {
+			size_t size = 0, k;
+			/* Band sizes are what the ranks show: count this scope's members. */
+			for (k = 0; k < c->nemps; k++) {
+				const struct employee *o = &c->emps[k];
+				if (o->in_scope && o->forced_n && o->rating == (int)b &&
+				    (!cfg->fairness.forced_per_group || o->group == e->group))
+					size++;
+			}
+			strbuf_addf(sb, "\n    %s %g %%: %zu people", label_get(&cfg->bands[b].label,
+				    cfg->locale), cfg->fairness.forced_shares[b], size);
+			if (size)
+				strbuf_addf(sb, " (ranks %zu-%zu)", from, from + size - 1);
+			from += size;
+		}
+		strbuf_addf(sb, "\n  rank %zu of %zu -> %s\n", e->forced_rank, e->forced_n,
+			    label_get(&cfg->bands[e->rating].label, cfg->locale));
+		return;
+	}
 	strbuf_addstr(sb, "\n  rating ");
 	explain_rating(sb, cfg, e->norm_score, e->rating);
 }

@@ -107,7 +107,12 @@ int manifest_write(struct manifest *m, const struct config *cfg, const struct co
 	size_t k, nw = 0;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 
-	sha256_hex(inputs_hash, strlen(inputs_hash), hex);
+	{
+		/* The same inputs and period give the same id; another period, another. */
+		char *seed = xstrfmt("%s %s %s", c->period.label, inputs_hash, MERIT_VERSION);
+		sha256_hex(seed, strlen(seed), hex);
+		free(seed);
+	}
 	memcpy(m->run_id, hex, 16);
 	m->run_id[16] = '\0';
 

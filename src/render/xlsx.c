@@ -56,6 +56,7 @@ struct numfmt {
 	int sep;        /* thousands separators */
 	double extra;   /* currency symbol, '%' */
 	double scale;   /* shown value / stored value: 100 for percentages */
+	double keep;    /* stored to 1/keep: 1e4 = 4 decimals, as results.csv */
 };
 
 struct sheet {
@@ -263,11 +264,18 @@ static double num_width(double v, const struct numfmt *nf)
 	       (v < 0) + nf->extra;
 }
 
+/*
+ * Values are stored to the precision results.csv prints (4 decimals; 6 for
+ * ratios shown as percentages), not to 17 digits: that is what readers
+ * compare, and it halves the XML that has to be compressed.
+ */
 static void put_num(struct xw *x, struct sheet *s, size_t row, size_t col, double v,
 		    const struct numfmt *nf)
 {
 	if (!isfinite(v))
 		return;
+	if (nf->keep > 0 && fabs(v) < 1e11)
+		v = round(v * nf->keep) / nf->keep + 0.0;   /* + 0.0: no "-0" */
 	note(x, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, v, nf->f));
 	widen(s, col, num_width(v, nf));
 }
@@ -645,14 +653,14 @@ static void formats_init(struct xw *x)
 	x->bold = workbook_add_format(x->wb);
 	format_set_bold(x->bold);
 	x->date = fmt_num(x, "yyyy-mm-dd", 0);
-	x->money = (struct numfmt){ fmt_num(x, money, 0), 2, 1, symbol_width(money), 1 };
-	x->money_total = (struct numfmt){ fmt_num(x, money, 1), 2, 1, symbol_width(money), 1 };
-	x->pct = (struct numfmt){ fmt_num(x, "0.0%", 0), 1, 0, 1.0, 100 };
-	x->score4 = (struct numfmt){ fmt_num(x, "0.0000", 0), 4, 0, 0, 1 };
-	x->score2 = (struct numfmt){ fmt_num(x, "0.00", 0), 2, 0, 0, 1 };
-	x->num2 = (struct numfmt){ fmt_num(x, "#,##0.00", 0), 2, 1, 0, 1 };
-	x->integer = (struct numfmt){ fmt_num(x, "#,##0", 0), 0, 1, 0, 1 };
-	x->coef = (struct numfmt){ fmt_num(x, "0.00", 0), 2, 0, 0, 1 };
+	x->money = (struct numfmt){ fmt_num(x, money, 0), 2, 1, symbol_width(money), 1, 0 };
+	x->money_total = (struct numfmt){ fmt_num(x, money, 1), 2, 1, symbol_width(money), 1, 0 };
+	x->pct = (struct numfmt){ fmt_num(x, "0.0%", 0), 1, 0, 1.0, 100, 1e6 };
+	x->score4 = (struct numfmt){ fmt_num(x, "0.0000", 0), 4, 0, 0, 1, 1e4 };
+	x->score2 = (struct numfmt){ fmt_num(x, "0.00", 0), 2, 0, 0, 1, 1e4 };
+	x->num2 = (struct numfmt){ fmt_num(x, "#,##0.00", 0), 2, 1, 0, 1, 1e4 };
+	x->integer = (struct numfmt){ fmt_num(x, "#,##0", 0), 0, 1, 0, 1, 1e4 };
+	x->coef = (struct numfmt){ fmt_num(x, "0.00", 0), 2, 0, 0, 1, 1e4 };
 	for (i = 0; i < 3; i++) {
 		x->band_fmt[i] = workbook_add_format(x->wb);
 		format_set_bg_color(x->band_fmt[i], bg[i]);
@@ -1004,8 +1012,8 @@ static void employees_row(struct xw *x, struct sheet *s, size_t row, const struc
 	put_money(x, s, row, EC_BONUS, e->bonus, &x->money);
 	if (e->cap_cents != INT64_MAX)
 		put_money(x, s, row, EC_CAP, e->cap_cents, &x->money);
-	put_text(x, s, row, EC_CAPPED,
-		 e->flags & FLAG_BONUS_CAPPED ? tr(x, "是", "yes") : tr(x, "否", "no"), NULL);
+	if (e->flags & FLAG_BONUS_CAPPED)   /* blank otherwise: 100,000 "no"s cost time */
+		put_text(x, s, row, EC_CAPPED, tr(x, "是", "yes"), NULL);
 	put_text(x, s, row, EC_FLAGS, flags_text(x, e->flags, tmp), NULL);
 	put_num(x, s, row, EC_TRAINING, e->training_points, &x->score2);
 	for (i = 0; i < DIM_COUNT; i++)
@@ -1059,18 +1067,17 @@ static void write_employees(struct xw *x, struct sheet *s)
 
 /* ---- KPI detail (long form), split over sheets of at most ROWS_MAX rows ---- */
 
+/* No name or dimension: Employees has them, and every column here is 500,000 cells. */
 enum {
-	KC_ID, KC_NAME, KC_KPI, KC_DIM, KC_WEIGHT, KC_EFF, KC_TARGET, KC_SOURCE, KC_ACTUAL,
-	KC_ACH, KC_SCORE, KC_CONTRIB, KC_DROPPED, KC_COLS
+	KC_ID, KC_KPI, KC_WEIGHT, KC_EFF, KC_TARGET, KC_SOURCE, KC_ACTUAL, KC_ACH, KC_SCORE,
+	KC_CONTRIB, KC_DROPPED, KC_COLS
 };
 
 static void kpi_header(struct xw *x, struct sheet *s)
 {
 	const char *h[KC_COLS];
 	h[KC_ID] = tr(x, "工号", "Employee ID");
-	h[KC_NAME] = tr(x, "姓名", "Name");
 	h[KC_KPI] = tr(x, "指标", "KPI");
-	h[KC_DIM] = tr(x, "维度", "Dimension");
 	h[KC_WEIGHT] = tr(x, "权重", "Weight");
 	h[KC_EFF] = tr(x, "有效权重", "Effective weight");
 	h[KC_TARGET] = tr(x, "目标", "Target");
@@ -1088,7 +1095,7 @@ static void kpi_sheet_open(struct xw *x, struct sheet *s, size_t n, size_t total
 {
 	size_t per = ROWS_MAX - 1, rows = total - n * per;
 	kpi_header(x, s);
-	sheet_filter(x, s, 0, rows < per ? rows : per, KC_NAME + 1);
+	sheet_filter(x, s, 0, rows < per ? rows : per, KC_KPI);
 }
 
 static void kpi_sheet_close(struct xw *x, struct sheet *s, size_t last)
@@ -1123,9 +1130,7 @@ static void write_kpi_detail(struct xw *x, struct sheet *sheets, size_t nsheets)
 			s = &sheets[cur];
 			nf = kpi_numfmt(x, r->kpi);
 			put_text(x, s, row, KC_ID, e->id, NULL);
-			put_text(x, s, row, KC_NAME, e->name, NULL);
 			put_text(x, s, row, KC_KPI, label_get(&cfg->kpis[r->kpi].label, x->loc), NULL);
-			put_text(x, s, row, KC_DIM, dim_label(x, cfg->kpis[r->kpi].dimension), NULL);
 			put_num(x, s, row, KC_WEIGHT, r->weight / 100.0, &x->pct);
 			put_num(x, s, row, KC_EFF, r->eff_weight / 100.0, &x->pct);
 			if (r->has_target)

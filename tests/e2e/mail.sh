@@ -127,8 +127,12 @@ else
 fi
 
 # A wrong password stops the run at once (every message would fail alike).
-MERIT_E2E_SMTP_PW=wrong-one run_merit "$W/m7.out" "$W/m7.err" mail -c "$INI" --resend --only E1001
+printf '%% corrected\n' >>"$LETTERS/E1001.pdf"
+MERIT_E2E_SMTP_PW=wrong-one
+run_merit "$W/m7.out" "$W/m7.err" mail -c "$INI" --resend
+MERIT_E2E_SMTP_PW=$PW
 if [ "$rc" = 75 ] && grep -q 'E1001 <wang.jianguo@example-trading.cn>: error: not sent' "$W/m7.err" &&
+   [ "$(grep -c ': error: ' "$W/m7.err")" = 1 ] &&
    ! grep -q -F 'wrong-one' "$W/m7.err" "$W/m7.out"; then
 	pass "mail: a refused login fails without echoing the password"
 else

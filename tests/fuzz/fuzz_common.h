@@ -15,7 +15,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ftw.h>
+
 static char fuzz_dir[64];
+
+static int fuzz_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* libFuzzer leaves through exit(): clean the folder up then. */
+static void fuzz_cleanup(void)
+{
+	if (fuzz_dir[0])
+		nftw(fuzz_dir, fuzz_rm, 8, FTW_DEPTH | FTW_PHYS);
+}
 
 /* Creates the folder once; aborts when it cannot, since nothing can run. */
 static const char *fuzz_tmpdir(void)
@@ -24,6 +39,7 @@ static const char *fuzz_tmpdir(void)
 		snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/merit-fuzz-XXXXXX");
 		if (!mkdtemp(fuzz_dir))
 			abort();
+		atexit(fuzz_cleanup);
 	}
 	return fuzz_dir;
 }
