@@ -22,6 +22,7 @@
 #include "render/template.h"
 #include "util/date.h"
 #include "util/diag.h"
+#include "util/num.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -485,16 +486,13 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 	return n;
 }
 
-static long env_long(const char *name, long dflt)
+static long env_ms(const char *name, long dflt)
 {
 	const char *s = getenv(name);
-	char *end;
-	long v;
-	if (!s || !*s)
+	long long v;
+	if (!s || !*s || num_parse_int(s, 0, 3600000, &v) != NUM_OK)
 		return dflt;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return errno || *end || v < 0 ? dflt : v;
+	return (long)v;
 }
 
 struct mail_transport *mail_transport_new(const struct mail_conf *mc, const char *cfg_path,
@@ -559,7 +557,7 @@ struct mail_transport *mail_transport_new(const struct mail_conf *mc, const char
 	t->password = password;
 	t->retries = mc->retries > 0 ? mc->retries : 0;
 	t->interval_ms = mc->messages_per_minute > 0 ? 60000L / mc->messages_per_minute : 0;
-	t->base_ms = env_long("MERIT_MAIL_RETRY_BASE_MS", 1000);
+	t->base_ms = env_ms("MERIT_MAIL_RETRY_BASE_MS", 1000);
 	t->curl = curl_easy_init();
 	if (!t->curl)
 		BUG("curl_easy_init failed");

@@ -60,6 +60,13 @@ if [ "$rc" = 0 ] && check "$OUT/mail" "$LETTERS" "$HR" --subject-zh "$SUBJ_ZH" -
 else
 	fail "mail: --dry-run" "exit $rc; $(head -c 400 "$W/dry.err"; head -5 "$W/check.out")"
 fi
+cp "$OUT/mail/E1001.eml" "$W/E1001.first.eml"
+run_merit "$W/dry2.out" "$W/dry2.err" mail -c "$INI" --dry-run
+if cmp -s "$OUT/mail/E1001.eml" "$W/E1001.first.eml"; then
+	pass "mail: --dry-run .eml files are reproducible"
+else
+	fail "mail: --dry-run reproducible" "E1001.eml differs between two dry runs"
+fi
 SQL_COUNT="import sqlite3,sys
 try: print(sqlite3.connect(sys.argv[1]).execute('select count(*) from mail_sent').fetchone()[0])
 except Exception: print(0)"
@@ -102,8 +109,8 @@ E=E1002
 printf '%% corrected\n' >>"$LETTERS/$E.pdf"
 run_merit "$W/m4.out" "$W/m4.err" mail -c "$INI"
 expect "mail: a changed letter is not resent without --resend" 65 "$W/m4.err" \
-	"$E <li.na@example-trading.cn>: error: letter changed since it was sent on .*use --resend" &&
-	[ "$(inbox_count)" = "$N" ] || fail "mail: changed letter" "a message was sent"
+	"$E <li.na@example-trading.cn>: error: letter changed since it was sent on .*use --resend"
+[ "$(inbox_count)" = "$N" ] || fail "mail: changed letter" "a message was sent"
 run_merit "$W/m5.out" "$W/m5.err" mail -c "$INI" --resend --only "$E"
 if [ "$rc" = 0 ] && check "$INBOX" "$LETTERS" "$HR" --envelope --count $((N + 1)); then
 	pass "mail: --resend --only sends the changed letter once more"

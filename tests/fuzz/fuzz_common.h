@@ -33,7 +33,7 @@ static void fuzz_cleanup(void)
 }
 
 /* Creates the folder once; aborts when it cannot, since nothing can run. */
-static const char *fuzz_tmpdir(void)
+static inline const char *fuzz_tmpdir(void)
 {
 	if (!fuzz_dir[0]) {
 		snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/merit-fuzz-XXXXXX");
@@ -45,7 +45,7 @@ static const char *fuzz_tmpdir(void)
 }
 
 /* Writes len bytes to <tmpdir>/name and returns the path (static buffer). */
-static const char *fuzz_write(const char *name, const void *data, size_t len)
+static inline const char *fuzz_write(const char *name, const void *data, size_t len)
 {
 	static char path[128];
 	FILE *f;
@@ -61,7 +61,7 @@ static const char *fuzz_write(const char *name, const void *data, size_t len)
 }
 
 /* A NUL-terminated copy of the input (the parsers take C strings). */
-static char *fuzz_cstr(const uint8_t *data, size_t len)
+static inline char *fuzz_cstr(const uint8_t *data, size_t len)
 {
 	char *s = malloc(len + 1);
 	if (!s)

@@ -3,7 +3,7 @@
  *
  * The first input byte picks the options, the rest is the file:
  *   bits 0-1  encoding: auto, utf-8, gb18030 (3 = auto again)
- *   bits 2-3  delimiter: ',', ';', tab, ',' (as `delimiter =` allows)
+ *   bits 2-3  delimiter: ',', ';', tab, '|' (as `delimiter =` allows)
  *   bits 4-5  which input of the fixture company the bytes replace in the
  *             loader pass: hr, sales, targets, reviews
  *
@@ -142,7 +142,7 @@ static void ingest_with(enum input_kind in, const char *path, enum encoding enc,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum encoding encs[] = { ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_AUTO };
-	static const char delims[] = { ',', ';', '\t', ',' };
+	static const char delims[] = { ',', ';', '\t', '|' };
 	enum encoding enc;
 	char delim;
 	const char *path;
