@@ -39,7 +39,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all run test check test-full bench deps install clean unit-bin
+.PHONY: all run test check test-full bench deps install clean unit-bin fuzz
 
 all: $(BIN)
 
@@ -82,6 +82,7 @@ test: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tests/run.sh
 
 test-full: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+	$(Q)sh tools/deps.sh tools/debian-packages-full.txt
 	$(Q)MERIT=$(BIN) BUILD=$(BUILD) MERIT_TEST_FULL=1 sh tests/run.sh
 
 # Same tests, instrumented: a separate build tree so flags never mix.
@@ -94,6 +95,12 @@ check:
 
 bench: $(BIN) $(TOOL_BIN)
 	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tools/bench.sh
+
+# libFuzzer harnesses (clang), tests/fuzz/; 60 s each.
+fuzz:
+	$(Q)sh tools/deps.sh tools/debian-packages-fuzz.txt
+	$(Q)$(MAKE) --no-print-directory -f tests/fuzz/Makefile.fuzz
+	$(Q)sh tests/fuzz/run.sh 60
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/merit/templates
