@@ -137,7 +137,7 @@ static void company_build(struct company *c, size_t n)
 						      : (zh ? "销售部" : "Sales"));
 		e->role = svc;
 		e->locale = zh ? LOCALE_ZH : LOCALE_EN;
-		e->in_scope = getenv("BENCH_SKIP") ? i >= strtoul(getenv("BENCH_SKIP"), NULL, 10) : 1;
+		e->in_scope = 1;
 		e->eligible = i % 17 != 0;
 		e->ineligible_reason = e->eligible ? NULL : INELIGIBLE_STATUS;
 		e->days = i % 23 == 0 ? 12 : 31;
