@@ -1931,9 +1931,19 @@ static void load_bonus(struct loader *L, const struct ini_section *s,
 	}
 	if (bc->npools) {
 		int64_t sum = 0;
-		for (i = 0; i < bc->npools; i++)
-			sum += bc->pools[i].cents;
-		if (have_pool && sum != bc->pool_cents) {
+		int too_big = 0;
+		for (i = 0; i < bc->npools && !too_big; i++) {
+			/* Pools are never negative, so only the top can be passed;
+			 * a wrapped sum would be a plausible wrong pool. */
+			if (bc->pools[i].cents > INT64_MAX - sum) {
+				cerr(L, pools->line, pools->name, NULL,
+				     "the department pools add up to more than an amount can hold");
+				too_big = 1;
+			} else {
+				sum += bc->pools[i].cents;
+			}
+		}
+		if (!too_big && have_pool && sum != bc->pool_cents) {
 			struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 			money_format(&a, bc->pool_cents, NULL);
 			money_format(&b, sum, NULL);

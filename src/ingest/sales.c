@@ -194,9 +194,33 @@ static long check_row(struct sales_ctx *sc, struct loader *ld)
 	return ld->bad ? -1 : (long)emp;
 }
 
-/* Counts a checked row in the period's aggregates, or sets it aside. */
-static void count_row(struct sales_ctx *sc, size_t emp, const struct loader *ld)
+/*
+ * The money field of a row that would take an employee's exact total past
+ * what int64 cents hold, or -1. Only absurd amounts get there, but a
+ * wrapped total would print as a plausible number, so the row is reported
+ * instead of counted.
+ */
+static int total_overflows(const struct sales_ctx *sc, size_t emp)
 {
+	size_t k;
+	for (k = 0; k < sc->nsm; k++) {
+		const struct metric_def *m = sc->sm[k].def;
+		int64_t have, add;
+		if (!sc->sm[k].money || m->agg == AGG_COUNT || m->agg == AGG_COUNT_DISTINCT ||
+		    !sc->has[m->field] || !passes(sc, m))
+			continue;
+		have = sc->acc[emp * sc->nsm + k].cents;
+		add = (int64_t)sc->num[m->field];
+		if ((add > 0 && have > INT64_MAX - add) || (add < 0 && have < INT64_MIN - add))
+			return m->field;
+	}
+	return -1;
+}
+
+/* Counts a checked row in the period's aggregates, or sets it aside. */
+static void count_row(struct sales_ctx *sc, size_t emp, struct loader *ld)
+{
+	int f;
 	struct input_stats *st = &sc->c->inputs[INPUT_SALES];
 	if (!sc->has[SALES_DATE]) {
 		st->set_aside_no_date++;
@@ -210,6 +234,12 @@ static void count_row(struct sales_ctx *sc, size_t emp, const struct loader *ld)
 	}
 	if (!period_contains(&sc->c->period, (int32_t)sc->num[SALES_DATE])) {
 		st->set_aside_other_period++;
+		return;
+	}
+	if ((f = total_overflows(sc, emp)) >= 0) {
+		loader_problem(ld, ROW_BAD_NUMBER, f, "%s '%s' takes the total of '%s' out of range",
+			       schema_inputs[INPUT_SALES].fields[f].name, loader_text(ld, f),
+			       loader_text(ld, SALES_EMPLOYEE_ID));
 		return;
 	}
 	st->rows_used++;

@@ -36,8 +36,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The formats of the shipped config and of exports seen in the wild. */
-static const char *const formats[] = { "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d", "%d-%b-%Y" };
+/* The formats of the shipped config and of exports seen in the wild; %s is
+ * seconds since 1970, as some CRMs export timestamps. */
+static const char *const formats[] = { "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d", "%d-%b-%Y", "%s" };
 
 static void money_roundtrip(int64_t cents, const char *symbol)
 {
@@ -92,7 +93,7 @@ static void check_date(const char *s)
 	int y, m, d;
 	enum date_parse_result r;
 	size_t nf;
-	for (nf = 0; nf <= sizeof(formats) / sizeof(formats[0]); nf += 2) {
+	for (nf = 0; nf <= sizeof(formats) / sizeof(formats[0]); nf++) {
 		r = date_parse(s, formats, nf, &day);
 		if (r != DATE_OK)
 			continue;

@@ -344,6 +344,29 @@ static void test_bad_pool(void **state)
 	expect_config_error(ini, NULL, n);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_ini: two department pools of 90,000,000,000,000,000
+ * each overflowed their sum in cents (signed overflow, undefined); now the
+ * pools are refused at the [bonus.pools] header.
+ */
+static void test_pools_overflow(void **state)
+{
+	static const char ini[] =
+		"[input.hr]\nfile = hr.csv\n[input.sales]\nfile = s.csv\n"
+		"[input.targets]\nfile = t.csv\n"
+		"[metric.revenue]\nfrom = sales\nagg = count\n"
+		"[kpi.a]\nmetric = revenue\n[role.r]\nkpis = a:100\n"
+		"[bonus]\n"
+		"[bonus.pools]\n"                                    /* line 15 */
+		"a = 90000000000000000\nb = 90000000000000000\n";
+	static const char *const n[] = {
+		":15: error: [bonus.pools]: the department pools add up to more than an amount can hold",
+		NULL
+	};
+	(void)state;
+	expect_config_error(ini, NULL, n);
+}
+
 static void test_unknown_section(void **state)
 {
 	static const char *const n[] = {
@@ -480,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_metric_in_kpi),
 		cmocka_unit_test(test_ratio_cycle),
 		cmocka_unit_test(test_bad_pool),
+		cmocka_unit_test(test_pools_overflow),
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_missing_ini),
 		cmocka_unit_test(test_more_errors),
