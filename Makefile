@@ -36,6 +36,11 @@ LIBA     := $(BUILD)/libmerit.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Shared test-support code (tests/support/*.c), linked into every unit test.
+TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
+# Kept between builds (make would delete them as intermediate files).
+.SECONDARY: $(TEST_SUPPORT_OBJ)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
@@ -64,10 +69,10 @@ $(BIN): $(MAIN_OBJ) $(LIBA)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(LIBA) $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBA)
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(LIBA)
 	$(Q)mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(shell pkg-config --libs cmocka) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIBA) $(shell pkg-config --libs cmocka) $(LIBS)
 
 $(BUILD)/tools/%: tools/%.c $(LIBA)
 	$(Q)mkdir -p $(dir $@)
@@ -110,4 +115,4 @@ install: $(BIN)
 clean:
 	rm -rf out/build out/build-asan
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)

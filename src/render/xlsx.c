@@ -24,6 +24,7 @@
 #include "util/diag.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "render/xlsx_internal.h"
 
 #include <xlsxwriter.h>
 
@@ -1462,7 +1463,9 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 	}
 
 	/* Close even after an error: it frees the workbook and its temporary files. */
+	xlsx_zip_level_set(getenv("XL") ? atoi(getenv("XL")) : -1);
 	err = workbook_close(x.wb);
+	xlsx_zip_level_set(-1);
 	if (x.err != LXW_NO_ERROR)
 		err = x.err;
 	if (err != LXW_NO_ERROR)

@@ -151,8 +151,13 @@ enum date_parse_result date_parse(const char *s, const char *const *fmts, size_t
 		const char *end;
 		memset(&tm, 0, sizeof(tm));
 		end = strptime(buf, fmts[i], &tm);
-		if (end && only_time_left(end))
-			return finish(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out);
+		if (!end || !only_time_left(end))
+			continue;
+		/* %s (seconds since 1970) can put tm_year anywhere up to INT_MAX,
+		 * where adding 1900 would overflow. */
+		if (tm.tm_year < DATE_MIN_YEAR - 1900 || tm.tm_year > DATE_MAX_YEAR - 1900)
+			return DATE_RANGE;
+		return finish(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out);
 	}
 	return parse_builtin(buf, out);
 }

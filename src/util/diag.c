@@ -48,6 +48,7 @@ static struct diag_msg *push(struct diag *d, enum diag_severity sev, char *where
 	memset(m, 0, sizeof(*m));
 	m->severity = sev;
 	m->where = where;
+	d->last_dropped = 0;
 	strbuf_vaddf(&sb, fmt, ap);
 	m->text = strbuf_detach(&sb, NULL);
 	if (sev == DIAG_ERROR)
@@ -148,6 +149,7 @@ void diag_row(struct diag *d, const char *kind, int is_error, const char *file,
 			d->errors++;
 		else
 			d->warnings++;
+		d->last_dropped = 1;
 		return;
 	}
 	va_start(ap, fmt);
@@ -160,12 +162,14 @@ void diag_hint(struct diag *d, const char *fmt, ...)
 	struct strbuf sb = STRBUF_INIT;
 	struct diag_msg *m;
 	va_list ap;
-	if (!d->nr)
+	/*
+	 * A row problem past the shown limit was not stored: its hint neither.
+	 * The last stored message may be of another kind, still under its
+	 * limit, so ask what happened last, not what the last message is.
+	 */
+	if (!d->nr || d->last_dropped)
 		return;
 	m = &d->msgs[d->nr - 1];
-	/* A row problem past the shown limit was not stored: its hint neither. */
-	if (m->kind && kind_slot(d, m->kind)->count > DIAG_ROW_SHOW)
-		return;
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);

@@ -57,6 +57,7 @@ struct diag {
 	size_t nkinds, kinds_alloc;
 	int status;        /* first error's exit status, MERIT_OK if none */
 	size_t errors, warnings;
+	int last_dropped;  /* the latest diag_row was only counted: no hint for it */
 };
 
 void diag_init(struct diag *d);

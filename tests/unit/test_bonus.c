@@ -23,50 +23,46 @@
 #include "util/period.h"
 #include "util/strbuf.h"
 
+#include "../support/fixture.h"
+
 __extension__ typedef __int128 i128;
 
-static struct rating_band bands[3] = {
-	{ { (char *)"优秀", (char *)"Excellent" }, 90, 1.5 },
-	{ { (char *)"合格", (char *)"Qualified" }, 80, 1.0 },
-	{ { (char *)"待改进", (char *)"Needs improvement" }, 0, 0 },
-};
-static struct role_def roles[3] = {
-	{ .name = (char *)"sales", .value_coefficient = 1.2 },
-	{ .name = (char *)"admin", .value_coefficient = 1.0 },
-	{ .name = (char *)"rd", .value_coefficient = 1.35 },
-};
-
+/* The SPEC bands (multipliers 1.5, 1.0, 0) and roles 0 sales x1.2, 1 admin
+ * x1.0, 2 rd x1.35. */
 static void config_setup(struct config *cfg, int64_t pool, double cap_months)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->path = (char *)"test.ini";
-	cfg->bands = bands;
-	cfg->nbands = 3;
-	cfg->roles = roles;
-	cfg->nroles = 3;
+	fixture_config_init(cfg);
+	fixture_add_role(cfg, "sales", NULL, 1.2, NULL, 0);
+	fixture_add_role(cfg, "admin", NULL, 1.0, NULL, 0);
+	fixture_add_role(cfg, "rd", NULL, 1.35, NULL, 0);
 	cfg->bonus.pool_cents = pool;
 	cfg->bonus.cap_months = cap_months;
 }
 
-static void company_setup(struct company *c)
+/* A config, the 2026-10 company, an empty diag; end() frees them. */
+static void begin(struct config *cfg, struct company *c, struct diag *d, int64_t pool,
+		  double cap_months)
 {
-	struct period p;
-	assert_int_equal(period_parse("2026-10", 0, &p), 0);
-	company_init(c, &p);
+	config_setup(cfg, pool, cap_months);
+	fixture_company_init(c, "2026-10");
+	diag_init(d);
 }
 
+static void end(struct config *cfg, struct company *c, struct diag *d)
+{
+	fixture_release(cfg, c);
+	diag_release(d);
+}
+
+/* An eligible, in-scope employee of Sales. */
 static struct employee *add(struct company *c, const char *id, int64_t salary, int rating,
 			    int role, double proration)
 {
-	struct employee *e = company_add_employee(c);
-	e->id = xstrdup(id);
-	e->department = company_intern(c, "Sales");
+	struct employee *e = fixture_add_employee(c, NULL, id, "Sales");
 	e->base_salary = salary;
 	e->rating = rating;
 	e->role = role;
 	e->proration = proration;
-	e->in_scope = 1;
-	e->eligible = 1;
 	return e;
 }
 
@@ -88,9 +84,7 @@ static void test_three_equal_points(void **state)
 	struct company c;
 	struct diag d;
 	(void)state;
-	config_setup(&cfg, 10000, 0);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, 10000, 0);
 	add(&c, "E3", 500000, 1, 1, 1.0);
 	add(&c, "E1", 500000, 1, 1, 1.0);
 	add(&c, "E2", 500000, 1, 1, 1.0);
@@ -103,8 +97,7 @@ static void test_three_equal_points(void **state)
 	/* points = 5000.00 x 1.0 x 1.0 x 1.0 */
 	assert_true(c.emps[0].points == 5000.0);
 	assert_int_equal(d.warnings, 0);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /*
@@ -122,9 +115,7 @@ static void test_cap_redistributes(void **state)
 	struct diag d;
 	struct employee *e;
 	(void)state;
-	config_setup(&cfg, 140000, 0.5);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, 140000, 0.5);
 	add(&c, "A", 100000, 0, 1, 1.0);
 	add(&c, "B", 100000, 1, 1, 1.0);
 	add(&c, "C", 100000, 1, 1, 1.0);
@@ -145,8 +136,7 @@ static void test_cap_redistributes(void **state)
 	assert_true(c.emps[4].points == 0);
 	assert_string_equal(c.emps[4].ineligible_reason, INELIGIBLE_STATUS);
 	assert_int_equal(c.allocated_cents, 140000);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /* Everyone capped: caps 100.00 + 100.00 = 200.00 < pool 300.00, so 100.00
@@ -158,9 +148,7 @@ static void test_all_capped(void **state)
 	struct diag d;
 	struct strbuf sb = STRBUF_INIT;
 	(void)state;
-	config_setup(&cfg, 30000, 0.1);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, 30000, 0.1);
 	add(&c, "A", 100000, 0, 0, 1.0);
 	add(&c, "B", 100000, 1, 2, 0.5);
 	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
@@ -172,8 +160,7 @@ static void test_all_capped(void **state)
 	diag_format(&d, &sb, DIAG_WARNING);
 	assert_non_null(strstr(sb.buf, "bonus pool: 100.00 left unallocated"));
 	strbuf_release(&sb);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /* One cent over points 1, 2, 3 (salaries 1.00, 2.00, 3.00): shares 1/6,
@@ -184,9 +171,7 @@ static void test_one_cent(void **state)
 	struct company c;
 	struct diag d;
 	(void)state;
-	config_setup(&cfg, 1, 0);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, 1, 0);
 	add(&c, "E1", 100, 1, 1, 1.0);
 	add(&c, "E2", 200, 1, 1, 1.0);
 	add(&c, "E3", 300, 1, 1, 1.0);
@@ -194,25 +179,21 @@ static void test_one_cent(void **state)
 	assert_int_equal(c.emps[0].bonus, 0);
 	assert_int_equal(c.emps[1].bonus, 0);
 	assert_int_equal(c.emps[2].bonus, 1);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /* Department pools: each department's bonuses add up to its own pool; an
  * eligible employee of a department without a pool is a config error. */
 static void test_department_pools(void **state)
 {
-	struct dept_pool pools[2] = { { (char *)"Sales", 100001 }, { (char *)"R&D", 50000 } };
 	struct config cfg;
 	struct company c;
 	struct diag d;
 	struct employee *e;
 	(void)state;
-	config_setup(&cfg, 0, 0);
-	cfg.bonus.pools = pools;
-	cfg.bonus.npools = 2;
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, 0, 0);
+	fixture_add_pool(&cfg, "Sales", 100001);
+	fixture_add_pool(&cfg, "R&D", 50000);
 	add(&c, "S1", 800000, 0, 0, 1.0);
 	add(&c, "S2", 600000, 1, 0, 1.0);
 	e = add(&c, "R1", 900000, 1, 2, 1.0);
@@ -227,8 +208,7 @@ static void test_department_pools(void **state)
 	e->department = company_intern(&c, "Finance");
 	assert_int_equal(bonus_allocate(&c, &cfg, &d), -1);
 	assert_int_equal(d.status, MERIT_CONFIG);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /* Gap = (men - women) / men x 100 among the eligible: men 100.00 and 200.00
@@ -246,9 +226,7 @@ static void test_gender_gap(void **state)
 	struct diag d;
 	size_t i;
 	(void)state;
-	config_setup(&cfg, 57000, 0);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, 57000, 0);
 	for (i = 0; i < 5; i++)
 		add(&c, rows[i].id, rows[i].salary, 1, 1, 1.0)->gender = xstrdup(rows[i].g);
 	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
@@ -256,8 +234,7 @@ static void test_gender_gap(void **state)
 	assert_int_equal(c.emps[4].bonus, 12000);
 	assert_true(fabs(c.gender_gap_mean_pct - 40.0) < 1e-9);
 	assert_true(fabs(c.gender_gap_median_pct - 40.0) < 1e-9);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /* ---- properties over random companies ---- */
@@ -288,7 +265,7 @@ struct spec {
 static void build(struct company *c, const struct spec *s, const size_t *order, size_t n)
 {
 	size_t i;
-	company_setup(c);
+	fixture_company_init(c, "2026-10");
 	for (i = 0; i < n; i++) {
 		const struct spec *x = &s[order[i]];
 		add(c, x->id, x->salary, x->rating, x->role, x->proration)->eligible = x->eligible;
@@ -417,7 +394,7 @@ static void test_random_properties(void **state)
 				fail_msg("seed %u: %s gets %lld in one row order, %lld in another", seed,
 					 c2.emps[i].id, (long long)c2.emps[i].bonus,
 					 (long long)c1.emps[order[i]].bonus);
-		company_release(&c1);
+		fixture_release(&cfg, &c1);
 		company_release(&c2);
 		diag_release(&d);
 	}

@@ -20,54 +20,42 @@
 #include "util/period.h"
 #include "util/strbuf.h"
 
-static struct rating_band bands[3] = {
-	{ { (char *)"优秀", (char *)"Excellent" }, 90, 1.5 },
-	{ { (char *)"合格", (char *)"Qualified" }, 80, 1.0 },
-	{ { (char *)"待改进", (char *)"Needs improvement" }, 0, 0 },
-};
+#include "../support/fixture.h"
 
+/* The SPEC bands (90, 80, 0), groups by department. */
 static void config_setup(struct config *cfg, enum fairness_method m, int min_group)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->path = (char *)"test.ini";
-	cfg->bands = bands;
-	cfg->nbands = 3;
+	fixture_config_init(cfg);
 	cfg->fairness.method = m;
-	cfg->fairness.group = (char *)"department";
-	cfg->fairness.group_field = HR_DEPARTMENT;
 	cfg->fairness.min_group = min_group;
 }
 
-static void company_setup(struct company *c)
+/* A config, the 2026-10 company, an empty diag; end() frees them. */
+static void begin(struct config *cfg, struct company *c, struct diag *d,
+		  enum fairness_method m, int min_group)
 {
-	struct period p;
-	assert_int_equal(period_parse("2026-10", 0, &p), 0);
-	company_init(c, &p);
+	config_setup(cfg, m, min_group);
+	fixture_company_init(c, "2026-10");
+	diag_init(d);
 }
 
+static void end(struct config *cfg, struct company *c, struct diag *d)
+{
+	fixture_release(cfg, c);
+	diag_release(d);
+}
+
+/* An in-scope employee of dept with that raw score. */
 static struct employee *add(struct company *c, const char *id, const char *dept, double raw)
 {
-	struct employee *e = company_add_employee(c);
-	e->id = xstrdup(id);
-	e->department = company_intern(c, dept);
-	e->hr_text[HR_DEPARTMENT] = xstrdup(dept);
+	struct employee *e = fixture_add_employee(c, NULL, id, dept);
 	e->raw_score = raw;
-	e->in_scope = 1;
-	e->eligible = 1;
 	return e;
 }
 
-static const struct employee *emp(const struct company *c, const char *id)
+static const struct employee *emp(struct company *c, const char *id)
 {
-	long i = company_find(c, id);
-	size_t k;
-	if (i >= 0)
-		return &c->emps[i];
-	for (k = 0; k < c->nemps; k++)
-		if (!strcmp(c->emps[k].id, id))
-			return &c->emps[k];
-	fail_msg("no employee %s", id);
-	return NULL;
+	return fixture_employee(c, id);
 }
 
 #define assert_near(a, b) assert_true(fabs((a) - (b)) < 1e-9)
@@ -90,9 +78,7 @@ static void test_zscore_by_hand(void **state)
 	char id[8];
 	int i;
 	(void)state;
-	config_setup(&cfg, FAIR_ZSCORE, 5);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, FAIR_ZSCORE, 5);
 	for (i = 0; i < 5; i++) {
 		snprintf(id, sizeof(id), "S%d", i);
 		add(&c, id, "Sales", sales[i]);
@@ -140,8 +126,7 @@ static void test_zscore_by_hand(void **state)
 	/* The only excellent one is the period's top performer. */
 	assert_true(emp(&c, "S4")->flags & FLAG_TOP_PERFORMER);
 	assert_false(emp(&c, "S3")->flags & FLAG_TOP_PERFORMER);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /*
@@ -159,9 +144,7 @@ static void test_percentile_ties(void **state)
 	struct company c;
 	struct diag d;
 	(void)state;
-	config_setup(&cfg, FAIR_PERCENTILE, 5);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, FAIR_PERCENTILE, 5);
 	add(&c, "A1", "A", 60);
 	add(&c, "A2", "A", 50);
 	add(&c, "A3", "A", 80);
@@ -183,8 +166,7 @@ static void test_percentile_ties(void **state)
 	assert_near(emp(&c, "B3")->norm_score, 50);
 	assert_near(emp(&c, "B4")->norm_score, 60);
 	assert_near(emp(&c, "B5")->norm_score, 80);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 /* method none: norm = raw, nobody flagged even in a group of one. */
@@ -194,9 +176,7 @@ static void test_none_keeps_raw(void **state)
 	struct company c;
 	struct diag d;
 	(void)state;
-	config_setup(&cfg, FAIR_NONE, 5);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, FAIR_NONE, 5);
 	add(&c, "E1", "X", 89.99995);   /* rounds to 90.0000: excellent */
 	add(&c, "E2", "Y", 80);
 	add(&c, "E3", "Y", 79.9999);
@@ -208,20 +188,18 @@ static void test_none_keeps_raw(void **state)
 	assert_false(emp(&c, "E1")->flags & FLAG_SMALL_GROUP);
 	/* Out of scope: in no statistic. */
 	assert_int_equal(c.groups[1].n, 1);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
-static void run_forced(struct company *c, double *shares, int per_group)
+static void run_forced(struct company *c, const double *shares, int per_group)
 {
 	struct config cfg;
 	struct diag d;
 	config_setup(&cfg, FAIR_NONE, 5);
-	cfg.fairness.forced = 1;
-	cfg.fairness.forced_shares = shares;
-	cfg.fairness.forced_per_group = per_group;
+	fixture_set_forced(&cfg, shares, per_group);
 	diag_init(&d);
 	assert_int_equal(fairness_apply(c, &cfg, &d), 0);
+	fixture_release(&cfg, NULL);
 	diag_release(&d);
 }
 
@@ -240,7 +218,7 @@ static void test_forced_20_70_10(void **state)
 	struct company c;
 	size_t i;
 	(void)state;
-	company_setup(&c);
+	fixture_company_init(&c, "2026-10");
 	for (i = 0; i < 10; i++)
 		add(&c, rows[i].id, "All", rows[i].s);
 	run_forced(&c, shares, 0);
@@ -264,7 +242,7 @@ static void test_forced_sizes(void **state)
 	double spec[3] = { 33.3, 33.4, 33.3 }, half[3] = { 50, 0, 50 };
 	struct company c;
 	(void)state;
-	company_setup(&c);
+	fixture_company_init(&c, "2026-10");
 	add(&c, "E4", "G", 75);
 	add(&c, "E2", "G", 85);
 	add(&c, "E1", "G", 90);
@@ -276,7 +254,7 @@ static void test_forced_sizes(void **state)
 	assert_int_equal(emp(&c, "E4")->rating, 2);
 	company_release(&c);
 
-	company_setup(&c);
+	fixture_company_init(&c, "2026-10");
 	add(&c, "E1", "G", 70);
 	add(&c, "E2", "G", 70);
 	add(&c, "E3", "G", 70);
@@ -294,7 +272,7 @@ static void test_forced_per_group(void **state)
 	double half[3] = { 50, 0, 50 };
 	struct company c;
 	(void)state;
-	company_setup(&c);
+	fixture_company_init(&c, "2026-10");
 	add(&c, "X1", "X", 95);
 	add(&c, "X2", "X", 92);
 	add(&c, "Y1", "Y", 40);
@@ -317,9 +295,7 @@ static void test_top_performers_capped(void **state)
 	char id[8];
 	size_t i, n = 0;
 	(void)state;
-	config_setup(&cfg, FAIR_NONE, 5);
-	company_setup(&c);
-	diag_init(&d);
+	begin(&cfg, &c, &d, FAIR_NONE, 5);
 	for (i = 1; i <= 12; i++) {
 		snprintf(id, sizeof(id), "E%02zu", i);
 		add(&c, id, "G", 110 - (double)i);
@@ -330,8 +306,7 @@ static void test_top_performers_capped(void **state)
 	assert_int_equal(n, 10);
 	assert_false(emp(&c, "E11")->flags & FLAG_TOP_PERFORMER);
 	assert_true(emp(&c, "E10")->flags & FLAG_TOP_PERFORMER);
-	company_release(&c);
-	diag_release(&d);
+	end(&cfg, &c, &d);
 }
 
 int main(void)

@@ -24,11 +24,7 @@
 #include "util/period.h"
 #include "util/strbuf.h"
 
-static struct rating_band bands[3] = {
-	{ { (char *)"优秀", (char *)"Excellent" }, 90, 1.5 },
-	{ { (char *)"合格", (char *)"Qualified" }, 80, 1.0 },
-	{ { (char *)"待改进", (char *)"Needs improvement" }, 0, 0 },
-};
+#include "../support/fixture.h"
 
 static char tmpdir[64];
 
@@ -45,16 +41,12 @@ static int teardown(void **state)
 	return remove_tree(tmpdir);
 }
 
-static void config_setup(struct config *cfg, char *state_dir)
+/* The SPEC bands and history thresholds (warning after 2 bottom ratings,
+ * role review after 3, promotion after 3 top), the ledger in state_dir. */
+static void config_setup(struct config *cfg, const char *state_dir)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->path = (char *)"test.ini";
-	cfg->bands = bands;
-	cfg->nbands = 3;
-	cfg->state_dir = state_dir;
-	cfg->warning_after = 2;
-	cfg->review_after = 3;
-	cfg->promote_after = 3;
+	fixture_config_init(cfg);
+	cfg->state_dir = xstrdup(state_dir);
 }
 
 /* X is rated bottom, Y top, Z in the middle; W is out of scope. */
@@ -63,13 +55,10 @@ static void company_month(struct company *c, const char *period, int x_rating)
 	static const struct { const char *id; int rating; } rows[] = {
 		{ "X", 2 }, { "Y", 0 }, { "Z", 1 }, { "W", 0 },
 	};
-	struct period p;
 	size_t i;
-	assert_int_equal(period_parse(period, 0, &p), 0);
-	company_init(c, &p);
+	fixture_company_init(c, period);
 	for (i = 0; i < 4; i++) {
-		struct employee *e = company_add_employee(c);
-		e->id = xstrdup(rows[i].id);
+		struct employee *e = fixture_add_employee(c, NULL, rows[i].id, NULL);
 		e->rating = i == 0 ? x_rating : rows[i].rating;
 		e->in_scope = i != 3;
 		e->raw_score = e->norm_score = 70 + 10.0 * (double)i;
@@ -166,6 +155,7 @@ static void test_three_months(void **state)
 	assert_int_equal(d.status, MERIT_NOINPUT);
 	strbuf_release(&sb);
 	diag_release(&d);
+	fixture_release(&cfg, NULL);
 	free(db);
 	free(dir);
 }
@@ -219,7 +209,7 @@ static void test_corrupt_ledger(void **state)
 	diag_init(&d);
 	assert_int_equal(ledger_apply_history(&c, &cfg, &d), -1);
 	assert_int_equal(d.status, MERIT_CANTCREAT);
-	company_release(&c);
+	fixture_release(&cfg, &c);
 	diag_release(&d);
 	strbuf_release(&sb);
 	free(db);
@@ -242,6 +232,7 @@ static void test_history_without_ledger(void **state)
 	assert_int_equal(stat(dir, &st), -1);
 	strbuf_release(&sb);
 	diag_release(&d);
+	fixture_release(&cfg, NULL);
 	free(dir);
 }
 

@@ -78,6 +78,7 @@ static int32_t ymd(int y, int m, int d)
 static void test_date(void **state)
 {
 	const char *us[] = { "%m/%d/%Y" };
+	const char *epoch[] = { "%s" };
 	int32_t d;
 	(void)state;
 	assert_int_equal(date_parse("2026-10-05", NULL, 0, &d), DATE_OK);
@@ -103,6 +104,16 @@ static void test_date(void **state)
 	assert_int_equal(date_parse("2200-01-01", NULL, 0, &d), DATE_RANGE);
 	assert_int_equal(date_parse("  ", NULL, 0, &d), DATE_EMPTY);
 	assert_int_equal(date_parse("soon", NULL, 0, &d), DATE_BAD);
+	/*
+	 * Seconds since 1970 (date_format = %s): 2026-09-21 00:00 UTC parses;
+	 * a number so large that its year is near INT_MAX used to overflow
+	 * tm_year + 1900 (found while writing tests/fuzz/fuzz_num) and is now
+	 * simply out of range.
+	 */
+	setenv("TZ", "UTC", 1);
+	assert_int_equal(date_parse("1790000000", epoch, 1, &d), DATE_OK);
+	assert_int_equal(d, date_from_ymd(2026, 9, 21));
+	assert_int_equal(date_parse("67768036191676799", epoch, 1, &d), DATE_RANGE);
 	assert_int_equal(date_from_ymd(1970, 1, 1), 0);
 }
 

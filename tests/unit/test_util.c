@@ -47,6 +47,37 @@ static void test_diag_row_limit(void **state)
 	diag_release(&d);
 }
 
+/*
+ * The hint of a row problem past its kind's limit is dropped with it, even
+ * when the last stored message is of another kind still under its limit
+ * (found while reviewing the loaders for tests/fuzz/fuzz_csv: a bad date's
+ * "expected 2026-10-05 ..." hint used to replace a bad value's hint).
+ */
+static void test_diag_hint_of_dropped_row(void **state)
+{
+	struct diag d;
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+	(void)state;
+	diag_init(&d);
+	for (i = 1; i <= DIAG_ROW_SHOW; i++)
+		diag_row(&d, "bad_date", 1, "sales.csv", i + 1, 4, "date 'x%d' is not a date", i);
+	diag_row(&d, "bad_value", 1, "sales.csv", 50, 5, "stage 'maybe' is not one of won, lost");
+	diag_hint(&d, "map it to one of them in [values.stage]");
+	diag_row(&d, "bad_date", 1, "sales.csv", 51, 4, "date 'x21' is not a date");
+	diag_hint(&d, "expected 2026-10-05");
+	diag_format(&d, &sb, DIAG_NOTE);
+	assert_non_null(strstr(sb.buf, "stage 'maybe' is not one of won, lost\n"
+				       "  hint: map it to one of them in [values.stage]\n"));
+	assert_null(strstr(sb.buf, "expected 2026-10-05"));
+	/* A message stored after the dropped one takes hints again. */
+	diag_warn(&d, "sales.csv", 52, 0, "something else");
+	diag_hint(&d, "a hint");
+	assert_string_equal(d.msgs[d.nr - 1].hint, "a hint");
+	strbuf_release(&sb);
+	diag_release(&d);
+}
+
 static void test_diag_config_place(void **state)
 {
 	struct diag d;
@@ -213,6 +244,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diag_row_limit),
+		cmocka_unit_test(test_diag_hint_of_dropped_row),
 		cmocka_unit_test(test_diag_config_place),
 		cmocka_unit_test(test_strmap_many),
 		cmocka_unit_test(test_u64set),

@@ -1,0 +1,104 @@
+/*
+ * bench_stages: times the two halves of the pipeline apart, so ingest speed
+ * and the cost of computing scores can be judged separately (the ingest
+ * acceptance figures in docs/BENCHMARKS.md). Loads config and inputs with
+ * pipeline_load(), then runs pipeline_compute(), each timed with
+ * clock_gettime(CLOCK_MONOTONIC) and the CPU time of the process, and
+ * prints one line of key=value pairs:
+ *
+ *   out/build/tools/bench_stages -c out/bench/10k-1m/merit.ini
+ *   sales_mb=75.3 ingest_s=0.61 ingest_cpu_s=0.60 sales_mbps=123 compute_s=0.02
+ *   compute_cpu_s=0.02 compute_pct=3.3 rss_load_mb=40.1 rss_peak_mb=41.0
+ *
+ * compute_pct is compute time as a percentage of ingest time (CPU time,
+ * which other processes on the machine disturb less than wall time).
+ * Exits 1 with merit's messages on stderr when a stage fails.
+ */
+#include "cmd.h"
+#include "config.h"
+#include "pipeline.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double rss_mb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_maxrss / 1024.0;
+}
+
+static int fail(struct diag *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	diag_format(d, &sb, DIAG_ERROR);
+	fputs(sb.buf, stderr);
+	strbuf_release(&sb);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_opts o;
+	struct pipeline p;
+	struct diag d;
+	struct stat st;
+	double w0, c0, w1, c1, w2, c2, rss_load, mb;
+	int ret = 0;
+
+	if (argc != 3 || strcmp(argv[1], "-c")) {
+		fputs("usage: bench_stages -c merit.ini\n", stderr);
+		return 64;
+	}
+	memset(&o, 0, sizeof(o));
+	o.config = argv[2];
+	o.quiet = 1;
+	diag_init(&d);
+
+	w0 = wall_s();
+	c0 = cpu_s();
+	if (pipeline_load(&p, &o, &d) < 0) {
+		ret = fail(&d);
+		goto out;
+	}
+	w1 = wall_s();
+	c1 = cpu_s();
+	rss_load = rss_mb();
+	if (pipeline_compute(&p, &d) < 0) {
+		ret = fail(&d);
+		goto out;
+	}
+	w2 = wall_s();
+	c2 = cpu_s();
+
+	mb = stat(p.cfg.inputs[INPUT_SALES].file, &st) == 0 ? (double)st.st_size / 1048576.0 : 0;
+	printf("sales_mb=%.1f ingest_s=%.3f ingest_cpu_s=%.3f sales_mbps=%.0f "
+	       "compute_s=%.3f compute_cpu_s=%.3f compute_pct=%.1f "
+	       "rss_load_mb=%.1f rss_peak_mb=%.1f\n",
+	       mb, w1 - w0, c1 - c0, c1 - c0 > 0 ? mb / (c1 - c0) : 0.0,
+	       w2 - w1, c2 - c1, c1 - c0 > 0 ? 100.0 * (c2 - c1) / (c1 - c0) : 0.0,
+	       rss_load, rss_mb());
+out:
+	pipeline_release(&p);
+	diag_release(&d);
+	return ret;
+}
