@@ -173,7 +173,7 @@ static struct template *parse(const char *text, size_t len, const struct origin 
 		nm = open + 2;
 		while (nm < close && is_blank(*nm))
 			nm++;
-		kind = nm < close && strchr("#^/!", *nm) ? *nm++ : 0;
+		kind = nm < close && *nm && strchr("#^/!", *nm) ? *nm++ : 0;
 		while (nm < close && is_blank(*nm))
 			nm++;
 		nlen = (size_t)(close - nm);

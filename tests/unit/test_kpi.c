@@ -25,265 +25,27 @@
 #include "util/diag.h"
 #include "util/strbuf.h"
 
+#include "../support/fixture.h"
+
 #define EPS 1e-9
 
 /* ------------------------------------------------------------ fixtures */
 
-/* Every string the test config holds, freed in cfg_free(). */
-static char *owned[512];
-static size_t nowned;
-
-static char *s(const char *text)
-{
-	char *p = xstrdup(text);
-	assert_true(nowned < sizeof(owned) / sizeof(owned[0]));
-	owned[nowned++] = p;
-	return p;
-}
-
-static void cfg_init(struct config *cfg)
-{
-	int i;
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->path = s("merit.ini");
-	cfg->locale = LOCALE_EN;
-	cfg->score_cap = 120;
-	cfg->training_points_per_course = 2;
-	cfg->training_max_points = 5;
-	cfg->bonus.min_days = 15;
-	strlist_push(&cfg->bonus.ineligible_status, "probation");
-	strlist_push(&cfg->bonus.ineligible_status, "试用");
-	cfg->policy.on_missing_data = MISSING_REWEIGHT;
-	cfg->policy.on_missing_target = MISSING_ERROR;
-	for (i = 0; i < ROW_PROBLEM_COUNT; i++)
-		cfg->policy.row_is_error[i] = 1;
-	cfg->reviews.weight[REL_MANAGER] = 50;
-	cfg->reviews.weight[REL_PEER] = 30;
-	cfg->reviews.weight[REL_SUBORDINATE] = 20;
-	cfg->reviews.weight[REL_SELF] = 0;
-	cfg->reviews.min_reviewers[REL_MANAGER] = 1;
-	cfg->reviews.min_reviewers[REL_PEER] = 2;
-	cfg->reviews.min_reviewers[REL_SUBORDINATE] = 1;
-	cfg->reviews.min_reviewers[REL_SELF] = 1;
-	cfg->inputs[INPUT_TARGETS].file_display = s("targets.csv");
-	cfg->inputs[INPUT_HR].file_display = s("hr.csv");
-	/* SPEC 8 default bands */
-	cfg->nbands = 3;
-	cfg->bands = xcalloc(3, sizeof(*cfg->bands));
-	cfg->bands[0] = (struct rating_band){ { s("优秀"), s("Excellent") }, 90, 1.5 };
-	cfg->bands[1] = (struct rating_band){ { s("合格"), s("Qualified") }, 80, 1.0 };
-	cfg->bands[2] = (struct rating_band){ { s("待改进"), s("Needs improvement") }, 0, 0 };
-}
-
-static int add_metric(struct config *cfg, const char *name, enum input_kind from,
-		      enum metric_agg agg, enum metric_scope scope)
-{
-	struct metric_def *m;
-	cfg->metrics = xrealloc(cfg->metrics, (cfg->nmetrics + 1) * sizeof(*m));
-	m = &cfg->metrics[cfg->nmetrics];
-	memset(m, 0, sizeof(*m));
-	m->name = s(name);
-	m->from = from;
-	m->agg = agg;
-	m->scope = scope;
-	m->field = -1;
-	m->num = m->den = -1;
-	m->format = FMT_NUMBER;
-	m->label.zh = m->label.en = m->name;
-	return (int)cfg->nmetrics++;
-}
-
-static int add_ratio(struct config *cfg, const char *name, int num, int den,
-		     enum metric_scope scope)
-{
-	int m = add_metric(cfg, name, INPUT_SALES, AGG_RATIO, scope);
-	cfg->metrics[m].num = num;
-	cfg->metrics[m].den = den;
-	return m;
-}
-
-static int add_kpi(struct config *cfg, const char *name, int metric, double target,
-		   enum kpi_direction dir, enum dimension dim, enum perspective persp)
-{
-	struct kpi_def *k;
-	cfg->kpis = xrealloc(cfg->kpis, (cfg->nkpis + 1) * sizeof(*k));
-	k = &cfg->kpis[cfg->nkpis];
-	memset(k, 0, sizeof(*k));
-	k->name = s(name);
-	k->label.zh = k->label.en = k->name;
-	k->metric = metric;
-	k->target_from_table = target < 0;   /* tests pass -1 for "table" */
-	k->target = target < 0 ? 0 : target;
-	k->direction = dir;
-	k->scoring = SCORING_LINEAR;
-	k->cap = 120;
-	k->floor = 0;
-	k->dimension = dim;
-	k->perspective = persp;
-	return (int)cfg->nkpis++;
-}
-
-/* Bands 100:100, 90:90, 80:70, 0:0 (SPEC 5). */
-static void kpi_bands(struct config *cfg, int k)
-{
-	static const struct score_band b[] = { { 100, 100 }, { 90, 90 }, { 80, 70 }, { 0, 0 } };
-	cfg->kpis[k].scoring = SCORING_BANDS;
-	cfg->kpis[k].nbands = 4;
-	cfg->kpis[k].bands = xmalloc(sizeof(b));
-	memcpy(cfg->kpis[k].bands, b, sizeof(b));
-}
-
-/* kpis: index, weight, index, weight, ..., -1 */
-static int add_role(struct config *cfg, const char *name, const char *zh, const char *en, ...)
-{
-	struct role_def *r;
-	va_list ap;
-	int k;
-	cfg->roles = xrealloc(cfg->roles, (cfg->nroles + 1) * sizeof(*r));
-	r = &cfg->roles[cfg->nroles];
-	memset(r, 0, sizeof(*r));
-	r->name = s(name);
-	r->label.zh = s(zh);
-	r->label.en = s(en);
-	r->value_coefficient = 1.2;
-	r->kpis = xcalloc(8, sizeof(*r->kpis));
-	va_start(ap, en);
-	while ((k = va_arg(ap, int)) >= 0) {
-		r->kpis[r->nkpis].kpi = k;
-		r->kpis[r->nkpis].weight = va_arg(ap, double);
-		r->nkpis++;
-	}
-	va_end(ap);
-	return (int)cfg->nroles++;
-}
-
-static void cfg_free(struct config *cfg)
-{
-	size_t i;
-	for (i = 0; i < cfg->nkpis; i++)
-		free(cfg->kpis[i].bands);
-	for (i = 0; i < cfg->nroles; i++)
-		free(cfg->roles[i].kpis);
-	for (i = 0; i < cfg->nmetrics; i++) {
-		size_t j;
-		for (j = 0; j < cfg->metrics[i].nwhere; j++)
-			strlist_release(&cfg->metrics[i].where[j].values);
-		free(cfg->metrics[i].where);
-	}
-	free(cfg->metrics);
-	free(cfg->kpis);
-	free(cfg->roles);
-	free(cfg->bands);
-	strlist_release(&cfg->bonus.ineligible_status);
-	for (i = 0; i < nowned; i++)
-		free(owned[i]);
-	nowned = 0;
-}
-
-static struct period period_of(const char *text)
-{
-	struct period p;
-	assert_int_equal(period_parse(text, 0, &p), 0);
-	return p;
-}
-
-static int32_t day(const char *iso)
-{
-	int32_t d;
-	assert_int_equal(date_parse(iso, NULL, 0, &d), DATE_OK);
-	return d;
-}
-
+/* An employee of dept with role, hired on hire, leaving on leave (or not). */
 static struct employee *add_emp(struct company *c, const struct config *cfg, const char *id,
 				const char *dept, int role, const char *hire, const char *leave)
 {
-	struct employee *e = company_add_employee(c);
-	e->id = xstrdup(id);
-	e->name = xstrdup(id);
-	e->department = company_intern(c, dept);
+	struct employee *e = fixture_add_employee(c, cfg, id, dept);
 	e->role = role;
-	e->status = xstrdup("active");
-	e->base_salary = 1000000;   /* 10,000.00 */
-	e->hire_date = day(hire);
-	e->leave_date = leave ? day(leave) : DATE_NONE;
-	e->line = (int)c->nemps + 1;
-	e->metrics = xcalloc(cfg->nmetrics + 1, sizeof(*e->metrics));
-	strmap_put(&c->by_id, e->id, c->nemps - 1);
+	e->hire_date = fixture_date(hire);
+	e->leave_date = leave ? fixture_date(leave) : DATE_NONE;
 	return e;
 }
 
-/* Re-fetch after company_add_employee may have moved the array. */
+/* Re-fetch after an add may have moved the array. */
 static struct employee *emp(struct company *c, const char *id)
 {
-	long i = company_find(c, id);
-	assert_true(i >= 0);
-	return &c->emps[i];
-}
-
-static void set_metric(struct employee *e, int m, double v, uint32_t records)
-{
-	e->metrics[m].present = 1;
-	e->metrics[m].value = v;
-	e->metrics[m].records = records;
-}
-
-static void add_metric_row(struct company *c, const char *emp_id, const char *dept,
-			   const char *period, const char *metric, double value)
-{
-	struct metric_row *r;
-	ALLOC_GROW(c->metric_rows, c->nmetric_rows + 1, c->metric_rows_alloc);
-	r = &c->metric_rows[c->nmetric_rows++];
-	memset(r, 0, sizeof(*r));
-	r->employee_id = emp_id ? xstrdup(emp_id) : NULL;
-	r->department = dept ? company_intern(c, dept) : NULL;
-	r->period = period_of(period);
-	r->metric = xstrdup(metric);
-	r->value = value;
-	r->line = (int)c->nmetric_rows + 1;
-}
-
-static void add_review(struct company *c, const char *by, const char *of,
-		       enum review_relation rel, double score)
-{
-	struct review_row *r;
-	ALLOC_GROW(c->reviews, c->nreviews + 1, c->reviews_alloc);
-	r = &c->reviews[c->nreviews++];
-	memset(r, 0, sizeof(*r));
-	r->reviewer = (size_t)company_find(c, by);
-	r->reviewee = (size_t)company_find(c, of);
-	r->relation = rel;
-	r->dimension = DIM_ATTITUDE;
-	r->score = score;
-}
-
-static void add_training(struct company *c, const char *who, const char *course,
-			 const char *date, double hours, int passed)
-{
-	struct training_row *t;
-	ALLOC_GROW(c->training, c->ntraining + 1, c->training_alloc);
-	t = &c->training[c->ntraining++];
-	memset(t, 0, sizeof(*t));
-	t->employee = (size_t)company_find(c, who);
-	t->course = xstrdup(course);
-	t->date = day(date);
-	t->hours = hours;
-	t->passed = passed;
-}
-
-/* scope: employee id, role key ("" for company), kpi, period, value */
-static void add_target(struct company *c, int scope, const char *key, int kpi,
-		       const char *period, double value, int line)
-{
-	struct target_row *t;
-	ALLOC_GROW(c->targets, c->ntargets + 1, c->targets_alloc);
-	t = &c->targets[c->ntargets++];
-	memset(t, 0, sizeof(*t));
-	t->scope = scope;
-	t->key = xstrdup(key);
-	t->kpi = kpi;
-	t->period = period_of(period);
-	t->value = value;
-	t->line = line;
+	return fixture_employee(c, id);
 }
 
 static const struct kpi_result *kpi_of(const struct employee *e, int kpi)
@@ -302,10 +64,9 @@ static void test_scope_proration_and_eligibility(void **state)
 {
 	struct config cfg;
 	struct company c;
-	struct period p = period_of("2026-10");
 	(void)state;
-	cfg_init(&cfg);
-	company_init(&c, &p);
+	fixture_config_init(&cfg);
+	fixture_company_init(&c, "2026-10");
 	add_emp(&c, &cfg, "E1", "Sales", 0, "2020-01-01", NULL);
 	add_emp(&c, &cfg, "E2", "Sales", 0, "2026-10-16", NULL);          /* mid-month hire */
 	add_emp(&c, &cfg, "E3", "Sales", 0, "2019-05-01", "2026-10-10");  /* leaver */
@@ -355,17 +116,16 @@ static void test_scope_proration_and_eligibility(void **state)
 	assert_string_equal(emp(&c, "E3")->ineligible_reason, INELIGIBLE_MIN_DAYS);
 
 	company_release(&c);
-	cfg_free(&cfg);
+	config_release(&cfg);
 }
 
 static void test_scope_quarter_min_days(void **state)
 {
 	struct config cfg;
 	struct company c;
-	struct period p = period_of("2026-Q4");
 	(void)state;
-	cfg_init(&cfg);
-	company_init(&c, &p);
+	fixture_config_init(&cfg);
+	fixture_company_init(&c, "2026-Q4");
 	/* Q4 = 92 days. min_days 15 x 3 months = 45.
 	 * E1: 11-17..12-31 = 14 + 31 = 45 days: eligible, 45/92.
 	 * E2: 11-18..12-31 = 44 days: not. */
@@ -378,7 +138,7 @@ static void test_scope_quarter_min_days(void **state)
 	assert_int_equal(emp(&c, "E2")->days, 44);
 	assert_string_equal(emp(&c, "E2")->ineligible_reason, INELIGIBLE_MIN_DAYS);
 	company_release(&c);
-	cfg_free(&cfg);
+	config_release(&cfg);
 }
 
 /* -------------------------------------------------------------- metrics */
@@ -400,54 +160,54 @@ static void mfix_init(struct mfix *f)
 {
 	struct config *cfg = &f->cfg;
 	struct company *c = &f->c;
-	struct period p = period_of("2026-10");
 	struct employee *e;
 
-	cfg_init(cfg);
-	f->revenue = add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
-	f->won = add_metric(cfg, "won_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
-	f->closed = add_metric(cfg, "closed_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
-	f->conversion = add_ratio(cfg, "conversion", f->won, f->closed, SCOPE_EMPLOYEE);
-	f->newcust = add_metric(cfg, "new_customers", INPUT_SALES, AGG_COUNT_DISTINCT,
+	fixture_config_init(cfg);
+	f->revenue = fixture_add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
+	f->won = fixture_add_metric(cfg, "won_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
+	f->closed = fixture_add_metric(cfg, "closed_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
+	f->conversion = fixture_add_ratio(cfg, "conversion", f->won, f->closed, SCOPE_EMPLOYEE);
+	f->newcust = fixture_add_metric(cfg, "new_customers", INPUT_SALES, AGG_COUNT_DISTINCT,
 				SCOPE_EMPLOYEE);
-	f->csat = add_metric(cfg, "csat", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
-	f->csat_min = add_metric(cfg, "csat_min", INPUT_METRICS, AGG_MIN, SCOPE_EMPLOYEE);
-	f->csat_max = add_metric(cfg, "csat_max", INPUT_METRICS, AGG_MAX, SCOPE_EMPLOYEE);
-	cfg->metrics[f->csat].source_name = cfg->metrics[f->csat_min].source_name =
-		cfg->metrics[f->csat_max].source_name = s("csat");
-	f->turnover = add_metric(cfg, "turnover", INPUT_HR, AGG_TURNOVER, SCOPE_DEPARTMENT);
-	f->review = add_metric(cfg, "peer_review", INPUT_REVIEWS, AGG_REVIEW360, SCOPE_EMPLOYEE);
-	f->hours = add_metric(cfg, "training_hours", INPUT_TRAINING, AGG_SUM, SCOPE_EMPLOYEE);
+	f->csat = fixture_add_metric(cfg, "csat", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
+	f->csat_min = fixture_add_metric(cfg, "csat_min", INPUT_METRICS, AGG_MIN, SCOPE_EMPLOYEE);
+	f->csat_max = fixture_add_metric(cfg, "csat_max", INPUT_METRICS, AGG_MAX, SCOPE_EMPLOYEE);
+	cfg->metrics[f->csat].source_name = xstrdup("csat");
+	cfg->metrics[f->csat_min].source_name = xstrdup("csat");
+	cfg->metrics[f->csat_max].source_name = xstrdup("csat");
+	f->turnover = fixture_add_metric(cfg, "turnover", INPUT_HR, AGG_TURNOVER, SCOPE_DEPARTMENT);
+	f->review = fixture_add_metric(cfg, "peer_review", INPUT_REVIEWS, AGG_REVIEW360, SCOPE_EMPLOYEE);
+	f->hours = fixture_add_metric(cfg, "training_hours", INPUT_TRAINING, AGG_SUM, SCOPE_EMPLOYEE);
 	cfg->metrics[f->hours].field = TRAINING_HOURS;
-	f->courses = add_metric(cfg, "courses", INPUT_TRAINING, AGG_COUNT_DISTINCT, SCOPE_EMPLOYEE);
-	f->team_rev = add_metric(cfg, "team_revenue", INPUT_SALES, AGG_SUM, SCOPE_COMPANY);
-	f->dept_rev = add_metric(cfg, "dept_revenue", INPUT_SALES, AGG_SUM, SCOPE_DEPARTMENT);
+	f->courses = fixture_add_metric(cfg, "courses", INPUT_TRAINING, AGG_COUNT_DISTINCT, SCOPE_EMPLOYEE);
+	f->team_rev = fixture_add_metric(cfg, "team_revenue", INPUT_SALES, AGG_SUM, SCOPE_COMPANY);
+	f->dept_rev = fixture_add_metric(cfg, "dept_revenue", INPUT_SALES, AGG_SUM, SCOPE_DEPARTMENT);
 	/* declared before its parts: resolution order must not matter */
-	f->dept_conv = add_ratio(cfg, "dept_conversion", f->won, f->closed, SCOPE_DEPARTMENT);
+	f->dept_conv = fixture_add_ratio(cfg, "dept_conversion", f->won, f->closed, SCOPE_DEPARTMENT);
 
-	company_init(c, &p);
+	fixture_company_init(c, "2026-10");
 	e = add_emp(c, cfg, "E1", "Sales", 0, "2020-01-01", NULL);
-	set_metric(e, f->revenue, 1000, 4);
-	set_metric(e, f->team_rev, 1000, 4);
-	set_metric(e, f->dept_rev, 1000, 4);
-	set_metric(e, f->won, 4, 4);
-	set_metric(e, f->closed, 10, 10);
-	set_metric(e, f->newcust, 3, 4);
+	fixture_set_metric(e, f->revenue, 1000, 4);
+	fixture_set_metric(e, f->team_rev, 1000, 4);
+	fixture_set_metric(e, f->dept_rev, 1000, 4);
+	fixture_set_metric(e, f->won, 4, 4);
+	fixture_set_metric(e, f->closed, 10, 10);
+	fixture_set_metric(e, f->newcust, 3, 4);
 	e = add_emp(c, cfg, "E2", "Sales", 0, "2026-10-16", NULL);
-	set_metric(e, f->revenue, 500, 2);
-	set_metric(e, f->team_rev, 500, 2);
-	set_metric(e, f->dept_rev, 500, 2);
-	set_metric(e, f->won, 2, 2);
-	set_metric(e, f->closed, 0, 0);
+	fixture_set_metric(e, f->revenue, 500, 2);
+	fixture_set_metric(e, f->team_rev, 500, 2);
+	fixture_set_metric(e, f->dept_rev, 500, 2);
+	fixture_set_metric(e, f->won, 2, 2);
+	fixture_set_metric(e, f->closed, 0, 0);
 	e = add_emp(c, cfg, "E3", "Sales", 0, "2019-01-01", "2026-10-10");
 	/* no won sales at all: ingest may leave sum/count not present */
-	set_metric(e, f->closed, 5, 5);
+	fixture_set_metric(e, f->closed, 5, 5);
 	e = add_emp(c, cfg, "E6", "Sales", 0, "2019-01-01", "2026-09-30");
-	set_metric(e, f->revenue, 999, 1);
-	set_metric(e, f->team_rev, 999, 1);
-	set_metric(e, f->dept_rev, 999, 1);
-	set_metric(e, f->won, 9, 9);
-	set_metric(e, f->closed, 9, 9);
+	fixture_set_metric(e, f->revenue, 999, 1);
+	fixture_set_metric(e, f->team_rev, 999, 1);
+	fixture_set_metric(e, f->dept_rev, 999, 1);
+	fixture_set_metric(e, f->won, 9, 9);
+	fixture_set_metric(e, f->closed, 9, 9);
 	add_emp(c, cfg, "E4", "Service", 0, "2019-01-01", "2026-10-31");
 	add_emp(c, cfg, "E5", "Service", 0, "2026-11-01", NULL);
 	add_emp(c, cfg, "E7", "Service", 0, "2018-01-01", NULL);
@@ -457,7 +217,7 @@ static void mfix_init(struct mfix *f)
 static void mfix_free(struct mfix *f)
 {
 	company_release(&f->c);
-	cfg_free(&f->cfg);
+	config_release(&f->cfg);
 }
 
 static void test_metrics_sales_ratio_and_scope(void **state)
@@ -510,12 +270,12 @@ static void test_metrics_rows_avg_min_max(void **state)
 	struct diag d;
 	(void)state;
 	mfix_init(&f);
-	add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 0.9);
-	add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 0.8);
-	add_metric_row(&f.c, "E1", NULL, "2026-09", "csat", 0.1);      /* other period */
-	add_metric_row(&f.c, "E1", NULL, "2026-10", "nps", 0.2);       /* other metric */
-	add_metric_row(&f.c, NULL, "Service", "2026-10", "csat", 0.95); /* department row */
-	add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 0.7);
+	fixture_add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 0.9);
+	fixture_add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 0.8);
+	fixture_add_metric_row(&f.c, "E1", NULL, "2026-09", "csat", 0.1);      /* other period */
+	fixture_add_metric_row(&f.c, "E1", NULL, "2026-10", "nps", 0.2);       /* other metric */
+	fixture_add_metric_row(&f.c, NULL, "Service", "2026-10", "csat", 0.95); /* department row */
+	fixture_add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 0.7);
 	diag_init(&d);
 	scope_compute(&f.c, &f.cfg);
 	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
@@ -539,16 +299,16 @@ static void test_metrics_rows_quarter_from_months(void **state)
 {
 	struct mfix f;
 	struct diag d;
-	struct period q = period_of("2026-Q4");
+	struct period q = fixture_period("2026-Q4");
 	(void)state;
 	mfix_init(&f);
 	f.c.period = q;
 	f.cfg.metrics[f.csat].agg = AGG_SUM;   /* additive, to see the months add up */
-	add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 10);
-	add_metric_row(&f.c, "E1", NULL, "2026-11", "csat", 20);
-	add_metric_row(&f.c, "E1", NULL, "2027-01", "csat", 99);   /* next quarter */
-	add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 5);
-	add_metric_row(&f.c, "E7", NULL, "2026-Q4", "csat", 40);   /* the quarter's own row */
+	fixture_add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 10);
+	fixture_add_metric_row(&f.c, "E1", NULL, "2026-11", "csat", 20);
+	fixture_add_metric_row(&f.c, "E1", NULL, "2027-01", "csat", 99);   /* next quarter */
+	fixture_add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 5);
+	fixture_add_metric_row(&f.c, "E7", NULL, "2026-Q4", "csat", 40);   /* the quarter's own row */
 	diag_init(&d);
 	scope_compute(&f.c, &f.cfg);
 	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
@@ -601,20 +361,20 @@ static void test_metrics_review360(void **state)
 	/* E1: manager 5 -> 100; peers 4 -> 75 and 3 -> 50 (2 reviewers: kept,
 	 * mean 62.5); subordinate 2 -> 25; self 5 (weight 0).
 	 * (50 x 100 + 30 x 62.5 + 20 x 25) / 100 = (5000 + 1875 + 500) / 100 = 73.75 */
-	add_review(&f.c, "E7", "E1", REL_MANAGER, 5);
-	add_review(&f.c, "E2", "E1", REL_PEER, 4);
-	add_review(&f.c, "E3", "E1", REL_PEER, 3);
-	add_review(&f.c, "E4", "E1", REL_SUBORDINATE, 2);
-	add_review(&f.c, "E1", "E1", REL_SELF, 5);
+	fixture_add_review(&f.c, "E7", "E1", REL_MANAGER, 5);
+	fixture_add_review(&f.c, "E2", "E1", REL_PEER, 4);
+	fixture_add_review(&f.c, "E3", "E1", REL_PEER, 3);
+	fixture_add_review(&f.c, "E4", "E1", REL_SUBORDINATE, 2);
+	fixture_add_review(&f.c, "E1", "E1", REL_SELF, 5);
 	/* E2: manager 4 -> 75; one peer (E3) twice, 5 and 3: one reviewer < 2,
 	 * the peer relation drops out; subordinate 3 -> 50.
 	 * (50 x 75 + 20 x 50) / (50 + 20) = 4750 / 70 = 67.857142857 */
-	add_review(&f.c, "E1", "E2", REL_MANAGER, 4);
-	add_review(&f.c, "E3", "E2", REL_PEER, 5);
-	add_review(&f.c, "E3", "E2", REL_PEER, 3);
-	add_review(&f.c, "E4", "E2", REL_SUBORDINATE, 3);
+	fixture_add_review(&f.c, "E1", "E2", REL_MANAGER, 4);
+	fixture_add_review(&f.c, "E3", "E2", REL_PEER, 5);
+	fixture_add_review(&f.c, "E3", "E2", REL_PEER, 3);
+	fixture_add_review(&f.c, "E4", "E2", REL_SUBORDINATE, 3);
 	/* E3: only a self review (weight 0): nothing left -> missing */
-	add_review(&f.c, "E3", "E3", REL_SELF, 4);
+	fixture_add_review(&f.c, "E3", "E3", REL_SELF, 4);
 	diag_init(&d);
 	scope_compute(&f.c, &f.cfg);
 	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
@@ -633,11 +393,11 @@ static void test_metrics_training(void **state)
 	struct diag d;
 	(void)state;
 	mfix_init(&f);
-	add_training(&f.c, "E1", "A", "2026-10-05", 3, 1);
-	add_training(&f.c, "E1", "B", "2026-10-06", 2, 1);
-	add_training(&f.c, "E1", "C", "2026-10-07", 4, 0);   /* failed */
-	add_training(&f.c, "E1", "D", "2026-09-30", 1, 1);   /* September */
-	add_training(&f.c, "E1", "A", "2026-10-20", 1, 1);   /* retake */
+	fixture_add_training(&f.c, "E1", "A", "2026-10-05", 3, 1);
+	fixture_add_training(&f.c, "E1", "B", "2026-10-06", 2, 1);
+	fixture_add_training(&f.c, "E1", "C", "2026-10-07", 4, 0);   /* failed */
+	fixture_add_training(&f.c, "E1", "D", "2026-09-30", 1, 1);   /* September */
+	fixture_add_training(&f.c, "E1", "A", "2026-10-20", 1, 1);   /* retake */
 	diag_init(&d);
 	scope_compute(&f.c, &f.cfg);
 	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
@@ -656,15 +416,14 @@ static void test_metrics_ratio_cycle_is_config_error(void **state)
 	struct config cfg;
 	struct company c;
 	struct diag d;
-	struct period p = period_of("2026-10");
 	int a, b;
 	(void)state;
-	cfg_init(&cfg);
-	a = add_ratio(&cfg, "a", 0, 1, SCOPE_EMPLOYEE);
-	b = add_ratio(&cfg, "b", a, a, SCOPE_EMPLOYEE);
+	fixture_config_init(&cfg);
+	a = fixture_add_ratio(&cfg, "a", 0, 1, SCOPE_EMPLOYEE);
+	b = fixture_add_ratio(&cfg, "b", a, a, SCOPE_EMPLOYEE);
 	cfg.metrics[a].num = b;
 	cfg.metrics[a].den = b;
-	company_init(&c, &p);
+	fixture_company_init(&c, "2026-10");
 	add_emp(&c, &cfg, "E1", "Sales", 0, "2020-01-01", NULL);
 	diag_init(&d);
 	scope_compute(&c, &cfg);
@@ -672,7 +431,7 @@ static void test_metrics_ratio_cycle_is_config_error(void **state)
 	assert_int_equal(d.status, MERIT_CONFIG);
 	diag_release(&d);
 	company_release(&c);
-	cfg_free(&cfg);
+	config_release(&cfg);
 }
 
 /* ------------------------------------------------------------ scorecard */
@@ -692,45 +451,54 @@ struct sfix {
  */
 static void sfix_init(struct sfix *f)
 {
+	static const struct score_band conv_bands[] = {   /* SPEC 5 */
+		{ 100, 100 }, { 90, 90 }, { 80, 70 }, { 0, 0 }
+	};
 	struct config *cfg = &f->cfg;
-	struct period p = period_of("2026-10");
-	cfg_init(cfg);
-	f->revenue = add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
+	struct role_kpi w_sales[4], w_senior[1];
+	fixture_config_init(cfg);
+	f->revenue = fixture_add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
 	cfg->metrics[f->revenue].format = FMT_MONEY;
-	f->conversion = add_metric(cfg, "conversion", INPUT_SALES, AGG_AVG, SCOPE_EMPLOYEE);
-	f->csat = add_metric(cfg, "csat", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
-	f->response = add_metric(cfg, "response", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
-	f->k_sales = add_kpi(cfg, "sales_ach", f->revenue, -1, DIR_HIGHER, DIM_RESULTS,
-			     PERSP_FINANCIAL);
-	f->k_conv = add_kpi(cfg, "conversion_k", f->conversion, 0.3, DIR_HIGHER, DIM_EFFICIENCY,
-			    PERSP_CUSTOMER);
-	kpi_bands(cfg, f->k_conv);
-	f->k_csat = add_kpi(cfg, "csat_k", f->csat, 0.9, DIR_HIGHER, DIM_ATTITUDE, PERSP_CUSTOMER);
+	f->conversion = fixture_add_metric(cfg, "conversion", INPUT_SALES, AGG_AVG,
+					   SCOPE_EMPLOYEE);
+	f->csat = fixture_add_metric(cfg, "csat", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
+	f->response = fixture_add_metric(cfg, "response", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
+	f->k_sales = fixture_add_kpi(cfg, "sales_ach", f->revenue, FIXTURE_TARGET_TABLE,
+				     DIR_HIGHER, DIM_RESULTS, PERSP_FINANCIAL);
+	f->k_conv = fixture_add_kpi(cfg, "conversion_k", f->conversion, 0.3, DIR_HIGHER,
+				    DIM_EFFICIENCY, PERSP_CUSTOMER);
+	fixture_kpi_bands(cfg, f->k_conv, conv_bands, 4);
+	f->k_csat = fixture_add_kpi(cfg, "csat_k", f->csat, 0.9, DIR_HIGHER, DIM_ATTITUDE,
+				    PERSP_CUSTOMER);
 	cfg->kpis[f->k_csat].floor = 50;
-	f->k_resp = add_kpi(cfg, "response_k", f->response, 15, DIR_LOWER, DIM_EFFICIENCY,
-			    PERSP_PROCESS);
-	f->sales = add_role(cfg, "sales", "销售", "Sales", f->k_sales, 50.0, f->k_conv, 20.0,
-			    f->k_csat, 15.0, f->k_resp, 15.0, -1);
-	f->senior = add_role(cfg, "senior", "资深", "Senior", f->k_sales, 100.0, -1);
-	company_init(&f->c, &p);
+	f->k_resp = fixture_add_kpi(cfg, "response_k", f->response, 15, DIR_LOWER, DIM_EFFICIENCY,
+				    PERSP_PROCESS);
+	w_sales[0] = (struct role_kpi){ f->k_sales, 50 };
+	w_sales[1] = (struct role_kpi){ f->k_conv, 20 };
+	w_sales[2] = (struct role_kpi){ f->k_csat, 15 };
+	w_sales[3] = (struct role_kpi){ f->k_resp, 15 };
+	w_senior[0] = (struct role_kpi){ f->k_sales, 100 };
+	f->sales = fixture_add_role(cfg, "sales", "销售 | Sales", 1.2, w_sales, 4);
+	f->senior = fixture_add_role(cfg, "senior", "资深 | Senior", 1.2, w_senior, 1);
+	fixture_company_init(&f->c, "2026-10");
 }
 
 static struct employee *sfix_emp(struct sfix *f, const char *id, const char *dept, int role,
 				 double revenue, double conv, double csat, double resp)
 {
 	struct employee *e = add_emp(&f->c, &f->cfg, id, dept, role, "2020-01-01", NULL);
-	set_metric(e, f->revenue, revenue, 3);
-	set_metric(e, f->conversion, conv, 10);
+	fixture_set_metric(e, f->revenue, revenue, 3);
+	fixture_set_metric(e, f->conversion, conv, 10);
 	if (!isnan(csat))
-		set_metric(e, f->csat, csat, 1);
-	set_metric(e, f->response, resp, 1);
+		fixture_set_metric(e, f->csat, csat, 1);
+	fixture_set_metric(e, f->response, resp, 1);
 	return e;
 }
 
 static void sfix_free(struct sfix *f)
 {
 	company_release(&f->c);
-	cfg_free(&f->cfg);
+	config_release(&f->cfg);
 }
 
 static int run_scorecard(struct sfix *f, struct diag *d)
@@ -751,7 +519,7 @@ static void test_scorecard_scores_weights_subscores(void **state)
 	 * csat 0.36 / 0.9 = 0.4 -> 40 -> floor 50;
 	 * response actual 0 on lower-is-better -> the cap, 120. */
 	sfix_emp(&f, "E1", "Sales", f.sales, 1500, 0.27, 0.36, 0);
-	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	e = emp(&f.c, "E1");
@@ -801,9 +569,9 @@ static void test_scorecard_reweight_lower_and_training(void **state)
 	 * raw = (50x80 + 20x100 + 15x50) / 85 = 6750 / 85 = 79.41176... -> 79.4118
 	 * plus 1 passed course x 2 points = 81.4118 -> Qualified (>= 80). */
 	sfix_emp(&f, "E2", "Sales", f.sales, 800, 0.3, NAN, 30);
-	add_target(&f.c, 1, "sales", f.k_sales, "2026-10", 1000, 4);
-	add_training(&f.c, "E2", "Excel", "2026-10-09", 2, 1);
-	add_training(&f.c, "E2", "Word", "2026-10-09", 2, 0);   /* failed: no point */
+	fixture_add_target(&f.c, 1, "sales", f.k_sales, "2026-10", 1000, 4);
+	fixture_add_training(&f.c, "E2", "Excel", "2026-10-09", 2, 1);
+	fixture_add_training(&f.c, "E2", "Word", "2026-10-09", 2, 0);   /* failed: no point */
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	e = emp(&f.c, "E2");
@@ -850,12 +618,12 @@ static void test_scorecard_training_cap(void **state)
 	/* senior: sales_ach only, 900 / 1000 -> 90. Four passed courses x 2 = 8,
 	 * capped at max_points 5: raw 95 */
 	sfix_emp(&f, "E1", "Sales", f.senior, 900, 0, 0, 0);
-	add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
-	add_training(&f.c, "E1", "A", "2026-10-01", 1, 1);
-	add_training(&f.c, "E1", "B", "2026-10-02", 1, 1);
-	add_training(&f.c, "E1", "C", "2026-10-03", 1, 1);
-	add_training(&f.c, "E1", "D", "2026-10-31", 1, 1);
-	add_training(&f.c, "E1", "E", "2026-11-01", 1, 1);   /* next month */
+	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
+	fixture_add_training(&f.c, "E1", "A", "2026-10-01", 1, 1);
+	fixture_add_training(&f.c, "E1", "B", "2026-10-02", 1, 1);
+	fixture_add_training(&f.c, "E1", "C", "2026-10-03", 1, 1);
+	fixture_add_training(&f.c, "E1", "D", "2026-10-31", 1, 1);
+	fixture_add_training(&f.c, "E1", "E", "2026-11-01", 1, 1);   /* next month */
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	assert_int_equal(emp(&f.c, "E1")->courses_passed, 4);
@@ -876,12 +644,12 @@ static void test_scorecard_target_precedence(void **state)
 	sfix_emp(&f, "E2", "Sales", f.sales, 600, 0.3, 0.9, 15);
 	sfix_emp(&f, "E3", "Sales", f.senior, 600, 0, 0, 0);
 	sfix_emp(&f, "E4", "Service", f.senior, 600, 0, 0, 0);
-	add_target(&f.c, 3, "", f.k_sales, "2026-10", 4000, 2);
-	add_target(&f.c, 2, "Sales", f.k_sales, "2026-10", 3000, 3);
-	add_target(&f.c, 1, "销售", f.k_sales, "2026-10", 2000, 4);   /* role by its zh label */
-	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
-	add_target(&f.c, 0, "E1", f.k_sales, "2026-09", 7, 6);       /* other month */
-	add_target(&f.c, 0, "E2", f.k_conv, "2026-10", 0.5, 7);      /* other KPI */
+	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-10", 4000, 2);
+	fixture_add_target(&f.c, 2, "Sales", f.k_sales, "2026-10", 3000, 3);
+	fixture_add_target(&f.c, 1, "销售", f.k_sales, "2026-10", 2000, 4);   /* role by its zh label */
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-09", 7, 6);       /* other month */
+	fixture_add_target(&f.c, 0, "E2", f.k_conv, "2026-10", 0.5, 7);      /* other KPI */
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	/* E1: employee row 1000 */
@@ -907,13 +675,13 @@ static void test_scorecard_target_periods(void **state)
 {
 	struct sfix f;
 	struct diag d;
-	struct period q = period_of("2026-Q4");
+	struct period q = fixture_period("2026-Q4");
 	(void)state;
 	sfix_init(&f);
 	sfix_emp(&f, "E1", "Sales", f.senior, 600, 0, 0, 0);
 	/* monthly run, quarterly company target 12000: revenue adds up over
 	 * time, so one month's share is 12000 x 1/3 = 4000 */
-	add_target(&f.c, 3, "", f.k_sales, "2026-Q4", 12000, 9);
+	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-Q4", 12000, 9);
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 4000, EPS);
@@ -928,8 +696,8 @@ static void test_scorecard_target_periods(void **state)
 	/* quarterly run, monthly employee targets for two of the three months:
 	 * 1000 + 1100 = 2100 (the employee scope beats the company's quarter) */
 	f.c.period = q;
-	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 10);
-	add_target(&f.c, 0, "E1", f.k_sales, "2026-11", 1100, 11);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 10);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-11", 1100, 11);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 2100, EPS);
 	assert_non_null(strstr(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
@@ -947,7 +715,7 @@ static void test_scorecard_missing_and_zero_target(void **state)
 	sfix_init(&f);
 	sfix_emp(&f, "E1", "Sales", f.sales, 500, 0.3, 0.9, 15);
 	sfix_emp(&f, "E2", "Sales", f.sales, 500, 0.3, 0.9, 15);
-	add_target(&f.c, 0, "E2", f.k_sales, "2026-10", 0, 3);   /* zero, higher is better */
+	fixture_add_target(&f.c, 0, "E2", f.k_sales, "2026-10", 0, 3);   /* zero, higher is better */
 	diag_init(&d);
 	/* default on_missing_target = error: both named, exit 65 */
 	assert_int_equal(run_scorecard(&f, &d), -1);
@@ -989,8 +757,8 @@ static void test_scorecard_all_dropped_and_unknown_role(void **state)
 	/* senior with no revenue value: its one KPI drops; raw = training only */
 	e = sfix_emp(&f, "E1", "Sales", f.senior, 0, 0, 0, 0);
 	e->metrics[f.revenue].present = 0;
-	add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
-	add_training(&f.c, "E1", "A", "2026-10-01", 1, 1);
+	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
+	fixture_add_training(&f.c, "E1", "A", "2026-10-01", 1, 1);
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	assert_float_equal(emp(&f.c, "E1")->raw_score, 2, EPS);
@@ -1013,7 +781,7 @@ static void test_rating_boundaries(void **state)
 {
 	struct config cfg;
 	(void)state;
-	cfg_init(&cfg);
+	fixture_config_init(&cfg);
 	/* SPEC 8: 100 x 0.72 / 0.8 is 89.99999999999999 in binary; rounded to
 	 * 4 decimals it is 90.0000, which is the top band */
 	assert_true(100 * (0.72 / 0.8) < 90);
@@ -1026,7 +794,7 @@ static void test_rating_boundaries(void **state)
 	assert_int_equal(rating_for_score(&cfg, 79.9999), 2);
 	assert_int_equal(rating_for_score(&cfg, 0), 2);
 	assert_int_equal(rating_for_score(&cfg, -3), 2);          /* below all: bottom */
-	cfg_free(&cfg);
+	config_release(&cfg);
 }
 
 static void test_bands_boundary_uses_rounding(void **state)
@@ -1039,7 +807,7 @@ static void test_bands_boundary_uses_rounding(void **state)
 	 * band after rounding, as with ratings -> 90 */
 	f.cfg.kpis[f.k_conv].target = 0.8;
 	sfix_emp(&f, "E1", "Sales", f.sales, 1000, 0.72, 0.9, 15);
-	add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
+	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_conv)->score, 90, EPS);
@@ -1061,7 +829,7 @@ static void test_explain_trace(void **state)
 	(void)state;
 	sfix_init(&f);
 	sfix_emp(&f, "E1", "Sales", f.sales, 123456, 0.27, NAN, 0);
-	add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 100000, 12);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 100000, 12);
 	diag_init(&d);
 	assert_int_equal(run_scorecard(&f, &d), 0);
 	explain_employee(&f.c, &f.cfg, 0, &sb);
