@@ -156,6 +156,18 @@ struct mfix {
  * Service:       E4 (leaves 10-31), E5 (hired 11-01: out), E7, E8 (hired 10-20)
  * Sales metrics as ingest leaves them (own rows of each owner).
  */
+/* Own sales rows of e: revenue over rows (also its share of the company and
+ * department sums), won and closed deals one row each. */
+static void mfix_sales(const struct mfix *f, struct employee *e, double revenue, uint32_t rows,
+		       uint32_t won, uint32_t closed)
+{
+	fixture_set_metric(e, f->revenue, revenue, rows);
+	fixture_set_metric(e, f->team_rev, revenue, rows);
+	fixture_set_metric(e, f->dept_rev, revenue, rows);
+	fixture_set_metric(e, f->won, won, won);
+	fixture_set_metric(e, f->closed, closed, closed);
+}
+
 static void mfix_init(struct mfix *f)
 {
 	struct config *cfg = &f->cfg;
@@ -168,7 +180,7 @@ static void mfix_init(struct mfix *f)
 	f->closed = fixture_add_metric(cfg, "closed_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
 	f->conversion = fixture_add_ratio(cfg, "conversion", f->won, f->closed, SCOPE_EMPLOYEE);
 	f->newcust = fixture_add_metric(cfg, "new_customers", INPUT_SALES, AGG_COUNT_DISTINCT,
-				SCOPE_EMPLOYEE);
+					SCOPE_EMPLOYEE);
 	f->csat = fixture_add_metric(cfg, "csat", INPUT_METRICS, AGG_AVG, SCOPE_EMPLOYEE);
 	f->csat_min = fixture_add_metric(cfg, "csat_min", INPUT_METRICS, AGG_MIN, SCOPE_EMPLOYEE);
 	f->csat_max = fixture_add_metric(cfg, "csat_max", INPUT_METRICS, AGG_MAX, SCOPE_EMPLOYEE);
@@ -179,7 +191,8 @@ static void mfix_init(struct mfix *f)
 	f->review = fixture_add_metric(cfg, "peer_review", INPUT_REVIEWS, AGG_REVIEW360, SCOPE_EMPLOYEE);
 	f->hours = fixture_add_metric(cfg, "training_hours", INPUT_TRAINING, AGG_SUM, SCOPE_EMPLOYEE);
 	cfg->metrics[f->hours].field = TRAINING_HOURS;
-	f->courses = fixture_add_metric(cfg, "courses", INPUT_TRAINING, AGG_COUNT_DISTINCT, SCOPE_EMPLOYEE);
+	f->courses = fixture_add_metric(cfg, "courses", INPUT_TRAINING, AGG_COUNT_DISTINCT,
+					SCOPE_EMPLOYEE);
 	f->team_rev = fixture_add_metric(cfg, "team_revenue", INPUT_SALES, AGG_SUM, SCOPE_COMPANY);
 	f->dept_rev = fixture_add_metric(cfg, "dept_revenue", INPUT_SALES, AGG_SUM, SCOPE_DEPARTMENT);
 	/* declared before its parts: resolution order must not matter */
@@ -187,27 +200,15 @@ static void mfix_init(struct mfix *f)
 
 	fixture_company_init(c, "2026-10");
 	e = add_emp(c, cfg, "E1", "Sales", 0, "2020-01-01", NULL);
-	fixture_set_metric(e, f->revenue, 1000, 4);
-	fixture_set_metric(e, f->team_rev, 1000, 4);
-	fixture_set_metric(e, f->dept_rev, 1000, 4);
-	fixture_set_metric(e, f->won, 4, 4);
-	fixture_set_metric(e, f->closed, 10, 10);
+	mfix_sales(f, e, 1000, 4, 4, 10);
 	fixture_set_metric(e, f->newcust, 3, 4);
 	e = add_emp(c, cfg, "E2", "Sales", 0, "2026-10-16", NULL);
-	fixture_set_metric(e, f->revenue, 500, 2);
-	fixture_set_metric(e, f->team_rev, 500, 2);
-	fixture_set_metric(e, f->dept_rev, 500, 2);
-	fixture_set_metric(e, f->won, 2, 2);
-	fixture_set_metric(e, f->closed, 0, 0);
+	mfix_sales(f, e, 500, 2, 2, 0);
 	e = add_emp(c, cfg, "E3", "Sales", 0, "2019-01-01", "2026-10-10");
 	/* no won sales at all: ingest may leave sum/count not present */
 	fixture_set_metric(e, f->closed, 5, 5);
 	e = add_emp(c, cfg, "E6", "Sales", 0, "2019-01-01", "2026-09-30");
-	fixture_set_metric(e, f->revenue, 999, 1);
-	fixture_set_metric(e, f->team_rev, 999, 1);
-	fixture_set_metric(e, f->dept_rev, 999, 1);
-	fixture_set_metric(e, f->won, 9, 9);
-	fixture_set_metric(e, f->closed, 9, 9);
+	mfix_sales(f, e, 999, 1, 9, 9);
 	add_emp(c, cfg, "E4", "Service", 0, "2019-01-01", "2026-10-31");
 	add_emp(c, cfg, "E5", "Service", 0, "2026-11-01", NULL);
 	add_emp(c, cfg, "E7", "Service", 0, "2018-01-01", NULL);
