@@ -2,7 +2,9 @@
 # bench.sh: the ingest benchmark of `make bench`. Generates synthetic
 # companies with gencompany under out/bench/, times `merit validate`
 # (ingest + compute, no output) and `merit run --no-letters` on each with
-# /usr/bin/time -v (wall time, peak RSS), and writes the results as a
+# /usr/bin/time -v (wall time, peak RSS), times ingest and compute apart
+# with tools/bench_stages.c (CPU seconds, so other jobs on the machine
+# disturb it less), and writes the results as a
 # Markdown table into docs/BENCHMARKS.md between the markers
 #   <!-- bench:ingest:begin --> / <!-- bench:ingest:end -->
 # replacing the previous table. Other benchmarks own other marker pairs.
@@ -12,8 +14,10 @@
 #
 # Environment:
 #   MERIT, BUILD     set by the Makefile (binary, build folder)
-#   BENCH_CASES      cases to run, default "10k-1m 100k-10m"
-#                    (NAME = EMPLOYEES-SALESROWS with k/m suffixes)
+#   BENCH_CASES      cases to run, default "10k-1m 10k-10m 100k-10m"
+#                    (NAME = EMPLOYEES-SALESROWS with k/m suffixes; 10k-1m
+#                    and 10k-10m are the same company with 10x the rows,
+#                    for the SPEC 3 memory check)
 #   BENCH_KEEP=1     keep the generated folders (default: the large ones,
 #                    over 1 million rows, are deleted after measuring)
 #   BENCH_TIMEOUT    seconds per merit command, default 1800
@@ -27,14 +31,17 @@ GEN=$BUILD/tools/gencompany
 CONFIG=${BENCH_CONFIG:-config/merit.ini}
 DOC=docs/BENCHMARKS.md
 ROOT=out/bench
-CASES=${BENCH_CASES:-10k-1m 100k-10m}
+CASES=${BENCH_CASES:-10k-1m 10k-10m 100k-10m}
+STAGES=$BUILD/tools/bench_stages
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 BEGIN='<!-- bench:ingest:begin -->'
 END='<!-- bench:ingest:end -->'
 
 mkdir -p "$ROOT" || exit 73
 ROWS=$ROOT/ingest-rows.md
+RSSV=$ROOT/ingest-rss.txt       # "case rss" of each validate, for the ratio
 : >"$ROWS"
+: >"$RSSV"
 
 # "10k" -> 10000, "1m" -> 1000000
 count() {
@@ -119,7 +126,18 @@ for c in $CASES; do
 		label=$cmd
 		[ $cmd = run ] && label="run --no-letters"
 		row "$c | $emps | $sales | $mb | $label | $T_RC | $T_WALL | $rate | $T_RSS | $note"
+		[ $cmd = validate ] && [ "$T_RC" = 0 ] && echo "$c $T_RSS" >>"$RSSV"
 	done
+
+	# Ingest alone, then compute: "sales MB/s" is sales.csv over the ingest
+	# CPU time (one core), the note says what computing scores adds.
+	echo "bench: $c: stages" >&2
+	if out=$("$STAGES" -c "$dir/merit.ini" 2>"$ROOT/stderr.txt"); then
+		kv() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+		row "$c | $emps | $sales | $mb | ingest (bench_stages) | 0 | $(kv ingest_cpu_s) | $(kv sales_mbps) | $(kv rss_load_mb) | compute $(kv compute_cpu_s) s CPU = +$(kv compute_pct) % of ingest"
+	else
+		row "$c | $emps | $sales | $mb | ingest (bench_stages) | $? | – | – | – | $(last_line "$ROOT/stderr.txt")"
+	fi
 
 	# The large cases take ~1 GB each: measure, then give the disk back.
 	if [ "${BENCH_KEEP:-0}" != 1 ] && [ "$sales" -gt 1000000 ]; then
@@ -138,6 +156,10 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' | tr -s '
 	echo "| case | employees | sales rows | sales.csv MB | command | exit | wall s | sales MB/s | peak RSS MB | note |"
 	echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---|"
 	cat "$ROWS"
+	# SPEC 3: the same company with 10x the sales rows, peak RSS of validate
+	awk '$1 == "10k-1m" { a = $2 } $1 == "10k-10m" { b = $2 }
+		END { if (a > 0 && b > 0)
+			printf "\nPeak RSS of validate, 10k-10m / 10k-1m (same company, 10x the rows): %.1f / %.1f MB = %.2fx.\n", b, a, b / a }' "$RSSV"
 	echo "$END"
 } >"$TABLE"
 
@@ -153,4 +175,4 @@ else
 	{ printf '\n## Ingest\n\n'; cat "$TABLE"; } >>"$DOC"
 fi
 cat "$TABLE" >&2
-rm -f "$ROOT/time.txt" "$ROOT/stderr.txt" "$ROOT/gen.txt"
+rm -f "$ROOT/time.txt" "$ROOT/stderr.txt" "$ROOT/gen.txt" "$RSSV"

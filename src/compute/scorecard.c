@@ -66,9 +66,22 @@ struct target_index {
 
 static void index_key(struct strbuf *sb, int kpi, int scope, const char *key)
 {
+	char num[24];
 	const char *p;
+	int n = 0;
+	unsigned v = kpi < 0 ? 0u - (unsigned)kpi : (unsigned)kpi;
+	/* no printf: this runs for every employee x KPI x scope */
+	do
+		num[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
 	strbuf_reset(sb);
-	strbuf_addf(sb, "%d\x1f%d\x1f", kpi, scope);
+	if (kpi < 0)
+		strbuf_addch(sb, '-');
+	while (n)
+		strbuf_addch(sb, num[--n]);
+	strbuf_addch(sb, '\x1f');
+	strbuf_addch(sb, (char)('0' + scope));
+	strbuf_addch(sb, '\x1f');
 	for (p = key; *p; p++)
 		strbuf_addch(sb, scope == 0 ? *p : (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
 }

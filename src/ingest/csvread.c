@@ -87,9 +87,13 @@ static void cb_cell(void *s, size_t len, void *data)
 	r->cells[r->ncells].len = len;
 	r->cells[r->ncells].line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
 	r->ncells++;
+	/* one grow, one copy: this runs for every cell of the file */
+	strbuf_grow(&r->data, len + 1);
 	if (len)
-		strbuf_add(&r->data, s, len);
-	strbuf_addch(&r->data, '\0');
+		memcpy(r->data.buf + r->data.len, s, len);
+	r->data.len += len + 1;
+	r->data.buf[r->data.len - 1] = '\0';
+	r->data.buf[r->data.len] = '\0';
 	r->last_end_line = r->line;
 }
 

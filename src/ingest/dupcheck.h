@@ -2,11 +2,12 @@
  * dupcheck: finding duplicate record ids in a stream without remembering
  * every id (memory must not grow with the number of sales rows).
  *
- * A blocked Bloom filter, sized from the file (at most 64 MiB, calloc'd so
- * untouched pages cost nothing), answers "maybe seen" or "surely new" per id.
- * A "maybe" makes the row a candidate: its hash and line are kept (few, since
- * the false-positive rate is around 1e-7 per id), and a second pass over the
- * file settles the candidates exactly by comparing id strings.
+ * A blocked Bloom filter, sized from the file but never over 16 MiB
+ * (anonymous pages, so untouched ones cost nothing), answers "maybe seen" or
+ * "surely new" per id. A "maybe" makes the row a candidate: its hash and line
+ * are kept (few: around 1e-7 per id up to a few million rows, 0.2 % at ten
+ * million), and a second pass over the file settles the candidates exactly
+ * by comparing id strings.
  */
 #ifndef MERIT_INGEST_DUPCHECK_H
 #define MERIT_INGEST_DUPCHECK_H
