@@ -104,3 +104,13 @@ struct employee *company_add_employee(struct company *c)
 	e->cap_cents = INT64_MAX;
 	return e;
 }
+
+/* A linear scan: an employee has a handful of KPIs. */
+const struct kpi_result *employee_kpi(const struct employee *e, size_t kpi)
+{
+	size_t i;
+	for (i = 0; i < e->nkpis; i++)
+		if (e->kpis[i].kpi >= 0 && (size_t)e->kpis[i].kpi == kpi)
+			return &e->kpis[i];
+	return NULL;
+}

@@ -205,5 +205,8 @@ const char *company_intern(struct company *c, const char *s);
 long company_find(const struct company *c, const char *id);
 /* Appends a zeroed employee and returns it (its index is nemps - 1). */
 struct employee *company_add_employee(struct company *c);
+/* The employee's result for config KPI `kpi` (index into cfg->kpis), or
+ * NULL when the KPI is not in the employee's role. */
+const struct kpi_result *employee_kpi(const struct employee *e, size_t kpi);
 
 #endif

@@ -69,15 +69,6 @@ static void header(struct strbuf *sb, const struct config *cfg)
 	strbuf_addstr(sb, "\n");
 }
 
-static const struct kpi_result *find_kpi(const struct employee *e, size_t kpi)
-{
-	size_t i;
-	for (i = 0; i < e->nkpis; i++)
-		if ((size_t)e->kpis[i].kpi == kpi)
-			return &e->kpis[i];
-	return NULL;
-}
-
 static void row(struct strbuf *sb, const struct company *c, const struct config *cfg,
 		const struct employee *e)
 {
@@ -115,7 +106,7 @@ static void row(struct strbuf *sb, const struct company *c, const struct config 
 	for (i = 0; i < PERSP_COUNT; i++)
 		add_num(sb, e->persp_score[i], 1);
 	for (i = 0; i < cfg->nkpis; i++) {
-		const struct kpi_result *k = find_kpi(e, i);
+		const struct kpi_result *k = employee_kpi(e, i);
 		add_num(sb, k ? k->actual : 0, k && k->has_actual);
 		add_num(sb, k ? k->target : 0, k && k->has_target);
 		add_num(sb, k ? k->achievement : 0, k && k->has_actual && k->has_target && !k->dropped);

@@ -1,11 +1,12 @@
 /*
- * Unit tests of src/render/xlsx.c: a hand-built company of six (one named
+ * Unit tests of the workbook writer (src/render/xlsx*.c): a hand-built company of six (one named
  * =HYPERLINK(...), one Chinese name, one ineligible, one out of scope, two
  * departments, two KPIs) is written, then read back by tests/xlsx_check.py
  * with openpyxl: sheets, ratings and bonuses, Payroll total = pool to the
  * cent, check cell 0, cached formula values, text cells, frozen panes,
- * filters. Also: the file is 0600, two writes are byte-identical, and an
- * unwritable path is MERIT_CANTCREAT.
+ * filters. Also: the file is 0600, two writes are byte-identical, its zip
+ * entries are deflated at level 1, and an unwritable path is
+ * MERIT_CANTCREAT.
  *
  * Run from the repository root (tests/run.sh does); MERIT_SRCDIR overrides.
  */
@@ -353,6 +354,35 @@ static void test_reproducible(void **state)
 	diag_release(&d);
 }
 
+/*
+ * Every zip entry was deflated at level 1 (src/render/xlsx_zip.c): minizip
+ * records level 1 as bits 1-2 = 11 of each local header's general-purpose
+ * flag. Fails if the interposed zipOpenNewFileInZip4_64 is not the one
+ * libxlsxwriter calls (the file would then be level 6: valid, but slow).
+ */
+static void test_fast_deflate(void **state)
+{
+	struct fixture *f = *state;
+	char *book = path_in(f, "fast.xlsx"), *data;
+	size_t len, i, entries = 0;
+	struct diag d;
+
+	diag_init(&d);
+	assert_int_equal(write_book(f, book, &d), 0);
+	data = slurp(book, &len);
+	for (i = 0; i + 30 <= len; i++) {
+		const unsigned char *h = (const unsigned char *)data + i;
+		if (memcmp(h, "PK\x03\x04", 4))
+			continue;
+		assert_int_equal(h[8] | h[9] << 8, 8);       /* deflate */
+		assert_int_equal((h[6] >> 1) & 3, 3);        /* level 1 ("super fast") */
+		entries++;
+	}
+	assert_true(entries >= 10);
+	free(data), free(book);
+	diag_release(&d);
+}
+
 static void test_cannot_create(void **state)
 {
 	struct fixture *f = *state;
@@ -372,6 +402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_workbook_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checker_catches_wrong_bonus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_deflate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cannot_create, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
