@@ -264,6 +264,11 @@ struct config {
 
 int config_load(struct config *cfg, const char *path, struct diag *d);
 void config_release(struct config *cfg);
+/* The config an INI without optional keys gives (SPEC defaults: locale zh,
+ * score_cap 120, bonus CNY capped at 3 months, ...), with no inputs,
+ * metrics, KPIs, roles or rating bands yet; for configs made by hand (the
+ * unit tests' fixture). config_release() frees it. */
+void config_init(struct config *cfg);
 
 /* Index helpers; -1 when absent. */
 int config_metric_index(const struct config *cfg, const char *name);

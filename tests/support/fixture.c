@@ -32,36 +32,11 @@ static void label_of(struct label *l, const char *text)
 void fixture_config_init(struct config *cfg)
 {
 	int i;
-	memset(cfg, 0, sizeof(*cfg));
+	config_init(cfg);
 	cfg->path = xstrdup("merit.ini");
 	cfg->locale = LOCALE_EN;
 	for (i = 0; i < INPUT_COUNT; i++)
 		cfg->inputs[i].file_display = xstrfmt("%s.csv", schema_inputs[i].name);
-	cfg->score_cap = 120;
-	cfg->training_points_per_course = 2;
-	cfg->training_max_points = 5;
-	cfg->fairness.method = FAIR_NONE;
-	cfg->fairness.group = xstrdup("department");
-	cfg->fairness.group_field = HR_DEPARTMENT;
-	cfg->fairness.min_group = 5;
-	cfg->bonus.min_days = 15;
-	strlist_push(&cfg->bonus.ineligible_status, "probation");
-	strlist_push(&cfg->bonus.ineligible_status, "试用");
-	cfg->policy.on_missing_data = MISSING_REWEIGHT;
-	cfg->policy.on_missing_target = MISSING_ERROR;
-	for (i = 0; i < ROW_PROBLEM_COUNT; i++)
-		cfg->policy.row_is_error[i] = 1;
-	cfg->reviews.weight[REL_MANAGER] = 50;
-	cfg->reviews.weight[REL_PEER] = 30;
-	cfg->reviews.weight[REL_SUBORDINATE] = 20;
-	cfg->reviews.weight[REL_SELF] = 0;
-	cfg->reviews.min_reviewers[REL_MANAGER] = 1;
-	cfg->reviews.min_reviewers[REL_PEER] = 2;
-	cfg->reviews.min_reviewers[REL_SUBORDINATE] = 1;
-	cfg->reviews.min_reviewers[REL_SELF] = 1;
-	cfg->warning_after = 2;
-	cfg->review_after = 3;
-	cfg->promote_after = 3;
 	/* SPEC 8 default bands */
 	fixture_add_band(cfg, "优秀 | Excellent", 90, 1.5);
 	fixture_add_band(cfg, "合格 | Qualified", 80, 1.0);

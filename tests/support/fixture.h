@@ -33,11 +33,12 @@
 #define FIXTURE_TARGET_TABLE (-1.0)
 
 /*
- * The config a minimal INI gives (SPEC defaults: score_cap 120, training
- * 2 points a course up to 5, min_days 15, probation/试用 ineligible, policy
- * reweight/error, 360 weights 50/30/20/0, history 2/3/3, fairness none by
- * department, min_group 5) plus locale en, path "merit.ini", every input's
- * file_display "<input>.csv", and the SPEC 8 bands 优秀 | Excellent 90 x1.5,
+ * The config a minimal INI gives (config_init(): score_cap 120, training
+ * 2 points a course up to 5, bonus CNY capped at 3 months, min_days 15,
+ * probation/试用 ineligible, policy reweight/error, 360 weights 50/30/20/0,
+ * history 2/3/3, fairness none by department, min_group 5) plus locale en,
+ * path "merit.ini", every input's file_display "<input>.csv", and the
+ * SPEC 8 bands 优秀 | Excellent 90 x1.5,
  * 合格 | Qualified 80 x1.0, 待改进 | Needs improvement 0 x0. No metrics,
  * KPIs or roles yet.
  */
