@@ -74,9 +74,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(LIBA)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIBA) $(shell pkg-config --libs cmocka) $(LIBS)
 
-$(BUILD)/tools/%: tools/%.c $(LIBA)
+# The letter fixture (tests/support/letter_fixture.c) also builds bench_letters' company.
+$(BUILD)/tools/%: tools/%.c $(BUILD)/tests/support/letter_fixture.o $(LIBA)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/support/letter_fixture.o $(LIBA) $(LIBS)
 
 unit-bin: $(UNIT_BIN)
 

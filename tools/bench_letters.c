@@ -1,8 +1,10 @@
 /*
  * bench_letters: times letters_write() on a synthetic company held in
- * memory (no CSV, no config file): Chinese and English employees in equal
- * parts, 4-6 KPIs each with realistic values, 360 reviews for one in three,
- * training for one in five, some flags. Reports letters/s and bytes/letter.
+ * memory (no CSV, no config file; tests/support/letter_fixture.c, shared
+ * with the letter tests): Chinese and English employees in equal parts,
+ * 4-5 KPIs each with realistic values, 360 reviews for one in three,
+ * training for one in five, some flags. Reports letters/s, bytes/letter and
+ * the largest one-page Chinese and two-page letters.
  *
  *   out/build/tools/bench_letters [-n 10000] [-j 2] [--record docs/BENCHMARKS.md]
  *
@@ -16,6 +18,7 @@
 #include "util/diag.h"
 #include "util/period.h"
 #include "util/strbuf.h"
+#include "../tests/support/letter_fixture.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -25,54 +28,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#define S(x) ((char *)(x))
-
-enum { M_MONEY, M_RATE, M_COUNT, M_SCORE, M_MINUTES, NMETRICS };
-
-static struct metric_def metrics[NMETRICS] = {
-	{ .name = S("revenue"), .format = FMT_MONEY },
-	{ .name = S("rate"), .format = FMT_PERCENT },
-	{ .name = S("count"), .format = FMT_INTEGER },
-	{ .name = S("score"), .format = FMT_NUMBER },
-	{ .name = S("minutes"), .format = FMT_NUMBER },
-};
-
-static struct kpi_def kpis[] = {
-	{ .name = S("sales_achievement"), .label = { S("销售业绩完成率"), S("Sales achievement") },
-	  .metric = M_MONEY, .dimension = DIM_RESULTS, .perspective = PERSP_FINANCIAL,
-	  .target = 300000 },
-	{ .name = S("conversion"), .label = { S("赢单率"), S("Conversion") }, .metric = M_RATE,
-	  .dimension = DIM_EFFICIENCY, .perspective = PERSP_CUSTOMER, .target = 0.3 },
-	{ .name = S("new_customers"), .label = { S("新客户数"), S("New customers") },
-	  .metric = M_COUNT, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER,
-	  .target = 12 },
-	{ .name = S("peer_review"), .label = { S("360 度评价"), S("Peer review") },
-	  .metric = M_SCORE, .dimension = DIM_ATTITUDE, .perspective = PERSP_LEARNING,
-	  .target = 80 },
-	{ .name = S("csat"), .label = { S("客户满意度"), S("Customer satisfaction") },
-	  .metric = M_RATE, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER,
-	  .target = 0.9 },
-	{ .name = S("first_response"), .label = { S("首次响应时长"), S("First response") },
-	  .metric = M_MINUTES, .direction = DIR_LOWER, .dimension = DIM_EFFICIENCY,
-	  .perspective = PERSP_PROCESS, .target = 15 },
-	{ .name = S("company_revenue"), .label = { S("公司收入目标"), S("Company revenue") },
-	  .metric = M_MONEY, .dimension = DIM_RESULTS, .perspective = PERSP_FINANCIAL,
-	  .target = 50000000 },
-};
-#define NKPIS (sizeof(kpis) / sizeof(kpis[0]))
-
-static struct role_def roles[] = {
-	{ .name = S("sales"), .label = { S("销售"), S("Sales") }, .value_coefficient = 1.2 },
-	{ .name = S("customer_service"), .label = { S("客户服务"), S("Customer service") },
-	  .value_coefficient = 1.0 },
-};
-
-static struct rating_band bands[3] = {
-	{ { S("优秀"), S("Excellent") }, 90, 1.5 },
-	{ { S("合格"), S("Qualified") }, 80, 1.0 },
-	{ { S("待改进"), S("Needs improvement") }, 0, 0 },
-};
 
 static const char *const surnames[] = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴",
 					"徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高" };
@@ -93,71 +48,44 @@ static double frand(void)
 	return (double)(rng >> 11) / 9007199254740992.0;
 }
 
-static void config_build(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->path = S("bench.ini");
-	cfg->company.zh = S("示例贸易有限公司");
-	cfg->company.en = S("Example Trading Co.");
-	cfg->metrics = metrics;
-	cfg->nmetrics = NMETRICS;
-	cfg->kpis = kpis;
-	cfg->nkpis = NKPIS;
-	cfg->roles = roles;
-	cfg->nroles = 2;
-	cfg->bands = bands;
-	cfg->nbands = 3;
-	cfg->training_max_points = 5;
-	cfg->bonus.currency = S("CNY");
-	cfg->bonus.currency_symbol = S("¥");
-	cfg->bonus.cap_months = 3;
-	cfg->letters.templates_dir = S("templates");
-	cfg->letters.font = S("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
-}
-
 static void company_build(struct company *c, size_t n)
 {
-	static const int sales[] = { 0, 1, 2, 3, 6 }, service[] = { 4, 5, 3, 6 };
-	struct period p;
+	static const int sales[] = { LF_SALES, LF_CONVERSION, LF_NEW_CUSTOMERS, LF_PEER_REVIEW,
+				     LF_COMPANY_REVENUE },
+			 service[] = { LF_CSAT, LF_FIRST_RESPONSE, LF_PEER_REVIEW,
+				       LF_COMPANY_REVENUE };
 	size_t i, k;
-	period_parse("2026-10", 0, &p);
-	company_init(c, &p);
+	letter_fixture_company(c, "2026-10");
 	for (i = 0; i < n; i++) {
-		struct employee *e = company_add_employee(c);
 		int zh = i % 2 == 0, svc = i % 3 == 2;
 		const int *set = svc ? service : sales;
 		size_t nk = svc ? 4 : 5;
-		double sum = 0, wsum = 0;
-		char id[32];
+		double sum = 0;
+		char id[32], *name;
+		struct employee *e;
 		snprintf(id, sizeof(id), "E%05zu", i + 1);
-		e->id = xstrdup(id);
-		e->name = zh ? xstrfmt("%s%s", surnames[i % 20], given[(i / 20) % 28])
-			     : xstrfmt("%s %s", first[i % 12], last[(i / 12) % 12]);
-		e->department = company_intern(c, svc ? (zh ? "客服部" : "Service")
-						      : (zh ? "销售部" : "Sales"));
+		name = zh ? xstrfmt("%s%s", surnames[i % 20], given[(i / 20) % 28])
+			  : xstrfmt("%s %s", first[i % 12], last[(i / 12) % 12]);
+		e = letter_fixture_employee(c, id, name, zh ? LOCALE_ZH : LOCALE_EN, nk);
+		free(name);
+		if (svc)
+			e->department = company_intern(c, zh ? "客服部" : "Service");
 		e->role = svc;
-		e->locale = zh ? LOCALE_ZH : LOCALE_EN;
-		e->in_scope = 1;
 		e->eligible = i % 17 != 0;
 		e->ineligible_reason = e->eligible ? NULL : INELIGIBLE_STATUS;
 		e->days = i % 23 == 0 ? 12 : 31;
 		e->proration = e->days / 31.0;
-		e->kpis = xcalloc(nk, sizeof(*e->kpis));
 		for (k = 0; k < nk; k++) {
-			struct kpi_result *r = &e->kpis[e->nkpis++];
-			const struct kpi_def *d = &kpis[set[k]];
-			double a = 0.55 + 0.7 * frand();
-			r->kpi = set[k];
-			r->weight = r->eff_weight = k == 0 ? 40 : 60.0 / (double)(nk - 1);
-			r->has_target = r->has_actual = 1;
-			r->target = d->target;
-			r->actual = d->direction == DIR_LOWER ? d->target / a : d->target * a;
-			if (d->metric == M_COUNT)
-				r->actual = round(r->actual);
-			r->achievement = a;
-			r->score = fmin(100 * a, 120);
+			const struct kpi_def *d = &letter_fixture_kpis[set[k]];
+			double a = 0.55 + 0.7 * frand(), actual;
+			const struct kpi_result *r;
+			actual = d->direction == DIR_LOWER ? d->target / a : d->target * a;
+			if (d->metric == LF_M_COUNT)
+				actual = round(actual);
+			letter_fixture_kpi(e, set[k], k == 0 ? 40 : 60.0 / (double)(nk - 1), d->target,
+					   actual, NULL);
+			r = &e->kpis[e->nkpis - 1];
 			sum += r->weight * r->score / 100;
-			wsum += r->weight;
 			e->dim_score[d->dimension] = r->score;
 			e->persp_score[d->perspective] = r->score;
 		}
@@ -168,55 +96,70 @@ static void company_build(struct company *c, size_t n)
 			e->flags |= FLAG_WARNING, e->bottom_streak = 2;
 		if (i % 31 == 0)
 			e->flags |= FLAG_PROMOTE, e->top_streak = 3;
-		(void)wsum;
 	}
 	for (i = 0; i < n; i += 3) {
 		static const enum review_relation rel[] = { REL_MANAGER, REL_PEER, REL_PEER, REL_SELF };
-		for (k = 0; k < 4; k++) {
-			struct review_row *r;
-			ALLOC_GROW(c->reviews, c->nreviews + 1, c->reviews_alloc);
-			r = &c->reviews[c->nreviews++];
-			memset(r, 0, sizeof(*r));
-			r->reviewer = (i + k + 1) % n;
-			r->reviewee = i;
-			r->relation = rel[k];
-			r->score = 2 + (double)((i + k) % 4);
-		}
+		for (k = 0; k < 4; k++)
+			letter_fixture_review(c, (i + k + 1) % n, i, rel[k], 2 + (double)((i + k) % 4));
 	}
 	for (i = 0; i < n; i += 5) {
-		struct training_row *t;
-		ALLOC_GROW(c->training, c->ntraining + 1, c->training_alloc);
-		t = &c->training[c->ntraining++];
-		memset(t, 0, sizeof(*t));
-		t->employee = i;
-		t->course = xstrdup(i % 2 ? "Negotiation basics" : "大客户销售技巧");
-		t->date = date_from_ymd(2026, 10, 10);
-		t->hours = 6;
-		t->passed = 1;
+		letter_fixture_training(c, i, i % 2 ? "Negotiation basics" : "大客户销售技巧",
+					date_from_ymd(2026, 10, 10), 6);
 		c->emps[i].training_points = 2;
 		c->emps[i].courses_passed = 1;
 	}
 }
 
-/* Total bytes, file count and largest file in dir. */
-static void dir_stats(const char *dir, int64_t *bytes, size_t *files, int64_t *max)
+struct sizes {
+	int64_t bytes, max, max_zh1, max_2;
+	size_t files, pages[3];          /* letters of 1, 2, 3+ pages */
+};
+
+/* Pages of a PDF written by libharu (unencrypted: object dicts are plain). */
+static int pdf_pages(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192], *p;
+	size_t n;
+	int pages = 0;
+	if (!f)
+		return 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	for (p = sb.buf; (p = memmem(p, sb.len - (size_t)(p - sb.buf), "/Type /Page", 11)); p += 11)
+		pages += p[11] != 's';
+	strbuf_release(&sb);
+	return pages;
+}
+
+/* Sizes of the letters in dir (removed afterwards). Ids E00001, E00003...
+ * are the Chinese letters (company_build: even index). */
+static void dir_stats(const char *dir, struct sizes *st)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	*bytes = 0, *files = 0, *max = 0;
+	memset(st, 0, sizeof(*st));
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		struct stat st;
+		struct stat sb;
 		char *p;
 		if (de->d_name[0] == '.')
 			continue;
 		p = xstrfmt("%s/%s", dir, de->d_name);
-		if (stat(p, &st) == 0) {
-			*bytes += st.st_size;
-			(*files)++;
-			if (st.st_size > *max)
-				*max = st.st_size;
+		if (stat(p, &sb) == 0) {
+			int pages = pdf_pages(p), zh = strtol(de->d_name + 1, NULL, 10) % 2 == 1;
+			st->bytes += sb.st_size;
+			st->files++;
+			st->pages[pages >= 3 ? 2 : pages == 2 ? 1 : 0]++;
+			if (sb.st_size > st->max)
+				st->max = sb.st_size;
+			if (pages == 1 && zh && sb.st_size > st->max_zh1)
+				st->max_zh1 = sb.st_size;
+			if (pages == 2 && sb.st_size > st->max_2)
+				st->max_2 = sb.st_size;
 		}
 		unlink(p);
 		free(p);
@@ -270,10 +213,10 @@ int main(int argc, char **argv)
 	struct strbuf sb = STRBUF_INIT, sec = STRBUF_INIT;
 	const char *rec = NULL;
 	char dir[] = "/tmp/merit-bench-letters-XXXXXX";
-	size_t n = 10000, files;
+	size_t n = 10000;
 	int jobs = 2, i, rc;
-	int64_t bytes, max;
-	double secs;
+	struct sizes st;
+	double secs, load[3] = { 0, 0, 0 };
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-n") && i + 1 < argc)
@@ -287,30 +230,34 @@ int main(int argc, char **argv)
 			return 64;
 		}
 	}
-	config_build(&cfg);
+	letter_fixture_config(&cfg);
+	cfg.path = (char *)"bench.ini";
 	company_build(&c, n);
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 73;
 	}
 	diag_init(&d);
+	getloadavg(load, 3);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = letters_write(&c, &cfg, dir, jobs, &d);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	diag_format(&d, &sb, DIAG_NOTE);
 	fputs(sb.buf, stderr);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	dir_stats(dir, &bytes, &files, &max);
+	dir_stats(dir, &st);
 	strbuf_addf(&sec,
 		    "letters_write, synthetic company (tools/bench_letters.c): %zu employees "
 		    "(half zh, half en, 4-5 KPIs, 360 reviews for 1 in 3), -j %d, "
-		    "%ld CPUs\n\n"
-		    "| letters | seconds | letters/s | bytes/letter (mean) | largest letter |\n"
-		    "|---|---|---|---|---|\n"
-		    "| %zu | %.2f | %.0f | %.0f | %lld |\n",
-		    n, jobs, sysconf(_SC_NPROCESSORS_ONLN), files, secs,
-		    secs > 0 ? (double)files / secs : 0.0, files ? (double)bytes / (double)files : 0.0,
-		    (long long)max);
+		    "%ld CPUs, load average %.2f at the start\n\n"
+		    "| letters | 1 / 2 / 3+ pages | seconds | letters/s | bytes/letter (mean) "
+		    "| largest 1-page zh | largest 2-page | largest |\n"
+		    "|---|---|---|---|---|---|---|---|\n"
+		    "| %zu | %zu / %zu / %zu | %.2f | %.0f | %.0f | %lld | %lld | %lld |\n",
+		    n, jobs, sysconf(_SC_NPROCESSORS_ONLN), load[0], st.files, st.pages[0],
+		    st.pages[1], st.pages[2], secs, secs > 0 ? (double)st.files / secs : 0.0,
+		    st.files ? (double)st.bytes / (double)st.files : 0.0, (long long)st.max_zh1,
+		    (long long)st.max_2, (long long)st.max);
 	fputs(sec.buf, stdout);
 	if (rec && record(rec, sec.buf) < 0) {
 		perror(rec);

@@ -14,6 +14,7 @@
  * bare CR (old Mac line ends) can end several rows within one line.
  */
 #include "ingest/csvread.h"
+#include "ingest/csvline.h"
 #include "ingest/encoding.h"
 #include "util/diag.h"
 #include "util/sha256.h"
@@ -48,8 +49,10 @@ struct rowpos {
 struct csvread {
 	FILE *fp;
 	char *display;
+	char delim;
 	struct sha256 sha;
 	char hex[65];
+	int nohash;                 /* skimming: the SHA-256 is not wanted */
 	struct decoder dec;
 
 	char *buf;                  /* raw bytes read, not yet handed on */
@@ -72,6 +75,10 @@ struct csvread {
 	char **cellv;
 	int *linev;
 	size_t v_alloc;
+
+	csvread_keep_fn *keep;      /* skimming: which rows to parse at all */
+	void *keep_arg;
+	size_t keep_col;
 };
 
 static int space_only(unsigned char c)
@@ -123,6 +130,7 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
 	r = xcalloc(1, sizeof(*r));
 	r->fp = fp;
 	r->display = xstrdup(display);
+	r->delim = delimiter ? delimiter : ',';
 	sha256_init(&r->sha);
 	decoder_init(&r->dec, enc);
 	r->alloc = READ_BLOCK;
@@ -132,7 +140,7 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
 	strbuf_init(&r->data, 4096);
 	if (csv_init(&r->p, CSV_APPEND_NULL))
 		BUG("csv_init failed");
-	csv_set_delim(&r->p, (unsigned char)(delimiter ? delimiter : ','));
+	csv_set_delim(&r->p, (unsigned char)r->delim);
 	if (delimiter == '\t')
 		csv_set_space_func(&r->p, space_only);
 	return r;
@@ -160,7 +168,15 @@ void csvread_free(struct csvread *r)
 
 const char *csvread_sha256(const struct csvread *r)
 {
-	return r->hex;
+	return r->nohash ? "" : r->hex;
+}
+
+void csvread_skim(struct csvread *r, size_t col, csvread_keep_fn *keep, void *arg)
+{
+	r->keep = keep;
+	r->keep_arg = arg;
+	r->keep_col = col;
+	r->nohash = 1;
 }
 
 const char *csvread_encoding(const struct csvread *r)
@@ -223,7 +239,7 @@ static int next_chunk(struct csvread *r, struct diag *d)
 			r->buf = xrealloc(r->buf, r->alloc);
 		}
 		n = fread(r->buf + r->have, 1, r->alloc - r->have, r->fp);
-		if (n)
+		if (n && !r->nohash)
 			sha256_update(&r->sha, r->buf + r->have, n);
 		r->have += n;
 		if (n == 0) {
@@ -252,12 +268,40 @@ static int next_chunk(struct csvread *r, struct diag *d)
 	return 1;
 }
 
+/*
+ * Skimming: passes over the lines that are one row each and whose cell the
+ * caller does not want, without libcsv. Only between rows: inside a row
+ * libcsv holds state that a skipped line would leave stale.
+ */
+static void skim_lines(struct csvread *r)
+{
+	while (r->chunk_pos < r->chunk_len && r->p.pstate == LIBCSV_ROW_NOT_BEGUN) {
+		const char *s = r->chunk + r->chunk_pos, *nl, *cell;
+		size_t n, len;
+		if (!(nl = memchr(s, '\n', r->chunk_len - r->chunk_pos)))
+			return;
+		n = (size_t)(nl - s) + 1;
+		if (!csvline_cell(s, n, r->delim, r->keep_col, &cell, &len) ||
+		    r->keep(cell, len, r->line, r->keep_arg))
+			return;
+		r->chunk_pos += n;
+		r->line++;
+	}
+}
+
 /* Feeds one line (or the rest of the block) to libcsv. */
 static int feed_line(struct csvread *r, struct diag *d)
 {
-	const char *s = r->chunk + r->chunk_pos;
-	size_t left = r->chunk_len - r->chunk_pos, n;
-	const char *nl = memchr(s, '\n', left);
+	const char *s, *nl;
+	size_t left, n;
+	if (r->keep) {
+		skim_lines(r);
+		if (r->chunk_pos == r->chunk_len)
+			return 0;
+	}
+	s = r->chunk + r->chunk_pos;
+	left = r->chunk_len - r->chunk_pos;
+	nl = memchr(s, '\n', left);
 	n = nl ? (size_t)(nl - s) + 1 : left;
 	if (r->p.pstate == LIBCSV_ROW_NOT_BEGUN)
 		r->row_line = r->line;

@@ -51,6 +51,24 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
  */
 int csvread_next(struct csvread *r, struct csv_row *row, struct diag *d);
 
+/*
+ * Decides from one cell whether a row is wanted; line is the row's line.
+ * text (len bytes, not NUL-terminated) is the cell as csv_row gives it.
+ */
+typedef int csvread_keep_fn(const char *text, size_t len, int line, void *arg);
+
+/*
+ * Turns r into a fast re-reader for a few rows: from now on a line that is
+ * one whole row, with cell col and the cells before it unquoted (most
+ * lines: csvline.h), is shown to keep() and skipped unparsed unless it
+ * returns nonzero. Every other row is parsed and returned as before, with
+ * the same line numbers, so keep() must be a test on that cell alone. The
+ * SHA-256 is no longer computed (csvread_sha256() gives "").
+ *
+ *   csvread_skim(r, 0, is_candidate, set);   // after the header row
+ */
+void csvread_skim(struct csvread *r, size_t col, csvread_keep_fn *keep, void *arg);
+
 /* After csvread_next() returned 0: the SHA-256 of the file's bytes. */
 const char *csvread_sha256(const struct csvread *r);
 /* The encoding found so far: "utf-8" or "gb18030". */

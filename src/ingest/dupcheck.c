@@ -27,6 +27,13 @@ void dupcheck_init(struct dupcheck *dc, uint64_t file_bytes)
 	size_t bytes = MIN_BYTES;
 	while (bytes < MAX_BYTES && bytes < file_bytes / 16)
 		bytes *= 2;
+	dupcheck_init_bytes(dc, bytes);
+}
+
+void dupcheck_init_bytes(struct dupcheck *dc, size_t bytes)
+{
+	if (bytes < 64 || (bytes & (bytes - 1)))
+		BUG("duplicate filter of %zu bytes: not a power of two from 64", bytes);
 	memset(dc, 0, sizeof(*dc));
 	dc->nblocks = bytes / 64;
 	/* Anonymous pages read as zero and cost nothing until touched. Each id

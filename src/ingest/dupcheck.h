@@ -27,6 +27,8 @@ struct dupcheck {
 
 /* Sizes the filter for a file of file_bytes bytes. */
 void dupcheck_init(struct dupcheck *dc, uint64_t file_bytes);
+/* A filter of exactly `bytes` (a power of two, at least 64): for tests. */
+void dupcheck_init_bytes(struct dupcheck *dc, size_t bytes);
 void dupcheck_release(struct dupcheck *dc);
 /*
  * Adds the id of hash h (str_hash); returns 1 if it may have been added

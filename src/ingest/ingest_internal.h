@@ -6,6 +6,8 @@
 #ifndef MERIT_INGEST_INTERNAL_H
 #define MERIT_INGEST_INTERNAL_H
 
+#include <stddef.h>
+
 struct company;
 struct config;
 struct diag;
@@ -16,5 +18,16 @@ int ingest_targets(struct company *c, const struct config *cfg, struct diag *d);
 int ingest_metrics(struct company *c, const struct config *cfg, struct diag *d);
 int ingest_reviews(struct company *c, const struct config *cfg, struct diag *d);
 int ingest_training(struct company *c, const struct config *cfg, struct diag *d);
+
+/*
+ * For tests of the duplicate check. ingest_sales_tune() sets the Bloom
+ * filter's size in bytes (a power of two, at least 64; 0 = sized from the
+ * file, the default) and whether the second pass may skim (1, the default)
+ * or must parse every row (0, the slow path the fast one has to agree
+ * with). ingest_sales_last() tells how many candidates the last run had and
+ * how many rows its second pass parsed.
+ */
+void ingest_sales_tune(size_t filter_bytes, int skim);
+void ingest_sales_last(size_t *candidates, size_t *parsed);
 
 #endif

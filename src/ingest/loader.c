@@ -136,6 +136,12 @@ int loader_reopen(struct loader *ld)
 	return open_file(ld);
 }
 
+void loader_skim(struct loader *ld, int field, csvread_keep_fn *keep, void *arg)
+{
+	if (ld->col[field] >= 0)
+		csvread_skim(ld->r, (size_t)ld->col[field], keep, arg);
+}
+
 int loader_next(struct loader *ld)
 {
 	int rc = csvread_next(ld->r, &ld->row, ld->d);

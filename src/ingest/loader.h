@@ -49,6 +49,12 @@ int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 		enum input_kind in, struct diag *d);
 /* Opens again for a second pass (same mapping); stats are not touched. */
 int loader_reopen(struct loader *ld);
+/*
+ * After loader_reopen(): rows whose cell of `field` keep() rejects may be
+ * skipped unparsed (csvread_skim); loader_next() still returns every row it
+ * could not rule out, so test the field again there.
+ */
+void loader_skim(struct loader *ld, int field, csvread_keep_fn *keep, void *arg);
 /* Next data row: 1, 0 at the end (stats final), -1 on a fatal file error. */
 int loader_next(struct loader *ld);
 void loader_close(struct loader *ld);

@@ -50,6 +50,25 @@ struct sales_ctx {
 	double num[SALES_NFIELDS];          /* money in cents, as a double */
 };
 
+/* ingest_sales_tune(): test settings, and what the last run did. */
+static struct {
+	size_t filter_bytes;   /* 0: sized from the file */
+	int skim;
+	size_t candidates, parsed;
+} tune = { 0, 1, 0, 0 };
+
+void ingest_sales_tune(size_t filter_bytes, int skim)
+{
+	tune.filter_bytes = filter_bytes;
+	tune.skim = skim;
+}
+
+void ingest_sales_last(size_t *candidates, size_t *parsed)
+{
+	*candidates = tune.candidates;
+	*parsed = tune.parsed;
+}
+
 static int aggregated_here(const struct metric_def *m)
 {
 	return m->from == INPUT_SALES &&
@@ -292,7 +311,18 @@ static void finish(struct sales_ctx *sc)
  * the same string is a true duplicate. Held-back rows that turn out to be
  * first occurrences (Bloom false positives) are counted now; their problems
  * were reported in the first pass, so this one is quiet.
+ *
+ * A candidate is a few rows in a million, so the pass skims: csvread skips
+ * every line that is one row with an unquoted id that is not a candidate
+ * without parsing it (csvread_skim), and parses the rest as the first pass
+ * did, so ids, lines and messages are the same.
  */
+static int candidate_cell(const char *text, size_t len, int line, void *dc)
+{
+	(void)line;
+	return len && dupcheck_is_candidate_id(dc, text, len);
+}
+
 static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const struct dupcheck *dc)
 {
 	struct strmap seen;
@@ -301,10 +331,13 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 	strmap_init(&seen);
 	if (loader_reopen(ld) < 0)
 		return -1;
+	if (tune.skim)
+		loader_skim(ld, SALES_RECORD_ID, candidate_cell, (void *)dc);
 	while ((rc = loader_next(ld)) > 0) {
 		const char *id = loader_text(ld, SALES_RECORD_ID);
 		size_t len = strlen(id), first;
 		int line = ld->row.row_line;
+		tune.parsed++;
 		if (!len || !dupcheck_is_candidate_id(dc, id, len))
 			continue;
 		if (strmap_get(&seen, id, &first)) {
@@ -338,7 +371,11 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 	if (rc <= 0)
 		return rc;
 	ctx_init(&sc, c, cfg);
-	dupcheck_init(&dc, stat(cfg->inputs[INPUT_SALES].file, &stbuf) == 0 ? (uint64_t)stbuf.st_size : 0);
+	if (tune.filter_bytes)
+		dupcheck_init_bytes(&dc, tune.filter_bytes);
+	else
+		dupcheck_init(&dc, stat(cfg->inputs[INPUT_SALES].file, &stbuf) == 0 ? (uint64_t)stbuf.st_size : 0);
+	tune.parsed = 0;
 	while ((rc = loader_next(&ld)) > 0) {
 		const char *id = loader_text(&ld, SALES_RECORD_ID);
 		size_t len = strlen(id);
@@ -352,6 +389,7 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 		if (emp >= 0)
 			count_row(&sc, (size_t)emp, &ld);
 	}
+	tune.candidates = dc.ncand;
 	if (rc == 0 && dc.ncand)
 		rc = settle_candidates(&sc, &ld, &dc);
 	if (rc == 0)

@@ -35,12 +35,14 @@ void font_face_free(struct font_face *f);
 int font_face_has(const struct font_face *f, uint32_t cp);
 
 /* Advance width of cp in 1/1000 em, truncated the way libharu converts the
- * font's units, so layout measures exactly what the PDF draws. */
+ * font's units, so layout measures exactly what the PDF draws. A character
+ * the font lacks is 1000: it prints as .notdef, one em wide in the subset. */
 int font_face_width(struct font_face *f, uint32_t cp);
 
 /*
  * Writes a subset holding exactly the n code points of cps (duplicates are
- * fine) to a new 0600 file in $TMPDIR (default /dev/shm or /tmp); its name goes into
+ * fine), with only the tables libharu reads and a cmap it can search
+ * quickly (see font_subset.c), to a new 0600 file in $TMPDIR (default /dev/shm or /tmp); its name goes into
  * *path (reset first). Returns 0, or -1 with MERIT_CANTCREAT in d.
  */
 int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "ingest/dupcheck.h"
 #include "ingest/ingest.h"
+#include "ingest/ingest_internal.h"
 #include "model.h"
 #include "util/date.h"
 #include "util/diag.h"
@@ -272,6 +273,87 @@ static void test_dupcheck(void **state)
 	dupcheck_release(&dc);
 }
 
+/* What a run of the duplicate check produced, to compare runs. */
+struct dup_run {
+	char *text;
+	struct input_stats st;
+	double revenue[2];
+	size_t candidates, parsed;
+};
+
+static void dup_run(struct dup_run *out, size_t filter_bytes, int skim)
+{
+	struct fx f;
+	fx_load_config(&f);
+	set_file(&f.cfg.inputs[INPUT_SALES], "tests/fixtures/ingest/sales_dups.csv",
+		 "sales_dups.csv");
+	ingest_sales_tune(filter_bytes, skim);
+	assert_int_equal(fx_ingest(&f), -1);   /* duplicates are errors */
+	ingest_sales_tune(0, 1);
+	ingest_sales_last(&out->candidates, &out->parsed);
+	out->text = xstrdup(f.text);
+	out->st = f.c.inputs[INPUT_SALES];
+	out->st.encoding = NULL;
+	out->revenue[0] = mv(&f, "E1", "revenue")->value;
+	out->revenue[1] = mv(&f, "E2", "revenue")->value;
+	fx_release(&f);
+}
+
+/*
+ * tests/fixtures/ingest/sales_dups.csv (BOM, CRLF, 149 rows on 162 lines)
+ * has four true duplicates, found in the second pass of the duplicate
+ * check: D1 (line 3, whose quoted note runs onto line 4 and holds a
+ * fake row "S1,E1,..."), the quoted "Q1" (line 5) met again unquoted with a
+ * two-line note, " R5 " quoted with blanks (line 6, so the id is R5), and
+ * S2 met again quoted on the last line. A 64-byte filter (one block) is
+ * well filled after a hundred ids: a dozen rows become false candidates;
+ * then the skimming second pass (csvread_skim) must parse exactly the rows
+ * it has to and say exactly what the parse-everything pass and the normal
+ * filter (no false candidates: only the 4 duplicates) say.
+ */
+static void test_duplicates_skimmed(void **state)
+{
+	struct dup_run normal, fast, slow;
+	(void)state;
+	dup_run(&normal, 0, 1);
+	dup_run(&fast, 64, 1);
+	dup_run(&slow, 64, 0);
+
+	assert_int_equal(normal.candidates, 4);
+	assert_true(fast.candidates > 10);
+	assert_int_equal(fast.candidates, slow.candidates);
+	assert_int_equal(slow.parsed, 149);
+	/*
+	 * Skimmed, the normal run parses 16 rows: the 10 whose note spans two
+	 * lines, the 3 with a quoted id, and the other 3 rows of D1, R5 and S2.
+	 */
+	assert_int_equal(normal.parsed, 16);
+	assert_true(fast.parsed < slow.parsed);
+	assert_true(fast.parsed >= fast.candidates);
+
+	assert_non_null(strstr(normal.text, "sales_dups.csv:73:1: error: record_id 'D1' appears again (first at line 3)"));
+	assert_non_null(strstr(normal.text, "sales_dups.csv:74:1: error: record_id 'Q1' appears again (first at line 5)"));
+	assert_non_null(strstr(normal.text, "sales_dups.csv:76:1: error: record_id 'R5' appears again (first at line 6)"));
+	assert_non_null(strstr(normal.text, "sales_dups.csv:162:1: error: record_id 'S2' appears again (first at line 7)"));
+	assert_null(strstr(normal.text, "'S1' appears again"));   /* the fake row in D1's note */
+	assert_string_equal(fast.text, normal.text);
+	assert_string_equal(slow.text, normal.text);
+
+	/* E1: S1 1,000 + D1 200 + S2 50 + 70 odd F rows x 10 = 1,950; E2: Q1
+	 * 300 + R5 1,500 + 70 even F rows x 10 = 2,500. No duplicate counts. */
+	assert_true(normal.revenue[0] == 1950);
+	assert_true(normal.revenue[1] == 2500);
+	assert_int_equal(normal.st.rows, 149);    /* 5 + F001..F140 + 4 duplicates */
+	assert_int_equal(normal.st.rows_used, 145);
+	assert_memory_equal(&fast.st, &normal.st, sizeof(normal.st));
+	assert_memory_equal(&slow.st, &normal.st, sizeof(normal.st));
+	assert_memory_equal(fast.revenue, normal.revenue, sizeof(normal.revenue));
+	assert_memory_equal(slow.revenue, normal.revenue, sizeof(normal.revenue));
+	free(normal.text);
+	free(fast.text);
+	free(slow.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_total_overflow),
 		cmocka_unit_test(test_dupcheck),
+		cmocka_unit_test(test_duplicates_skimmed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
- * Unit tests of the review letters (src/render/letter.c, template.c,
- * font_subset.c). A small config and company are built by hand: a Chinese
+ * Unit tests of the review letters (src/render/letter*.c, template.c,
+ * font_subset.c). A small config and company are built by hand (with
+ * tests/support/letter_fixture.c, shared with tools/bench_letters.c): a Chinese
  * and an English employee, one with 12 KPIs, a very long name, a dropped
  * KPI, 360 reviews, training, next-period targets and a warning (two
  * pages), one whose name has a character the font lacks, and one letter
@@ -30,8 +31,8 @@
 #include "util/diag.h"
 #include "util/period.h"
 #include "util/strbuf.h"
+#include "../support/letter_fixture.h"
 
-#define FONT "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 #define S(x) ((char *)(x))
 
 /* ---- wrapping ---- */
@@ -250,136 +251,18 @@ static void test_template_set(void **state)
 
 /* ---- the letters ---- */
 
-enum { M_REVENUE, M_RATE, M_COUNT, M_SCORE, M_MINUTES, NMETRICS };
-
-static struct metric_def metrics[NMETRICS] = {
-	{ .name = S("revenue"), .format = FMT_MONEY },
-	{ .name = S("rate"), .format = FMT_PERCENT },
-	{ .name = S("count"), .format = FMT_INTEGER },
-	{ .name = S("score"), .format = FMT_NUMBER },
-	{ .name = S("minutes"), .format = FMT_NUMBER },
-};
-
-#define NKPIS 12
-static struct kpi_def kpis[NKPIS] = {
-	{ .name = S("sales_achievement"), .label = { S("销售业绩完成率"), S("Sales achievement") },
-	  .metric = M_REVENUE, .dimension = DIM_RESULTS, .perspective = PERSP_FINANCIAL },
-	{ .name = S("conversion"), .label = { S("赢单率"), S("Conversion") },
-	  .metric = M_RATE, .dimension = DIM_EFFICIENCY, .perspective = PERSP_CUSTOMER },
-	{ .name = S("new_customers"), .label = { S("新客户数"), S("New customers") },
-	  .metric = M_COUNT, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
-	{ .name = S("peer_review"), .label = { S("360 度评价"), S("Peer review") },
-	  .metric = M_SCORE, .dimension = DIM_ATTITUDE, .perspective = PERSP_LEARNING },
-	{ .name = S("csat"), .label = { S("客户满意度"), S("Customer satisfaction") },
-	  .metric = M_RATE, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
-	{ .name = S("first_response"), .label = { S("首次响应时长"), S("First response") },
-	  .metric = M_MINUTES, .direction = DIR_LOWER, .dimension = DIM_EFFICIENCY,
-	  .perspective = PERSP_PROCESS },
-	{ .name = S("leads"), .label = { S("线索数量"), S("Leads") },
-	  .metric = M_COUNT, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
-	{ .name = S("lead_conversion"), .label = { S("有效线索率"), S("Valid lead rate") },
-	  .metric = M_RATE, .dimension = DIM_EFFICIENCY, .perspective = PERSP_PROCESS },
-	{ .name = S("milestones"), .label = { S("里程碑完成率"), S("Milestones") },
-	  .metric = M_RATE, .dimension = DIM_EFFICIENCY, .perspective = PERSP_PROCESS },
-	{ .name = S("defect_rate"), .label = { S("缺陷率"), S("Defect rate") },
-	  .metric = M_RATE, .direction = DIR_LOWER, .dimension = DIM_RESULTS,
-	  .perspective = PERSP_PROCESS },
-	{ .name = S("on_time_delivery"), .label = { S("准时交付率"), S("On-time delivery") },
-	  .metric = M_RATE, .dimension = DIM_RESULTS, .perspective = PERSP_CUSTOMER },
-	{ .name = S("company_revenue"), .label = { S("公司收入目标（共同目标）"),
-						  S("Company revenue (shared goal)") },
-	  .metric = M_REVENUE, .dimension = DIM_RESULTS, .perspective = PERSP_FINANCIAL },
-};
-
-static struct role_def roles[1] = {
-	{ .name = S("sales"), .label = { S("销售"), S("Sales") }, .value_coefficient = 1.2 },
-};
-
-static struct rating_band bands[3] = {
-	{ { S("优秀"), S("Excellent") }, 90, 1.5 },
-	{ { S("合格"), S("Qualified") }, 80, 1.0 },
-	{ { S("待改进"), S("Needs improvement") }, 0, 0 },
-};
-
-static void config_fixture(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->path = S("test.ini");
-	cfg->company.zh = S("示例贸易有限公司");
-	cfg->company.en = S("Example Trading Co.");
-	cfg->locale = LOCALE_ZH;
-	cfg->metrics = metrics;
-	cfg->nmetrics = NMETRICS;
-	cfg->kpis = kpis;
-	cfg->nkpis = NKPIS;
-	cfg->roles = roles;
-	cfg->nroles = 1;
-	cfg->bands = bands;
-	cfg->nbands = 3;
-	cfg->training_max_points = 5;
-	cfg->bonus.currency = S("CNY");
-	cfg->bonus.currency_symbol = S("¥");
-	cfg->bonus.cap_months = 3;
-	cfg->letters.templates_dir = S("templates");
-	cfg->letters.font = S(FONT);
-	cfg->letters.font_index = 0;
-	cfg->letters.jobs = 2;
-	memcpy(cfg->sha256, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-	       65);
-}
-
-static void add_kpi(struct employee *e, int kpi, double weight, double target, double actual,
-		    const char *dropped)
-{
-	struct kpi_result *k = &e->kpis[e->nkpis++];
-	memset(k, 0, sizeof(*k));
-	k->kpi = kpi;
-	k->weight = weight;
-	k->eff_weight = dropped ? 0 : weight;
-	k->has_target = 1;
-	k->target = target;
-	k->has_actual = !dropped;
-	k->actual = actual;
-	k->dropped = dropped;
-	if (!dropped) {
-		k->achievement = kpis[kpi].direction == DIR_LOWER ? target / actual : actual / target;
-		k->score = fmin(100 * k->achievement, 120);
-		k->contribution = weight * k->score / 100;
-	}
-}
-
-static struct employee *add_emp(struct company *c, const char *id, const char *name,
-				enum locale loc, size_t nkpis)
-{
-	struct employee *e = company_add_employee(c);
-	e->id = xstrdup(id);
-	e->name = xstrdup(name);
-	e->department = company_intern(c, loc == LOCALE_ZH ? "销售部" : "Sales");
-	e->role = 0;
-	e->role_text = xstrdup("sales");
-	e->locale = loc;
-	e->in_scope = 1;
-	e->eligible = 1;
-	e->days = 31;
-	e->proration = 1;
-	e->kpis = xcalloc(nkpis, sizeof(*e->kpis));
-	strmap_put(&c->by_id, e->id, c->nemps - 1);
-	return e;
-}
-
 static void company_fixture(struct company *c)
 {
 	struct period p;
 	struct employee *e;
 	int i;
-	period_parse("2026-10", 0, &p);
-	company_init(c, &p);
+	letter_fixture_company(c, "2026-10");
 
 	/* 0: zh, three KPIs, reviews, a bonus. */
-	e = add_emp(c, "E001", "张伟", LOCALE_ZH, 4);
-	add_kpi(e, 0, 50, 200000, 231000, NULL);
-	add_kpi(e, 1, 30, 0.30, 0.25, NULL);
-	add_kpi(e, 2, 20, 10, 12, NULL);
+	e = letter_fixture_employee(c, "E001", "张伟", LOCALE_ZH, 4);
+	letter_fixture_kpi(e, 0, 50, 200000, 231000, NULL);
+	letter_fixture_kpi(e, 1, 30, 0.30, 0.25, NULL);
+	letter_fixture_kpi(e, 2, 20, 10, 12, NULL);
 	e->dim_score[DIM_RESULTS] = 117.5;
 	e->dim_score[DIM_EFFICIENCY] = 83.3;
 	e->persp_score[PERSP_FINANCIAL] = 115.5;
@@ -392,10 +275,10 @@ static void company_fixture(struct company *c)
 	e->top_streak = 3;
 
 	/* 1: en, partial month, needs improvement. */
-	e = add_emp(c, "E002", "Emily Carter", LOCALE_EN, 3);
-	add_kpi(e, 0, 60, 300000, 180000, NULL);
-	add_kpi(e, 4, 20, 0.90, 0.93, NULL);
-	add_kpi(e, 5, 20, 15, 20, NULL);
+	e = letter_fixture_employee(c, "E002", "Emily Carter", LOCALE_EN, 3);
+	letter_fixture_kpi(e, 0, 60, 300000, 180000, NULL);
+	letter_fixture_kpi(e, 4, 20, 0.90, 0.93, NULL);
+	letter_fixture_kpi(e, 5, 20, 15, 20, NULL);
 	e->dim_score[DIM_RESULTS] = 70;
 	e->dim_score[DIM_EFFICIENCY] = 75;
 	e->raw_score = 71.5;
@@ -408,13 +291,14 @@ static void company_fixture(struct company *c)
 	e->proration = 16.0 / 31.0;
 
 	/* 2: zh, 12 KPIs, one dropped, a very long name, warning + reviews. */
-	e = add_emp(c, "E003",
+	e = letter_fixture_employee(c, "E003",
 		    "欧阳娜娜·阿卜杜拉·克里斯托弗森·长名字测试员工（华东大区战略客户事业部）",
-		    LOCALE_ZH, NKPIS);
-	for (i = 0; i < NKPIS; i++)
-		add_kpi(e, i, i < 4 ? 12 : 6.5, kpis[i].metric == M_RATE ? 0.9 : 100,
-			(kpis[i].metric == M_RATE ? 0.009 : 1) * (40 + 7 * i),
-			i == 3 ? "missing_actual" : NULL);
+		    LOCALE_ZH, LF_NKPIS);
+	for (i = 0; i < LF_NKPIS; i++) {
+		int rate = letter_fixture_kpis[i].metric == LF_M_RATE;
+		letter_fixture_kpi(e, i, i < 4 ? 12 : 6.5, rate ? 0.9 : 100,
+				   (rate ? 0.009 : 1) * (40 + 7 * i), i == 3 ? "missing_actual" : NULL);
+	}
 	e->flags = FLAG_WARNING | FLAG_REWEIGHTED;
 	e->bottom_streak = 2;
 	e->raw_score = 61;
@@ -427,14 +311,14 @@ static void company_fixture(struct company *c)
 	e->courses_passed = 1;
 
 	/* 3: en, a name with a character the font lacks (U+1F600). */
-	e = add_emp(c, "E004", "Smiley \xF0\x9F\x98\x80 Chen", LOCALE_EN, 1);
-	add_kpi(e, 0, 100, 1000, 1000, NULL);
+	e = letter_fixture_employee(c, "E004", "Smiley \xF0\x9F\x98\x80 Chen", LOCALE_EN, 1);
+	letter_fixture_kpi(e, 0, 100, 1000, 1000, NULL);
 	e->norm_score = 100;
 	e->rating = 0;
 	e->bonus = 100;
 
 	/* 4: out of scope: no letter. */
-	e = add_emp(c, "E005", "Gone", LOCALE_EN, 0);
+	e = letter_fixture_employee(c, "E005", "Gone", LOCALE_EN, 0);
 	e->in_scope = 0;
 
 	/* 360 reviews of E001 and E003 (no names may appear). */
@@ -444,26 +328,12 @@ static void company_fixture(struct company *c)
 			{ 1, 0, REL_MANAGER, 5 }, { 2, 0, REL_PEER, 4 }, { 3, 0, REL_PEER, 3 },
 			{ 0, 0, REL_SELF, 4 }, { 0, 2, REL_MANAGER, 2 }, { 1, 2, REL_PEER, 3 },
 		};
-		for (i = 0; i < (int)(sizeof(rv) / sizeof(rv[0])); i++) {
-			struct review_row *r;
-			ALLOC_GROW(c->reviews, c->nreviews + 1, c->reviews_alloc);
-			r = &c->reviews[c->nreviews++];
-			memset(r, 0, sizeof(*r));
-			r->reviewer = rv[i].reviewer;
-			r->reviewee = rv[i].reviewee;
-			r->relation = rv[i].rel;
-			r->score = rv[i].score;
-			r->comment = xstrdup("很长的评语，不应出现在评估函中");
-		}
+		for (i = 0; i < (int)(sizeof(rv) / sizeof(rv[0])); i++)
+			letter_fixture_review(c, rv[i].reviewer, rv[i].reviewee, rv[i].rel,
+					      rv[i].score)->comment =
+				xstrdup("很长的评语，不应出现在评估函中");
 	}
-	ALLOC_GROW(c->training, c->ntraining + 1, c->training_alloc);
-	memset(&c->training[0], 0, sizeof(c->training[0]));
-	c->training[0].employee = 2;
-	c->training[0].course = xstrdup("大客户销售技巧");
-	c->training[0].date = date_from_ymd(2026, 10, 12);
-	c->training[0].hours = 6;
-	c->training[0].passed = 1;
-	c->ntraining = 1;
+	letter_fixture_training(c, 2, "大客户销售技巧", date_from_ymd(2026, 10, 12), 6);
 	/* Next period (2026-11): an employee row and a role row. */
 	{
 		struct target_row *t;
@@ -618,7 +488,7 @@ static void test_letters(void **state)
 	};
 	size_t i, n1, n2;
 	(void)state;
-	config_fixture(&cfg);
+	letter_fixture_config(&cfg);
 	company_fixture(&c);
 	diag_init(&d);
 	assert_int_equal(letters_write(&c, &cfg, l1, 2, &d), 0);
@@ -671,7 +541,7 @@ static void test_letters_password(void **state)
 	char *dir = tmpdir_new("pw"), *cmd, *out;
 	int rc;
 	(void)state;
-	config_fixture(&cfg);
+	letter_fixture_config(&cfg);
 	cfg.letters.password = S("employee_id");
 	company_fixture(&c);
 	diag_init(&d);
@@ -713,7 +583,7 @@ static void test_letters_template_error(void **state)
 		      "printf '@tabel\\n' >> '%s/letter.zh.txt'", tdir, tdir, tdir, tdir);
 	out = run(cmd, &rc);
 	assert_int_equal(rc, 0);
-	config_fixture(&cfg);
+	letter_fixture_config(&cfg);
 	cfg.letters.templates_dir = tdir;
 	company_fixture(&c);
 	diag_init(&d);

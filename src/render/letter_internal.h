@@ -1,0 +1,215 @@
+/*
+ * letter_internal: what the files of the letter module share, and nothing
+ * outside src/render/letter*.c includes. The module's jobs, one file each:
+ *   letter_wrap.c     UTF-8 and line breaking (public: letter_wrap())
+ *   letter_layout.c   the display list: positioned texts, lines, boxes,
+ *                     measured with the full font, flowing onto new pages
+ *   letter_phrases.c  phrase-bank lookups and number formats
+ *   letter_blocks.c   the @blocks: summary, KPI table, chart, strengths,
+ *                     areas to improve, dimensions, 360, training, next
+ *                     targets, comments, signatures
+ *   letter_pdf.c      the font subset and libharu: replaying the display
+ *                     list into a PDF file, written 0600
+ *   letter.c          one letter from template to file, the workers and
+ *                     letters_write()
+ *
+ * Ownership: strings a letter makes while it is laid out are kept with
+ * letter_keep() and freed together when the next letter starts.
+ */
+#ifndef MERIT_LETTER_INTERNAL_H
+#define MERIT_LETTER_INTERNAL_H
+
+#include "render/font_subset.h"
+#include "render/letter.h"
+#include "render/template.h"
+#include "model.h"
+#include "util/period.h"
+#include "util/strbuf.h"
+#include "util/strmap.h"
+
+#include <hpdf.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+
+/* A4 portrait, points. Nothing is drawn closer than MARGIN to an edge. */
+#define PAGE_W 595.276
+#define PAGE_H 841.89
+#define MARGIN 40.0
+#define BODY_L MARGIN
+#define BODY_W (PAGE_W - 2 * MARGIN)
+#define BODY_TOP (PAGE_H - MARGIN - 34.0)   /* below the header band */
+#define BODY_BOTTOM (MARGIN + 22.0)         /* above the footer band */
+
+#define FS_BODY 9.5
+#define LH_BODY 13.5
+#define FS_SMALL 8.0
+#define LH_SMALL 11.0
+#define FS_TABLE 8.5
+#define LH_TABLE 11.5
+#define CELL_PAD 3.5
+
+#define C_TEXT 0x222222
+#define C_GREY 0x666666
+#define C_RULE 0xB0B8C4
+#define C_ACCENT 0x1F4E79
+#define C_HEAD_BG 0xDCE6F1
+#define C_ZEBRA 0xF4F6F9
+#define C_BOX_BG 0xEEF3F8
+#define C_NOTICE_BG 0xFFF4E5
+#define C_NOTICE_BAR 0xE07B00
+#define C_RED 0xB00020
+#define C_GOOD 0x2E7D32
+#define C_MID 0x1F77B4
+#define C_LOW 0xE07B00
+#define NO_COLOR 0xFFFFFFFFu
+
+enum dl_kind { DL_TEXT, DL_LINE, DL_RECT };
+
+struct dl_op {
+	enum dl_kind kind;
+	int page;
+	float x, y, w, h;     /* text: baseline origin; line: (x,y)-(x+w,y+h); rect */
+	float size;           /* text size, or line width */
+	uint32_t fill, stroke;
+	unsigned bold : 1, dash : 1;
+	size_t off, len;      /* DL_TEXT: bytes of layout.text */
+};
+
+struct layout {
+	struct font_face *font;
+	struct dl_op *ops;
+	size_t nops, alloc;
+	struct strbuf text;       /* every drawn string, clean UTF-8 */
+	int page, npages;
+	double y;                 /* top of the free space on the page */
+	struct wrap_lines wl;
+	uint8_t seen[0x10000 / 8];/* BMP code points drawn */
+	uint32_t *cps;            /* every distinct code point drawn */
+	size_t ncps, cps_alloc;
+	int zh;                   /* joins wrapped template lines without a space */
+};
+
+
+/* Read-only state shared by every worker. */
+struct letters_shared {
+	const struct company *c;
+	const struct config *cfg;
+	const char *dir;
+	struct template *tpl[LOCALE_COUNT];
+	struct template_set *bank[LOCALE_COUNT];
+	size_t *rev_start, *rev_idx;     /* reviews by reviewee: [start[e], start[e+1]) */
+	size_t *trn_start, *trn_idx;     /* training rows by employee */
+	struct strmap next_targets;      /* "scope\x1fkey\x1fkpi" -> target index */
+	char **next_keys;
+	size_t nnext;
+	struct period next;
+	int password_field;              /* -1 none, -2 employee_id, else HR field */
+
+	atomic_size_t next_emp;
+	atomic_int stop;
+	struct diag **diags;             /* per employee, NULL when nothing to say */
+	int64_t bytes;                   /* total written, for the benchmark */
+	pthread_mutex_t lock;
+};
+
+/* One worker's state, reused from letter to letter. */
+struct letter {
+	const struct letters_shared *sh;
+	const struct company *c;
+	const struct config *cfg;
+	const struct employee *e;
+	size_t emp;
+	enum locale loc;
+	const struct template_set *bank;
+	struct template_vars vars;
+	struct strbuf scratch, body, path, pdfbuf;
+	char **owned;                    /* strings living until the letter is done */
+	size_t nowned, owned_alloc;
+	struct layout L;
+	struct diag *d;
+	HPDF_STATUS hpdf_error, hpdf_detail;
+	int64_t bytes;
+};
+
+
+/* ---- letter_wrap.c ---- */
+
+/* Decodes one code point at s (n bytes left); invalid bytes give U+FFFD. */
+uint32_t letter_utf8_next(const unsigned char *s, size_t n, size_t *used);
+void letter_utf8_put(struct strbuf *sb, uint32_t c);
+
+/* ---- letter_layout.c: every call records what it draws in L ---- */
+
+/* Marks c as drawn: the font subset must hold it. */
+void layout_cp_seen(struct layout *L, uint32_t c);
+/* Text s (cleaned to UTF-8 without control characters) at baseline (x, y). */
+void layout_text(struct layout *L, double x, double y, double size, uint32_t color, int bold,
+		 const char *s, size_t len);
+void layout_line(struct layout *L, double x1, double y1, double x2, double y2, double width,
+		 uint32_t color, int dash);
+void layout_rect(struct layout *L, double x, double y, double w, double h, uint32_t fill,
+		 uint32_t stroke);
+/* Width of s in points at `size`. */
+double layout_str_width(struct layout *L, const char *s, double size);
+/* Wraps s to `width` points into L->wl; returns the number of lines. */
+size_t layout_wrap(struct layout *L, const char *s, double width, double size);
+/* Baseline for a line of `size` centred in a slot of height lh below y. */
+double layout_baseline(double y, double lh, double size);
+/* Makes room for h points, starting a page if needed (not on an empty one). */
+void layout_ensure(struct layout *L, double h);
+/* A wrapped paragraph; each line goes to a new page when it must. */
+void layout_paragraph(struct layout *L, const char *s, double x, double width, double size,
+		      double lh, uint32_t color, int bold);
+
+/* ---- letter_phrases.c ---- */
+
+/* The label's text in loc, else in the other language, else "". */
+const char *letter_label_text(const struct label *l, enum locale loc);
+/* Keeps s (heap) until the letter is done; returns it. */
+const char *letter_keep(struct letter *lt, char *s);
+const char *letter_keepf(struct letter *lt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The phrase-bank entry `key` rendered with the letter's values, or NULL. */
+const char *letter_phrase(struct letter *lt, const char *key);
+const char *letter_phrasef(struct letter *lt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The entry "section.name", else name itself. */
+const char *letter_named(struct letter *lt, const char *section, const char *name);
+/* The entry "labels.name" (checked at load time). */
+const char *letter_label(struct letter *lt, const char *name);
+/* Up to `dp` decimals, trailing zeros dropped: 12.50 -> "12.5". */
+void letter_add_trimmed(struct strbuf *sb, double v, int dp);
+/* A value of KPI kpi as people read it, by its metric's format. */
+const char *letter_fmt_value(struct letter *lt, int kpi, double v);
+const char *letter_fmt_pct(struct letter *lt, double ratio);
+/* 2 decimals, or 4 when 2 would round across a rating threshold. */
+const char *letter_fmt_score(struct letter *lt, double s);
+const char *letter_fmt_money(struct letter *lt, int64_t cents);
+
+/* ---- letter_blocks.c ---- */
+
+/* 1 if an "@name" line names a block. */
+int letter_block_known(const char *name);
+/* Lays out block `name` at L->y (nothing for an unknown name). */
+void letter_block(struct letter *lt, const char *name);
+/* The first line of s that fits `width`, with "…" if s was longer. */
+const char *letter_fit(struct letter *lt, const char *s, double width, double size);
+/* A bulleted paragraph. */
+void letter_bullet(struct letter *lt, const char *s);
+
+/* ---- letter.c ---- */
+
+/* The next period's target for a KPI: employee > role > department > company. */
+int letter_next_target(const struct letter *lt, int kpi, double *value);
+
+/* ---- letter_pdf.c ---- */
+
+/* Subsets the font, builds the PDF and writes <dir>/<id>.pdf (0600).
+ * Returns 0, or -1 with lt->d filled. */
+int letter_pdf_write(struct letter *lt);
+
+#endif
