@@ -250,6 +250,159 @@ static void test_big_file_lines(void **state)
 	strbuf_release(&sb);
 }
 
+/* Skim test: rows read, flattened ("line:cell|line:cell|...") for comparison. */
+static void flatten(struct strbuf *sb, const struct csv_row *row)
+{
+	size_t i;
+	for (i = 0; i < row->n; i++)
+		strbuf_addf(sb, "%d:%s|", row->line[i], row->cell[i]);
+}
+
+/* keep(): rows whose cell starts with 'y' are wanted; notes the others. */
+static int keep_y(const char *text, size_t len, int line, void *skipped)
+{
+	if (len && text[0] == 'y')
+		return 1;
+	if (len) {
+		strbuf_addf(skipped, "%d:", line);
+		strbuf_add(skipped, text, len);
+		strbuf_addch(skipped, '\n');
+	}
+	return 0;
+}
+
+struct reading {
+	int rc;
+	char *error;
+	struct strlist rows;     /* flattened rows delivered */
+	struct strlist cells;    /* "line:cell" of cell col, per row delivered */
+	struct strbuf skipped;   /* "line:cell\n" of rows skimmed past */
+};
+
+static void read_all(struct reading *out, const char *path, char delim, size_t col, int skim)
+{
+	struct diag d;
+	struct csv_row row;
+	struct csvread *r;
+	memset(out, 0, sizeof(*out));
+	strbuf_init(&out->skipped, 64);
+	diag_init(&d);
+	r = csvread_open(path, "r.csv", ENC_AUTO, delim, &d);
+	assert_non_null(r);
+	out->rc = csvread_next(r, &row, &d);   /* the header */
+	if (skim)
+		csvread_skim(r, col, keep_y, &out->skipped);
+	while (out->rc > 0 && (out->rc = csvread_next(r, &row, &d)) > 0) {
+		struct strbuf sb = STRBUF_INIT;
+		flatten(&sb, &row);
+		strlist_push(&out->rows, sb.buf);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%d:%s", row.row_line, col < row.n ? row.cell[col] : "");
+		strlist_push(&out->cells, sb.buf);
+		strbuf_release(&sb);
+	}
+	out->error = diag_text(&d);
+	csvread_free(r);
+	diag_release(&d);
+}
+
+static void reading_release(struct reading *rd)
+{
+	strlist_release(&rd->rows);
+	strlist_release(&rd->cells);
+	strbuf_release(&rd->skipped);
+	free(rd->error);
+}
+
+static unsigned rnd(unsigned long *seed, unsigned n)
+{
+	*seed = *seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(*seed >> 33) % n;
+}
+
+/*
+ * csvread_skim against a plain read, on random files made of the cells
+ * real exports and broken ones hold (quoted delimiters and line ends,
+ * doubled quotes, stray quotes, "ab"c, blanks, NUL bytes, bare CRs, a quote
+ * never closed) and on random byte soup: the skimming reader must return
+ * exactly the plain reader's rows (cells, line numbers, error) for every
+ * wanted row, and may only skip rows whose cell it showed to keep() with
+ * the very text and line the plain reader gives. That checks csvline's
+ * shortcut against libcsv itself.
+ */
+static void test_skim_matches_plain_read(void **state)
+{
+#define CELL(lit) { lit, sizeof(lit) - 1 }
+	static const struct { const char *s; size_t n; } cells[] = {
+		CELL("x"), CELL("y1"), CELL(" y2 "), CELL(""), CELL("\"q,1\""), CELL("\"a\"\"b\""),
+		CELL("\"m\nl\""), CELL("\"y\r\nl\""), CELL("5\" in"), CELL("\"ab\"c"),
+		CELL("\"ab\" \"c"), CELL("\"ab\"  "), CELL("  \"y3\""), CELL("\t y4\t"),
+		CELL("\xC3\xA9"), CELL("y\0z"), CELL("x\0y "), CELL(" \0y"), CELL("\"open"),
+		CELL("x\ry"), CELL("\"y5\"x,"), CELL(" "), CELL("\"\""), CELL("\"ab\" \""),
+		CELL("\"y6\" \" "),
+	};
+#undef CELL
+	static const char soup[] = " \t,\"\r\nxy";
+	static const char *const ends[] = { "\r\n", "\n", "\r\n", "\n", "\r" };
+	unsigned long seed = 42;
+	int iter, skipped_any = 0;
+	(void)state;
+	for (iter = 0; iter < 3000; iter++) {
+		struct strbuf sb = STRBUF_INIT;
+		struct reading plain, fast;
+		char delim = rnd(&seed, 4) ? ',' : '\t';
+		size_t col = rnd(&seed, 3), a, b = 0, k;
+		int lines = 1 + (int)rnd(&seed, 12), i;
+		const char *path, *sk;
+		strbuf_addstr(&sb, "h0,h1,h2\n");
+		for (i = 0; i < lines; i++) {
+			int ncells = (int)rnd(&seed, 5), c;
+			for (c = 0; c < ncells; c++) {
+				if (c)
+					strbuf_addch(&sb, delim);
+				if (iter % 2) {
+					unsigned idx = rnd(&seed, sizeof(cells) / sizeof(cells[0]));
+					strbuf_add(&sb, cells[idx].s, cells[idx].n);
+				} else {
+					int m = (int)rnd(&seed, 5);
+					while (m--)
+						strbuf_addch(&sb, soup[rnd(&seed, sizeof(soup) - 1)]);
+				}
+			}
+			if (i + 1 < lines || rnd(&seed, 4))
+				strbuf_addstr(&sb, ends[rnd(&seed, 5)]);
+		}
+		path = write_tmp("skim.csv", sb.buf, sb.len);
+		read_all(&plain, path, delim, col, 0);
+		read_all(&fast, path, delim, col, 1);
+		assert_int_equal(fast.rc, plain.rc);
+		assert_string_equal(fast.error, plain.error);
+		sk = fast.skipped.buf;
+		for (a = 0; a < plain.rows.nr; a++) {
+			const char *cell = strchr(plain.cells.items[a], ':') + 1;
+			if (b < fast.rows.nr && !strcmp(fast.rows.items[b], plain.rows.items[a])) {
+				b++;
+				continue;
+			}
+			/* Skipped: never a wanted row; its cell was shown as is. */
+			assert_false(cell[0] == 'y');
+			if (!*cell)
+				continue;
+			k = strlen(plain.cells.items[a]);
+			assert_memory_equal(sk, plain.cells.items[a], k);
+			assert_int_equal(sk[k], '\n');
+			sk += k + 1;
+			skipped_any = 1;
+		}
+		assert_int_equal(b, fast.rows.nr);
+		assert_int_equal(*sk, '\0');
+		reading_release(&plain);
+		reading_release(&fast);
+		strbuf_release(&sb);
+	}
+	assert_true(skipped_any);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -279,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_stray_quote_kept),
 		cmocka_unit_test(test_utf8_validator),
 		cmocka_unit_test(test_big_file_lines),
+		cmocka_unit_test(test_skim_matches_plain_read),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
