@@ -177,7 +177,8 @@ static void index_find(struct target_index *ti, const struct config *cfg,
 			if (j == i)
 				index_collect(ti, k, 1, names[i]);
 		}
-		qsort(ti->found, ti->nfound, sizeof(*ti->found), cmp_row);
+		if (ti->nfound > 1)   /* qsort(NULL, 0, ..) is undefined */
+			qsort(ti->found, ti->nfound, sizeof(*ti->found), cmp_row);
 	} else if (scope == 2) {
 		index_collect(ti, k, 2, e->department);
 	} else {

@@ -75,7 +75,7 @@ static void test_zscore_by_hand(void **state)
 	struct config cfg;
 	struct company c;
 	struct diag d;
-	char id[8];
+	char id[16];
 	int i;
 	(void)state;
 	begin(&cfg, &c, &d, FAIR_ZSCORE, 5);
@@ -292,7 +292,7 @@ static void test_top_performers_capped(void **state)
 	struct config cfg;
 	struct company c;
 	struct diag d;
-	char id[8];
+	char id[16];
 	size_t i, n = 0;
 	(void)state;
 	begin(&cfg, &c, &d, FAIR_NONE, 5);
