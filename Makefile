@@ -99,8 +99,16 @@ check:
 	$(Q)$(MAKE) --no-print-directory $(BIN)
 	$(Q)sh tests/valgrind.sh $(BIN)
 
+# Every benchmark; each rewrites its own section of docs/BENCHMARKS.md.
 bench: $(BIN) $(TOOL_BIN)
 	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tools/bench.sh
+	$(Q){ echo "Measured $$(date -u +%Y-%m-%d) on $$(nproc) cores, commit $$(git rev-parse --short HEAD)."; echo; \
+	  echo "| employees | groups | capped | fairness ms | bonus ms | total ms | Σ bonus = pool |"; \
+	  echo "|---:|---:|---:|---:|---:|---:|---|"; \
+	  $(BUILD)/tools/bench_bonus 100000 | grep '^|'; \
+	  $(BUILD)/tools/bench_bonus 1000000 | grep '^|'; } | sh tools/bench_section.sh bonus docs/BENCHMARKS.md
+	$(Q)$(BUILD)/tools/bench_xlsx --doc docs/BENCHMARKS.md
+	$(Q)$(BUILD)/tools/bench_letters -n 10000 -j 2 --record docs/BENCHMARKS.md
 
 # libFuzzer harnesses (clang), tests/fuzz/; 60 s each.
 fuzz:
