@@ -12,6 +12,7 @@
 #include "deliver/mailing.h"
 #include "pipeline.h"
 #include "util/diag.h"
+#include "util/outdir.h"
 
 #include <stdio.h>
 
@@ -20,9 +21,14 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 	struct pipeline p;
 	struct mailing_opts mo = { 0 };
 	struct mailing_stats st;
+	struct outdir od = OUTDIR_INIT;
 	int status;
 
-	if (pipeline_load(&p, o, d) < 0 || pipeline_compute(&p, d) < 0) {
+	/* The run lock too: a `merit run` must not swap out/<period> (letters,
+	 * mail/) from under a mailing that reads and writes there. */
+	if (pipeline_load_config(&p, o, d) < 0 || outdir_lock(&od, p.output_root, d) < 0 ||
+	    pipeline_load_inputs(&p, d) < 0 || pipeline_compute(&p, d) < 0) {
+		outdir_release(&od);
 		pipeline_release(&p);
 		return d->status ? d->status : MERIT_SOFTWARE;
 	}
@@ -42,6 +48,7 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 			printf("mail %s: %zu sent, %zu already sent, %zu failed\n",
 			       p.company.period.label, st.sent, st.already_sent, st.failed);
 	}
+	outdir_release(&od);
 	pipeline_release(&p);
 	return status;
 }

@@ -149,7 +149,13 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': o.config = optarg; break;
 		case 'p': o.period = optarg; break;
-		case 'o': o.output_dir = optarg; break;
+		case 'o':
+			if (!*optarg) {
+				free(o.only);
+				return usage_error("-o wants a folder, not an empty string");
+			}
+			o.output_dir = optarg;
+			break;
 		case 'j':
 			if (num_parse_int(optarg, 1, 256, &jobs) != NUM_OK) {
 				free(o.only);

@@ -6,9 +6,12 @@
 set -u
 : "${BUILD:=out/build}" "${MERIT:=$BUILD/merit}"
 export MERIT BUILD
-MERIT_TESTS_TMP=${MERIT_TESTS_TMP:-$(pwd)/out/test-tmp}
+# A private scratch folder per run, so two test runs never clobber each
+# other; kept (and named) only when something failed.
+mkdir -p out
+MERIT_TESTS_TMP=${MERIT_TESTS_TMP:-$(mktemp -d "$(pwd)/out/test-tmp.XXXXXX")}
 export MERIT_TESTS_TMP
-rm -rf "$MERIT_TESTS_TMP" && mkdir -p "$MERIT_TESTS_TMP"
+mkdir -p "$MERIT_TESTS_TMP"
 passed=0 failed=0
 log="$MERIT_TESTS_TMP/run.log"
 
@@ -43,5 +46,10 @@ for s in tests/e2e/*.sh; do
 	passed=$((passed + p)) failed=$((failed + f))
 done
 
+if [ "$failed" = 0 ]; then
+	rm -rf "$MERIT_TESTS_TMP"
+else
+	echo "scratch files kept in $MERIT_TESTS_TMP"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

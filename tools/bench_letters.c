@@ -7,9 +7,12 @@
  * the largest one-page Chinese and two-page letters.
  *
  *   out/build/tools/bench_letters [-n 10000] [-j 2] [--record docs/BENCHMARKS.md]
+ *                                 [--keep DIR]
  *
  * Run from the repository root (it reads templates/). --record rewrites the
  * section between <!-- bench:letters:begin --> and <!-- bench:letters:end -->.
+ * --keep DIR writes the letters into DIR (created; must not hold letters)
+ * and leaves them there, to look at or measure, instead of deleting them.
  */
 #include "config.h"
 #include "model.h"
@@ -134,9 +137,9 @@ static int pdf_pages(const char *path)
 	return pages;
 }
 
-/* Sizes of the letters in dir (removed afterwards). Ids E00001, E00003...
- * are the Chinese letters (company_build: even index). */
-static void dir_stats(const char *dir, struct sizes *st)
+/* Sizes of the letters in dir (removed afterwards unless keep). Ids E00001,
+ * E00003... are the Chinese letters (company_build: even index). */
+static void dir_stats(const char *dir, struct sizes *st, int keep)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -161,11 +164,13 @@ static void dir_stats(const char *dir, struct sizes *st)
 			if (pages == 2 && sb.st_size > st->max_2)
 				st->max_2 = sb.st_size;
 		}
-		unlink(p);
+		if (!keep)
+			unlink(p);
 		free(p);
 	}
 	closedir(d);
-	rmdir(dir);
+	if (!keep)
+		rmdir(dir);
 }
 
 static int record(const char *path, const char *section)
@@ -211,8 +216,9 @@ int main(int argc, char **argv)
 	struct diag d;
 	struct timespec t0, t1;
 	struct strbuf sb = STRBUF_INIT, sec = STRBUF_INIT;
-	const char *rec = NULL;
-	char dir[] = "/tmp/merit-bench-letters-XXXXXX";
+	const char *rec = NULL, *keep = NULL;
+	char tmp[] = "/tmp/merit-bench-letters-XXXXXX";
+	const char *dir = tmp;
 	size_t n = 10000;
 	int jobs = 2, i, rc;
 	struct sizes st;
@@ -225,15 +231,20 @@ int main(int argc, char **argv)
 			jobs = (int)strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--record") && i + 1 < argc)
 			rec = argv[++i];
+		else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
+			keep = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_letters [-n N] [-j JOBS] [--record FILE]\n");
+			fprintf(stderr, "usage: bench_letters [-n N] [-j JOBS] [--record FILE] "
+				"[--keep DIR]\n");
 			return 64;
 		}
 	}
 	letter_fixture_config(&cfg);
 	cfg.path = (char *)"bench.ini";
 	company_build(&c, n);
-	if (!mkdtemp(dir)) {
+	if (keep) {
+		dir = keep;
+	} else if (!mkdtemp(tmp)) {
 		perror("mkdtemp");
 		return 73;
 	}
@@ -245,7 +256,7 @@ int main(int argc, char **argv)
 	diag_format(&d, &sb, DIAG_NOTE);
 	fputs(sb.buf, stderr);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	dir_stats(dir, &st);
+	dir_stats(dir, &st, keep != NULL);
 	strbuf_addf(&sec,
 		    "letters_write, synthetic company (tools/bench_letters.c): %zu employees "
 		    "(half zh, half en, 4-5 KPIs, 360 reviews for 1 in 3), -j %d, "

@@ -257,7 +257,7 @@ static int update_doc(const char *doc, const char *table)
 		strbuf_addstr(&out, "\n## Workbook (xlsx_write)\n\n");
 		strbuf_addf(&out, "%s\n%s%s\n", begin, table, end);
 	}
-	n = write_file(doc, out.buf, out.len, 0644) < 0 ? 1 : 0;
+	n = outdir_write_file(doc, out.buf, out.len, 0644) < 0 ? 1 : 0;
 	strbuf_release(&in);
 	strbuf_release(&out);
 	return n ? -1 : 0;
@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 			return 64;
 		}
 	}
-	if (mkdir_p(dir, 0700) < 0) {
+	if (outdir_mkdir_p(dir, 0700) < 0) {
 		fprintf(stderr, "bench_xlsx: %s: %s\n", dir, strerror(errno));
 		return 73;
 	}

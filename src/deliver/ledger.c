@@ -342,7 +342,7 @@ static int delete_period(sqlite3 *db, const char *period)
 static int ensure_file(const char *dir, const char *path, struct diag *d)
 {
 	int fd;
-	if (mkdir_p(dir, 0700) < 0)
+	if (outdir_mkdir_p(dir, 0700) < 0)
 		return diag_error(d, MERIT_CANTCREAT, dir, 0, 0,
 				  "cannot create the state folder: %s", strerror(errno));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

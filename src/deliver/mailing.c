@@ -21,6 +21,7 @@
 #include "render/letter.h"
 #include "render/template.h"
 #include "util/diag.h"
+#include "util/outdir.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -207,10 +208,10 @@ static const char *role_label(const struct config *cfg, const struct employee *e
 static int write_eml(struct batch *b, const struct employee *e, const struct strbuf *msg)
 {
 	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, tmp = STRBUF_INIT;
-	int fd, ret = -1;
-	strbuf_addf(&dir, "%s/%s", b->o->output_root, b->c->period.label);
-	mkdir(dir.buf, 0755);
-	strbuf_addstr(&dir, "/mail");
+	int ret = -1;
+	/* out/<period>/ exists (the letters are read from it) and belongs to
+	 * `merit run`: only mail/ is made here, private like the letters. */
+	strbuf_addf(&dir, "%s/%s/mail", b->o->output_root, b->c->period.label);
 	if (mkdir(dir.buf, 0700) < 0 && errno != EEXIST) {
 		diag_error(b->d, MERIT_CANTCREAT, dir.buf, 0, 0, "cannot create folder: %s",
 			   strerror(errno));
@@ -223,9 +224,8 @@ static int write_eml(struct batch *b, const struct employee *e, const struct str
 	strbuf_addstr(&path, ".eml");
 	strbuf_addf(&tmp, "%s.tmp%ld", path.buf, (long)getpid());
 	/* 0600: the message carries the letter, which carries pay. */
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, msg->buf, msg->len) != (ssize_t)msg->len || fsync(fd) < 0 ||
-	    close(fd) < 0 || rename(tmp.buf, path.buf) < 0) {
+	if (outdir_write_file(tmp.buf, msg->buf, msg->len, 0600) < 0 ||
+	    rename(tmp.buf, path.buf) < 0) {
 		diag_error(b->d, MERIT_CANTCREAT, path.buf, 0, 0, "cannot write message: %s",
 			   strerror(errno));
 		unlink(tmp.buf);

@@ -20,6 +20,7 @@
  */
 #include "render/font_subset.h"
 #include "util/diag.h"
+#include "util/outdir.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -358,21 +359,6 @@ static hb_blob_t *subset_blob(struct font_face *f, const uint32_t *cps, size_t n
 	return blob;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
 			  struct strbuf *path, struct diag *d)
 {
@@ -399,7 +385,7 @@ int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
 		rc = diag_error(d, MERIT_CANTCREAT, path->buf, 0, 0,
 				"cannot create a temporary font file: %s", strerror(errno));
 	} else {
-		int failed = write_all(fd, data, len) < 0, e = errno;
+		int failed = outdir_write_fd(fd, data, len) < 0, e = errno;
 		if (close(fd) < 0 && !failed) {
 			failed = 1;
 			e = errno;

@@ -743,6 +743,7 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 			w[k].started = 1;
 		} else {
 			font_face_free(w[k].font);
+			w[k].font = NULL; /* worker 0's fallback below must not reuse it */
 			break;            /* the workers already running do the rest */
 		}
 	}

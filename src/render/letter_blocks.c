@@ -163,8 +163,10 @@ static void block_summary(struct letter *lt)
 
 	lab[n] = letter_label(lt, "final_score"), val[n++] = letter_fmt_score(lt, e->norm_score);
 	lab[n] = letter_label(lt, "rating"), val[n++] = template_vars_lookup(&lt->vars, "rating");
+	/* Chinese text takes full-width brackets. */
 	lab[n] = e->eligible ? letter_label(lt, "bonus")
-			     : letter_keepf(lt, "%s (%s)", letter_label(lt, "bonus"), letter_label(lt, "not_eligible"));
+			     : letter_keepf(lt, e->locale == LOCALE_ZH ? "%s（%s）" : "%s (%s)",
+					    letter_label(lt, "bonus"), letter_label(lt, "not_eligible"));
 	val[n++] = letter_fmt_money(lt, e->bonus);
 	lab[n] = letter_label(lt, "raw_score"), val[n++] = letter_fmt_score(lt, e->raw_score);
 	if (e->proration < 1.0 - 1e-9)

@@ -5,6 +5,7 @@
  */
 #include "render/letter_internal.h"
 #include "util/diag.h"
+#include "util/outdir.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -127,35 +128,15 @@ static int password_for(struct letter *lt, const char **pw)
 	return 0;
 }
 
-static int write_file(const char *path, const char *data, size_t len, struct diag *d)
+/* Letters hold pay: 0600 even over an old file, and a half-written one is
+ * removed rather than left looking complete. */
+static int write_letter(const char *path, const char *data, size_t len, struct diag *d)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	int failed = 0, e = 0;
-	if (fd < 0)
-		return diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot create letter: %s",
-				  strerror(errno));
-	/* An old file keeps its mode through O_TRUNC: pay is private. */
-	if (fchmod(fd, 0600) < 0)
-		failed = 1, e = errno;
-	while (!failed && len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			failed = 1, e = errno;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (close(fd) < 0 && !failed)
-		failed = 1, e = errno;
-	if (failed) {
-		unlink(path);
-		return diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write letter: %s",
-				  strerror(e));
-	}
-	return 0;
+	if (outdir_write_file(path, data, len, 0600) == 0)
+		return 0;
+	diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write letter: %s", strerror(errno));
+	unlink(path);
+	return -1;
 }
 
 /* A character the letter does not use yet, for pdf_write's second try. */
@@ -275,7 +256,7 @@ int letter_pdf_write(struct letter *lt)
 	strbuf_reset(&lt->path);
 	strbuf_addf(&lt->path, "%s/", lt->sh->dir);
 	letter_file_name(lt->e->id, &lt->path);
-	if (write_file(lt->path.buf, lt->pdfbuf.buf, lt->pdfbuf.len, lt->d) < 0)
+	if (write_letter(lt->path.buf, lt->pdfbuf.buf, lt->pdfbuf.len, lt->d) < 0)
 		return -1;
 	lt->bytes += (int64_t)lt->pdfbuf.len;
 	return 0;

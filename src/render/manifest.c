@@ -59,28 +59,41 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* Every regular file below dir, in byte order of the relative path. */
-static void hash_outputs(struct strbuf *sb, const char *dir, const char *rel, int *first)
+/*
+ * Every regular file below dir, in byte order of the relative path. A file
+ * that cannot be listed, examined or read is an error: a manifest that
+ * silently misses an output would certify less than was published.
+ */
+static int hash_outputs(struct strbuf *sb, const char *dir, const char *rel, int *first,
+			struct diag *d)
 {
 	struct dirent **list;
-	int n, i;
+	int n, i, rc = 0;
 	char *path = rel ? xstrfmt("%s/%s", dir, rel) : xstrdup(dir);
 	n = scandir(path, &list, NULL, by_name);
+	if (n < 0)
+		rc = diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot list: %s", strerror(errno));
 	for (i = 0; i < n; i++) {
 		const char *name = list[i]->d_name;
 		char *sub, *full;
 		struct stat st;
-		if (name[0] == '.' || !strcmp(name, "manifest.json")) {
+		if (rc < 0 || name[0] == '.' || !strcmp(name, "manifest.json")) {
 			free(list[i]);
 			continue;
 		}
 		sub = rel ? xstrfmt("%s/%s", rel, name) : xstrdup(name);
 		full = xstrfmt("%s/%s", dir, sub);
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			hash_outputs(sb, dir, sub, first);
+		if (lstat(full, &st) < 0) {
+			rc = diag_error(d, MERIT_CANTCREAT, full, 0, 0, "cannot examine: %s",
+					strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = hash_outputs(sb, dir, sub, first, d);
 		} else if (S_ISREG(st.st_mode)) {
 			char hex[65];
-			if (sha256_file_hex(full, hex) == 0) {
+			if (sha256_file_hex(full, hex) < 0) {
+				rc = diag_error(d, MERIT_CANTCREAT, full, 0, 0, "cannot read back: %s",
+						strerror(errno));
+			} else {
 				strbuf_addstr(sb, *first ? "\n    " : ",\n    ");
 				*first = 0;
 				strbuf_addstr(sb, "{\"path\": ");
@@ -96,6 +109,7 @@ static void hash_outputs(struct strbuf *sb, const char *dir, const char *rel, in
 	if (n >= 0)
 		free(list);
 	free(path);
+	return rc;
 }
 
 int manifest_write(struct manifest *m, const struct config *cfg, const struct company *c,
@@ -144,7 +158,10 @@ int manifest_write(struct manifest *m, const struct config *cfg, const struct co
 	}
 	strbuf_addstr(&sb, "\n  ],\n  \"outputs\": [");
 	first = 1;
-	hash_outputs(&sb, dir, NULL, &first);
+	if (hash_outputs(&sb, dir, NULL, &first, d) < 0) {
+		strbuf_release(&sb);
+		return -1;
+	}
 	strbuf_addstr(&sb, "\n  ],\n  \"warnings\": [");
 	for (k = 0; k < d->nr; k++) {
 		const struct diag_msg *w = &d->msgs[k];
@@ -169,7 +186,7 @@ int manifest_write(struct manifest *m, const struct config *cfg, const struct co
 	strbuf_addstr(&sb, "\n}\n");
 
 	path = xstrfmt("%s/manifest.json", dir);
-	if (write_file(path, sb.buf, sb.len, 0600) < 0) {
+	if (outdir_write_file(path, sb.buf, sb.len, 0600) < 0) {
 		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write: %s", strerror(errno));
 		free(path);
 		strbuf_release(&sb);

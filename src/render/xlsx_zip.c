@@ -26,16 +26,18 @@
 #include <dlfcn.h>
 #include <stddef.h>
 
-/* minizip's own types (zip.h is not installed by libminizip1): zipFile is
- * a pointer, uInt and uLong are unsigned int and unsigned long. */
-typedef int (*open4_fn)(void *file, const char *filename, const void *zipfi,
-			const void *extra_local, unsigned size_local, const void *extra_global,
-			unsigned size_global, const char *comment, int method, int level,
-			int raw, int window_bits, int mem_level, int strategy,
-			const char *password, unsigned long crc_for_crypting,
-			unsigned long version_made_by, unsigned long flag_base, int zip64);
+/* minizip's header (Debian libminizip-dev) declares the function this file
+ * defines: the compiler then rejects a definition whose prototype drifts
+ * from the library's, so a changed ABI breaks the build, not a run. */
+#include <minizip/zip.h>
 
-#define ZIP_INTERNALERROR (-104)   /* minizip's code for "cannot be done" */
+typedef int (*open4_fn)(zipFile file, const char *filename, const zip_fileinfo *zipfi,
+			const void *extra_local, uInt size_local, const void *extra_global,
+			uInt size_global, const char *comment, int method, int level, int raw,
+			int window_bits, int mem_level, int strategy, const char *password,
+			uLong crc_for_crypting, uLong version_made_by, uLong flag_base,
+			int zip64);
+
 
 static _Thread_local int level_in_force = -1;
 
@@ -57,20 +59,12 @@ static open4_fn real_open4(void)
 	return fn;
 }
 
-/* The prototype is here, not in a header: nothing in merit calls it. */
-int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
-			    const void *extra_local, unsigned size_local,
-			    const void *extra_global, unsigned size_global, const char *comment,
+int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const zip_fileinfo *zipfi,
+			    const void *extra_local, uInt size_local,
+			    const void *extra_global, uInt size_global, const char *comment,
 			    int method, int level, int raw, int window_bits, int mem_level,
-			    int strategy, const char *password, unsigned long crc_for_crypting,
-			    unsigned long version_made_by, unsigned long flag_base, int zip64);
-
-int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
-			    const void *extra_local, unsigned size_local,
-			    const void *extra_global, unsigned size_global, const char *comment,
-			    int method, int level, int raw, int window_bits, int mem_level,
-			    int strategy, const char *password, unsigned long crc_for_crypting,
-			    unsigned long version_made_by, unsigned long flag_base, int zip64)
+			    int strategy, const char *password, uLong crc_for_crypting,
+			    uLong version_made_by, uLong flag_base, int zip64)
 {
 	open4_fn fn = real_open4();
 	if (!fn)

@@ -16,10 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int mkdir_p(const char *path, unsigned mode)
+int outdir_mkdir_p(const char *path, unsigned mode)
 {
-	char *p = xstrdup(path), *s;
+	char *p, *s;
 	int rc = 0;
+	if (!*path) {
+		errno = EINVAL;
+		return -1;
+	}
+	p = xstrdup(path);
 	for (s = p + 1; ; s++) {
 		if (*s == '/' || !*s) {
 			char c = *s;
@@ -37,24 +42,33 @@ int mkdir_p(const char *path, unsigned mode)
 	return rc;
 }
 
-int write_file(const char *path, const void *data, size_t len, unsigned mode)
+int outdir_write_fd(int fd, const void *data, size_t len)
 {
 	const char *p = data;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
-	if (fd < 0)
-		return -1;
 	while (len) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0) {
-			int e = errno;
-			if (e == EINTR)
+			if (errno == EINTR)
 				continue;
-			close(fd);
-			errno = e;
 			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int outdir_write_file(const char *path, const void *data, size_t len, unsigned mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
+	int e;
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, (mode_t)mode) < 0 || outdir_write_fd(fd, data, len) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
 	}
 	return close(fd);
 }
@@ -66,7 +80,7 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-int remove_tree(const char *path)
+int outdir_remove_tree(const char *path)
 {
 	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -75,7 +89,7 @@ int outdir_lock(struct outdir *od, const char *root, struct diag *d)
 {
 	char *lock;
 	od->root = xstrdup(root);
-	if (mkdir_p(root, 0755) < 0)
+	if (outdir_mkdir_p(root, 0755) < 0)
 		return diag_error(d, MERIT_CANTCREAT, root, 0, 0,
 				  "cannot create the output folder: %s", strerror(errno));
 	lock = xstrfmt("%s/.merit.lock", root);
@@ -113,7 +127,7 @@ static void remove_stale(const char *root, const char *name)
 			if (!strncmp(de->d_name, tmp_prefix, strlen(tmp_prefix)) ||
 			    !strncmp(de->d_name, old_prefix, strlen(old_prefix))) {
 				char *p = xstrfmt("%s/%s", root, de->d_name);
-				remove_tree(p);
+				outdir_remove_tree(p);
 				free(p);
 			}
 		}
@@ -137,13 +151,32 @@ int outdir_begin(struct outdir *od, const char *name, struct diag *d)
 	return 0;
 }
 
+/* fsync a folder (its entries), or with whole_fs every file system buffer
+ * of the file system it is on (syncfs: one call for thousands of letters
+ * instead of an fsync each). */
+static int sync_dir(const char *path, int whole_fs)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+	if (fd < 0)
+		return -1;
+	rc = whole_fs ? syncfs(fd) : fsync(fd);
+	close(fd);
+	return rc;
+}
+
 int outdir_commit(struct outdir *od, struct diag *d)
 {
 	struct stat st;
+	/* The files must be on disk before the rename makes them the output:
+	 * after a power loss the folder must not hold empty files. */
+	if (sync_dir(od->tmp, 1) < 0)
+		return diag_error(d, MERIT_CANTCREAT, od->tmp, 0, 0, "cannot sync: %s",
+				  strerror(errno));
 	if (lstat(od->final, &st) == 0) {
 		/* Swap both names in one step, so readers never see no folder. */
 		if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
-			remove_tree(od->tmp);   /* now the previous output */
+			sync_dir(od->root, 0);
+			outdir_remove_tree(od->tmp);   /* now the previous output */
 			free(od->tmp);
 			od->tmp = NULL;
 			return 0;
@@ -169,13 +202,14 @@ int outdir_commit(struct outdir *od, struct diag *d)
 				return diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
 						  "cannot publish the output: %s", strerror(e));
 			}
-			remove_tree(old);
+			outdir_remove_tree(old);
 			free(old);
 		}
 	} else if (rename(od->tmp, od->final) < 0) {
 		return diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
 				  "cannot publish the output: %s", strerror(errno));
 	}
+	sync_dir(od->root, 0);   /* the rename itself must survive a power loss */
 	free(od->tmp);
 	od->tmp = NULL;
 	return 0;
@@ -184,7 +218,7 @@ int outdir_commit(struct outdir *od, struct diag *d)
 void outdir_release(struct outdir *od)
 {
 	if (od->tmp)
-		remove_tree(od->tmp);
+		outdir_remove_tree(od->tmp);
 	if (od->lock_fd >= 0)
 		close(od->lock_fd);
 	free(od->root);

@@ -37,11 +37,19 @@ int outdir_begin(struct outdir *od, const char *name, struct diag *d);
 int outdir_commit(struct outdir *od, struct diag *d);
 void outdir_release(struct outdir *od);
 
-/* mkdir -p with the given mode for the folders it creates. */
-int mkdir_p(const char *path, unsigned mode);
-/* Writes a whole file created with `mode`; -1 with errno on failure. */
-int write_file(const char *path, const void *data, size_t len, unsigned mode);
+/* mkdir -p with the given mode for the folders it creates; -1 with errno
+ * (EINVAL for an empty path). */
+int outdir_mkdir_p(const char *path, unsigned mode);
+/*
+ * Writes a whole file, created or truncated, with exactly `mode` (an old
+ * file's mode is reset: pay stays private), never through a symbolic link;
+ * -1 with errno on failure. No fsync per file: outdir_commit() syncs the
+ * whole folder once before publishing it.
+ */
+int outdir_write_file(const char *path, const void *data, size_t len, unsigned mode);
+/* All of data to fd, through short writes and EINTR; -1 with errno. */
+int outdir_write_fd(int fd, const void *data, size_t len);
 /* rm -r, without following symbolic links. */
-int remove_tree(const char *path);
+int outdir_remove_tree(const char *path);
 
 #endif

@@ -78,6 +78,50 @@ else
 fi
 cp "$W/sales.good" "$W/samples/sales.csv"
 
+# --- a failure while rendering (after the temporary folder exists) -----------
+cp -r "$W/templates" "$W/templates.good"
+printf 'Dear {{name}},\n{{#warning}}\nno closing tag\n' > "$W/templates/letter.en.txt"
+run_merit "$W/o" "$W/e" run -c "$W/config/merit.ini"
+expect "template error while rendering: exit 78 with file:line" 78 "$W/e" "letter.en.txt:2:"
+if [ "$sha_good" = "$(sha256sum "$R/results.csv")" ] && ! ls -a "$W/out" | grep -q '\.tmp-'; then
+	pass "a run failing while rendering leaves the previous output untouched, no temp left"
+else
+	fail "render failure leaves output" "$(ls -a "$W/out")"
+fi
+rm -rf "$W/templates" && mv "$W/templates.good" "$W/templates"
+
+# --- killed at the worst moments (fault injection) ----------------------------
+cp "$W/config/merit.ini" "$W/merit.ini.keep"
+sed 's/^pool *=.*/pool = 400000.00/' "$W/merit.ini.keep" > "$W/config/merit.ini"
+ledger_sum=$(sha256sum "$W/state/history.db")
+for point in before-ledger before-publish; do
+	MERIT_FAULT=$point "$MERIT" run -q -c "$W/config/merit.ini" >"$W/o" 2>"$W/e"
+	rc=$?
+	if [ "$rc" = 137 ] && [ "$sha_good" = "$(sha256sum "$R/results.csv")" ] &&
+	   ls -a "$W/out" | grep -q '\.tmp-'; then
+		pass "killed $point: previous output untouched (the temp folder is left)"
+	else
+		fail "killed $point" "rc=$rc $(ls -a "$W/out")"
+	fi
+	if [ "$point" = before-ledger ]; then
+		if [ "$ledger_sum" = "$(sha256sum "$W/state/history.db")" ]; then
+			pass "killed before the ledger transaction: ledger unchanged"
+		else
+			fail "killed before ledger" "history.db changed"
+		fi
+	fi
+done
+run_merit "$W/o" "$W/e" run -q -c "$W/config/merit.ini"
+if [ "$rc" = 0 ] && ! ls -a "$W/out" | grep -q '\.tmp-' && grep -q ',' "$R/results.csv" &&
+   [ "$(awk -F, 'NR > 1 { split($10, m, "."); c += m[1] * 100 + m[2] } END { print c }' "$R/results.csv")" = 40000000 ]; then
+	pass "the next run removes the killed runs' temp folders and publishes (pool 400000.00)"
+else
+	fail "run after kills" "rc=$rc $(ls -a "$W/out")"
+fi
+cp "$W/merit.ini.keep" "$W/config/merit.ini"
+"$MERIT" run -q -c "$W/config/merit.ini"
+sha_good=$(sha256sum "$R/results.csv")
+
 # --- missing input file ----------------------------------------------------
 mv "$W/samples/sales.csv" "$W/sales.moved"
 run_merit "$W/o" "$W/e" run -c "$W/config/merit.ini"

@@ -38,7 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	return remove_tree(tmpdir);
+	return outdir_remove_tree(tmpdir);
 }
 
 /* The SPEC bands and history thresholds (warning after 2 bottom ratings,
@@ -185,7 +185,7 @@ static void test_corrupt_ledger(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(garbage); i++)
 		garbage[i] = (char)(i * 7 + 3);
-	assert_int_equal(mkdir_p(dir, 0700), 0);
+	assert_int_equal(outdir_mkdir_p(dir, 0700), 0);
 	f = fopen(db, "wb");
 	assert_non_null(f);
 	fwrite(garbage, 1, sizeof(garbage), f);

@@ -167,7 +167,7 @@ static void test_outdir_commit_replaces(void **state)
 		assert_int_equal(outdir_lock(&od, root, &d), 0);
 		assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
 		f = xstrfmt("%s/a.txt", od.tmp);
-		assert_int_equal(write_file(f, round ? "new" : "old", 3, 0600), 0);
+		assert_int_equal(outdir_write_file(f, round ? "new" : "old", 3, 0600), 0);
 		free(f);
 		assert_int_equal(outdir_commit(&od, &d), 0);
 		outdir_release(&od);
@@ -180,7 +180,7 @@ static void test_outdir_commit_replaces(void **state)
 	assert_string_equal(buf, "new");
 	free(f);
 	assert_int_equal(d.status, 0);
-	remove_tree(root);
+	outdir_remove_tree(root);
 	free(root);
 	diag_release(&d);
 }
@@ -196,7 +196,7 @@ static void test_outdir_uncommitted_leaves_previous(void **state)
 	assert_int_equal(outdir_lock(&od, root, &d), 0);
 	assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
 	f = xstrfmt("%s/a.txt", od.tmp);
-	write_file(f, "v1", 2, 0600);
+	outdir_write_file(f, "v1", 2, 0600);
 	free(f);
 	assert_int_equal(outdir_commit(&od, &d), 0);
 	outdir_release(&od);
@@ -204,14 +204,14 @@ static void test_outdir_uncommitted_leaves_previous(void **state)
 	assert_int_equal(outdir_lock(&od, root, &d), 0);
 	assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
 	f = xstrfmt("%s/a.txt", od.tmp);
-	write_file(f, "v2-partial", 10, 0600);
+	outdir_write_file(f, "v2-partial", 10, 0600);
 	free(f);
 	outdir_release(&od);
 	f = xstrfmt("%s/2026-10/a.txt", root);
 	assert_int_equal(stat(f, &st), 0);
 	assert_int_equal(st.st_size, 2);
 	free(f);
-	remove_tree(root);
+	outdir_remove_tree(root);
 	free(root);
 	diag_release(&d);
 }
@@ -235,7 +235,7 @@ static void test_outdir_lock_busy(void **state)
 	outdir_release(&od);
 	close(fd);
 	free(lock);
-	remove_tree(root);
+	outdir_remove_tree(root);
 	free(root);
 	diag_release(&d);
 }
