@@ -87,6 +87,24 @@ static const struct command commands[] = {
 	{ "mail", cmd_mail, 0, 0 },
 };
 
+/*
+ * Messages quote text from input files (ids, names, cells): control bytes
+ * are shown as \xNN so an export cannot move the cursor or recolour the
+ * terminal of whoever reads the log.
+ */
+static void print_safe(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('\n', f);
+}
+
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
@@ -213,7 +231,8 @@ int main(int argc, char **argv)
 			int placeless = !strncmp(line, "error: ", 7) ||
 					!strncmp(line, "warning: ", 9) || !strncmp(line, "note: ", 6);
 			nl = strchr(line, '\n');
-			fprintf(stderr, "%s%.*s\n", placeless ? "merit: " : "", (int)(nl - line), line);
+			fputs(placeless ? "merit: " : "", stderr);
+			print_safe(stderr, line, (size_t)(nl - line));
 		}
 	}
 	strbuf_release(&msg);

@@ -19,6 +19,11 @@ done
 same() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
 }
+if cut -d, -f1-10 "$T/out/2026-10/results.csv" | diff - "$ROOT/tests/golden/history-2026-10.results.csv" >"$T/diff"; then
+	pass "results.csv equals the hand-derived golden file (tests/golden/README.md)"
+else
+	fail "golden results.csv" "$(head -c 600 "$T/diff")"
+fi
 same "1st failed month: no flag yet" "$(flags E5 2026-08)" ""
 same "2nd failed month: performance warning" "$(flags E5 2026-09)" "warning"
 same "3rd failed month: warning and role review" "$(flags E5 2026-10)" "warning;role_review"
