@@ -160,6 +160,15 @@ run_merit "$W/o" "$W/e" run -c "$W/config/merit.ini"
 expect "a second concurrent run exits 75" 75 "$W/e" "another merit run holds the lock"
 wait $lockpid
 
+# --- control bytes quoted from the user never reach the terminal raw ---------
+esc=$(printf '\033[31mE9')
+run_merit "$W/o" "$W/e" explain -c "$W/config/merit.ini" "$esc"
+if [ "$rc" = 64 ] && grep -qF '\x1b[31mE9' "$W/e" && ! grep -q "$(printf '\033')" "$W/e"; then
+	pass "control bytes in messages are shown as \\xNN"
+else
+	fail "control bytes escaped" "rc=$rc $(od -c "$W/e" | head -3)"
+fi
+
 # --- validate changes nothing ----------------------------------------------------
 V=$(workspace cli-validate)
 run_merit "$V/o" "$V/e" validate -c "$V/config/merit.ini"
