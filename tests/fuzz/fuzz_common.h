@@ -17,6 +17,17 @@
 
 #include <ftw.h>
 
+/* An invariant of the code under test: a failure is a finding, so abort
+ * (libFuzzer saves the input) with the place and the condition. */
+#define CHECK(cond)                                                                  \
+	do {                                                                         \
+		if (!(cond)) {                                                       \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,   \
+				__LINE__, #cond);                                    \
+			abort();                                                     \
+		}                                                                    \
+	} while (0)
+
 static char fuzz_dir[64];
 
 static int fuzz_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)

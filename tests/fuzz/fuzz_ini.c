@@ -18,15 +18,6 @@
 #include "util/diag.h"
 #include "util/strbuf.h"
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,   \
-				__LINE__, #cond);                                    \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Walks what the compute stages index into: every index must be in range. */

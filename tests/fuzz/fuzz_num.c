@@ -25,15 +25,6 @@
 #include "util/period.h"
 #include "util/strbuf.h"
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,   \
-				__LINE__, #cond);                                    \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The formats of the shipped config and of exports seen in the wild; %s is
