@@ -10,6 +10,9 @@
 #include <string.h>
 
 const char *const dept_type_names[DEPT_TYPE_COUNT] = { "business", "management", "service" };
+const char *const target_scope_names[TARGET_SCOPE_COUNT] = {
+	"employee", "role", "department", "company"
+};
 
 void company_init(struct company *c, const struct period *p)
 {

@@ -29,6 +29,7 @@ extern const char *const dept_type_names[DEPT_TYPE_COUNT];
 #define INELIGIBLE_STATUS       "status"
 #define INELIGIBLE_LEFT         "left_before_period_end"
 #define INELIGIBLE_ZERO_POINTS  "zero_points"
+#define INELIGIBLE_UNKNOWN_ROLE "unknown_role"   /* [policy] unknown_role = warn */
 
 enum employee_flag {
 	FLAG_WARNING = 1 << 0,          /* 绩效警告: warning_after bottom ratings in a row */
@@ -119,8 +120,14 @@ struct group_stats {
 	int64_t pool_cents;       /* its own pool when [bonus.pools] is used */
 };
 
+/* The scope column of the targets input, most specific first. */
+enum target_scope { TARGET_EMPLOYEE, TARGET_ROLE, TARGET_DEPARTMENT, TARGET_COMPANY,
+		    TARGET_SCOPE_COUNT };
+/* "employee", "role", "department", "company": the words of the input. */
+extern const char *const target_scope_names[TARGET_SCOPE_COUNT];
+
 struct target_row {
-	int scope;                /* 0 employee, 1 role, 2 department, 3 company */
+	int scope;                /* enum target_scope */
 	char *key;
 	int kpi;                  /* index into config.kpis */
 	struct period period;

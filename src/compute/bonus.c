@@ -9,7 +9,12 @@
  * that decides who gets the leftover cents (largest remainder, ties by
  * employee_id ascending) and the cap test never pass through floating point.
  *
- * Caps (cap_months x monthly base salary) are water-filling: whoever's
+ * Points above 9 x 10^11 are refused (exit 65 naming the employee): past
+ * 2^53 / 10^4 the integer w is no longer exact.
+ *
+ * Caps = cap_months x monthly base salary, in integers too: cap_months is
+ * taken once as millionths of a month and cap = salary (cents) x millionths
+ * / 10^6, half away from zero. They are water-filling: whoever's
  * exact share exceeds the cap is fixed at the cap and the rest of the pool
  * is shared among the others, until nobody exceeds. Removing someone whose
  * cap/w is below the current rate R/W only raises the rate, so the capped
@@ -41,6 +46,10 @@
 __extension__ typedef __int128 i128;
 
 #define POINT_SCALE 10000.0     /* points kept to 4 decimals */
+/* Above this, points x 10^4 is no longer an exact integer in a double
+ * (2^53 = 9.007e15), so the 4-decimal points could not be what is paid. */
+#define POINTS_MAX 900000000000.0
+#define MILLION 1000000
 
 struct share {
 	size_t emp;
@@ -69,6 +78,16 @@ static int cmp_remainder(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* R x w / W > cap, exactly. R x w < 2^126 always fits; cap x W may not
+ * (an uncapped INT64_MAX times a large Σw), and then it is the larger. */
+static int exceeds(int64_t R, int64_t w, int64_t cap, i128 W)
+{
+	i128 rhs;
+	if (__builtin_mul_overflow((i128)cap, W, &rhs))
+		return 0;
+	return (i128)R * w > rhs;
+}
+
 /*
  * Shares `pool` among s[0..n-1] (all with w > 0) in proportion to w, capped.
  * Writes each bonus into c->emps[].bonus; returns the unallocated cents
@@ -84,7 +103,7 @@ static int64_t allocate(struct company *c, struct share *s, size_t n, int64_t po
 		W += s[i].w;
 	qsort(s, n, sizeof(*s), cmp_cap_ratio);
 	/* Water-filling: exceeds iff R x w / W > cap iff R x w > cap x W. */
-	while (first < n && (i128)R * s[first].w > (i128)s[first].cap * W) {
+	while (first < n && exceeds(R, s[first].w, s[first].cap, W)) {
 		s[first].capped = 1;
 		c->emps[s[first].emp].bonus = s[first].cap;
 		c->emps[s[first].emp].flags |= FLAG_BONUS_CAPPED;
@@ -115,6 +134,26 @@ static double points_of(const struct employee *e, const struct config *cfg)
 	double mult = e->rating >= 0 && (size_t)e->rating < cfg->nbands
 		? cfg->bands[e->rating].multiplier : 0.0;
 	return (double)e->base_salary / 100.0 * coef * mult * e->proration;
+}
+
+/* cap_months in millionths of a month, read once: 3 -> 3000000. The
+ * config bounds it to [0, 1200], so it fits easily. */
+static int64_t cap_millionths(const struct config *cfg)
+{
+	return cfg->bonus.cap_months > 0 ? (int64_t)llround(cfg->bonus.cap_months * MILLION) : 0;
+}
+
+/* base_salary x cap_millionths / 10^6 in cents, half away from zero, in
+ * integers: 0.95 x 12,345.30 = 11,728.035 -> 11,728.04 (the double product
+ * is 11,728.03499.. and would round down). INT64_MAX when uncapped. */
+static int64_t cap_of(int64_t base_salary, int64_t millionths)
+{
+	i128 num, q;
+	if (millionths <= 0)
+		return INT64_MAX;
+	num = (i128)base_salary * millionths;
+	q = num >= 0 ? (num + MILLION / 2) / MILLION : -((-num + MILLION / 2) / MILLION);
+	return q > INT64_MAX ? INT64_MAX : q < 0 ? 0 : (int64_t)q;
 }
 
 static const struct dept_pool *pool_for(const struct config *cfg, const char *dept)
@@ -217,7 +256,7 @@ static void allocate_pool(struct company *c, struct share *buf, const long *pool
 		int64_t w;
 		if (!e->in_scope || !e->eligible || (pool_of && pool_of[i] != which))
 			continue;
-		w = llround(e->points * POINT_SCALE);
+		w = llround(e->points * POINT_SCALE);   /* bonus_allocate bounded points */
 		if (w <= 0)
 			continue;
 		buf[n].emp = i;
@@ -243,7 +282,8 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 	size_t cap = c->nemps ? c->nemps : 1, i, p;
 	struct share *buf = xcalloc(cap, sizeof(*buf));
 	long *pool_of = bc->npools ? xcalloc(cap, sizeof(*pool_of)) : NULL;
-	int rc = 0;
+	int64_t cap_mill = cap_millionths(cfg);
+	int rc = 0, too_big = 0;
 
 	c->pool_cents = c->allocated_cents = c->unallocated_cents = 0;
 	for (i = 0; i < c->nemps; i++) {
@@ -256,10 +296,18 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 		if (!e->in_scope || !e->eligible)
 			continue;
 		e->points = num_round4(points_of(e, cfg));
-		if (e->points < 0)
+		if (e->points < 0 || isnan(e->points))
 			e->points = 0;
-		if (bc->cap_months > 0)
-			e->cap_cents = money_from_double(bc->cap_months * ((double)e->base_salary / 100.0));
+		if (e->points > POINTS_MAX) {
+			diag_error(d, MERIT_DATAERR, cfg->inputs[INPUT_HR].file, e->line, 0,
+				   "employee '%s': bonus points %.4g exceed %.0f, beyond exact "
+				   "arithmetic", e->id ? e->id : "", e->points, POINTS_MAX);
+			diag_hint(d, "points = base_salary x value_coefficient x multiplier x "
+				  "proration; check the base_salary column (cents or units?)");
+			too_big = 1;
+			continue;
+		}
+		e->cap_cents = cap_of(e->base_salary, cap_mill);
 		if (!pool_of)
 			continue;
 		dp = pool_for(cfg, e->department);
@@ -269,9 +317,10 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 					"[bonus.pools]: no pool for department '%s' (employee %s)",
 					e->department ? e->department : "", e->id ? e->id : "");
 	}
-	if (rc < 0) {
-		diag_hint(d, "add `DEPARTMENT = amount` to [bonus.pools] for every department "
-			  "with eligible employees");
+	if (rc < 0 || too_big) {
+		if (rc < 0)
+			diag_hint(d, "add `DEPARTMENT = amount` to [bonus.pools] for every "
+				  "department with eligible employees");
 		free(buf);
 		free(pool_of);
 		return -1;

@@ -367,7 +367,7 @@ int fairness_apply(struct company *c, const struct config *cfg, struct diag *d)
 	for (i = 0; i < nin; i++) {
 		struct employee *e = &c->emps[all[i].emp];
 		e->norm_score = num_round4(e->norm_score);
-		e->rating = rating_for_score(cfg, e->norm_score);
+		e->rating = scorecard_rating(cfg, e->norm_score);
 	}
 
 	if (fc->forced && fc->forced_shares) {

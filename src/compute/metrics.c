@@ -81,11 +81,6 @@ static int period_kind_index(const struct period *p)
 	return p->nmonths == 1 ? KIND_MONTH : p->nmonths == 3 ? KIND_QUARTER : KIND_YEAR;
 }
 
-static int period_inside(const struct period *row, const struct period *run)
-{
-	return row->first >= run->first && row->last <= run->last;
-}
-
 /*
  * A quarterly run may see a quarterly row and the monthly rows of the same
  * quarter for one employee: adding both would count twice. The longest
@@ -126,7 +121,7 @@ static void own_from_metrics(struct mctx *x, size_t m, const struct strmap *dept
 	for (i = 0; i < x->c->nmetric_rows; i++) {
 		const struct metric_row *r = &x->c->metric_rows[i];
 		int k = period_kind_index(&r->period);
-		if (strcmp(r->metric, name) || !period_inside(&r->period, &x->c->period))
+		if (strcmp(r->metric, name) || !period_within(&r->period, &x->c->period))
 			continue;
 		if (r->employee_id) {
 			long e = company_find(x->c, r->employee_id);
@@ -170,19 +165,24 @@ static int review_passes(const struct metric_def *def, const struct review_row *
 	return 1;
 }
 
-static const struct review_row *sort_rows;
+/* A review row with its sort key, so the comparator needs no outside state. */
+struct review_ref {
+	size_t reviewee;
+	int relation;
+	size_t reviewer;
+	size_t row;               /* index into company.reviews */
+};
 
 static int cmp_review(const void *pa, const void *pb)
 {
-	const struct review_row *a = &sort_rows[*(const size_t *)pa];
-	const struct review_row *b = &sort_rows[*(const size_t *)pb];
+	const struct review_ref *a = pa, *b = pb;
 	if (a->reviewee != b->reviewee)
 		return a->reviewee < b->reviewee ? -1 : 1;
 	if (a->relation != b->relation)
 		return a->relation < b->relation ? -1 : 1;
 	if (a->reviewer != b->reviewer)
 		return a->reviewer < b->reviewer ? -1 : 1;
-	return 0;
+	return a->row < b->row ? -1 : a->row > b->row;   /* file order: a total order */
 }
 
 /*
@@ -190,8 +190,8 @@ static int cmp_review(const void *pa, const void *pb)
  * row, a mean per relation, relations with too few distinct reviewers or a
  * zero weight drop out, the rest are weighted and re-normalised.
  */
-static struct metric_value review360(const struct mctx *x, const size_t *idx, size_t lo,
-				     size_t hi)
+static struct metric_value review360(const struct mctx *x, const struct review_ref *idx,
+				     size_t lo, size_t hi)
 {
 	const struct review_conf *rc = &x->cfg->reviews;
 	double sum[REL_COUNT] = { 0 }, wsum = 0, total = 0;
@@ -201,11 +201,11 @@ static struct metric_value review360(const struct mctx *x, const size_t *idx, si
 	int rel;
 
 	for (i = lo; i < hi; i++) {
-		const struct review_row *r = &x->c->reviews[idx[i]];
+		const struct review_row *r = &x->c->reviews[idx[i].row];
 		sum[r->relation] += 25.0 * (r->score - 1.0);
 		n[r->relation]++;
-		if (i == lo || r->relation != x->c->reviews[idx[i - 1]].relation ||
-		    r->reviewer != x->c->reviews[idx[i - 1]].reviewer)
+		if (i == lo || r->relation != (enum review_relation)idx[i - 1].relation ||
+		    r->reviewer != idx[i - 1].reviewer)
 			reviewers[r->relation]++;
 	}
 	for (rel = 0; rel < REL_COUNT; rel++) {
@@ -228,20 +228,25 @@ static struct metric_value review360(const struct mctx *x, const size_t *idx, si
 static void own_from_reviews(struct mctx *x, size_t m)
 {
 	const struct metric_def *def = &x->cfg->metrics[m];
-	size_t *idx = xmalloc((x->c->nreviews + 1) * sizeof(*idx));
+	struct review_ref *idx = xmalloc((x->c->nreviews + 1) * sizeof(*idx));
 	size_t n = 0, i, lo;
 
 	for (i = 0; i < x->c->nreviews; i++) {
 		const struct review_row *r = &x->c->reviews[i];
 		if (r->reviewee < x->nemps && x->c->emps[r->reviewee].in_scope &&
-		    review_passes(def, r))
-			idx[n++] = i;
+		    review_passes(def, r)) {
+			idx[n].reviewee = r->reviewee;
+			idx[n].relation = (int)r->relation;
+			idx[n].reviewer = r->reviewer;
+			idx[n].row = i;
+			n++;
+		}
 	}
-	sort_rows = x->c->reviews;
-	qsort(idx, n, sizeof(*idx), cmp_review);
+	if (n > 1)   /* qsort(NULL, 0, ..) is undefined */
+		qsort(idx, n, sizeof(*idx), cmp_review);
 	for (lo = 0; lo < n; lo = i) {
-		size_t who = x->c->reviews[idx[lo]].reviewee;
-		for (i = lo; i < n && x->c->reviews[idx[i]].reviewee == who; i++)
+		size_t who = idx[lo].reviewee;
+		for (i = lo; i < n && idx[i].reviewee == who; i++)
 			;
 		if (def->agg == AGG_REVIEW360) {
 			x->own[m * x->nemps + who] = review360(x, idx, lo, i);
@@ -249,7 +254,7 @@ static void own_from_reviews(struct mctx *x, size_t m)
 			struct acc a = { 0 };
 			size_t j;
 			for (j = lo; j < i; j++)
-				acc_add(&a, x->c->reviews[idx[j]].score);
+				acc_add(&a, x->c->reviews[idx[j].row].score);
 			x->own[m * x->nemps + who] = acc_value(&a, def->agg);
 		}
 	}
@@ -317,7 +322,9 @@ static int in_group(const struct mctx *x, size_t i, size_t g)
 }
 
 /* Leavers in the period / mean headcount of its first and last day,
- * annualised (SPEC 5). Everyone counted is in scope by construction. */
+ * annualised (SPEC 5). The dates alone put everyone counted in scope; the
+ * in_scope test leaves out those scope_compute removed for another reason
+ * (an unknown role), as every other group aggregate does. */
 static struct metric_value turnover(const struct mctx *x, size_t g)
 {
 	const struct period *p = &x->c->period;
@@ -327,7 +334,7 @@ static struct metric_value turnover(const struct mctx *x, size_t g)
 	for (i = 0; i < x->nemps; i++) {
 		const struct employee *e = &x->c->emps[i];
 		int hired_first, hired_last;
-		if (g != x->ndepts && x->group_of[i] != g)
+		if (!e->in_scope || (g != x->ndepts && x->group_of[i] != g))
 			continue;
 		hired_first = e->hire_date == DATE_NONE || e->hire_date <= p->first;
 		hired_last = e->hire_date == DATE_NONE || e->hire_date <= p->last;

@@ -1,6 +1,8 @@
 /*
  * scope: who is in the period, for how many days, and who may get a bonus
- * (SPEC 4).
+ * (SPEC 4). An employee whose role is not in the config is not in scope
+ * (reason unknown_role): ingest kept them only because of `[policy]
+ * unknown_role = warn`, and without a scorecard there is nothing to rate.
  *
  * Dates are day numbers and both ends are inclusive: hire_date is the first
  * working day and leave_date the last one, so someone who leaves on the
@@ -67,8 +69,21 @@ void scope_compute(struct company *c, const struct config *cfg)
 		 * rather than dropping a person silently. */
 		int32_t start = e->hire_date == DATE_NONE ? p->first : e->hire_date;
 		int32_t end = e->leave_date == DATE_NONE ? p->last : e->leave_date;
+		int unknown_role = e->role < 0;   /* ingest's config_role_find found none */
 
 		e->in_scope = start <= p->last && end >= p->first && end >= start;
+		/* An unknown role (kept by `[policy] unknown_role = warn`, which
+		 * ingest reported) has no scorecard: out of the period here, before
+		 * metrics, so no group aggregate (turnover, shared goals) counts
+		 * someone the reports then leave out. */
+		if (e->in_scope && unknown_role) {
+			e->in_scope = 0;
+			e->days = 0;
+			e->proration = 0;
+			e->ineligible_reason = INELIGIBLE_UNKNOWN_ROLE;
+			e->eligible = 0;
+			continue;
+		}
 		if (start < p->first)
 			start = p->first;
 		if (end > p->last)

@@ -5,16 +5,22 @@
  * sub-scores per dimension and perspective, training points, the score cap,
  * and a first rating from the raw score (fairness replaces it later).
  *
- * Targets from the targets input, the rule written down in DECISIONS.md:
- *   - scope precedence employee > role > department > company; within a
- *     scope a row of the run's own period beats a longer period containing
- *     it, which beats shorter periods inside it;
+ * Targets from the targets input, the rule written down in DECISIONS.md,
+ * for any period (the run's, or the next one for the letters):
+ *   - scope precedence employee > role > department > company; at each
+ *     scope a row of the period itself wins, else the shortest longer
+ *     period containing it, else shorter periods inside it, but only when
+ *     they cover all of it (3 months of a quarter); otherwise the next
+ *     scope is tried;
  *   - a longer period's target (a quarter's, for a monthly run) is
  *     prorated by months (× 1/3) when the KPI's metric adds up over time
  *     (sum, count, count_distinct); a rate (avg, ratio, ...) is kept as is;
- *   - shorter periods inside the run (months of a quarterly run) are added
- *     up for an additive metric, averaged for a rate; only the rows present
- *     count, and the source text says how many there were.
+ *   - complete shorter periods are added up for an additive metric and
+ *     averaged for a rate;
+ *   - incomplete shorter rows (1 month of a quarter) are never used: one
+ *     month's target for a quarter would triple the achievement. When they
+ *     are all there is, the target is missing (on_missing_target decides)
+ *     and a warning names the rows.
  */
 #include "compute/scorecard.h"
 #include "model.h"
@@ -27,9 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const scope_names[4] = { "employee", "role", "department", "company" };
-
-int rating_for_score(const struct config *cfg, double score)
+int scorecard_rating(const struct config *cfg, double score)
 {
 	double r = num_round4(score);   /* what results.csv prints decides (SPEC 8) */
 	size_t i;
@@ -51,14 +55,19 @@ int rating_for_score(const struct config *cfg, double score)
  * lower case, as the strcasecmp matching they replace (merit never calls
  * setlocale, so strcasecmp folds ASCII only); employee ids match exactly.
  */
-struct target_index {
+struct scorecard_targets {
 	struct strmap map;        /* composite key -> group */
 	char **keys;              /* one owned composite key per group */
 	size_t *head, *tail;      /* per group: its first and last row */
 	size_t *next;             /* per row: the next row of its group */
 	size_t ngroups;
-	struct strbuf probe;      /* scratch key for lookups */
-	size_t *found;            /* scratch: the rows matching one scope */
+};
+
+/* A lookup's scratch space, kept apart so the index itself stays read-only
+ * and letter workers can share it. */
+struct target_scratch {
+	struct strbuf probe;      /* composite key being looked up */
+	size_t *found;            /* the rows matching one scope */
 	size_t nfound, found_alloc;
 };
 
@@ -86,12 +95,12 @@ static void index_key(struct strbuf *sb, int kpi, int scope, const char *key)
 		strbuf_addch(sb, scope == 0 ? *p : (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
 }
 
-static void target_index_init(struct target_index *ti, const struct company *c)
+struct scorecard_targets *scorecard_targets_new(const struct company *c)
 {
+	struct scorecard_targets *ti = xcalloc(1, sizeof(*ti));
+	struct strbuf key = STRBUF_INIT;
 	size_t i, g;
-	memset(ti, 0, sizeof(*ti));
 	strmap_init(&ti->map);
-	strbuf_init(&ti->probe, 64);
 	ti->keys = xcalloc(c->ntargets + 1, sizeof(*ti->keys));
 	ti->head = xcalloc(c->ntargets + 1, sizeof(*ti->head));
 	ti->tail = xcalloc(c->ntargets + 1, sizeof(*ti->tail));
@@ -102,22 +111,26 @@ static void target_index_init(struct target_index *ti, const struct company *c)
 		/* rows that no employee can match stay out of every group */
 		if (t->scope < 0 || t->scope > 3 || (t->scope < 3 && !t->key))
 			continue;
-		index_key(&ti->probe, t->kpi, t->scope, t->scope < 3 ? t->key : "");
-		if (strmap_get(&ti->map, ti->probe.buf, &g)) {
+		index_key(&key, t->kpi, t->scope, t->scope < 3 ? t->key : "");
+		if (strmap_get(&ti->map, key.buf, &g)) {
 			ti->next[ti->tail[g]] = i;
 			ti->tail[g] = i;
 			continue;
 		}
 		g = ti->ngroups++;
-		ti->keys[g] = strbuf_detach(&ti->probe, NULL);
+		ti->keys[g] = strbuf_detach(&key, NULL);
 		ti->head[g] = ti->tail[g] = i;
 		strmap_put(&ti->map, ti->keys[g], g);
 	}
+	strbuf_release(&key);
+	return ti;
 }
 
-static void target_index_release(struct target_index *ti)
+void scorecard_targets_free(struct scorecard_targets *ti)
 {
 	size_t g;
+	if (!ti)
+		return;
 	strmap_release(&ti->map);
 	for (g = 0; g < ti->ngroups; g++)
 		free(ti->keys[g]);
@@ -125,22 +138,34 @@ static void target_index_release(struct target_index *ti)
 	free(ti->head);
 	free(ti->tail);
 	free(ti->next);
-	free(ti->found);
-	strbuf_release(&ti->probe);
+	free(ti);
 }
 
-/* Appends the rows of one group to ti->found. */
-static void index_collect(struct target_index *ti, int kpi, int scope, const char *key)
+static void scratch_init(struct target_scratch *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	strbuf_init(&sc->probe, 64);
+}
+
+static void scratch_release(struct target_scratch *sc)
+{
+	strbuf_release(&sc->probe);
+	free(sc->found);
+}
+
+/* Appends the rows of one group to sc->found. */
+static void index_collect(const struct scorecard_targets *ti, struct target_scratch *sc, int kpi,
+			  int scope, const char *key)
 {
 	size_t g, i;
 	if (!key)
 		return;
-	index_key(&ti->probe, kpi, scope, key);
-	if (!strmap_get(&ti->map, ti->probe.buf, &g))
+	index_key(&sc->probe, kpi, scope, key);
+	if (!strmap_get(&ti->map, sc->probe.buf, &g))
 		return;
 	for (i = ti->head[g]; i != NO_ROW; i = ti->next[i]) {
-		ALLOC_GROW(ti->found, ti->nfound + 1, ti->found_alloc);
-		ti->found[ti->nfound++] = i;
+		ALLOC_GROW(sc->found, sc->nfound + 1, sc->found_alloc);
+		sc->found[sc->nfound++] = i;
 	}
 }
 
@@ -151,21 +176,21 @@ static int cmp_row(const void *a, const void *b)
 }
 
 /*
- * Fills ti->found with the rows of KPI k and the scope that apply to e, in
+ * Fills sc->found with the rows of KPI k and the scope that apply to e, in
  * file order. A role matches by its NAME or either label half: up to three
  * keys, whose groups are disjoint unless two keys fold to the same text
  * (then that group is taken once).
  */
-static void index_find(struct target_index *ti, const struct config *cfg,
-		       const struct employee *e, int k, int scope)
+static void index_find(const struct scorecard_targets *ti, struct target_scratch *sc,
+		       const struct config *cfg, const struct employee *e, int k, int scope)
 {
-	ti->nfound = 0;
-	if (scope == 0) {
-		index_collect(ti, k, 0, e->id);
-	} else if (scope == 1) {
+	sc->nfound = 0;
+	if (scope == TARGET_EMPLOYEE) {
+		index_collect(ti, sc, k, scope, e->id);
+	} else if (scope == TARGET_ROLE) {
 		const char *names[3];
 		int i, j;
-		if (e->role < 0)
+		if (e->role < 0 || (size_t)e->role >= cfg->nroles)
 			return;
 		names[0] = cfg->roles[e->role].name;
 		names[1] = cfg->roles[e->role].label.zh;
@@ -175,14 +200,14 @@ static void index_find(struct target_index *ti, const struct config *cfg,
 				if (names[i] && names[j] && !strcasecmp(names[i], names[j]))
 					break;
 			if (j == i)
-				index_collect(ti, k, 1, names[i]);
+				index_collect(ti, sc, k, scope, names[i]);
 		}
-		if (ti->nfound > 1)   /* qsort(NULL, 0, ..) is undefined */
-			qsort(ti->found, ti->nfound, sizeof(*ti->found), cmp_row);
-	} else if (scope == 2) {
-		index_collect(ti, k, 2, e->department);
+		if (sc->nfound > 1)   /* qsort(NULL, 0, ..) is undefined */
+			qsort(sc->found, sc->nfound, sizeof(*sc->found), cmp_row);
+	} else if (scope == TARGET_DEPARTMENT) {
+		index_collect(ti, sc, k, scope, e->department);
 	} else {
-		index_collect(ti, k, 3, "");
+		index_collect(ti, sc, k, scope, "");
 	}
 }
 
@@ -195,93 +220,214 @@ static int metric_is_additive(const struct config *cfg, const struct kpi_def *k)
 	return agg == AGG_SUM || agg == AGG_COUNT || agg == AGG_COUNT_DISTINCT;
 }
 
-static int period_inside(const struct period *in, const struct period *out)
+/* Shorter periods inside a run: months (of a quarter or a year) and
+ * quarters (of a year), by their position in the run. */
+enum { SHORT_MONTH, SHORT_QUARTER, SHORT_KINDS };
+static const int short_months[SHORT_KINDS] = { 1, 3 };
+
+/* What the rows of one scope offer for period p. */
+struct scope_rows {
+	int scope;
+	const struct target_row *exact, *longer;
+	const struct target_row *part[SHORT_KINDS][12];   /* first row per slot */
+	int nparts[SHORT_KINDS];
+};
+
+static int month_index(const struct period *p)
 {
-	return in->first >= out->first && in->last <= out->last;
+	return p->year * 12 + p->first_month - 1;
+}
+
+static void scope_rows_collect(struct scope_rows *sr, const struct company *c,
+			       const struct target_scratch *sc, const struct period *p)
+{
+	size_t i;
+	for (i = 0; i < sc->nfound; i++) {
+		const struct target_row *t = &c->targets[sc->found[i]];
+		const struct period *tp = &t->period;
+		int j, slot;
+		if (tp->nmonths == p->nmonths && tp->first == p->first) {
+			if (!sr->exact)
+				sr->exact = t;
+		} else if (tp->nmonths > p->nmonths && period_within(p, tp)) {
+			if (!sr->longer || tp->nmonths < sr->longer->period.nmonths)
+				sr->longer = t;
+		} else if (tp->nmonths < p->nmonths && period_within(tp, p)) {
+			j = tp->nmonths == 1 ? SHORT_MONTH : tp->nmonths == 3 ? SHORT_QUARTER : -1;
+			if (j < 0)
+				continue;
+			slot = (month_index(tp) - month_index(p)) / short_months[j];
+			if (slot < 0 || slot >= 12 || sr->part[j][slot])
+				continue;   /* a repeated period: the first row counts */
+			sr->part[j][slot] = t;
+			sr->nparts[j]++;
+		}
+	}
+}
+
+static int scope_rows_complete(const struct scope_rows *sr, const struct period *p, int j)
+{
+	return short_months[j] < p->nmonths && sr->nparts[j] == p->nmonths / short_months[j];
+}
+
+/* "employee E1", "role sales", "department 销售一部", "company". */
+static void add_scope(struct strbuf *src, int scope, const struct target_row *t)
+{
+	strbuf_addstr(src, target_scope_names[scope]);
+	if (scope != TARGET_COMPANY)
+		strbuf_addf(src, " %s", t->key);
+}
+
+/* The shorter rows of kind j, in period order: "2026-10 + 2026-11" with
+ * sep " + ", and their lines into *lines. */
+static void add_parts(struct strbuf *src, struct strbuf *lines, const struct scope_rows *sr,
+		      int j, const char *sep)
+{
+	int slot, n = 0;
+	for (slot = 0; slot < 12; slot++) {
+		const struct target_row *t = sr->part[j][slot];
+		if (!t)
+			continue;
+		strbuf_addf(src, "%s%s", n ? sep : "", t->period.label);
+		strbuf_addf(lines, "%s%d", lines->len ? "," : "", t->line);
+		n++;
+	}
+}
+
+/* The incomplete rows of a scope: "employee E1 2026-10, 2026-11 (2 of 3
+ * months) (targets.csv:10,11)". Returns the first such row. */
+static const struct target_row *add_partial(struct strbuf *src, const struct scope_rows *sr,
+					    const struct period *p, const char *file)
+{
+	const struct target_row *first = NULL;
+	struct strbuf lines = STRBUF_INIT;
+	int j, slot;
+	for (j = SHORT_KINDS - 1; j >= 0; j--) {
+		if (!sr->nparts[j])
+			continue;
+		for (slot = 0; slot < 12 && !first; slot++)
+			first = sr->part[j][slot];
+		if (lines.len)
+			strbuf_addstr(src, ", ");
+		else
+			add_scope(src, sr->scope, first);
+		strbuf_addch(src, ' ');
+		add_parts(src, &lines, sr, j, ", ");
+		strbuf_addf(src, " (%d of %d %s)", sr->nparts[j], p->nmonths / short_months[j],
+			    j == SHORT_MONTH ? "months" : "quarters");
+	}
+	strbuf_addf(src, " (%s:%s)", file, lines.buf);
+	strbuf_release(&lines);
+	return first;
+}
+
+/* Takes the target of one scope when it has a complete one: 1, else 0. */
+static int scope_rows_pick(const struct scope_rows *sr, const struct period *p, int additive,
+			   const char *file, double *value, struct strbuf *src)
+{
+	const struct target_row *t = sr->exact ? sr->exact : sr->longer;
+	int j, slot;
+	if (t) {
+		add_scope(src, sr->scope, t);
+		strbuf_addf(src, " %s", t->period.label);
+		if (t == sr->exact) {
+			*value = t->value;
+		} else if (additive) {
+			double share = period_share(&t->period, p);
+			*value = t->value * share;
+			strbuf_addf(src, " x %d/%d", (int)lround(share * t->period.nmonths),
+				    t->period.nmonths);
+		} else {
+			*value = t->value;
+			strbuf_addstr(src, ", a rate: not prorated");
+		}
+		strbuf_addf(src, " (%s:%d)", file, t->line);
+		return 1;
+	}
+	for (j = SHORT_KINDS - 1; j >= 0; j--) {
+		struct strbuf lines = STRBUF_INIT;
+		double sum = 0;
+		int n = 0;
+		if (!scope_rows_complete(sr, p, j))
+			continue;
+		for (slot = 0; slot < 12; slot++)
+			if (sr->part[j][slot]) {
+				sum += sr->part[j][slot]->value;
+				n++;
+			}
+		*value = additive ? sum : sum / n;
+		for (slot = 0; !sr->part[j][slot]; slot++)
+			;
+		add_scope(src, sr->scope, sr->part[j][slot]);
+		strbuf_addstr(src, additive ? " " : " mean of ");
+		add_parts(src, &lines, sr, j, additive ? " + " : ", ");
+		strbuf_addf(src, " (%s:%s)", file, lines.buf);
+		strbuf_release(&lines);
+		return 1;
+	}
+	return 0;
+}
+
+static const char *targets_file(const struct config *cfg)
+{
+	const char *f = cfg->inputs[INPUT_TARGETS].file_display;
+	return f ? f : "targets";
 }
 
 /*
- * Finds the target of KPI k for employee e; fills *value and the source
- * text. Returns 0 when no row applies.
+ * The target of KPI k for employee e in period p: 1 with *value and the
+ * source text, or 0. *partial is set to the first incomplete row found
+ * when nothing complete applied (src then describes those rows), else NULL.
  */
-static int target_from_table(const struct company *c, const struct config *cfg,
-			     struct target_index *ti, const struct employee *e, int k,
-			     double *value, struct strbuf *src)
+static int target_lookup(const struct scorecard_targets *ti, struct target_scratch *sc,
+			 const struct company *c, const struct config *cfg,
+			 const struct employee *e, int k, const struct period *p,
+			 double *value, struct strbuf *src, const struct target_row **partial)
 {
-	const struct period *run = &c->period;
-	const char *file = cfg->inputs[INPUT_TARGETS].file_display ?
-			   cfg->inputs[INPUT_TARGETS].file_display : "targets";
+	const char *file = targets_file(cfg);
 	int additive = metric_is_additive(cfg, &cfg->kpis[k]);
-	int scope;
-	size_t i;
+	struct scope_rows sr, incomplete;
+	int scope, found = 0;
 
-	for (scope = 0; scope < 4; scope++) {
-		const struct target_row *exact = NULL, *longer = NULL;
-		int shorter_months = 0;   /* length of the longest shorter period seen */
-
-		index_find(ti, cfg, e, k, scope);
-		for (i = 0; i < ti->nfound; i++) {
-			const struct target_row *t = &c->targets[ti->found[i]];
-			if (t->period.nmonths == run->nmonths && t->period.first == run->first) {
-				if (!exact)
-					exact = t;
-			} else if (t->period.nmonths > run->nmonths && period_inside(run, &t->period)) {
-				if (!longer || t->period.nmonths < longer->period.nmonths)
-					longer = t;
-			} else if (t->period.nmonths < run->nmonths && period_inside(&t->period, run)) {
-				if (t->period.nmonths > shorter_months)
-					shorter_months = t->period.nmonths;
-			}
-		}
-		if (exact) {
-			*value = exact->value;
-			strbuf_addf(src, "%s%s%s %s (%s:%d)", scope_names[scope],
-				    scope < 3 ? " " : "", scope < 3 ? exact->key : "",
-				    exact->period.label, file, exact->line);
-			return 1;
-		}
-		if (longer) {
-			double share = period_share(&longer->period, run);
-			int months = (int)lround(share * longer->period.nmonths);
-			strbuf_addf(src, "%s%s%s %s", scope_names[scope], scope < 3 ? " " : "",
-				    scope < 3 ? longer->key : "", longer->period.label);
-			if (additive) {
-				*value = longer->value * share;
-				strbuf_addf(src, " x %d/%d", months, longer->period.nmonths);
-			} else {
-				*value = longer->value;
-				strbuf_addstr(src, ", a rate: not prorated");
-			}
-			strbuf_addf(src, " (%s:%d)", file, longer->line);
-			return 1;
-		}
-		if (shorter_months) {
-			const struct target_row *first = NULL;
-			double sum = 0;
-			int n = 0;
-			struct strbuf lines = STRBUF_INIT;
-			for (i = 0; i < ti->nfound; i++) {
-				const struct target_row *t = &c->targets[ti->found[i]];
-				if (t->period.nmonths != shorter_months ||
-				    !period_inside(&t->period, run))
-					continue;
-				if (!first)
-					first = t;
-				sum += t->value;
-				strbuf_addf(&lines, "%s%d", n ? "," : "", t->line);
-				n++;
-			}
-			*value = additive ? sum : sum / n;
-			strbuf_addf(src, "%s %s%s%s of %d %s target%s (%d of %d expected) (%s:%s)",
-				    additive ? "sum" : "mean", scope_names[scope],
-				    scope < 3 ? " " : "", scope < 3 ? first->key : "", n,
-				    shorter_months == 1 ? "monthly" : "quarterly", n == 1 ? "" : "s",
-				    n, run->nmonths / shorter_months, file, lines.buf);
-			strbuf_release(&lines);
-			return 1;
-		}
+	incomplete.scope = -1;
+	*partial = NULL;
+	for (scope = 0; scope < TARGET_SCOPE_COUNT && !found; scope++) {
+		memset(&sr, 0, sizeof(sr));
+		sr.scope = scope;
+		index_find(ti, sc, cfg, e, k, scope);
+		scope_rows_collect(&sr, c, sc, p);
+		found = scope_rows_pick(&sr, p, additive, file, value, src);
+		if (!found && incomplete.scope < 0 && (sr.nparts[0] || sr.nparts[1]))
+			incomplete = sr;
 	}
+	if (incomplete.scope < 0)
+		return found;
+	if (found) {
+		/* say what a higher scope offered, so nobody wonders why it lost */
+		strbuf_addstr(src, "; incomplete, not used: ");
+		add_partial(src, &incomplete, p, file);
+		return 1;
+	}
+	*partial = add_partial(src, &incomplete, p, file);
 	return 0;
+}
+
+int scorecard_target(const struct scorecard_targets *ti, const struct company *c,
+		     const struct config *cfg, const struct employee *e, int kpi,
+		     const struct period *p, double *value, struct strbuf *source)
+{
+	struct target_scratch sc;
+	struct strbuf scratch_src = STRBUF_INIT;
+	const struct target_row *partial;
+	int found;
+	if (kpi < 0 || (size_t)kpi >= cfg->nkpis)
+		return 0;
+	scratch_init(&sc);
+	found = target_lookup(ti, &sc, c, cfg, e, kpi, p, value,
+			      source ? source : &scratch_src, &partial);
+	scratch_release(&sc);
+	strbuf_release(&scratch_src);
+	return found;
 }
 
 /* Score of an achievement a (1.0 = 100 %; +inf for a lower-is-better KPI
@@ -313,8 +459,8 @@ static const char *hr_file(const struct config *cfg)
 /* Sets target, actual, achievement and score of one KPI, or its dropped
  * reason. Returns -1 when a policy says a gap is an error. */
 static int score_kpi(const struct company *c, const struct config *cfg,
-		     struct target_index *ti, const struct employee *e, struct kpi_result *r,
-		     struct diag *d)
+		     const struct scorecard_targets *ti, struct target_scratch *sc,
+		     const struct employee *e, struct kpi_result *r, struct diag *d)
 {
 	const struct kpi_def *k = &cfg->kpis[r->kpi];
 	const struct metric_value *mv = e->metrics && k->metric >= 0 ? &e->metrics[k->metric] : NULL;
@@ -323,7 +469,16 @@ static int score_kpi(const struct company *c, const struct config *cfg,
 	double a;
 
 	if (k->target_from_table) {
-		r->has_target = target_from_table(c, cfg, ti, e, r->kpi, &r->target, &src);
+		const struct target_row *partial;
+		r->has_target = target_lookup(ti, sc, c, cfg, e, r->kpi, &c->period, &r->target,
+					      &src, &partial);
+		if (partial) {
+			diag_row(d, "partial_target", 0, targets_file(cfg), partial->line, 0,
+				 "employee '%s' KPI '%s': no complete target for %s, only %s; "
+				 "incomplete targets are not used", e->id, k->name, c->period.label,
+				 src.buf);
+			diag_hint(d, "add the missing rows, or one row for %s", c->period.label);
+		}
 	} else {
 		r->has_target = 1;
 		r->target = k->target;
@@ -415,7 +570,8 @@ static void reset_scores(struct employee *e)
 }
 
 static int score_employee(const struct company *c, const struct config *cfg,
-			  struct target_index *ti, struct employee *e, int courses, struct diag *d)
+			  const struct scorecard_targets *ti, struct target_scratch *sc,
+			  struct employee *e, int courses, struct diag *d)
 {
 	const struct role_def *role = &cfg->roles[e->role];
 	double kept = 0, raw = 0, points;
@@ -428,7 +584,7 @@ static int score_employee(const struct company *c, const struct config *cfg,
 		struct kpi_result *r = &e->kpis[i];
 		r->kpi = role->kpis[i].kpi;
 		r->weight = role->kpis[i].weight;
-		if (score_kpi(c, cfg, ti, e, r, d) < 0)
+		if (score_kpi(c, cfg, ti, sc, e, r, d) < 0)
 			failed = 1;
 		if (!r->dropped)
 			kept += r->weight;
@@ -458,19 +614,19 @@ static int score_employee(const struct company *c, const struct config *cfg,
 		raw = cfg->score_cap;
 	e->raw_score = num_round4(raw);
 	e->norm_score = e->raw_score;
-	e->rating = rating_for_score(cfg, e->raw_score);
+	e->rating = scorecard_rating(cfg, e->raw_score);
 	return failed ? -1 : 0;
 }
 
 int scorecard_compute(struct company *c, const struct config *cfg, struct diag *d)
 {
 	int *courses = xcalloc(c->nemps + 1, sizeof(*courses));
-	struct target_index ti;
+	struct scorecard_targets *ti = scorecard_targets_new(c);
+	struct target_scratch sc;
 	size_t i;
 	int ret = 0;
 
-	target_index_init(&ti, c);
-
+	scratch_init(&sc);
 	for (i = 0; i < c->ntraining; i++) {
 		const struct training_row *t = &c->training[i];
 		if (t->passed && t->employee < c->nemps && period_contains(&c->period, t->date))
@@ -481,25 +637,14 @@ int scorecard_compute(struct company *c, const struct config *cfg, struct diag *
 		reset_scores(e);
 		if (!e->in_scope)
 			continue;
-		if (e->role < 0 || (size_t)e->role >= cfg->nroles) {
-			/* `[policy] unknown_role = warn` means: leave them out, say so */
-			int is_error = cfg->policy.row_is_error[ROW_UNKNOWN_ROLE];
-			diag_row(d, "unknown_role", is_error, hr_file(cfg),
-				 e->line, 0, "employee '%s': role '%s' is not a [role.NAME] of the "
-				 "config%s", e->id, e->role_text ? e->role_text : "",
-				 is_error ? "" : "; left out of the period");
-			if (is_error) {
-				ret = -1;
-			} else {
-				e->in_scope = e->eligible = 0;
-				e->ineligible_reason = INELIGIBLE_NOT_IN_SCOPE;
-			}
-			continue;
-		}
-		if (score_employee(c, cfg, &ti, e, courses[i], d) < 0)
+		/* scope_compute leaves an unknown role out of the period */
+		if (e->role < 0 || (size_t)e->role >= cfg->nroles)
+			BUG("employee '%s' in scope without a role of the config", e->id);
+		if (score_employee(c, cfg, ti, &sc, e, courses[i], d) < 0)
 			ret = -1;
 	}
 	free(courses);
-	target_index_release(&ti);
+	scratch_release(&sc);
+	scorecard_targets_free(ti);
 	return ret;
 }

@@ -279,6 +279,9 @@ static void explain_kpi(struct strbuf *sb, const struct config *cfg, const struc
 	if (r->has_target) {
 		add_metric_value(sb, md, r->target);
 		strbuf_addf(sb, " from %s\n", r->target_source ? r->target_source : "?");
+	} else if (r->target_source && *r->target_source) {
+		/* only rows for part of the period (compute/scorecard.c) */
+		strbuf_addf(sb, "missing: incomplete rows are not used: %s\n", r->target_source);
 	} else {
 		strbuf_addstr(sb, "missing: no row of the targets input applies\n");
 	}
@@ -601,7 +604,7 @@ void explain_employee(const struct company *c, const struct config *cfg, size_t 
 		strbuf_addstr(out, "  (a KPI dropped out: the other weights were scaled up to 100)\n");
 	explain_scores(out, cfg, e);
 	strbuf_addstr(out, "Rating from the raw score: ");
-	explain_rating(out, cfg, e->raw_score, rating_for_score(cfg, e->raw_score));
+	explain_rating(out, cfg, e->raw_score, scorecard_rating(cfg, e->raw_score));
 	/* fairness and bonus are filled by their own stages (compute/fairness.c,
 	 * compute/bonus.c); before those ran there is nothing to show */
 	if (c->ngroups > 0)

@@ -18,6 +18,7 @@
  * This file holds the letter's values, the template walk, the page frames
  * and the workers; the other steps are in letter_*.c (letter_internal.h).
  */
+#include "compute/scorecard.h"
 #include "render/letter_internal.h"
 #include "render/render.h"
 #include "util/diag.h"
@@ -81,80 +82,11 @@ void letter_file_name(const char *id, struct strbuf *out)
 
 /* ---- Next period's targets ---------------------------------------------- */
 
-static void target_key(struct strbuf *sb, int scope, const char *key, int kpi)
-{
-	strbuf_reset(sb);
-	strbuf_addf(sb, "%d\x1f%s\x1f%d", scope, key ? key : "", kpi);
-}
-
-static int role_matches(const struct role_def *r, const char *text)
-{
-	return !strcasecmp(r->name, text) || (r->label.zh && !strcasecmp(r->label.zh, text)) ||
-	       (r->label.en && !strcasecmp(r->label.en, text));
-}
-
-/* Indexes the targets rows of the next period by scope, key and KPI. */
-static void index_next_targets(struct letters_shared *sh)
-{
-	const struct company *c = sh->c;
-	struct strbuf key = STRBUF_INIT, rk = STRBUF_INIT;
-	size_t i, r;
-	period_next(&c->period, &sh->next);
-	strmap_init(&sh->next_targets);
-	sh->next_keys = xcalloc(c->ntargets + 1, sizeof(*sh->next_keys));
-	for (i = 0; i < c->ntargets; i++) {
-		const struct target_row *t = &c->targets[i];
-		const char *k = t->key;
-		if (strcmp(t->period.label, sh->next.label))
-			continue;
-		if (t->scope == 1) {
-			for (r = 0; r < sh->cfg->nroles; r++)
-				if (t->key && role_matches(&sh->cfg->roles[r], t->key))
-					break;
-			if (r == sh->cfg->nroles)
-				continue;
-			strbuf_reset(&rk);
-			strbuf_addf(&rk, "%zu", r);
-			k = rk.buf;
-		} else if (t->scope == 3) {
-			k = "";
-		}
-		target_key(&key, t->scope, k, t->kpi);
-		if (strmap_get(&sh->next_targets, key.buf, &r))
-			continue;
-		sh->next_keys[sh->nnext] = strbuf_detach(&key, NULL);
-		strmap_put(&sh->next_targets, sh->next_keys[sh->nnext], i);
-		sh->nnext++;
-	}
-	strbuf_release(&key);
-	strbuf_release(&rk);
-}
-
-/* The next period's target for a KPI: employee > role > department > company. */
+/* The next period's target for a KPI, by the scorecard's own rules. */
 int letter_next_target(const struct letter *lt, int kpi, double *value)
 {
-	const struct employee *e = lt->e;
-	struct strbuf key = STRBUF_INIT;
-	char role[32];
-	const char *keys[4];
-	size_t idx;
-	int s, found = 0;
-	if (!lt->sh->nnext)
-		return 0;
-	snprintf(role, sizeof(role), "%d", e->role);
-	keys[0] = e->id, keys[1] = e->role >= 0 ? role : NULL, keys[2] = e->department;
-	keys[3] = "";
-	for (s = 0; s < 4 && !found; s++) {
-		if (!keys[s])
-			continue;
-		target_key(&key, s, keys[s], kpi);
-		if (strmap_get(&lt->sh->next_targets, key.buf, &idx)) {
-			*value = lt->c->targets[idx].value;
-			found = 1;
-		}
-	}
-	strbuf_release(&key);
-	return found;
+	return scorecard_target(lt->sh->targets, lt->c, lt->cfg, lt->e, kpi, &lt->sh->next, value,
+				NULL);
 }
 
 /* ---- One letter ---------------------------------------------------------- */
@@ -660,10 +592,7 @@ static void shared_release(struct letters_shared *sh)
 	free(sh->rev_idx);
 	free(sh->trn_start);
 	free(sh->trn_idx);
-	for (i = 0; i < sh->nnext; i++)
-		free(sh->next_keys[i]);
-	free(sh->next_keys);
-	strmap_release(&sh->next_targets);
+	scorecard_targets_free(sh->targets);
 	if (sh->diags) {
 		for (i = 0; i < sh->c->nemps; i++)
 			if (sh->diags[i]) {
@@ -701,7 +630,6 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 	sh.cfg = cfg;
 	sh.dir = dir;
 	pthread_mutex_init(&sh.lock, NULL);
-	strmap_init(&sh.next_targets);
 	if (load_templates(&sh, d) < 0 || (sh.password_field = password_field(cfg, d)) == -3) {
 		shared_release(&sh);
 		return -1;
@@ -723,8 +651,8 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 		shared_release(&sh);
 		return -1;
 	}
-	strmap_release(&sh.next_targets);
-	index_next_targets(&sh);
+	period_next(&c->period, &sh.next);
+	sh.targets = scorecard_targets_new(c);
 	index_inputs(&sh);
 	sh.diags = xcalloc(c->nemps + 1, sizeof(*sh.diags));
 	atomic_init(&sh.next_emp, 0);

@@ -38,8 +38,6 @@ static int all_digits(const char *s, size_t n)
 
 int period_parse(const char *s, int32_t today, struct period *p)
 {
-	size_t len = strlen(s);
-	int year;
 	if (!strcmp(s, "auto")) {
 		int y, m, d;
 		date_to_ymd(today, &y, &m, &d);
@@ -50,6 +48,13 @@ int period_parse(const char *s, int32_t today, struct period *p)
 		period_fill(p, PERIOD_MONTH, y, m);
 		return 0;
 	}
+	return period_parse_fixed(s, p);
+}
+
+int period_parse_fixed(const char *s, struct period *p)
+{
+	size_t len = strlen(s);
+	int year;
 	if (len < 4 || !all_digits(s, 4))
 		return -1;
 	year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
@@ -93,4 +98,9 @@ double period_share(const struct period *outer, const struct period *inner)
 	if (hi <= lo)
 		return 0.0;
 	return (double)(hi - lo) / outer->nmonths;
+}
+
+int period_within(const struct period *inner, const struct period *outer)
+{
+	return inner->first >= outer->first && inner->last <= outer->last;
 }

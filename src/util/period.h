@@ -25,6 +25,14 @@ struct period {
  */
 int period_parse(const char *s, int32_t today, struct period *p);
 
+/*
+ * The same without "auto": for periods written in data rows (targets,
+ * metrics), which must not depend on the day the run happens.
+ *
+ *   if (period_parse_fixed("2026-Q4", &p) < 0) ...   // "auto" is refused
+ */
+int period_parse_fixed(const char *s, struct period *p);
+
 /* The period of the same kind that follows p (next month, quarter, year). */
 void period_next(const struct period *p, struct period *next);
 
@@ -39,5 +47,9 @@ static inline int period_contains(const struct period *p, int32_t day)
  * 0 when they do not overlap; 1 when inner covers outer.
  */
 double period_share(const struct period *outer, const struct period *inner);
+
+/* 1 if period `inner` lies entirely inside `outer` (or is it), else 0:
+ *   period_within(&october, &q4) == 1, period_within(&q4, &october) == 0 */
+int period_within(const struct period *inner, const struct period *outer);
 
 #endif

@@ -139,6 +139,66 @@ static void test_cap_redistributes(void **state)
 	end(&cfg, &c, &d);
 }
 
+/* The cap in integers: 0.95 x 12,345.30 = 11,728.035 -> 11,728.04 (half
+ * away from zero). Through doubles, 0.95 x 12345.3 = 11728.03499.., which
+ * rounded to 11,728.03. */
+static void test_cap_exact_cents(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	(void)state;
+	begin(&cfg, &c, &d, 2000000, 0.95);
+	add(&c, "A", 1234530, 1, 1, 1.0);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].cap_cents, 1172804);
+	assert_int_equal(c.emps[0].bonus, 1172804);
+	assert_int_equal(c.unallocated_cents, 2000000 - 1172804);
+	end(&cfg, &c, &d);
+
+	/* 3 months of 0.01: 0.03; 0.5 x 0.01 = 0.005 -> 0.01 */
+	begin(&cfg, &c, &d, 100, 3);
+	add(&c, "A", 1, 1, 1, 1.0);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].cap_cents, 3);
+	end(&cfg, &c, &d);
+	begin(&cfg, &c, &d, 100, 0.5);
+	add(&c, "A", 1, 1, 1, 1.0);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].cap_cents, 1);
+	end(&cfg, &c, &d);
+}
+
+/* Points beyond exact arithmetic are refused, naming the employee (exit
+ * 65): 10^12 units of salary x 1.0 x 1.0 = 10^12 points > 9 x 10^11; at
+ * 10^15 points, points x 10^4 would not even fit in 64 bits. 9 x 10^11
+ * itself is fine. */
+static void test_points_out_of_range(void **state)
+{
+	static const int64_t salaries[] = { 100000000000000, 100000000000000000 };
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	size_t i;
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		begin(&cfg, &c, &d, 10000, 0);
+		add(&c, "A", 500000, 1, 1, 1.0);
+		add(&c, "BIG", salaries[i], 1, 1, 1.0);
+		assert_int_equal(bonus_allocate(&c, &cfg, &d), -1);
+		assert_int_equal(d.status, MERIT_DATAERR);
+		assert_int_equal(d.errors, 1);
+		assert_non_null(strstr(d.msgs[0].text, "employee 'BIG': bonus points"));
+		end(&cfg, &c, &d);
+	}
+	begin(&cfg, &c, &d, 10000, 0);
+	add(&c, "A", 90000000000000, 1, 1, 1.0);   /* 9 x 10^11 units */
+	add(&c, "B", 90000000000000, 1, 1, 1.0);
+	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
+	assert_int_equal(c.emps[0].bonus + c.emps[1].bonus, 10000);
+	end(&cfg, &c, &d);
+}
+
 /* Everyone capped: caps 100.00 + 100.00 = 200.00 < pool 300.00, so 100.00
  * is unallocated and reported as a warning. */
 static void test_all_capped(void **state)
@@ -408,6 +468,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_three_equal_points),
 		cmocka_unit_test(test_cap_redistributes),
+		cmocka_unit_test(test_cap_exact_cents),
+		cmocka_unit_test(test_points_out_of_range),
 		cmocka_unit_test(test_all_capped),
 		cmocka_unit_test(test_one_cent),
 		cmocka_unit_test(test_department_pools),

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,6 +389,99 @@ static void test_metrics_review360(void **state)
 	mfix_free(&f);
 }
 
+/* An unknown role (unknown_role = warn) is out of the period before metrics
+ * run: none of the group aggregates counts them. */
+static void test_metrics_unknown_role_counts_nowhere(void **state)
+{
+	struct mfix f;
+	struct diag d;
+	struct employee *e;
+	(void)state;
+	mfix_init(&f);
+	/* E9, Sales, role unknown: 700 of revenue and leaving in October */
+	e = add_emp(&f.c, &f.cfg, "E9", "Sales", -1, "2019-01-01", "2026-10-15");
+	mfix_sales(&f, e, 700, 1, 1, 1);
+	diag_init(&d);
+	scope_compute(&f.c, &f.cfg);
+	assert_false(emp(&f.c, "E9")->in_scope);
+	assert_string_equal(emp(&f.c, "E9")->ineligible_reason, INELIGIBLE_UNKNOWN_ROLE);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	/* company and department revenue as without E9: 1500 (not 2200) */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.team_rev].value, 1500, EPS);
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.dept_rev].value, 1500, EPS);
+	/* Sales turnover as without E9: 1 / 2 x 365 / 31 (E9 would make it
+	 * 2 leavers / 2.5) */
+	assert_float_equal(emp(&f.c, "E1")->metrics[f.turnover].value, 5.887096774, 1e-9);
+	diag_release(&d);
+	mfix_free(&f);
+}
+
+/* Two companies' review360 computed at the same time in two threads: the
+ * review sort must not share state between calls. */
+struct review_job {
+	struct mfix f;
+	int ok;
+};
+
+static void *review_job_run(void *arg)
+{
+	struct review_job *j = arg;
+	struct diag d;
+	int round;
+	j->ok = 1;
+	for (round = 0; round < 200 && j->ok; round++) {
+		diag_init(&d);
+		if (metrics_compute(&j->f.c, &j->f.cfg, &d) < 0 ||
+		    fabs(emp(&j->f.c, "E1")->metrics[j->f.review].value - 73.75) > EPS)
+			j->ok = 0;
+		diag_release(&d);
+	}
+	return NULL;
+}
+
+static void test_metrics_review_sort_is_reentrant(void **state)
+{
+	struct review_job *job = calloc(2, sizeof(*job));
+	pthread_t th[2];
+	int i, k;
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		mfix_init(&job[k].f);
+		/* E1 = 73.75 as in test_metrics_review360 */
+		fixture_add_review(&job[k].f.c, "E7", "E1", REL_MANAGER, 5);
+		fixture_add_review(&job[k].f.c, "E2", "E1", REL_PEER, 4);
+		fixture_add_review(&job[k].f.c, "E3", "E1", REL_PEER, 3);
+		fixture_add_review(&job[k].f.c, "E4", "E1", REL_SUBORDINATE, 2);
+		/* the second company has many more rows, about others, so a sort
+		 * reading the wrong company's rows goes wrong (or out of bounds) */
+		for (i = 0; k == 1 && i < 2000; i++)
+			fixture_add_review(&job[k].f.c, i % 2 ? "E3" : "E4", i % 3 ? "E7" : "E2",
+					   (enum review_relation)(i % REL_COUNT), 1 + i % 5);
+		scope_compute(&job[k].f.c, &job[k].f.cfg);
+	}
+	for (k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&th[k], NULL, review_job_run, &job[k]), 0);
+	for (k = 0; k < 2; k++)
+		pthread_join(th[k], NULL);
+	for (k = 0; k < 2; k++) {
+		assert_true(job[k].ok);
+		mfix_free(&job[k].f);
+	}
+	free(job);
+}
+
+static void test_period_within(void **state)
+{
+	struct period oct = fixture_period("2026-10"), q4 = fixture_period("2026-Q4");
+	struct period sep = fixture_period("2026-09"), y = fixture_period("2026");
+	(void)state;
+	assert_true(period_within(&oct, &q4));
+	assert_true(period_within(&q4, &q4));
+	assert_true(period_within(&q4, &y));
+	assert_false(period_within(&q4, &oct));
+	assert_false(period_within(&sep, &q4));
+}
+
 static void test_metrics_training(void **state)
 {
 	struct mfix f;
@@ -695,15 +789,162 @@ static void test_scorecard_target_periods(void **state)
 	f.cfg.kpis[f.k_sales].metric = f.revenue;
 
 	/* quarterly run, monthly employee targets for two of the three months:
-	 * 1000 + 1100 = 2100 (the employee scope beats the company's quarter) */
+	 * 1000 + 1100 would be a quarter's target made of two months. The
+	 * employee scope has no complete target, so the company's quarter row
+	 * (12000, exact) applies, and the source says what was passed over. */
 	f.c.period = q;
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 10);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-11", 1100, 11);
 	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 2100, EPS);
-	assert_non_null(strstr(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
-			       "(2 of 3 expected)"));
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 12000, EPS);
+	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+			    "company 2026-Q4 (targets.csv:9); incomplete, not used: "
+			    "employee E1 2026-10, 2026-11 (2 of 3 months) (targets.csv:10,11)");
+	assert_int_equal(d.warnings, 0);
+
+	/* the third month completes the quarter: 1000 + 1100 + 900 = 3000, and
+	 * now the employee scope wins */
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-12", 900, 12);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 3000, EPS);
+	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+			    "employee E1 2026-10 + 2026-11 + 2026-12 (targets.csv:10,11,12)");
+	/* a rate takes the mean of the months: 3000 / 3 = 1000 */
+	f.cfg.kpis[f.k_sales].metric = f.conversion;
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 1000, EPS);
+	f.cfg.kpis[f.k_sales].metric = f.revenue;
 	diag_release(&d);
+	sfix_free(&f);
+}
+
+/* The review's case: a quarterly run where the employee has one monthly row
+ * and the role a quarterly one (samples: E1001 new_customers, 2026-Q4). */
+static void test_scorecard_partial_months_lose_to_role_quarter(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	(void)state;
+	sfix_init(&f);
+	f.c.period = fixture_period("2026-Q4");
+	sfix_emp(&f, "E1", "Sales", f.senior, 9, 0, 0, 0);
+	fixture_add_target(&f.c, 1, "senior", f.k_sales, "2026-Q4", 9, 6);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 4, 54);
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	/* 9 / 9 = 100 %, not 9 / 4 = 225 % */
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 9, EPS);
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->achievement, 1.0, EPS);
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+/* Only incomplete rows anywhere: no target (the policy decides) and one
+ * warning naming the employee, the KPI and the months found. */
+static void test_scorecard_only_partial_targets(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	const struct kpi_result *r;
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	sfix_init(&f);
+	f.c.period = fixture_period("2026-Q4");
+	sfix_emp(&f, "E1", "Sales", f.sales, 600, 0.3, 0.9, 15);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-11", 1000, 7);
+	fixture_add_target(&f.c, 2, "Sales", f.k_sales, "2026-10", 3000, 8);
+	f.cfg.policy.on_missing_target = MISSING_REWEIGHT;
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	r = kpi_of(emp(&f.c, "E1"), f.k_sales);
+	assert_false(r->has_target);
+	assert_string_equal(r->dropped, "missing_target");
+	assert_int_equal(d.warnings, 1);
+	assert_int_equal(d.errors, 0);
+	/* the highest scope with rows is named, at its first row */
+	assert_string_equal(d.msgs[0].text, "employee 'E1' KPI 'sales_ach': no complete target "
+			    "for 2026-Q4, only employee E1 2026-11 (1 of 3 months) "
+			    "(targets.csv:7); incomplete targets are not used");
+	assert_string_equal(d.msgs[0].where, "targets.csv:7");
+	/* explain says why the target is missing */
+	explain_employee(&f.c, &f.cfg, 0, &sb);
+	assert_non_null(strstr(sb.buf, "target missing: incomplete rows are not used: employee "
+				       "E1 2026-11 (1 of 3 months) (targets.csv:7)"));
+	strbuf_release(&sb);
+	diag_release(&d);
+
+	/* on_missing_target = error: the warning, then the error */
+	f.cfg.policy.on_missing_target = MISSING_ERROR;
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), -1);
+	assert_int_equal(d.warnings, 1);
+	assert_int_equal(d.errors, 1);
+	assert_non_null(strstr(d.msgs[1].text, "employee 'E1' KPI 'sales_ach': no target"));
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+/* Quarters of a yearly run: complete quarters make the year even where the
+ * months are incomplete; the longest complete kind wins. */
+static void test_scorecard_year_from_quarters(void **state)
+{
+	struct sfix f;
+	struct diag d;
+	(void)state;
+	sfix_init(&f);
+	f.c.period = fixture_period("2026");
+	sfix_emp(&f, "E1", "Sales", f.senior, 600, 0, 0, 0);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-Q1", 100, 2);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-Q2", 200, 3);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-Q3", 300, 4);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-01", 7, 5);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-Q4", 400, 6);
+	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-Q4", 999, 7);   /* repeated: first counts */
+	diag_init(&d);
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	/* 100 + 200 + 300 + 400 = 1000 */
+	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 1000, EPS);
+	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+			    "employee E1 2026-Q1 + 2026-Q2 + 2026-Q3 + 2026-Q4 (targets.csv:2,3,4,6)");
+	diag_release(&d);
+	sfix_free(&f);
+}
+
+/* The letters ask for next period's targets through scorecard_target: the
+ * same precedence, period and case rules as the scored period. */
+static void test_scorecard_target_next_period(void **state)
+{
+	struct sfix f;
+	struct scorecard_targets *t;
+	struct strbuf src = STRBUF_INIT;
+	struct period next;
+	double v = -1;
+	(void)state;
+	sfix_init(&f);
+	sfix_emp(&f, "E1", "Sales", f.senior, 600, 0, 0, 0);
+	sfix_emp(&f, "E2", "Sales", f.sales, 600, 0, 0, 0);
+	period_next(&f.c.period, &next);   /* 2026-11 */
+	/* department key in another case, a quarter containing November */
+	fixture_add_target(&f.c, 2, "SALES", f.k_sales, "2026-Q4", 9000, 2);
+	/* role by its English label, in capitals, for November itself */
+	fixture_add_target(&f.c, 1, "SALES", f.k_sales, "2026-11", 2500, 3);
+	t = scorecard_targets_new(&f.c);
+	/* E1 (senior): the department's quarter, additive: 9000 x 1/3 = 3000 */
+	assert_int_equal(scorecard_target(t, &f.c, &f.cfg, emp(&f.c, "E1"), f.k_sales, &next, &v,
+					  &src), 1);
+	assert_float_equal(v, 3000, EPS);
+	assert_string_equal(src.buf, "department SALES 2026-Q4 x 1/3 (targets.csv:2)");
+	/* E2 (sales | Sales): the role row wins over the department */
+	assert_int_equal(scorecard_target(t, &f.c, &f.cfg, emp(&f.c, "E2"), f.k_sales, &next, &v,
+					  NULL), 1);
+	assert_float_equal(v, 2500, EPS);
+	/* nothing for December's successor */
+	next = fixture_period("2027-01");
+	assert_int_equal(scorecard_target(t, &f.c, &f.cfg, emp(&f.c, "E2"), f.k_sales, &next, &v,
+					  NULL), 0);
+	scorecard_targets_free(t);
+	scorecard_targets_free(NULL);
+	strbuf_release(&src);
 	sfix_free(&f);
 }
 
@@ -767,11 +1008,19 @@ static void test_scorecard_all_dropped_and_unknown_role(void **state)
 	assert_int_equal(emp(&f.c, "E1")->rating, 2);
 	diag_release(&d);
 
+	/* an unknown role (kept by unknown_role = warn, which ingest reported
+	 * once) is out of the period from scope on: no scorecard, no second
+	 * message */
 	add_emp(&f.c, &f.cfg, "E9", "Sales", -1, "2020-01-01", NULL);
 	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), -1);
-	assert_int_equal(d.status, MERIT_DATAERR);
-	assert_non_null(strstr(d.msgs[d.nr - 1].text, "'E9'"));
+	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.warnings, 1);   /* E1's, as above */
+	assert_null(strstr(d.msgs[0].text, "E9"));
+	assert_false(emp(&f.c, "E9")->in_scope);
+	assert_false(emp(&f.c, "E9")->eligible);
+	assert_string_equal(emp(&f.c, "E9")->ineligible_reason, INELIGIBLE_UNKNOWN_ROLE);
+	assert_int_equal(emp(&f.c, "E9")->nkpis, 0);
 	diag_release(&d);
 	sfix_free(&f);
 }
@@ -786,15 +1035,15 @@ static void test_rating_boundaries(void **state)
 	/* SPEC 8: 100 x 0.72 / 0.8 is 89.99999999999999 in binary; rounded to
 	 * 4 decimals it is 90.0000, which is the top band */
 	assert_true(100 * (0.72 / 0.8) < 90);
-	assert_int_equal(rating_for_score(&cfg, 100 * (0.72 / 0.8)), 0);
-	assert_int_equal(rating_for_score(&cfg, 90), 0);
-	assert_int_equal(rating_for_score(&cfg, 120), 0);
-	assert_int_equal(rating_for_score(&cfg, 89.9999), 1);
-	assert_int_equal(rating_for_score(&cfg, 89.99994), 1);   /* 89.9999 */
-	assert_int_equal(rating_for_score(&cfg, 80), 1);
-	assert_int_equal(rating_for_score(&cfg, 79.9999), 2);
-	assert_int_equal(rating_for_score(&cfg, 0), 2);
-	assert_int_equal(rating_for_score(&cfg, -3), 2);          /* below all: bottom */
+	assert_int_equal(scorecard_rating(&cfg, 100 * (0.72 / 0.8)), 0);
+	assert_int_equal(scorecard_rating(&cfg, 90), 0);
+	assert_int_equal(scorecard_rating(&cfg, 120), 0);
+	assert_int_equal(scorecard_rating(&cfg, 89.9999), 1);
+	assert_int_equal(scorecard_rating(&cfg, 89.99994), 1);   /* 89.9999 */
+	assert_int_equal(scorecard_rating(&cfg, 80), 1);
+	assert_int_equal(scorecard_rating(&cfg, 79.9999), 2);
+	assert_int_equal(scorecard_rating(&cfg, 0), 2);
+	assert_int_equal(scorecard_rating(&cfg, -3), 2);          /* below all: bottom */
 	config_release(&cfg);
 }
 
@@ -864,12 +1113,19 @@ int main(void)
 		cmocka_unit_test(test_metrics_turnover),
 		cmocka_unit_test(test_metrics_review360),
 		cmocka_unit_test(test_metrics_training),
+		cmocka_unit_test(test_metrics_unknown_role_counts_nowhere),
+		cmocka_unit_test(test_metrics_review_sort_is_reentrant),
+		cmocka_unit_test(test_period_within),
 		cmocka_unit_test(test_metrics_ratio_cycle_is_config_error),
 		cmocka_unit_test(test_scorecard_scores_weights_subscores),
 		cmocka_unit_test(test_scorecard_reweight_lower_and_training),
 		cmocka_unit_test(test_scorecard_training_cap),
 		cmocka_unit_test(test_scorecard_target_precedence),
 		cmocka_unit_test(test_scorecard_target_periods),
+		cmocka_unit_test(test_scorecard_partial_months_lose_to_role_quarter),
+		cmocka_unit_test(test_scorecard_only_partial_targets),
+		cmocka_unit_test(test_scorecard_year_from_quarters),
+		cmocka_unit_test(test_scorecard_target_next_period),
 		cmocka_unit_test(test_scorecard_missing_and_zero_target),
 		cmocka_unit_test(test_scorecard_all_dropped_and_unknown_role),
 		cmocka_unit_test(test_rating_boundaries),

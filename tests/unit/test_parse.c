@@ -46,6 +46,53 @@ static void test_num(void **state)
 	assert_int_equal(num_parse("5%%", &v), NUM_BAD);
 }
 
+/*
+ * A thousands separator stands before exactly three digits: "12,5" was read
+ * as 125 (every comma after a digit was dropped); a decimal comma or a typo
+ * must be refused, never turned into another number.
+ */
+static void test_thousands_separators(void **state)
+{
+	static const struct { const char *text; int want; double v; } cases[] = {
+		{ "1,234,567.89", NUM_OK, 1234567.89 },
+		{ "¥12,345.00", NUM_OK, 12345.0 },
+		{ "12,345元", NUM_OK, 12345.0 },
+		{ "(1,234)", NUM_OK, -1234.0 },
+		{ "1,234%", NUM_OK, 12.34 },
+		{ " 1,234 ", NUM_OK, 1234.0 },
+		{ "1\xEF\xBC\x8C" "234", NUM_OK, 1234.0 },     /* full-width '，' */
+		{ "999", NUM_OK, 999.0 },
+		{ "12,5", NUM_BAD, 0 },
+		{ "1,2345", NUM_BAD, 0 },
+		{ "1,23", NUM_BAD, 0 },
+		{ "1,234,56", NUM_BAD, 0 },
+		{ "1,234,5678.00", NUM_BAD, 0 },
+		{ "1234,567", NUM_BAD, 0 },
+		{ "1,,234", NUM_BAD, 0 },
+		{ "1,234 5", NUM_BAD, 0 },
+		{ "12,5%", NUM_BAD, 0 },
+		{ "(12,5)", NUM_BAD, 0 },
+		{ "¥12,5", NUM_BAD, 0 },
+		{ "12\xEF\xBC\x8C" "5", NUM_BAD, 0 },
+		{ "1,234.5,6", NUM_BAD, 0 },
+	};
+	size_t i;
+	double v;
+	int64_t c;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = num_parse(cases[i].text, &v);
+		if (rc != cases[i].want)
+			fail_msg("num_parse('%s') = %d, wanted %d", cases[i].text, rc, cases[i].want);
+		if (rc == NUM_OK && fabs(v - cases[i].v) > 1e-9)
+			fail_msg("num_parse('%s') = %g, wanted %g", cases[i].text, v, cases[i].v);
+	}
+	assert_int_equal(money_parse("¥1,234,567.89", &c), NUM_OK);
+	assert_int_equal(c, 123456789);
+	assert_int_equal(money_parse("12,5", &c), NUM_BAD);
+	assert_int_equal(money_parse("1,2345.00", &c), NUM_BAD);
+}
+
 static void test_money(void **state)
 {
 	int64_t c;
@@ -148,13 +195,32 @@ static void test_period(void **state)
 	assert_int_equal(period_parse("", 0, &p), -1);
 }
 
+/* A data row's period never depends on today's date: "auto" is only for
+ * [run] period. */
+static void test_period_fixed(void **state)
+{
+	struct period p;
+	(void)state;
+	assert_int_equal(period_parse_fixed("auto", &p), -1);
+	assert_int_equal(period_parse_fixed("AUTO", &p), -1);
+	assert_int_equal(period_parse_fixed("2026-10", &p), 0);
+	assert_string_equal(p.label, "2026-10");
+	assert_int_equal(period_parse_fixed("2026-q4", &p), 0);
+	assert_string_equal(p.label, "2026-Q4");
+	assert_int_equal(period_parse_fixed("2026", &p), 0);
+	assert_int_equal(p.nmonths, 12);
+	assert_int_equal(period_parse_fixed("2026-13", &p), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_num),
+		cmocka_unit_test(test_thousands_separators),
 		cmocka_unit_test(test_money),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_period_fixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
