@@ -580,6 +580,9 @@ static void explain_header(struct strbuf *sb, const struct company *c, const str
 		strbuf_addf(sb, "%d days in the period, proration = %d / %d = ", e->days, e->days,
 			    p->ndays);
 		add_number(sb, e->proration, 4);
+	} else if (e->ineligible_reason && !strcmp(e->ineligible_reason, INELIGIBLE_UNKNOWN_ROLE)) {
+		strbuf_addf(sb, "left out of the period: role '%s' matches no [role.NAME] "
+			    "([policy] unknown_role = warn)", e->role_text ? e->role_text : "");
 	} else {
 		strbuf_addstr(sb, "not in the period");
 	}

@@ -520,8 +520,6 @@ static void block_training(struct letter *lt)
 	free(cells);
 }
 
-int letter_next_target(const struct letter *lt, int kpi, double *value);
-
 static void block_next_targets(struct letter *lt)
 {
 	const struct employee *e = lt->e;

@@ -34,6 +34,7 @@ const char *xlsx_reason_text(const struct xw *x, const char *reason)
 		{ INELIGIBLE_STATUS, "员工状态不符", "status not eligible" },
 		{ INELIGIBLE_LEFT, "期末前离职", "left before period end" },
 		{ INELIGIBLE_ZERO_POINTS, "绩点为零", "zero points" },
+		{ INELIGIBLE_UNKNOWN_ROLE, "岗位未配置", "role not in the config" },
 		{ "missing_actual", "缺少实际值", "missing actual" },
 		{ "missing_target", "缺少目标", "missing target" },
 	};
