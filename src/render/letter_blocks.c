@@ -547,11 +547,17 @@ static void block_next_targets(struct letter *lt)
 static void block_comments(struct letter *lt)
 {
 	struct layout *L = &lt->L;
-	double h = 58, y, top;
+	double h = 58, y, top, room;
 	size_t i, n;
 	/* The box and the signatures below it stay on one page. */
 	layout_ensure(L, h + 40);
 	top = L->y;
+	/* Room left on the page goes to the employee's own words (up to about
+	 * ten lines): never a new page for it, never a cramped box beside an
+	 * empty half page. */
+	room = top - BODY_BOTTOM - 40 - 8;
+	if (room > h)
+		h = room < 200 ? room : 200;
 	layout_rect(L, BODY_L, top - h, BODY_W, h, NO_COLOR, C_RULE);
 	n = layout_wrap(L, letter_label(lt, "comments_hint"), BODY_W - 16, FS_SMALL);
 	for (y = top - 3, i = 0; i < n && i < 2; i++, y -= LH_SMALL)
