@@ -185,6 +185,8 @@ enum row_problem {
 	ROW_BAD_NUMBER, ROW_BAD_DATE, ROW_BAD_VALUE, ROW_UNKNOWN_OWNER,
 	ROW_DUPLICATE_RECORD, ROW_DUPLICATE_EMPLOYEE, ROW_MISSING_FIELD,
 	ROW_UNKNOWN_EMPLOYEE, ROW_UNKNOWN_ROLE,
+	ROW_BAD_ROW,            /* a CSV row with fewer (or more, non-empty) cells than its header */
+	ROW_UNKNOWN_DEPARTMENT, /* a targets/metrics department no HR row has */
 	ROW_PROBLEM_COUNT
 };
 /* The [policy] key names: "bad_number", "unknown_owner", ... */
@@ -275,6 +277,10 @@ int config_metric_index(const struct config *cfg, const char *name);
 int config_kpi_index(const struct config *cfg, const char *name);
 /* Matches a role by NAME or either half of its label (case-insensitive). */
 int config_role_find(const struct config *cfg, const char *text);
+/* The name in cands nearest to word (a likely typo: at most 2 edits, or a
+ * third of its length; ASCII case ignored), or NULL: for "did you mean"
+ * hints, e.g. config_nearest("cast", names, n) gives "csat". */
+const char *config_nearest(const char *word, const char *const *cands, size_t n);
 /* Rating band named by either half of its label. */
 int config_band_find(const struct config *cfg, const char *text);
 const struct valueset *config_valueset(const struct config *cfg, const char *name);

@@ -30,6 +30,8 @@ const char *const row_problem_names[ROW_PROBLEM_COUNT] = {
 	[ROW_MISSING_FIELD] = "missing_field",
 	[ROW_UNKNOWN_EMPLOYEE] = "unknown_employee",
 	[ROW_UNKNOWN_ROLE] = "unknown_role",
+	[ROW_BAD_ROW] = "bad_row",
+	[ROW_UNKNOWN_DEPARTMENT] = "unknown_department",
 };
 
 /* ---------------------------------------------------------------- [run] */

@@ -1,8 +1,9 @@
 /*
  * hr: the HR export -> one struct employee per row (SPEC 3).
  *
- * An employee row must have employee_id, name, base_salary and hire_date; a
- * row with a problem is not loaded, except an unknown role made a warning by
+ * An employee row must have employee_id, name, base_salary and hire_date
+ * (SPEC 3: an empty one is an error even under `missing_field = warn`, which
+ * only softens optional fields); a row with a problem is not loaded, except an unknown role made a warning by
  * [policy] unknown_role = warn: that employee is kept with role -1 (no
  * scorecard), because dropping them would turn every sale they made into an
  * unknown-owner error as well.
@@ -15,12 +16,13 @@
 
 #include <string.h>
 
+/* For the four required fields only: an error whatever [policy] says. */
 static int require(struct loader *ld, int field)
 {
 	if (*loader_text(ld, field))
 		return 0;
-	loader_problem(ld, ROW_MISSING_FIELD, field, "%s is empty",
-		       schema_inputs[INPUT_HR].fields[field].name);
+	loader_error(ld, ROW_MISSING_FIELD, field, "%s is empty",
+		     schema_inputs[INPUT_HR].fields[field].name);
 	return -1;
 }
 

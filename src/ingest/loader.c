@@ -81,6 +81,9 @@ static int map_header(struct loader *ld, const struct csv_row *hdr)
 		if (s->fields[f].type == FT_VALUE)
 			ld->vs[f] = config_valueset(ld->cfg, s->fields[f].valueset);
 	}
+	/* Excel may end the header with empty cells too (trailing commas). */
+	for (ld->ncols = hdr->n; ld->ncols && !*hdr->cell[ld->ncols - 1]; ld->ncols--)
+		;
 	return missing ? -1 : 0;
 }
 
@@ -142,12 +145,43 @@ void loader_skim(struct loader *ld, int field, csvread_keep_fn *keep, void *arg)
 		csvread_skim(ld->r, (size_t)ld->col[field], keep, arg);
 }
 
+static void hint(const struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Does the row have as many cells as the header? Fewer is a truncated
+ * export (a missing trailing cell cannot be told from a shifted one); more
+ * is fine only when the extra cells are empty (Excel's trailing commas).
+ */
+static int row_fits(struct loader *ld)
+{
+	size_t i, n = ld->row.n;
+	for (i = ld->ncols; i < n && !*ld->row.cell[i]; i++)
+		;
+	if (n >= ld->ncols && i == n)
+		return 1;
+	if (!ld->st)
+		return 0;   /* a second pass: reported the first time */
+	if (n < ld->ncols)
+		loader_problem(ld, ROW_BAD_ROW, -1, "row has %zu cells, the header has %zu",
+			       n, ld->ncols);
+	else
+		loader_problem(ld, ROW_BAD_ROW, -1, "row has %zu cells, the header has %zu "
+			       "(cell %zu is not empty)", n, ld->ncols, i + 1);
+	hint(ld, "a row cut short or with extra cells is not used: is a delimiter or a "
+	     "quote missing, or was the export truncated?");
+	return 0;
+}
+
 int loader_next(struct loader *ld)
 {
-	int rc = csvread_next(ld->r, &ld->row, ld->d);
-	ld->bad = 0;
-	if (rc > 0 && ld->st)
-		ld->st->rows++;
+	int rc;
+	do {
+		rc = csvread_next(ld->r, &ld->row, ld->d);
+		ld->bad = 0;
+		if (rc > 0 && ld->st)
+			ld->st->rows++;
+	} while (rc > 0 && !row_fits(ld));
 	if (rc == 0 && ld->st) {
 		memcpy(ld->st->sha256, csvread_sha256(ld->r), 65);
 		ld->st->encoding = csvread_encoding(ld->r);
@@ -177,25 +211,38 @@ int loader_line(const struct loader *ld, int field)
 	return ld->row.line[j];
 }
 
-void loader_problem(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)
+static void problem(struct loader *ld, enum row_problem kind, int is_error, int field,
+		    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void problem(struct loader *ld, enum row_problem kind, int is_error, int field,
+		    const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
 	int col = field >= 0 && ld->col[field] >= 0 ? ld->col[field] + 1 : 0;
 	int line = field >= 0 ? loader_line(ld, field) : ld->row.row_line;
 	ld->bad = 1;
 	if (ld->quiet)
 		return;
-	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	diag_row(ld->d, row_problem_names[kind], ld->cfg->policy.row_is_error[kind], ld->file,
-		 line, col, "%s", sb.buf);
+	diag_row(ld->d, row_problem_names[kind], is_error, ld->file, line, col, "%s", sb.buf);
 	strbuf_release(&sb);
 }
 
-static void hint(const struct loader *ld, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void loader_problem(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	problem(ld, kind, ld->cfg->policy.row_is_error[kind], field, fmt, ap);
+	va_end(ap);
+}
+
+void loader_error(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	problem(ld, kind, 1, field, fmt, ap);
+	va_end(ap);
+}
 
 /* diag_hint, unless re-reading quietly (the hint would land on another message). */
 static void hint(const struct loader *ld, const char *fmt, ...)

@@ -37,6 +37,7 @@ struct loader {
 	struct csv_row row;
 	int col[SCHEMA_MAX_FIELDS];       /* column of each field, -1 if absent */
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
+	size_t ncols;                     /* header cells up to the last non-empty one */
 	int bad;                          /* the current row had a problem */
 	int quiet;                        /* re-reading: mark problems, report none */
 };
@@ -55,7 +56,12 @@ int loader_reopen(struct loader *ld);
  * could not rule out, so test the field again there.
  */
 void loader_skim(struct loader *ld, int field, csvread_keep_fn *keep, void *arg);
-/* Next data row: 1, 0 at the end (stats final), -1 on a fatal file error. */
+/*
+ * Next data row: 1, 0 at the end (stats final), -1 on a fatal file error.
+ * A row with fewer cells than the header, or with more whose extra cells
+ * are not all empty, is reported (bad_row, in the first pass only) and
+ * skipped: its cells cannot be trusted to be in their columns.
+ */
 int loader_next(struct loader *ld);
 void loader_close(struct loader *ld);
 
@@ -74,6 +80,10 @@ int loader_value(struct loader *ld, int field, const char **canonical);
 
 /* Reports a problem of `kind` at the field's cell and marks the row bad. */
 void loader_problem(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The same, but an error whatever [policy] says of `kind` (SPEC 3: an
+ * empty required HR field is an error). */
+void loader_error(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 #endif

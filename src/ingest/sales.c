@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 
 struct acc {
-	int64_t cents;       /* money fields: exact sum */
+	int64_t cents, cmin, cmax;   /* money fields: exact, in cents */
 	double sum, min, max;
 	uint32_t n;
 };
@@ -44,10 +44,12 @@ struct sales_ctx {
 	size_t nsm;
 	struct acc *acc;             /* nemps x nsm */
 	struct u64set *distinct;     /* nemps x nsm, count_distinct only */
+	unsigned char *pass;         /* nsm: the current row passes the metric's filter */
 	/* The current row, typed. */
 	const char *canon[SALES_NFIELDS];   /* mapped value or text, for filters */
 	int has[SALES_NFIELDS];
-	double num[SALES_NFIELDS];          /* money in cents, as a double */
+	double num[SALES_NFIELDS];          /* numbers and dates */
+	int64_t cents[SALES_NFIELDS];       /* money: never through a double */
 };
 
 /* ingest_sales_tune(): test settings, and what the last run did. */
@@ -95,6 +97,7 @@ static void ctx_init(struct sales_ctx *sc, struct company *c, const struct confi
 	}
 	sc->acc = xcalloc(c->nemps * sc->nsm + 1, sizeof(*sc->acc));
 	sc->distinct = xcalloc(c->nemps * sc->nsm + 1, sizeof(*sc->distinct));
+	sc->pass = xcalloc(sc->nsm + 1, 1);
 }
 
 static void ctx_release(struct sales_ctx *sc)
@@ -104,6 +107,7 @@ static void ctx_release(struct sales_ctx *sc)
 		u64set_release(&sc->distinct[i]);
 	free(sc->distinct);
 	free(sc->acc);
+	free(sc->pass);
 	free(sc->sm);
 }
 
@@ -123,14 +127,36 @@ static int passes(const struct sales_ctx *sc, const struct metric_def *m)
 	return 1;
 }
 
-static void accumulate(struct sales_ctx *sc, size_t emp, const struct loader *ld)
+/*
+ * Would adding cents take an exact total past what int64 holds? Only absurd
+ * amounts get there, but a wrapped total would print as a plausible number.
+ */
+static int sum_overflows(int64_t have, int64_t add)
+{
+	return (add > 0 && have > INT64_MAX - add) || (add < 0 && have < INT64_MIN - add);
+}
+
+/*
+ * Adds a checked row to the employee's accumulators whose filter it
+ * passes. Every filter is tested once; before anything is added, the money
+ * sums are checked, so a row whose amount would overflow a total is counted
+ * nowhere. Returns the overflowing money field, or -1 when the row was added.
+ */
+static int accumulate(struct sales_ctx *sc, size_t emp, const struct loader *ld)
 {
 	size_t k;
 	for (k = 0; k < sc->nsm; k++) {
 		const struct metric_def *m = sc->sm[k].def;
+		sc->pass[k] = (unsigned char)passes(sc, m);
+		if (sc->pass[k] && sc->sm[k].money && m->agg != AGG_COUNT &&
+		    m->agg != AGG_COUNT_DISTINCT && sc->has[m->field] &&
+		    sum_overflows(sc->acc[emp * sc->nsm + k].cents, sc->cents[m->field]))
+			return m->field;
+	}
+	for (k = 0; k < sc->nsm; k++) {
+		const struct metric_def *m = sc->sm[k].def;
 		struct acc *a = &sc->acc[emp * sc->nsm + k];
-		double v;
-		if (!passes(sc, m))
+		if (!sc->pass[k])
 			continue;
 		if (m->agg == AGG_COUNT) {
 			a->n++;
@@ -148,17 +174,24 @@ static void accumulate(struct sales_ctx *sc, size_t emp, const struct loader *ld
 		}
 		if (!sc->has[m->field])
 			continue;
-		v = sc->num[m->field];
-		if (sc->sm[k].money)
-			a->cents += (int64_t)v;
-		else
+		if (sc->sm[k].money) {
+			int64_t v = sc->cents[m->field];
+			a->cents += v;
+			if (!a->n || v < a->cmin)
+				a->cmin = v;
+			if (!a->n || v > a->cmax)
+				a->cmax = v;
+		} else {
+			double v = sc->num[m->field];
 			a->sum += v;
-		if (!a->n || v < a->min)
-			a->min = v;
-		if (!a->n || v > a->max)
-			a->max = v;
+			if (!a->n || v < a->min)
+				a->min = v;
+			if (!a->n || v > a->max)
+				a->max = v;
+		}
 		a->n++;
 	}
+	return -1;
 }
 
 /* Types every mapped cell; sets ld->bad on a problem. */
@@ -168,7 +201,6 @@ static void type_row(struct sales_ctx *sc, struct loader *ld)
 	size_t f;
 	for (f = 0; f < SALES_NFIELDS; f++) {
 		const char *t;
-		int64_t cents;
 		int32_t day;
 		sc->has[f] = 0;
 		sc->canon[f] = NULL;
@@ -180,8 +212,8 @@ static void type_row(struct sales_ctx *sc, struct loader *ld)
 				sc->canon[f] = t, sc->has[f] = 1;
 			break;
 		case FT_MONEY:
-			if (loader_money(ld, (int)f, &cents) > 0)
-				sc->num[f] = (double)cents, sc->has[f] = 1;
+			if (loader_money(ld, (int)f, &sc->cents[f]) > 0)
+				sc->has[f] = 1;
 			break;
 		case FT_NUMBER:
 			if (loader_number(ld, (int)f, &sc->num[f]) > 0)
@@ -213,29 +245,6 @@ static long check_row(struct sales_ctx *sc, struct loader *ld)
 	return ld->bad ? -1 : (long)emp;
 }
 
-/*
- * The money field of a row that would take an employee's exact total past
- * what int64 cents hold, or -1. Only absurd amounts get there, but a
- * wrapped total would print as a plausible number, so the row is reported
- * instead of counted.
- */
-static int total_overflows(const struct sales_ctx *sc, size_t emp)
-{
-	size_t k;
-	for (k = 0; k < sc->nsm; k++) {
-		const struct metric_def *m = sc->sm[k].def;
-		int64_t have, add;
-		if (!sc->sm[k].money || m->agg == AGG_COUNT || m->agg == AGG_COUNT_DISTINCT ||
-		    !sc->has[m->field] || !passes(sc, m))
-			continue;
-		have = sc->acc[emp * sc->nsm + k].cents;
-		add = (int64_t)sc->num[m->field];
-		if ((add > 0 && have > INT64_MAX - add) || (add < 0 && have < INT64_MIN - add))
-			return m->field;
-	}
-	return -1;
-}
-
 /* Counts a checked row in the period's aggregates, or sets it aside. */
 static void count_row(struct sales_ctx *sc, size_t emp, struct loader *ld)
 {
@@ -255,14 +264,13 @@ static void count_row(struct sales_ctx *sc, size_t emp, struct loader *ld)
 		st->set_aside_other_period++;
 		return;
 	}
-	if ((f = total_overflows(sc, emp)) >= 0) {
+	if ((f = accumulate(sc, emp, ld)) >= 0) {
 		loader_problem(ld, ROW_BAD_NUMBER, f, "%s '%s' takes the total of '%s' out of range",
 			       schema_inputs[INPUT_SALES].fields[f].name, loader_text(ld, f),
 			       loader_text(ld, SALES_EMPLOYEE_ID));
 		return;
 	}
 	st->rows_used++;
-	accumulate(sc, emp, ld);
 }
 
 static void finish(struct sales_ctx *sc)
@@ -272,12 +280,12 @@ static void finish(struct sales_ctx *sc)
 		for (k = 0; k < sc->nsm; k++) {
 			const struct acc *a = &sc->acc[e * sc->nsm + k];
 			struct metric_value *mv = &sc->c->emps[e].metrics[sc->sm[k].m];
-			double scale = sc->sm[k].money ? 100.0 : 1.0;
+			int money = sc->sm[k].money;
 			mv->records = a->n;
 			mv->present = 1;
 			switch (sc->sm[k].def->agg) {
 			case AGG_SUM:
-				mv->value = sc->sm[k].money ? (double)a->cents / 100.0 : a->sum;
+				mv->value = money ? (double)a->cents / 100.0 : a->sum;
 				break;
 			case AGG_COUNT:
 				mv->value = a->n;
@@ -287,16 +295,16 @@ static void finish(struct sales_ctx *sc)
 				break;
 			case AGG_AVG:
 				mv->present = a->n > 0;
-				mv->value = !a->n ? 0 : sc->sm[k].money ? (double)a->cents / 100.0 / a->n
-									: a->sum / a->n;
+				mv->value = !a->n ? 0 : money ? (double)a->cents / 100.0 / a->n
+							      : a->sum / a->n;
 				break;
 			case AGG_MIN:
 				mv->present = a->n > 0;
-				mv->value = a->n ? a->min / scale : 0;
+				mv->value = !a->n ? 0 : money ? (double)a->cmin / 100.0 : a->min;
 				break;
 			case AGG_MAX:
 				mv->present = a->n > 0;
-				mv->value = a->n ? a->max / scale : 0;
+				mv->value = !a->n ? 0 : money ? (double)a->cmax / 100.0 : a->max;
 				break;
 			default:
 				break;
@@ -349,6 +357,8 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 		strmap_put(&seen, keys.items[keys.nr - 1], (size_t)line);
 		if (dupcheck_is_candidate_line(dc, line)) {
 			long emp;
+			/* Quiet only for what the first pass already said; an
+			 * overflow is only found now, when the row is counted. */
 			ld->quiet = 1;
 			emp = check_row(sc, ld);
 			ld->quiet = 0;
@@ -359,6 +369,33 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 	strmap_release(&seen);
 	strlist_release(&keys);
 	return rc < 0 ? -1 : 0;
+}
+
+static void note_set_aside(struct diag *d, const char *file, size_t n, const char *why)
+{
+	if (n)
+		diag_note(d, "%s: %zu row%s set aside: %s", file, n, n == 1 ? "" : "s", why);
+}
+
+/* SPEC 3: the run says how many rows it set aside and why (shown with -v). */
+static void report_set_aside(const struct sales_ctx *sc, const struct loader *ld)
+{
+	const struct input_stats *st = &sc->c->inputs[INPUT_SALES];
+	struct strbuf why = STRBUF_INIT;
+	if (st->set_aside_open == st->set_aside_no_date)
+		strbuf_addf(&why, "no date (open deal%s not yet closed)",
+			    st->set_aside_open == 1 ? "" : "s");
+	else if (st->set_aside_open)
+		strbuf_addf(&why, "no date (%zu of them open deals not yet closed)",
+			    st->set_aside_open);
+	else
+		strbuf_addstr(&why, "no date");
+	note_set_aside(ld->d, ld->file, st->set_aside_no_date, why.buf);
+	note_set_aside(ld->d, ld->file, st->set_aside_no_amount, "no amount");
+	strbuf_reset(&why);
+	strbuf_addf(&why, "dated outside %s", sc->c->period.label);
+	note_set_aside(ld->d, ld->file, st->set_aside_other_period, why.buf);
+	strbuf_release(&why);
 }
 
 int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
@@ -392,8 +429,10 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 	tune.candidates = dc.ncand;
 	if (rc == 0 && dc.ncand)
 		rc = settle_candidates(&sc, &ld, &dc);
-	if (rc == 0)
+	if (rc == 0) {
 		finish(&sc);
+		report_set_aside(&sc, &ld);
+	}
 	loader_close(&ld);
 	dupcheck_release(&dc);
 	ctx_release(&sc);

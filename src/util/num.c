@@ -34,14 +34,40 @@ static size_t skip_currency(const char *p)
 }
 
 /*
+ * Thousands grouping: `run` counts the digits since the start or the last
+ * separator, `grouped` is set by the first separator. A separator needs 1-3
+ * digits before it (the first) or exactly 3 (the others), and the last
+ * group ends after exactly 3 digits: "12,5" is a decimal comma or a typo,
+ * never 125, so it is refused rather than guessed.
+ */
+#define GROUP_OPEN 0     /* no separator yet */
+#define GROUP_IN 1       /* inside a group after a separator */
+#define GROUP_CLOSED 2   /* the integer part ended; no digit may follow */
+
+static int separator_ok(int state, int run)
+{
+	return state == GROUP_OPEN ? run >= 1 && run <= 3 : state == GROUP_IN && run == 3;
+}
+
+static size_t separator_len(const char *p)
+{
+	if (*p == ',')
+		return 1;
+	if (!strncmp(p, "\xEF\xBC\x8C", 3))   /* full-width comma U+FF0C */
+		return 3;
+	return 0;
+}
+
+/*
  * Normalises s into out ("-123.45"); sets *percent if a trailing % was seen.
  * Returns NUM_OK, NUM_EMPTY or NUM_BAD.
  */
 static enum num_result normalise(const char *s, char *out, size_t outsz, int *percent)
 {
 	const char *p = s;
-	size_t n = 0;
+	size_t n = 0, sep;
 	int neg = 0, paren = 0, seen_digit = 0, seen_dot = 0, seen_sign = 0;
+	int group = GROUP_OPEN, run = 0;
 	*percent = 0;
 	while (isspace((unsigned char)*p))
 		p++;
@@ -51,6 +77,12 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 		size_t c;
 		if (!*p)
 			break;
+		/* Anything but a digit or a separator ends a thousands group. */
+		if (group == GROUP_IN && !isdigit((unsigned char)*p) && !separator_len(p)) {
+			if (run != 3)
+				return NUM_BAD;
+			group = GROUP_CLOSED;
+		}
 		if (isspace((unsigned char)*p)) {
 			p++;
 			continue;
@@ -85,18 +117,21 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 		if (isdigit((unsigned char)*p)) {
 			if (n + 2 >= outsz)
 				return NUM_BAD;
+			if (group == GROUP_CLOSED && !seen_dot)
+				return NUM_BAD;   /* "1,234 5" */
 			if (!n && neg)
 				out[n++] = '-';
 			out[n++] = *p++;
 			seen_digit = 1;
+			run++;
 			continue;
 		}
-		if (*p == ',' && seen_digit && !seen_dot) {
-			p++;
-			continue;
-		}
-		if (!strncmp(p, "，", 3) && seen_digit && !seen_dot) {
-			p += 3;
+		if ((sep = separator_len(p)) && seen_digit && !seen_dot) {
+			if (!separator_ok(group, run))
+				return NUM_BAD;
+			group = GROUP_IN;
+			run = 0;
+			p += sep;
 			continue;
 		}
 		if (*p == '.' && !seen_dot) {
@@ -114,7 +149,7 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 		}
 		return NUM_BAD;
 	}
-	if (!seen_digit || paren == 1)
+	if (!seen_digit || paren == 1 || (group == GROUP_IN && run != 3))
 		return NUM_BAD;
 	if (paren == 2) {
 		if (neg)

@@ -31,14 +31,19 @@ struct fx {
 	char *text;   /* diag_format of everything */
 };
 
-static void fx_load_config(struct fx *f)
+static void fx_load_ini(struct fx *f, const char *ini)
 {
 	struct period p;
 	memset(f, 0, sizeof(*f));
 	diag_init(&f->d);
-	assert_int_equal(config_load(&f->cfg, FIXTURE, &f->d), 0);
+	assert_int_equal(config_load(&f->cfg, ini, &f->d), 0);
 	assert_int_equal(period_parse("2026-10", 0, &p), 0);
 	company_init(&f->c, &p);
+}
+
+static void fx_load_config(struct fx *f)
+{
+	fx_load_ini(f, FIXTURE);
 }
 
 static int fx_ingest(struct fx *f)
@@ -139,6 +144,10 @@ static void test_fixture_company(void **state)
 	assert_int_equal(st->set_aside_no_amount, 1);
 	assert_int_equal(st->set_aside_other_period, 1);
 	assert_false(f.c.inputs[INPUT_METRICS].present);   /* not declared */
+	/* SPEC 3: the run says what it set aside and why (notes, shown with -v) */
+	assert_non_null(strstr(f.text, "sales.csv: 1 row set aside: no date (open deal not yet closed)"));
+	assert_non_null(strstr(f.text, "sales.csv: 1 row set aside: no amount"));
+	assert_non_null(strstr(f.text, "sales.csv: 1 row set aside: dated outside 2026-10"));
 
 	assert_non_null(strstr(f.text, "sales.csv:11:2: error: owner 'E9' is not in the HR export"));
 	assert_non_null(strstr(f.text, "sales.csv:10:1: error: record_id 'S2' appears again (first at line 3)"));
@@ -236,6 +245,168 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(f.text, "cannot open 'tests/fixtures/ingest/nope.csv': No such file or directory"));
 	assert_non_null(strstr(f.text, "[input.hr]"));
 	assert_int_equal(f.c.nemps, 0);
+	fx_release(&f);
+}
+
+/*
+ * Required HR fields (SPEC 3: employee_id, name, base_salary, hire_date)
+ * stay errors under `missing_field = warn`: the row cannot be loaded, and a
+ * warning would let the run go on without the employee. E2 has no name.
+ */
+static void test_required_hr_field_is_error(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_load_config(&f);
+	f.cfg.policy.row_is_error[ROW_MISSING_FIELD] = 0;
+	set_file(&f.cfg.inputs[INPUT_HR], "tests/fixtures/ingest/hr_required.csv", "hr_required.csv");
+	assert_int_equal(fx_ingest(&f), -1);
+	assert_int_equal(f.d.status, MERIT_DATAERR);
+	assert_non_null(strstr(f.text, "hr_required.csv:3:2: error: name is empty"));
+	assert_int_equal(f.c.nemps, 2);
+	assert_int_equal(company_find(&f.c, "E2"), -1);
+	fx_release(&f);
+}
+
+/*
+ * A CSV row with fewer cells than the header is a truncated export, one
+ * with more non-empty cells is shifted: neither is used. The header ends
+ * in two empty cells (Excel's trailing commas), which do not count.
+ * W1 100 + W3 300 (extra cells empty) + W5 1,000 = 1,400; W2 (7 cells) and
+ * W4 ('y' in cell 11) are reported, not counted.
+ */
+static void test_row_width(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_load_config(&f);
+	set_file(&f.cfg.inputs[INPUT_SALES], "tests/fixtures/ingest/sales_width.csv",
+		 "sales_width.csv");
+	assert_int_equal(fx_ingest(&f), -1);
+	assert_non_null(strstr(f.text, "sales_width.csv:3: error: row has 7 cells, the header has 9"));
+	assert_non_null(strstr(f.text, "sales_width.csv:5: error: row has 11 cells, the header has 9 "
+				       "(cell 11 is not empty)"));
+	assert_int_equal(diag_kind_count(&f.d, "bad_row"), 2);
+	assert_true(mv(&f, "E1", "revenue")->value == 1400);
+	assert_int_equal(f.c.inputs[INPUT_SALES].rows, 5);
+	assert_int_equal(f.c.inputs[INPUT_SALES].rows_used, 3);
+	fx_release(&f);
+}
+
+/*
+ * Money is int64 cents from parse to sum: 9,007,199,254,740,993 cents is
+ * 2^53 + 1, which a double cannot hold (it becomes ...992), so through a
+ * double the two rows summed to 0; exactly they leave 1 cent.
+ */
+static void test_money_exact(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_load_config(&f);
+	set_file(&f.cfg.inputs[INPUT_SALES], "tests/fixtures/ingest/sales_bigcents.csv",
+		 "sales_bigcents.csv");
+	fx_ingest(&f);
+	assert_true(mv(&f, "E1", "revenue")->value == 1 / 100.0);
+	assert_int_equal(mv(&f, "E1", "revenue")->records, 2);
+	fx_release(&f);
+}
+
+/*
+ * 120 won rows of 50,000,000,000,000,000.00 (5e18 cents) for E1: the first
+ * counted fits, every other one takes the total past int64 and is reported
+ * once, whether it was counted in the first pass or held back as a false
+ * duplicate candidate (64-byte filter) and counted in the second.
+ */
+static void test_overflow_held_back(void **state)
+{
+	static const struct { size_t bytes; int skim; } runs[] = { { 0, 1 }, { 64, 1 }, { 64, 0 } };
+	size_t i, cand, parsed;
+	(void)state;
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct fx f;
+		fx_load_config(&f);
+		set_file(&f.cfg.inputs[INPUT_SALES], "tests/fixtures/ingest/sales_overflow_many.csv",
+			 "sales_overflow_many.csv");
+		ingest_sales_tune(runs[i].bytes, runs[i].skim);
+		assert_int_equal(fx_ingest(&f), -1);
+		ingest_sales_tune(0, 1);
+		ingest_sales_last(&cand, &parsed);
+		if (runs[i].bytes)
+			assert_true(cand > 0);
+		/* + reviews.csv's score 7 */
+		assert_int_equal(diag_kind_count(&f.d, "bad_number"), 119 + 1);
+		assert_int_equal(diag_kind_count(&f.d, "duplicate_record"), 0);
+		assert_int_equal(f.c.inputs[INPUT_SALES].rows_used, 1);
+		assert_int_equal(mv(&f, "E1", "revenue")->records, 1);
+		fx_release(&f);
+	}
+}
+
+/*
+ * tests/fixtures/ingest/targets_dups.csv: a second row for the same scope,
+ * key (as compute matches it: role by name, department ignoring case;
+ * company has none), KPI and period is a duplicate and is not used; only
+ * rows 2, 4, 6, 8, 10 and 12 load. A department no HR row has and a period
+ * 'auto' in a data row are refused.
+ */
+static void test_target_duplicates(void **state)
+{
+	struct fx f;
+	size_t i;
+	(void)state;
+	fx_load_config(&f);
+	set_file(&f.cfg.inputs[INPUT_TARGETS], "tests/fixtures/ingest/targets_dups.csv",
+		 "targets_dups.csv");
+	assert_int_equal(fx_ingest(&f), -1);
+	assert_non_null(strstr(f.text, "targets_dups.csv:3:1: error: target for role 'sales' kpi 'won' "
+				       "2026-10 appears again (first at line 2)"));
+	assert_non_null(strstr(f.text, "targets_dups.csv:5:1: error: target for employee 'E1' kpi "
+				       "'sales_achievement' 2026-10 appears again (first at line 4)"));
+	assert_non_null(strstr(f.text, "targets_dups.csv:7:1: error: target for department 'Sales East' "
+				       "kpi 'won' 2026-Q4 appears again (first at line 6)"));
+	assert_non_null(strstr(f.text, "targets_dups.csv:9:1: error: target for company kpi 'won' "
+				       "2026-10 appears again (first at line 8)"));
+	assert_int_equal(diag_kind_count(&f.d, "duplicate_record"), 4 + 1);   /* + sales.csv's S2 */
+	assert_non_null(strstr(f.text, "targets_dups.csv:11:2: error: department 'Sales North' is not "
+				       "in the HR export"));
+	assert_int_equal(diag_kind_count(&f.d, "unknown_department"), 1);
+	assert_non_null(strstr(f.text, "targets_dups.csv:13:4: error: period 'auto' is not allowed in a data row"));
+	assert_int_equal(f.c.ntargets, 6);
+	for (i = 0; i < f.c.ntargets; i++)
+		assert_int_equal(f.c.targets[i].line % 2, 0);
+	assert_string_equal(f.c.targets[2].key, "Sales East");
+	assert_string_equal(f.c.targets[5].key, "Sales West");   /* the HR spelling */
+	fx_release(&f);
+}
+
+/*
+ * tests/fixtures/ingest/metrics.csv: metric names match the config's after
+ * trimming, ignoring ASCII case (" CSAT " is csat); departments match HR's.
+ * A name no metric reads and a department no HR row has are reported
+ * instead of being dropped silently by compute.
+ */
+static void test_metric_rows(void **state)
+{
+	struct fx f;
+	(void)state;
+	fx_load_ini(&f, "tests/fixtures/ingest/merit_metrics.ini");
+	assert_int_equal(fx_ingest(&f), -1);
+	assert_non_null(strstr(f.text, "metrics.csv:4:4: error: metric 'cast' is not one of csat, leads"));
+	assert_non_null(strstr(f.text, "did you mean 'csat'?"));
+	/* 'revenue' is close to no metric the config reads: a metric measured
+	 * for something else, noted, not an error. */
+	assert_null(strstr(f.text, "metric 'revenue'"));
+	assert_non_null(strstr(f.text, "metrics.csv: 1 rows for metrics no [metric.NAME] reads, "
+			       "not used: revenue"));
+	assert_non_null(strstr(f.text, "metrics.csv:8:2: error: department 'Sales Nort' is not in the HR export"));
+	assert_non_null(strstr(f.text, "did you mean 'Sales East'?"));
+	assert_non_null(strstr(f.text, "metrics.csv:9:3: error: period 'auto' is not allowed in a data row"));
+	assert_int_equal(f.c.nmetric_rows, 4);
+	assert_string_equal(f.c.metric_rows[1].metric, "csat");
+	assert_string_equal(f.c.metric_rows[1].employee_id, "E2");
+	assert_string_equal(f.c.metric_rows[2].department, "Sales East");
+	assert_string_equal(f.c.metric_rows[3].department, "Sales West");
+	assert_ptr_equal(f.c.metric_rows[3].department, f.c.emps[2].department);
 	fx_release(&f);
 }
 
@@ -362,6 +533,12 @@ int main(void)
 		cmocka_unit_test(test_missing_column),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_total_overflow),
+		cmocka_unit_test(test_required_hr_field_is_error),
+		cmocka_unit_test(test_row_width),
+		cmocka_unit_test(test_money_exact),
+		cmocka_unit_test(test_overflow_held_back),
+		cmocka_unit_test(test_target_duplicates),
+		cmocka_unit_test(test_metric_rows),
 		cmocka_unit_test(test_dupcheck),
 		cmocka_unit_test(test_duplicates_skimmed),
 	};
