@@ -152,28 +152,83 @@ static void period_prev_label(int *year, int *month, enum period_kind kind, char
 }
 
 /*
- * Counts the earlier periods, walking back from the one before the run's,
- * in which the employee was rated `band`; stops at the first period with no
- * row for them or another band. Returns -1 on an SQLite error.
+ * One earlier period's ratings: employee id -> band. The ids are copies
+ * owned by `ids`; the map's keys point into them.
  */
-static int streak_before(sqlite3_stmt *st, const struct period *p, const char *id, int band)
+struct period_ratings {
+	struct strlist ids;
+	struct strmap band;
+};
+
+static int read_period(sqlite3_stmt *st, const char *label, struct period_ratings *pr)
 {
-	int year = p->year, month = p->first_month, n = 0, rc;
-	char label[32];
-	for (;;) {
-		period_prev_label(&year, &month, p->kind, label);
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_DONE)
-			return n;
-		if (rc != SQLITE_ROW)
-			return -1;
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL || sqlite3_column_int(st, 0) != band)
-			return n;
-		n++;
+	int rc;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (!id || sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		strlist_push(&pr->ids, id);
+		strmap_put(&pr->band, pr->ids.items[pr->ids.nr - 1],
+			   (size_t)sqlite3_column_int(st, 1));
 	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Streaks, walking back one period at a time from the one before the
+ * run's: an employee's streak grows while the earlier period rated them in
+ * the same (top or bottom) band and stops at the first gap or other band.
+ * One query per period walked, not per employee: the walk ends when no
+ * streak is still growing. Returns -1 on an SQLite error.
+ */
+static int read_streaks(sqlite3_stmt *st, struct company *c, int bottom)
+{
+	int year = c->period.year, month = c->period.first_month, rc = 0;
+	size_t i, growing = 0;
+	char label[32];
+	unsigned char *open = xcalloc(c->nemps + 1, 1);   /* bit 1 bottom, bit 2 top */
+
+	for (i = 0; i < c->nemps; i++) {
+		const struct employee *e = &c->emps[i];
+		if (e->bottom_streak)
+			open[i] |= 1;
+		if (e->top_streak)
+			open[i] |= 2;
+		growing += open[i] != 0;
+	}
+	while (growing) {
+		struct period_ratings pr;
+		memset(&pr, 0, sizeof(pr));
+		strmap_init(&pr.band);
+		period_prev_label(&year, &month, c->period.kind, label);
+		rc = read_period(st, label, &pr);
+		for (i = 0; rc == 0 && i < c->nemps; i++) {
+			struct employee *e = &c->emps[i];
+			size_t band;
+			int found;
+			if (!open[i])
+				continue;
+			found = strmap_get(&pr.band, e->id, &band);
+			if ((open[i] & 1) && found && (int)band == bottom)
+				e->bottom_streak++;
+			else
+				open[i] &= (unsigned char)~1u;
+			if ((open[i] & 2) && found && band == 0)
+				e->top_streak++;
+			else
+				open[i] &= (unsigned char)~2u;
+			if (!open[i])
+				growing--;
+		}
+		strmap_release(&pr.band);
+		strlist_release(&pr.ids);
+		if (rc < 0)
+			break;
+	}
+	free(open);
+	return rc;
 }
 
 static void set_flags(struct employee *e, const struct config *cfg)
@@ -200,36 +255,25 @@ int ledger_apply_history(struct company *c, const struct config *cfg, struct dia
 	if (db && check_version(db, path, &version, d) < 0)
 		goto fail;
 	if (db && version > 0) {
-		rc = sqlite3_prepare_v2(db, "SELECT rating_band_index FROM results "
-					"WHERE period = ?1 AND employee_id = ?2", -1, &st, NULL);
+		rc = sqlite3_prepare_v2(db, "SELECT employee_id, rating_band_index FROM results "
+					"WHERE period = ?1", -1, &st, NULL);
 		if (rc != SQLITE_OK) {
 			ledger_error(d, db, rc, path, "cannot read the ledger");
 			goto fail;
 		}
 	}
+	/* This period counts itself: a streak starts at 1. A one-band config
+	 * makes the same band top and bottom: both count. */
 	for (i = 0; i < c->nemps; i++) {
 		struct employee *e = &c->emps[i];
-		int before;
-		e->bottom_streak = e->top_streak = 0;
-		if (!e->in_scope || e->rating < 0) {
-			set_flags(e, cfg);
-			continue;
-		}
-		/* A one-band config makes the same band top and bottom: both count. */
-		if (e->rating == bottom) {
-			before = st ? streak_before(st, &c->period, e->id, bottom) : 0;
-			if (before < 0)
-				goto step_fail;
-			e->bottom_streak = before + 1;
-		}
-		if (e->rating == 0) {
-			before = st ? streak_before(st, &c->period, e->id, 0) : 0;
-			if (before < 0)
-				goto step_fail;
-			e->top_streak = before + 1;
-		}
-		set_flags(e, cfg);
+		int rated = e->in_scope && e->rating >= 0;
+		e->bottom_streak = rated && e->rating == bottom;
+		e->top_streak = rated && e->rating == 0;
 	}
+	if (st && read_streaks(st, c, bottom) < 0)
+		goto step_fail;
+	for (i = 0; i < c->nemps; i++)
+		set_flags(&c->emps[i], cfg);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	free(path);

@@ -191,8 +191,13 @@ int loader_next(struct loader *ld)
 
 void loader_close(struct loader *ld)
 {
+	size_t f;
 	csvread_free(ld->r);
 	ld->r = NULL;
+	for (f = 0; f < SCHEMA_MAX_FIELDS; f++) {
+		strbuf_release(&ld->memo_text[f]);
+		ld->memo_value[f] = NULL;
+	}
 }
 
 const char *loader_text(const struct loader *ld, int field)
@@ -374,8 +379,15 @@ int loader_value(struct loader *ld, int field, const char **canonical)
 	struct strbuf allowed = STRBUF_INIT;
 	if (!*s)
 		return 0;
+	if (ld->memo_value[field] && !strcmp(ld->memo_text[field].buf, s)) {
+		*canonical = ld->memo_value[field];
+		return 1;
+	}
 	v = ld->vs[field] ? valueset_map(ld->vs[field], s) : builtin_map(set, s);
 	if (v) {
+		strbuf_reset(&ld->memo_text[field]);
+		strbuf_addstr(&ld->memo_text[field], s);
+		ld->memo_value[field] = v;
 		*canonical = v;
 		return 1;
 	}

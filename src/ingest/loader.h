@@ -22,6 +22,7 @@
 
 #include "ingest/csvread.h"
 #include "model.h"
+#include "util/strbuf.h"
 
 struct diag;
 
@@ -37,6 +38,11 @@ struct loader {
 	struct csv_row row;
 	int col[SCHEMA_MAX_FIELDS];       /* column of each field, -1 if absent */
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
+	/* The last text mapped per value field and its canonical value: exports
+	 * repeat "Closed Won" on most rows, and one strcmp beats a
+	 * case-insensitive walk over every alias. */
+	struct strbuf memo_text[SCHEMA_MAX_FIELDS];
+	const char *memo_value[SCHEMA_MAX_FIELDS];
 	size_t ncols;                     /* header cells up to the last non-empty one */
 	int bad;                          /* the current row had a problem */
 	int quiet;                        /* re-reading: mark problems, report none */
