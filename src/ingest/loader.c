@@ -268,42 +268,33 @@ static const char *field_name(const struct loader *ld, int field)
 	return schema_inputs[ld->in].fields[field].name;
 }
 
-int loader_number(struct loader *ld, int field, double *out)
+/* num_parse's and money_parse's result as loader_* returns it: 1, 0 for an
+ * empty cell, -1 after a bad_number problem saying what was expected. */
+static int number_result(struct loader *ld, int field, enum num_result r, const char *what)
 {
 	const char *s = loader_text(ld, field);
-	switch (num_parse(s, out)) {
-	case NUM_OK:
+	if (r == NUM_OK)
 		return 1;
-	case NUM_EMPTY:
+	if (r == NUM_EMPTY)
 		return 0;
-	case NUM_RANGE:
+	if (r == NUM_RANGE)
 		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is out of range",
 			       field_name(ld, field), s);
-		return -1;
-	default:
-		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is not a number",
-			       field_name(ld, field), s);
-		return -1;
-	}
+	else
+		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is not %s",
+			       field_name(ld, field), s, what);
+	return -1;
+}
+
+int loader_number(struct loader *ld, int field, double *out)
+{
+	return number_result(ld, field, num_parse(loader_text(ld, field), out), "a number");
 }
 
 int loader_money(struct loader *ld, int field, int64_t *cents)
 {
-	const char *s = loader_text(ld, field);
-	switch (money_parse(s, cents)) {
-	case NUM_OK:
-		return 1;
-	case NUM_EMPTY:
-		return 0;
-	case NUM_RANGE:
-		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is out of range",
-			       field_name(ld, field), s);
-		return -1;
-	default:
-		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is not an amount of money",
-			       field_name(ld, field), s);
-		return -1;
-	}
+	return number_result(ld, field, money_parse(loader_text(ld, field), cents),
+			     "an amount of money");
 }
 
 int loader_date(struct loader *ld, int field, int32_t *out)

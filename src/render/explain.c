@@ -409,6 +409,15 @@ static void explain_rating(struct strbuf *sb, const struct config *cfg, double s
 	strbuf_addch(sb, '\n');
 }
 
+/* "<what> mean 91.4442 sd 9.6370" */
+static void add_mean_sd(struct strbuf *sb, const char *what, double mean, double sd)
+{
+	strbuf_addf(sb, "%s mean ", what);
+	add_number(sb, mean, 4);
+	strbuf_addstr(sb, " sd ");
+	add_number(sb, sd, 4);
+}
+
 static void explain_fairness(struct strbuf *sb, const struct company *c,
 			     const struct config *cfg, const struct employee *e)
 {
@@ -420,33 +429,25 @@ static void explain_fairness(struct strbuf *sb, const struct company *c,
 	if (e->group >= c->ngroups)
 		return;
 	g = &c->groups[e->group];
-	strbuf_addf(sb, "  group %s: %zu people, raw mean ", g->name ? g->name : "", g->n);
-	add_number(sb, g->raw_mean, 4);
-	strbuf_addstr(sb, " sd ");
-	add_number(sb, g->raw_sd, 4);
-	strbuf_addstr(sb, "; normalised mean ");
-	add_number(sb, g->norm_mean, 4);
-	strbuf_addstr(sb, " sd ");
-	add_number(sb, g->norm_sd, 4);
-	strbuf_addstr(sb, "\n  company raw mean ");
-	add_number(sb, c->company_raw_mean, 4);
-	strbuf_addstr(sb, " sd ");
-	add_number(sb, c->company_raw_sd, 4);
+	strbuf_addf(sb, "  group %s: %zu people, ", g->name ? g->name : "", g->n);
+	add_mean_sd(sb, "raw", g->raw_mean, g->raw_sd);
+	add_mean_sd(sb, "; normalised", g->norm_mean, g->norm_sd);
+	add_mean_sd(sb, "\n  company raw", c->company_raw_mean, c->company_raw_sd);
 	strbuf_addch(sb, '\n');
 	if (g->small) {
 		strbuf_addf(sb, "  the group is smaller than min_group %d: raw score kept\n",
 			    cfg->fairness.min_group);
 	} else if (cfg->fairness.method == FAIR_ZSCORE && g->raw_sd > 0) {
-		strbuf_addstr(sb, "  normalised = M + (x - m) / s x S = ");
-		add_number(sb, c->company_raw_mean, 4);
-		strbuf_addstr(sb, " + (");
-		add_number(sb, e->raw_score, 4);
-		strbuf_addstr(sb, " - ");
-		add_number(sb, g->raw_mean, 4);
-		strbuf_addstr(sb, ") / ");
-		add_number(sb, g->raw_sd, 4);
-		strbuf_addstr(sb, " x ");
-		add_number(sb, c->company_raw_sd, 4);
+		static const char *const text[] = {
+			"  normalised = M + (x - m) / s x S = ", " + (", " - ", ") / ", " x ",
+		};
+		const double val[] = { c->company_raw_mean, e->raw_score, g->raw_mean, g->raw_sd,
+				       c->company_raw_sd };
+		size_t k;
+		for (k = 0; k < 5; k++) {
+			strbuf_addstr(sb, text[k]);
+			add_number(sb, val[k], 4);
+		}
 		strbuf_addch(sb, '\n');
 	} else if (cfg->fairness.method == FAIR_PERCENTILE) {
 		strbuf_addstr(sb, "  normalised = the company's score at this employee's percentile "
