@@ -22,6 +22,7 @@
 #include "render/letter_internal.h"
 #include "render/render.h"
 #include "util/diag.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -431,6 +432,8 @@ static void *worker_run(void *arg)
 			continue;
 		diag_init(&d);
 		letter_make(lt, i, &d);
+		progress_count("letters", (unsigned long)atomic_fetch_add(&sh->done, 1) + 1,
+			       (unsigned long)sh->work);
 		if (d.nr) {
 			/* Kept per employee and merged in employee order afterwards,
 			 * so the report does not depend on thread timing. */
@@ -642,6 +645,7 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 	}
 	for (i = 0; i < c->nemps; i++)
 		work += c->emps[i].in_scope != 0;
+	sh.work = work;
 	n = jobs_for(jobs, cfg, work);
 	w = xcalloc((size_t)n, sizeof(*w));
 	/* Load the first face here: a bad font is one config error, not n. */
@@ -656,6 +660,7 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 	index_inputs(&sh);
 	sh.diags = xcalloc(c->nemps + 1, sizeof(*sh.diags));
 	atomic_init(&sh.next_emp, 0);
+	atomic_init(&sh.done, 0);
 	atomic_init(&sh.stop, 0);
 
 	for (k = 0; k < n; k++) {

@@ -108,6 +108,8 @@ struct letters_shared {
 	int password_field;              /* -1 none, -2 employee_id, else HR field */
 
 	atomic_size_t next_emp;
+	atomic_size_t done;              /* letters finished, for the progress bar */
+	size_t work;                     /* letters to write */
 	atomic_int stop;
 	struct diag **diags;             /* per employee, NULL when nothing to say */
 	int64_t bytes;                   /* total written, for the benchmark */

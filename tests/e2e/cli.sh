@@ -47,6 +47,16 @@ else
 fi
 if ls -a "$W/out" | grep -q '\.tmp-'; then fail "no temporary folder left" "$(ls -a "$W/out")"; else pass "no temporary folder left"; fi
 
+# --- a progress bar, but only on a terminal (script(1) gives the run a TTY) ----
+if command -v script >/dev/null; then
+	script -qec "$MERIT run -c $W/config/merit.ini -o $W/tty-out" "$W/tty.log" >/dev/null 2>&1
+	if grep -q '\[5/5\] writing letters' "$W/tty.log" && grep -q 'letters \[#*\] 60/60' "$W/tty.log"; then
+		pass "on a terminal the run shows its stages and a letters progress bar"
+	else
+		fail "progress bar on a TTY" "$(head -c 300 "$W/tty.log")"
+	fi
+fi
+
 # --- byte-identical re-run -------------------------------------------------
 sha_before=$(cd "$R" && find . -type f ! -name manifest.json -print0 | sort -z | xargs -0 sha256sum | sha256sum)
 run_merit "$W/stdout3" "$W/stderr3" run -q -c "$W/config/merit.ini"

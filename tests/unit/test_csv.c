@@ -42,6 +42,42 @@ static char *diag_text(const struct diag *d)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* The diag, formatted, says want somewhere. */
+static void assert_diag_says(const struct diag *d, const char *want)
+{
+	char *text = diag_text(d);
+	if (!strstr(text, want))
+		fail_msg("'%s' not in:\n%s", want, text);
+	free(text);
+}
+
+/* A reader on one file with its diag and current row; reader_close() frees
+ * both. The reader is NULL when the file would not open. */
+struct reader {
+	struct diag d;
+	struct csv_row row;
+	struct csvread *r;
+};
+
+static void reader_open(struct reader *rd, const char *path, const char *display,
+			enum encoding enc, char delim)
+{
+	diag_init(&rd->d);
+	rd->r = csvread_open(path, display, enc, delim, &rd->d);
+}
+
+/* csvread_next() into rd->row: 1 a row, 0 the end, -1 an error. */
+static int next_row(struct reader *rd)
+{
+	return csvread_next(rd->r, &rd->row, &rd->d);
+}
+
+static void reader_close(struct reader *rd)
+{
+	csvread_free(rd->r);
+	diag_release(&rd->d);
+}
+
 static void test_bom_crlf_quotes_lines(void **state)
 {
 	const char *p = WRITE("a.csv", "\xEF\xBB\xBFid,note,amount\r\n"
@@ -50,158 +86,123 @@ static void test_bom_crlf_quotes_lines(void **state)
 				       "2,\"say \"\"hi\"\"\",20\r\n"
 				       "3,\"multi\r\nline\",30\r\n"
 				       " 4 ,x,40");
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
+	struct reader rd;
 	(void)state;
-	diag_init(&d);
-	r = csvread_open(p, "a.csv", ENC_AUTO, ',', &d);
-	assert_non_null(r);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_int_equal(row.n, 3);
-	assert_string_equal(row.cell[0], "id");      /* BOM gone */
-	assert_string_equal(row.cell[2], "amount");  /* CR gone */
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_string_equal(row.cell[1], "a, b");
-	assert_int_equal(row.row_line, 2);
+	reader_open(&rd, p, "a.csv", ENC_AUTO, ',');
+	assert_non_null(rd.r);
+	assert_int_equal(next_row(&rd), 1);
+	assert_int_equal(rd.row.n, 3);
+	assert_string_equal(rd.row.cell[0], "id");      /* BOM gone */
+	assert_string_equal(rd.row.cell[2], "amount");  /* CR gone */
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "a, b");
+	assert_int_equal(rd.row.row_line, 2);
 	/* The blank line 3 is skipped, but still counted. */
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_string_equal(row.cell[1], "say \"hi\"");
-	assert_int_equal(row.row_line, 4);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_string_equal(row.cell[1], "multi\r\nline");
-	assert_int_equal(row.row_line, 5);
-	assert_int_equal(row.line[1], 5);
-	assert_int_equal(row.line[2], 6);            /* after the embedded line break */
-	assert_string_equal(row.cell[2], "30");
-	assert_int_equal(csvread_next(r, &row, &d), 1);  /* no final line feed */
-	assert_string_equal(row.cell[0], "4");
-	assert_int_equal(row.row_line, 7);
-	assert_int_equal(csvread_next(r, &row, &d), 0);
-	assert_string_equal(csvread_encoding(r), "utf-8");
-	assert_int_equal(strlen(csvread_sha256(r)), 64);
-	assert_int_equal(d.nr, 0);
-	csvread_free(r);
-	diag_release(&d);
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "say \"hi\"");
+	assert_int_equal(rd.row.row_line, 4);
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "multi\r\nline");
+	assert_int_equal(rd.row.row_line, 5);
+	assert_int_equal(rd.row.line[1], 5);
+	assert_int_equal(rd.row.line[2], 6);            /* after the embedded line break */
+	assert_string_equal(rd.row.cell[2], "30");
+	assert_int_equal(next_row(&rd), 1);  /* no final line feed */
+	assert_string_equal(rd.row.cell[0], "4");
+	assert_int_equal(rd.row.row_line, 7);
+	assert_int_equal(next_row(&rd), 0);
+	assert_string_equal(csvread_encoding(rd.r), "utf-8");
+	assert_int_equal(strlen(csvread_sha256(rd.r)), 64);
+	assert_int_equal(rd.d.nr, 0);
+	reader_close(&rd);
 }
 
 static void test_unterminated_quote(void **state)
 {
 	const char *p = WRITE("q.csv", "a,b\n1,2\n3,\"open\n4,5\n6,7\n");
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
-	char *text;
+	struct reader rd;
 	(void)state;
-	diag_init(&d);
-	r = csvread_open(p, "q.csv", ENC_AUTO, ',', &d);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_int_equal(csvread_next(r, &row, &d), -1);
-	assert_int_equal(d.status, MERIT_DATAERR);
-	text = diag_text(&d);
+	reader_open(&rd, p, "q.csv", ENC_AUTO, ',');
+	assert_int_equal(next_row(&rd), 1);
+	assert_int_equal(next_row(&rd), 1);
+	assert_int_equal(next_row(&rd), -1);
+	assert_int_equal(rd.d.status, MERIT_DATAERR);
 	/* Where the quoted cell began, not where the file ended. */
-	assert_non_null(strstr(text, "q.csv:3:2: error: quoted cell is never closed"));
-	free(text);
-	csvread_free(r);
-	diag_release(&d);
+	assert_diag_says(&rd.d, "q.csv:3:2: error: quoted cell is never closed");
+	reader_close(&rd);
 }
 
 static void test_gb18030_auto(void **state)
 {
 	/* "工号,姓名\nE1,王建国\n" as Excel in China saves it. */
 	const char *p = WRITE("g.csv", "\xB9\xA4\xBA\xC5,\xD0\xD5\xC3\xFB\nE1,\xCD\xF5\xBD\xA8\xB9\xFA\n");
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
+	struct reader rd;
 	(void)state;
-	diag_init(&d);
-	r = csvread_open(p, "g.csv", ENC_AUTO, ',', &d);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_string_equal(row.cell[0], "工号");
-	assert_string_equal(row.cell[1], "姓名");
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_string_equal(row.cell[1], "王建国");
-	assert_int_equal(csvread_next(r, &row, &d), 0);
-	assert_string_equal(csvread_encoding(r), "gb18030");
-	csvread_free(r);
-	diag_release(&d);
+	reader_open(&rd, p, "g.csv", ENC_AUTO, ',');
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[0], "工号");
+	assert_string_equal(rd.row.cell[1], "姓名");
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "王建国");
+	assert_int_equal(next_row(&rd), 0);
+	assert_string_equal(csvread_encoding(rd.r), "gb18030");
+	reader_close(&rd);
 }
 
 static void test_utf8_explicit_rejects_gbk(void **state)
 {
 	const char *p = WRITE("u.csv", "id,name\nE1,\xCD\xF5\xBD\xA8\n");
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
-	char *text;
+	struct reader rd;
 	(void)state;
-	diag_init(&d);
-	r = csvread_open(p, "u.csv", ENC_UTF8, ',', &d);
-	assert_int_equal(csvread_next(r, &row, &d), -1);
-	text = diag_text(&d);
-	assert_non_null(strstr(text, "u.csv:2:4: error: byte 0xCD is not valid UTF-8"));
-	assert_non_null(strstr(text, "encoding = gb18030"));
-	free(text);
-	csvread_free(r);
-	diag_release(&d);
+	reader_open(&rd, p, "u.csv", ENC_UTF8, ',');
+	assert_int_equal(next_row(&rd), -1);
+	assert_diag_says(&rd.d, "u.csv:2:4: error: byte 0xCD is not valid UTF-8");
+	assert_diag_says(&rd.d, "encoding = gb18030");
+	reader_close(&rd);
 }
 
 static void test_utf8_auto_then_bad_byte(void **state)
 {
 	/* Decided UTF-8 on line 2; a stray byte on line 3 is an error, not a switch. */
 	const char *p = WRITE("m.csv", "id,name\nE1,王\nE2,\xFF\n");
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
-	char *text;
+	struct reader rd;
 	(void)state;
-	diag_init(&d);
-	r = csvread_open(p, "m.csv", ENC_AUTO, ',', &d);
-	while (csvread_next(r, &row, &d) > 0)
+	reader_open(&rd, p, "m.csv", ENC_AUTO, ',');
+	while (next_row(&rd) > 0)
 		;
-	text = diag_text(&d);
-	assert_non_null(strstr(text, "m.csv:3:4: error: byte 0xFF is not valid UTF-8"));
-	free(text);
-	csvread_free(r);
-	diag_release(&d);
+	assert_diag_says(&rd.d, "m.csv:3:4: error: byte 0xFF is not valid UTF-8");
+	reader_close(&rd);
 }
 
 static void test_tab_delimiter_and_missing_file(void **state)
 {
 	const char *p = WRITE("t.tsv", "a\tb\n x y \t2\n");
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
+	struct reader rd;
 	(void)state;
-	diag_init(&d);
-	r = csvread_open(p, "t.tsv", ENC_AUTO, '\t', &d);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_string_equal(row.cell[0], "x y");
-	csvread_free(r);
-	assert_null(csvread_open("/nonexistent/merit.csv", "nope.csv", ENC_AUTO, ',', &d));
-	assert_int_equal(d.status, MERIT_NOINPUT);
-	diag_release(&d);
+	reader_open(&rd, p, "t.tsv", ENC_AUTO, '\t');
+	assert_int_equal(next_row(&rd), 1);
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[0], "x y");
+	reader_close(&rd);
+	reader_open(&rd, "/nonexistent/merit.csv", "nope.csv", ENC_AUTO, ',');
+	assert_null(rd.r);
+	assert_int_equal(rd.d.status, MERIT_NOINPUT);
+	reader_close(&rd);
 }
 
 /* Excel writes a stray quote in an unquoted cell as is: keep it as text. */
 static void test_stray_quote_kept(void **state)
 {
 	const char *p = WRITE("s.csv", "item,n\n27\" screen,2\n");
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
+	struct reader rd;
 	(void)state;
-	diag_init(&d);
-	r = csvread_open(p, "s.csv", ENC_AUTO, ',', &d);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	assert_string_equal(row.cell[0], "27\" screen");
-	assert_string_equal(row.cell[1], "2");
-	assert_int_equal(csvread_next(r, &row, &d), 0);
-	csvread_free(r);
-	diag_release(&d);
+	reader_open(&rd, p, "s.csv", ENC_AUTO, ',');
+	assert_int_equal(next_row(&rd), 1);
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[0], "27\" screen");
+	assert_string_equal(rd.row.cell[1], "2");
+	assert_int_equal(next_row(&rd), 0);
+	reader_close(&rd);
 }
 
 static void test_utf8_validator(void **state)
@@ -219,9 +220,7 @@ static void test_utf8_validator(void **state)
 static void test_big_file_lines(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
+	struct reader rd;
 	const char *p;
 	int i, n = 0, last = 0;
 	(void)state;
@@ -233,20 +232,18 @@ static void test_big_file_lines(void **state)
 		strbuf_addstr(&sb, "xxxxxxx\n");
 	strbuf_addstr(&sb, "\"\nend,1\n");
 	p = write_tmp("big.csv", sb.buf, sb.len);
-	diag_init(&d);
-	r = csvread_open(p, "big.csv", ENC_AUTO, ',', &d);
-	assert_int_equal(csvread_next(r, &row, &d), 1);
-	while (csvread_next(r, &row, &d) > 0) {
+	reader_open(&rd, p, "big.csv", ENC_AUTO, ',');
+	assert_int_equal(next_row(&rd), 1);
+	while (next_row(&rd) > 0) {
 		n++;
-		last = row.row_line;
+		last = rd.row.row_line;
 		if (n == 15000)
-			assert_string_equal(row.cell[1], "row 14999, ok");
+			assert_string_equal(rd.row.cell[1], "row 14999, ok");
 	}
 	assert_int_equal(n, 20002);
 	assert_int_equal(last, 1 + 20000 + 100001 + 1);
-	assert_int_equal(d.nr, 0);
-	csvread_free(r);
-	diag_release(&d);
+	assert_int_equal(rd.d.nr, 0);
+	reader_close(&rd);
 	strbuf_release(&sb);
 }
 
@@ -281,29 +278,26 @@ struct reading {
 
 static void read_all(struct reading *out, const char *path, char delim, size_t col, int skim)
 {
-	struct diag d;
-	struct csv_row row;
-	struct csvread *r;
+	struct reader rd;
 	memset(out, 0, sizeof(*out));
 	strbuf_init(&out->skipped, 64);
-	diag_init(&d);
-	r = csvread_open(path, "r.csv", ENC_AUTO, delim, &d);
-	assert_non_null(r);
-	out->rc = csvread_next(r, &row, &d);   /* the header */
+	reader_open(&rd, path, "r.csv", ENC_AUTO, delim);
+	assert_non_null(rd.r);
+	out->rc = next_row(&rd);   /* the header */
 	if (skim)
-		csvread_skim(r, col, keep_y, &out->skipped);
-	while (out->rc > 0 && (out->rc = csvread_next(r, &row, &d)) > 0) {
+		csvread_skim(rd.r, col, keep_y, &out->skipped);
+	while (out->rc > 0 && (out->rc = next_row(&rd)) > 0) {
 		struct strbuf sb = STRBUF_INIT;
-		flatten(&sb, &row);
+		const struct csv_row *row = &rd.row;
+		flatten(&sb, row);
 		strlist_push(&out->rows, sb.buf);
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%d:%s", row.row_line, col < row.n ? row.cell[col] : "");
+		strbuf_addf(&sb, "%d:%s", row->row_line, col < row->n ? row->cell[col] : "");
 		strlist_push(&out->cells, sb.buf);
 		strbuf_release(&sb);
 	}
-	out->error = diag_text(&d);
-	csvread_free(r);
-	diag_release(&d);
+	out->error = diag_text(&rd.d);
+	reader_close(&rd);
 }
 
 static void reading_release(struct reading *rd)
