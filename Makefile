@@ -62,6 +62,14 @@ $(BUILD)/%.o: %.c $(BUILD)/.deps
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The data dir (templates) is compiled in: rebuild what uses it when PREFIX
+# changes, so `make install PREFIX=/usr` installs a binary that looks there.
+$(BUILD)/prefix.stamp: FORCE
+	$(Q)mkdir -p $(BUILD) && echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(BUILD)/src/config_policy.o: $(BUILD)/prefix.stamp
+.PHONY: FORCE
+FORCE:
+
 $(LIBA): $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -120,6 +128,7 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/merit/templates
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/merit
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/merit/templates/
+	install -m 644 config/merit.ini $(DESTDIR)$(PREFIX)/share/merit/merit.ini.example
 
 clean:
 	rm -rf out/build out/build-asan

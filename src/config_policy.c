@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 const char *const row_problem_names[ROW_PROBLEM_COUNT] = {
@@ -388,6 +389,12 @@ void config_load_letters(struct config_loader *L, const struct ini_section *s)
 	config_check_keys(L, s, keys, ARRAY_SIZE(keys));
 	free(lc->templates_dir);
 	lc->templates_dir = config_get_path(L, s, "templates", "../templates");
+	/* Unset and no templates/ beside the config's folder (an installed
+	 * /etc/merit/merit.ini): the ones `make install` put in the data dir. */
+	if (!config_val(L, s, "templates", &line) && access(lc->templates_dir, F_OK) < 0) {
+		free(lc->templates_dir);
+		lc->templates_dir = xstrdup(MERIT_DATADIR "/templates");
+	}
 	free(lc->font);
 	lc->font = config_get_path(L, s, "font", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");
 	config_get_int(L, s, "font_index", 0, 1000, &lc->font_index);
