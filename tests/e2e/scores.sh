@@ -52,6 +52,21 @@ else
 fi
 ex() { "$MERIT" explain -c "$W/config/merit.ini" "$1" 2>&1; }
 
+# explains NAME ID SHOW PATTERN...: `merit explain ID` has a line matching
+# each (grep) PATTERN; on failure, shows its lines matching SHOW (grep -i -E).
+explains() {
+	_name=$1 _id=$2 _show=$3
+	shift 3
+	ex "$_id" >"$W/x$_id"
+	for _p in "$@"; do
+		if ! grep -q -e "$_p" "$W/x$_id"; then
+			fail "$_name" "no '$_p' in: $(grep -i -E "$_show" "$W/x$_id" | head -3)"
+			return
+		fi
+	done
+	pass "$_name"
+}
+
 # 62 HR rows; E1054 (hired 2026/11/02) and E1045 (left 2026/09/18) are out of
 # scope, so 60 rows.
 same "scope: 60 employees in results.csv" "$(awk 'END { print NR - 1 }' "$R")" 60
@@ -187,12 +202,8 @@ case ";$(col "$R" E1028 flags);" in
 *";reweighted;"*) pass "reweighted E1028: flagged reweighted" ;;
 *) fail "reweighted E1028: flagged reweighted" "flags '$(col "$R" E1028 flags)'" ;;
 esac
-ex E1028 >"$W/x1028"
-if grep -q 'dropped (missing_actual)' "$W/x1028" && grep -q 'effective 50.0000 %' "$W/x1028"; then
-	pass "reweighted E1028: explain says csat dropped, first response weighs 50 %"
-else
-	fail "reweighted E1028: explain" "$(grep -i -e dropped -e effective "$W/x1028" | head -3)"
-fi
+explains "reweighted E1028: explain says csat dropped, first response weighs 50 %" \
+	E1028 'dropped|effective' 'dropped (missing_actual)' 'effective 50.0000 %'
 
 # -------------------------------------------------------------------------
 # Reweighted, missing target + probation: E1021 宋雨萱 (市场拓展部), 状态 试用.
@@ -217,12 +228,8 @@ same "missing target E1021: leads score and target empty" \
 	"$(col "$R" E1021 leads_score)|$(col "$R" E1021 leads_target)" "|"
 same "probation E1021: not eligible (status), bonus 0.00" \
 	"$(col "$R" E1021 eligible) $(col "$R" E1021 eligible_reason) $(col "$R" E1021 bonus)" "no status 0.00"
-ex E1021 >"$W/x1021"
-if grep -q 'dropped (missing_target)' "$W/x1021" && grep -q "not eligible (status)" "$W/x1021"; then
-	pass "missing target E1021: explain names the dropped leads KPI and the status"
-else
-	fail "missing target E1021: explain" "$(grep -e dropped -e eligib "$W/x1021" | head -3)"
-fi
+explains "missing target E1021: explain names the dropped leads KPI and the status" \
+	E1021 'dropped|eligib' 'dropped (missing_target)' 'not eligible (status)'
 
 # -------------------------------------------------------------------------
 # One peer reviewer: E1052 钟磊 (研发部), base 22,000, coefficient 1.15.
@@ -240,12 +247,8 @@ fi
 kpi "one peer E1052: 360 review = manager only, 83.3333" "$R" E1052 peer_review_actual 83.333333
 kpi "one peer E1052: training points 4" "$R" E1052 training_points 4
 kpi "one peer E1052: raw score 112.5998" "$R" E1052 raw_score 112.599826
-ex E1052 >"$W/x1052"
-if grep -q 'peer: 3 reviews by 1 reviewer.*fewer than min_reviewers 2: dropped' "$W/x1052"; then
-	pass "one peer E1052: explain drops the peer relation"
-else
-	fail "one peer E1052: explain" "$(grep 'peer:' "$W/x1052")"
-fi
+explains "one peer E1052: explain drops the peer relation" \
+	E1052 'peer:' 'peer: 3 reviews by 1 reviewer.*fewer than min_reviewers 2: dropped'
 
 # -------------------------------------------------------------------------
 # Mid-month hire: E1015 何俊 (销售二部), hired 2026/10/16, 在职, base 12,000.

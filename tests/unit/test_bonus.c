@@ -39,19 +39,31 @@ static void config_setup(struct config *cfg, int64_t pool, double cap_months)
 	cfg->bonus.cap_months = cap_months;
 }
 
-/* A config, the 2026-10 company, an empty diag; end() frees them. */
-static void begin(struct config *cfg, struct company *c, struct diag *d, int64_t pool,
-		  double cap_months)
+/* One allocation: a config, the 2026-10 company, an empty diag. */
+struct bfix {
+	struct config cfg;
+	struct company c;
+	struct diag d;
+};
+
+/* Sets up f with that pool and cap; end() frees it all. */
+static void begin(struct bfix *f, int64_t pool, double cap_months)
 {
-	config_setup(cfg, pool, cap_months);
-	fixture_company_init(c, "2026-10");
-	diag_init(d);
+	config_setup(&f->cfg, pool, cap_months);
+	fixture_company_init(&f->c, "2026-10");
+	diag_init(&f->d);
 }
 
-static void end(struct config *cfg, struct company *c, struct diag *d)
+static void end(struct bfix *f)
 {
-	fixture_release(cfg, c);
-	diag_release(d);
+	fixture_release(&f->cfg, &f->c);
+	diag_release(&f->d);
+}
+
+/* bonus_allocate() on f's company and config. */
+static int allocate(struct bfix *f)
+{
+	return bonus_allocate(&f->c, &f->cfg, &f->d);
 }
 
 /* An eligible, in-scope employee of Sales. */
@@ -75,29 +87,40 @@ static int64_t total(const struct company *c)
 	return s;
 }
 
+/* The bonuses of the first n employees, in row order, are want[]. */
+static void check_bonuses(const struct company *c, const int64_t *want, size_t n)
+{
+	size_t i;
+	assert_true(n <= c->nemps);
+	for (i = 0; i < n; i++)
+		if (c->emps[i].bonus != want[i])
+			fail_msg("%s: bonus %lld, expected %lld", c->emps[i].id,
+				 (long long)c->emps[i].bonus, (long long)want[i]);
+}
+
+#define assert_bonuses(c, ...)                                                   \
+	check_bonuses(c, (const int64_t[]){ __VA_ARGS__ },                       \
+		      sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t))
+
 /* Pool 100.00 over three equal points: 10000 / 3 = 3333 rem 1 each, so one
  * cent is left and goes to the lowest employee_id: 33.34 / 33.33 / 33.33,
  * whatever the row order. */
 static void test_three_equal_points(void **state)
 {
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	(void)state;
-	begin(&cfg, &c, &d, 10000, 0);
-	add(&c, "E3", 500000, 1, 1, 1.0);
-	add(&c, "E1", 500000, 1, 1, 1.0);
-	add(&c, "E2", 500000, 1, 1, 1.0);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[1].bonus, 3334);
-	assert_int_equal(c.emps[0].bonus, 3333);
-	assert_int_equal(c.emps[2].bonus, 3333);
-	assert_int_equal(c.allocated_cents, 10000);
-	assert_int_equal(c.unallocated_cents, 0);
+	begin(&f, 10000, 0);
+	add(&f.c, "E3", 500000, 1, 1, 1.0);
+	add(&f.c, "E1", 500000, 1, 1, 1.0);
+	add(&f.c, "E2", 500000, 1, 1, 1.0);
+	assert_int_equal(allocate(&f), 0);
+	assert_bonuses(&f.c, 3333, 3334, 3333);   /* E3, E1, E2 */
+	assert_int_equal(f.c.allocated_cents, 10000);
+	assert_int_equal(f.c.unallocated_cents, 0);
 	/* points = 5000.00 x 1.0 x 1.0 x 1.0 */
-	assert_true(c.emps[0].points == 5000.0);
-	assert_int_equal(d.warnings, 0);
-	end(&cfg, &c, &d);
+	assert_true(f.c.emps[0].points == 5000.0);
+	assert_int_equal(f.d.warnings, 0);
+	end(&f);
 }
 
 /*
@@ -110,33 +133,27 @@ static void test_three_equal_points(void **state)
  */
 static void test_cap_redistributes(void **state)
 {
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	struct employee *e;
 	(void)state;
-	begin(&cfg, &c, &d, 140000, 0.5);
-	add(&c, "A", 100000, 0, 1, 1.0);
-	add(&c, "B", 100000, 1, 1, 1.0);
-	add(&c, "C", 100000, 1, 1, 1.0);
-	add(&c, "D", 100000, 2, 1, 1.0);
-	e = add(&c, "E", 100000, 0, 1, 1.0);
+	begin(&f, 140000, 0.5);
+	add(&f.c, "A", 100000, 0, 1, 1.0);
+	add(&f.c, "B", 100000, 1, 1, 1.0);
+	add(&f.c, "C", 100000, 1, 1, 1.0);
+	add(&f.c, "D", 100000, 2, 1, 1.0);
+	e = add(&f.c, "E", 100000, 0, 1, 1.0);
 	e->eligible = 0;
 	e->ineligible_reason = INELIGIBLE_STATUS;
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].bonus, 50000);
-	assert_true(c.emps[0].flags & FLAG_BONUS_CAPPED);
-	assert_int_equal(c.emps[0].cap_cents, 50000);
-	assert_int_equal(c.emps[1].bonus, 45000);
-	assert_int_equal(c.emps[2].bonus, 45000);
-	assert_false(c.emps[1].flags & FLAG_BONUS_CAPPED);
-	assert_int_equal(c.emps[3].bonus, 0);
-	assert_true(c.emps[3].eligible);
-	assert_int_equal(c.emps[4].bonus, 0);
-	assert_true(c.emps[4].points == 0);
-	assert_string_equal(c.emps[4].ineligible_reason, INELIGIBLE_STATUS);
-	assert_int_equal(c.allocated_cents, 140000);
-	end(&cfg, &c, &d);
+	assert_int_equal(allocate(&f), 0);
+	assert_bonuses(&f.c, 50000, 45000, 45000, 0, 0);   /* A to E */
+	assert_true(f.c.emps[0].flags & FLAG_BONUS_CAPPED);
+	assert_int_equal(f.c.emps[0].cap_cents, 50000);
+	assert_false(f.c.emps[1].flags & FLAG_BONUS_CAPPED);
+	assert_true(f.c.emps[3].eligible);
+	assert_true(f.c.emps[4].points == 0);
+	assert_string_equal(f.c.emps[4].ineligible_reason, INELIGIBLE_STATUS);
+	assert_int_equal(f.c.allocated_cents, 140000);
+	end(&f);
 }
 
 /* The cap in integers: 0.95 x 12,345.30 = 11,728.035 -> 11,728.04 (half
@@ -144,29 +161,27 @@ static void test_cap_redistributes(void **state)
  * rounded to 11,728.03. */
 static void test_cap_exact_cents(void **state)
 {
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	(void)state;
-	begin(&cfg, &c, &d, 2000000, 0.95);
-	add(&c, "A", 1234530, 1, 1, 1.0);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].cap_cents, 1172804);
-	assert_int_equal(c.emps[0].bonus, 1172804);
-	assert_int_equal(c.unallocated_cents, 2000000 - 1172804);
-	end(&cfg, &c, &d);
+	begin(&f, 2000000, 0.95);
+	add(&f.c, "A", 1234530, 1, 1, 1.0);
+	assert_int_equal(allocate(&f), 0);
+	assert_int_equal(f.c.emps[0].cap_cents, 1172804);
+	assert_int_equal(f.c.emps[0].bonus, 1172804);
+	assert_int_equal(f.c.unallocated_cents, 2000000 - 1172804);
+	end(&f);
 
 	/* 3 months of 0.01: 0.03; 0.5 x 0.01 = 0.005 -> 0.01 */
-	begin(&cfg, &c, &d, 100, 3);
-	add(&c, "A", 1, 1, 1, 1.0);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].cap_cents, 3);
-	end(&cfg, &c, &d);
-	begin(&cfg, &c, &d, 100, 0.5);
-	add(&c, "A", 1, 1, 1, 1.0);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].cap_cents, 1);
-	end(&cfg, &c, &d);
+	begin(&f, 100, 3);
+	add(&f.c, "A", 1, 1, 1, 1.0);
+	assert_int_equal(allocate(&f), 0);
+	assert_int_equal(f.c.emps[0].cap_cents, 3);
+	end(&f);
+	begin(&f, 100, 0.5);
+	add(&f.c, "A", 1, 1, 1, 1.0);
+	assert_int_equal(allocate(&f), 0);
+	assert_int_equal(f.c.emps[0].cap_cents, 1);
+	end(&f);
 }
 
 /* Points beyond exact arithmetic are refused, naming the employee (exit
@@ -176,99 +191,88 @@ static void test_cap_exact_cents(void **state)
 static void test_points_out_of_range(void **state)
 {
 	static const int64_t salaries[] = { 100000000000000, 100000000000000000 };
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	size_t i;
 	(void)state;
 	for (i = 0; i < 2; i++) {
-		begin(&cfg, &c, &d, 10000, 0);
-		add(&c, "A", 500000, 1, 1, 1.0);
-		add(&c, "BIG", salaries[i], 1, 1, 1.0);
-		assert_int_equal(bonus_allocate(&c, &cfg, &d), -1);
-		assert_int_equal(d.status, MERIT_DATAERR);
-		assert_int_equal(d.errors, 1);
-		assert_non_null(strstr(d.msgs[0].text, "employee 'BIG': bonus points"));
-		end(&cfg, &c, &d);
+		begin(&f, 10000, 0);
+		add(&f.c, "A", 500000, 1, 1, 1.0);
+		add(&f.c, "BIG", salaries[i], 1, 1, 1.0);
+		assert_int_equal(allocate(&f), -1);
+		assert_int_equal(f.d.status, MERIT_DATAERR);
+		assert_int_equal(f.d.errors, 1);
+		assert_non_null(strstr(f.d.msgs[0].text, "employee 'BIG': bonus points"));
+		end(&f);
 	}
-	begin(&cfg, &c, &d, 10000, 0);
-	add(&c, "A", 90000000000000, 1, 1, 1.0);   /* 9 x 10^11 units */
-	add(&c, "B", 90000000000000, 1, 1, 1.0);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].bonus + c.emps[1].bonus, 10000);
-	end(&cfg, &c, &d);
+	begin(&f, 10000, 0);
+	add(&f.c, "A", 90000000000000, 1, 1, 1.0);   /* 9 x 10^11 units */
+	add(&f.c, "B", 90000000000000, 1, 1, 1.0);
+	assert_int_equal(allocate(&f), 0);
+	assert_int_equal(f.c.emps[0].bonus + f.c.emps[1].bonus, 10000);
+	end(&f);
 }
 
 /* Everyone capped: caps 100.00 + 100.00 = 200.00 < pool 300.00, so 100.00
  * is unallocated and reported as a warning. */
 static void test_all_capped(void **state)
 {
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	struct strbuf sb = STRBUF_INIT;
 	(void)state;
-	begin(&cfg, &c, &d, 30000, 0.1);
-	add(&c, "A", 100000, 0, 0, 1.0);
-	add(&c, "B", 100000, 1, 2, 0.5);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].bonus, 10000);
-	assert_int_equal(c.emps[1].bonus, 10000);
-	assert_int_equal(c.unallocated_cents, 10000);
-	assert_int_equal(c.allocated_cents, 20000);
-	assert_int_equal(d.warnings, 1);
-	diag_format(&d, &sb, DIAG_WARNING);
+	begin(&f, 30000, 0.1);
+	add(&f.c, "A", 100000, 0, 0, 1.0);
+	add(&f.c, "B", 100000, 1, 2, 0.5);
+	assert_int_equal(allocate(&f), 0);
+	assert_bonuses(&f.c, 10000, 10000);
+	assert_int_equal(f.c.unallocated_cents, 10000);
+	assert_int_equal(f.c.allocated_cents, 20000);
+	assert_int_equal(f.d.warnings, 1);
+	diag_format(&f.d, &sb, DIAG_WARNING);
 	assert_non_null(strstr(sb.buf, "bonus pool: 100.00 left unallocated"));
 	strbuf_release(&sb);
-	end(&cfg, &c, &d);
+	end(&f);
 }
 
 /* One cent over points 1, 2, 3 (salaries 1.00, 2.00, 3.00): shares 1/6,
  * 2/6, 3/6 of a cent, all floors 0, the cent goes to the largest remainder. */
 static void test_one_cent(void **state)
 {
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	(void)state;
-	begin(&cfg, &c, &d, 1, 0);
-	add(&c, "E1", 100, 1, 1, 1.0);
-	add(&c, "E2", 200, 1, 1, 1.0);
-	add(&c, "E3", 300, 1, 1, 1.0);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].bonus, 0);
-	assert_int_equal(c.emps[1].bonus, 0);
-	assert_int_equal(c.emps[2].bonus, 1);
-	end(&cfg, &c, &d);
+	begin(&f, 1, 0);
+	add(&f.c, "E1", 100, 1, 1, 1.0);
+	add(&f.c, "E2", 200, 1, 1, 1.0);
+	add(&f.c, "E3", 300, 1, 1, 1.0);
+	assert_int_equal(allocate(&f), 0);
+	assert_bonuses(&f.c, 0, 0, 1);
+	end(&f);
 }
 
 /* Department pools: each department's bonuses add up to its own pool; an
  * eligible employee of a department without a pool is a config error. */
 static void test_department_pools(void **state)
 {
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	struct employee *e;
 	(void)state;
-	begin(&cfg, &c, &d, 0, 0);
-	fixture_add_pool(&cfg, "Sales", 100001);
-	fixture_add_pool(&cfg, "R&D", 50000);
-	add(&c, "S1", 800000, 0, 0, 1.0);
-	add(&c, "S2", 600000, 1, 0, 1.0);
-	e = add(&c, "R1", 900000, 1, 2, 1.0);
-	e->department = company_intern(&c, "R&D");
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].bonus + c.emps[1].bonus, 100001);
-	assert_int_equal(c.emps[2].bonus, 50000);
-	assert_int_equal(c.pool_cents, 150001);
-	assert_int_equal(c.allocated_cents, 150001);
+	begin(&f, 0, 0);
+	fixture_add_pool(&f.cfg, "Sales", 100001);
+	fixture_add_pool(&f.cfg, "R&D", 50000);
+	add(&f.c, "S1", 800000, 0, 0, 1.0);
+	add(&f.c, "S2", 600000, 1, 0, 1.0);
+	e = add(&f.c, "R1", 900000, 1, 2, 1.0);
+	e->department = company_intern(&f.c, "R&D");
+	assert_int_equal(allocate(&f), 0);
+	assert_int_equal(f.c.emps[0].bonus + f.c.emps[1].bonus, 100001);
+	assert_int_equal(f.c.emps[2].bonus, 50000);
+	assert_int_equal(f.c.pool_cents, 150001);
+	assert_int_equal(f.c.allocated_cents, 150001);
 
-	e = add(&c, "X1", 500000, 1, 1, 1.0);
-	e->department = company_intern(&c, "Finance");
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), -1);
-	assert_int_equal(d.status, MERIT_CONFIG);
-	end(&cfg, &c, &d);
+	e = add(&f.c, "X1", 500000, 1, 1, 1.0);
+	e->department = company_intern(&f.c, "Finance");
+	assert_int_equal(allocate(&f), -1);
+	assert_int_equal(f.d.status, MERIT_CONFIG);
+	end(&f);
 }
 
 /* Gap = (men - women) / men x 100 among the eligible: men 100.00 and 200.00
@@ -281,20 +285,18 @@ static void test_gender_gap(void **state)
 		{ "M1", "男", 10000 }, { "M2", "M", 20000 },
 		{ "F1", "女", 6000 }, { "F2", "female", 9000 }, { "F3", "F", 12000 },
 	};
-	struct config cfg;
-	struct company c;
-	struct diag d;
+	struct bfix f;
 	size_t i;
 	(void)state;
-	begin(&cfg, &c, &d, 57000, 0);
+	begin(&f, 57000, 0);
 	for (i = 0; i < 5; i++)
-		add(&c, rows[i].id, rows[i].salary, 1, 1, 1.0)->gender = xstrdup(rows[i].g);
-	assert_int_equal(bonus_allocate(&c, &cfg, &d), 0);
-	assert_int_equal(c.emps[0].bonus, 10000);
-	assert_int_equal(c.emps[4].bonus, 12000);
-	assert_true(fabs(c.gender_gap_mean_pct - 40.0) < 1e-9);
-	assert_true(fabs(c.gender_gap_median_pct - 40.0) < 1e-9);
-	end(&cfg, &c, &d);
+		add(&f.c, rows[i].id, rows[i].salary, 1, 1, 1.0)->gender = xstrdup(rows[i].g);
+	assert_int_equal(allocate(&f), 0);
+	assert_int_equal(f.c.emps[0].bonus, 10000);
+	assert_int_equal(f.c.emps[4].bonus, 12000);
+	assert_true(fabs(f.c.gender_gap_mean_pct - 40.0) < 1e-9);
+	assert_true(fabs(f.c.gender_gap_median_pct - 40.0) < 1e-9);
+	end(&f);
 }
 
 /* ---- properties over random companies ---- */

@@ -59,6 +59,13 @@ static const struct kpi_result *kpi_of(const struct employee *e, int kpi)
 	return NULL;
 }
 
+/* The text (an explain trace) holds want somewhere. */
+static void assert_says(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("'%s' not in:\n%s", want, text);
+}
+
 /* ---------------------------------------------------------------- scope */
 
 static void test_scope_proration_and_eligibility(void **state)
@@ -116,8 +123,7 @@ static void test_scope_proration_and_eligibility(void **state)
 	scope_compute(&c, &cfg);
 	assert_string_equal(emp(&c, "E3")->ineligible_reason, INELIGIBLE_MIN_DAYS);
 
-	company_release(&c);
-	config_release(&cfg);
+	fixture_release(&cfg, &c);
 }
 
 static void test_scope_quarter_min_days(void **state)
@@ -138,8 +144,7 @@ static void test_scope_quarter_min_days(void **state)
 	assert_true(emp(&c, "E1")->eligible);
 	assert_int_equal(emp(&c, "E2")->days, 44);
 	assert_string_equal(emp(&c, "E2")->ineligible_reason, INELIGIBLE_MIN_DAYS);
-	company_release(&c);
-	config_release(&cfg);
+	fixture_release(&cfg, &c);
 }
 
 /* -------------------------------------------------------------- metrics */
@@ -147,6 +152,7 @@ static void test_scope_quarter_min_days(void **state)
 struct mfix {
 	struct config cfg;
 	struct company c;
+	struct diag d;
 	int revenue, won, closed, conversion, newcust, csat, csat_min, csat_max, turnover,
 	    review, hours, courses, team_rev, dept_rev, dept_conv;
 };
@@ -175,6 +181,7 @@ static void mfix_init(struct mfix *f)
 	struct company *c = &f->c;
 	struct employee *e;
 
+	diag_init(&f->d);
 	fixture_config_init(cfg);
 	f->revenue = fixture_add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
 	f->won = fixture_add_metric(cfg, "won_deals", INPUT_SALES, AGG_COUNT, SCOPE_EMPLOYEE);
@@ -218,58 +225,67 @@ static void mfix_init(struct mfix *f)
 
 static void mfix_free(struct mfix *f)
 {
+	diag_release(&f->d);
 	company_release(&f->c);
 	config_release(&f->cfg);
+}
+
+/* Scope, then metrics into f->d; returns metrics_compute()'s status. */
+static int run_metrics(struct mfix *f)
+{
+	scope_compute(&f->c, &f->cfg);
+	return metrics_compute(&f->c, &f->cfg, &f->d);
+}
+
+/* Metric m of the employee with that id. */
+static const struct metric_value *metric(struct mfix *f, const char *id, int m)
+{
+	return &emp(&f->c, id)->metrics[m];
 }
 
 static void test_metrics_sales_ratio_and_scope(void **state)
 {
 	struct mfix f;
-	struct diag d;
 	(void)state;
 	mfix_init(&f);
-	diag_init(&d);
-	scope_compute(&f.c, &f.cfg);
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
-	assert_int_equal(d.status, MERIT_OK);
+	assert_int_equal(run_metrics(&f), 0);
+	assert_int_equal(f.d.status, MERIT_OK);
 
 	/* own sums and counts pass through; count_distinct came from ingest */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.revenue].value, 1000, EPS);
-	assert_int_equal(emp(&f.c, "E1")->metrics[f.revenue].records, 4);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.newcust].value, 3, EPS);
+	assert_float_equal(metric(&f, "E1", f.revenue)->value, 1000, EPS);
+	assert_int_equal(metric(&f, "E1", f.revenue)->records, 4);
+	assert_float_equal(metric(&f, "E1", f.newcust)->value, 3, EPS);
 	/* E3 had no won rows: a real 0, present */
-	assert_true(emp(&f.c, "E3")->metrics[f.revenue].present);
-	assert_float_equal(emp(&f.c, "E3")->metrics[f.revenue].value, 0, EPS);
+	assert_true(metric(&f, "E3", f.revenue)->present);
+	assert_float_equal(metric(&f, "E3", f.revenue)->value, 0, EPS);
 	/* conversion E1 = 4 / 10 = 0.4; E3 = 0 / 5 = 0 (present);
 	 * E2 = 2 / 0: zero denominator -> missing */
-	assert_true(emp(&f.c, "E1")->metrics[f.conversion].present);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.conversion].value, 0.4, EPS);
-	assert_true(emp(&f.c, "E3")->metrics[f.conversion].present);
-	assert_float_equal(emp(&f.c, "E3")->metrics[f.conversion].value, 0.0, EPS);
-	assert_false(emp(&f.c, "E2")->metrics[f.conversion].present);
+	assert_true(metric(&f, "E1", f.conversion)->present);
+	assert_float_equal(metric(&f, "E1", f.conversion)->value, 0.4, EPS);
+	assert_true(metric(&f, "E3", f.conversion)->present);
+	assert_float_equal(metric(&f, "E3", f.conversion)->value, 0.0, EPS);
+	assert_false(metric(&f, "E2", f.conversion)->present);
 	/* company revenue = in-scope members only: 1000 + 500 + 0 = 1500
 	 * (E6's 999 is out of scope); every in-scope employee gets it */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.team_rev].value, 1500, EPS);
-	assert_float_equal(emp(&f.c, "E7")->metrics[f.team_rev].value, 1500, EPS);
+	assert_float_equal(metric(&f, "E1", f.team_rev)->value, 1500, EPS);
+	assert_float_equal(metric(&f, "E7", f.team_rev)->value, 1500, EPS);
 	/* department revenue: Sales 1500, Service 0 (no sales: a real 0) */
-	assert_float_equal(emp(&f.c, "E2")->metrics[f.dept_rev].value, 1500, EPS);
-	assert_true(emp(&f.c, "E4")->metrics[f.dept_rev].present);
-	assert_float_equal(emp(&f.c, "E4")->metrics[f.dept_rev].value, 0, EPS);
+	assert_float_equal(metric(&f, "E2", f.dept_rev)->value, 1500, EPS);
+	assert_true(metric(&f, "E4", f.dept_rev)->present);
+	assert_float_equal(metric(&f, "E4", f.dept_rev)->value, 0, EPS);
 	/* department conversion from the group's num/den, not a mean of
 	 * ratios: Sales won 4 + 2 + 0 = 6, closed 10 + 0 + 5 = 15 -> 0.4.
 	 * (The mean of the members' ratios would be (0.4 + 0) / 2 = 0.2.)
 	 * Service: 0 / 0 -> missing. */
-	assert_float_equal(emp(&f.c, "E3")->metrics[f.dept_conv].value, 0.4, EPS);
-	assert_float_equal(emp(&f.c, "E2")->metrics[f.dept_conv].value, 0.4, EPS);
-	assert_false(emp(&f.c, "E7")->metrics[f.dept_conv].present);
-	diag_release(&d);
+	assert_float_equal(metric(&f, "E3", f.dept_conv)->value, 0.4, EPS);
+	assert_float_equal(metric(&f, "E2", f.dept_conv)->value, 0.4, EPS);
+	assert_false(metric(&f, "E7", f.dept_conv)->present);
 	mfix_free(&f);
 }
 
 static void test_metrics_rows_avg_min_max(void **state)
 {
 	struct mfix f;
-	struct diag d;
 	(void)state;
 	mfix_init(&f);
 	fixture_add_metric_row(&f.c, "E1", NULL, "2026-10", "csat", 0.9);
@@ -278,29 +294,25 @@ static void test_metrics_rows_avg_min_max(void **state)
 	fixture_add_metric_row(&f.c, "E1", NULL, "2026-10", "nps", 0.2);       /* other metric */
 	fixture_add_metric_row(&f.c, NULL, "Service", "2026-10", "csat", 0.95); /* department row */
 	fixture_add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 0.7);
-	diag_init(&d);
-	scope_compute(&f.c, &f.cfg);
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_int_equal(run_metrics(&f), 0);
 
 	/* E1: avg (0.9 + 0.8) / 2 = 0.85 over 2 rows, min 0.8, max 0.9 */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat].value, 0.85, EPS);
-	assert_int_equal(emp(&f.c, "E1")->metrics[f.csat].records, 2);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat_min].value, 0.8, EPS);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat_max].value, 0.9, EPS);
+	assert_float_equal(metric(&f, "E1", f.csat)->value, 0.85, EPS);
+	assert_int_equal(metric(&f, "E1", f.csat)->records, 2);
+	assert_float_equal(metric(&f, "E1", f.csat_min)->value, 0.8, EPS);
+	assert_float_equal(metric(&f, "E1", f.csat_max)->value, 0.9, EPS);
 	/* E2 (Sales) has no row and Sales no department row: missing */
-	assert_false(emp(&f.c, "E2")->metrics[f.csat].present);
+	assert_false(metric(&f, "E2", f.csat)->present);
 	/* E4 (Service) has no own row: the department's 0.95;
 	 * E7 has its own 0.7, which wins */
-	assert_float_equal(emp(&f.c, "E4")->metrics[f.csat].value, 0.95, EPS);
-	assert_float_equal(emp(&f.c, "E7")->metrics[f.csat].value, 0.7, EPS);
-	diag_release(&d);
+	assert_float_equal(metric(&f, "E4", f.csat)->value, 0.95, EPS);
+	assert_float_equal(metric(&f, "E7", f.csat)->value, 0.7, EPS);
 	mfix_free(&f);
 }
 
 static void test_metrics_rows_quarter_from_months(void **state)
 {
 	struct mfix f;
-	struct diag d;
 	struct period q = fixture_period("2026-Q4");
 	(void)state;
 	mfix_init(&f);
@@ -311,53 +323,45 @@ static void test_metrics_rows_quarter_from_months(void **state)
 	fixture_add_metric_row(&f.c, "E1", NULL, "2027-01", "csat", 99);   /* next quarter */
 	fixture_add_metric_row(&f.c, "E7", NULL, "2026-10", "csat", 5);
 	fixture_add_metric_row(&f.c, "E7", NULL, "2026-Q4", "csat", 40);   /* the quarter's own row */
-	diag_init(&d);
-	scope_compute(&f.c, &f.cfg);
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_int_equal(run_metrics(&f), 0);
 	/* E1: months inside Q4 summed: 10 + 20 = 30 over 2 rows;
 	 * min of them 10 */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat].value, 30, EPS);
-	assert_int_equal(emp(&f.c, "E1")->metrics[f.csat].records, 2);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.csat_min].value, 10, EPS);
+	assert_float_equal(metric(&f, "E1", f.csat)->value, 30, EPS);
+	assert_int_equal(metric(&f, "E1", f.csat)->records, 2);
+	assert_float_equal(metric(&f, "E1", f.csat_min)->value, 10, EPS);
 	/* E7: the quarterly row wins over the monthly one (no double count): 40 */
-	assert_float_equal(emp(&f.c, "E7")->metrics[f.csat].value, 40, EPS);
-	diag_release(&d);
+	assert_float_equal(metric(&f, "E7", f.csat)->value, 40, EPS);
 	mfix_free(&f);
 }
 
 static void test_metrics_turnover(void **state)
 {
 	struct mfix f;
-	struct diag d;
 	(void)state;
 	mfix_init(&f);
-	diag_init(&d);
-	scope_compute(&f.c, &f.cfg);
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_int_equal(run_metrics(&f), 0);
 	/*
 	 * Service: headcount on 10-01: E4, E7 = 2 (E5 not yet, E8 not yet);
 	 * on 10-31: E4 (last day 10-31), E7, E8 = 3. Leavers in October: E4 = 1.
 	 * turnover = 1 / ((2 + 3) / 2) x 365 / 31 = 0.4 x 11.774193548 = 4.709677419
 	 */
-	assert_float_equal(emp(&f.c, "E7")->metrics[f.turnover].value, 0.4 * 365.0 / 31.0, 1e-12);
-	assert_float_equal(emp(&f.c, "E7")->metrics[f.turnover].value, 4.709677419, 1e-9);
+	assert_float_equal(metric(&f, "E7", f.turnover)->value, 0.4 * 365.0 / 31.0, 1e-12);
+	assert_float_equal(metric(&f, "E7", f.turnover)->value, 4.709677419, 1e-9);
 	/* Sales: on 10-01 E1, E3 = 2 (E6 left 09-30); on 10-31 E1, E2 = 2;
 	 * leavers E3 = 1 -> 1 / 2 x 365 / 31 = 5.887096774 */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.turnover].value, 5.887096774, 1e-9);
+	assert_float_equal(metric(&f, "E1", f.turnover)->value, 5.887096774, 1e-9);
 	/* company scope: leavers 2, headcount (4 + 5) / 2 = 4.5:
 	 * 2 / 4.5 x 365 / 31 = 5.232974910 */
 	f.cfg.metrics[f.turnover].scope = SCOPE_COMPANY;
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.turnover].value, 5.232974910, 1e-9);
-	assert_float_equal(emp(&f.c, "E8")->metrics[f.turnover].value, 5.232974910, 1e-9);
-	diag_release(&d);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &f.d), 0);
+	assert_float_equal(metric(&f, "E1", f.turnover)->value, 5.232974910, 1e-9);
+	assert_float_equal(metric(&f, "E8", f.turnover)->value, 5.232974910, 1e-9);
 	mfix_free(&f);
 }
 
 static void test_metrics_review360(void **state)
 {
 	struct mfix f;
-	struct diag d;
 	(void)state;
 	mfix_init(&f);
 	/* E1: manager 5 -> 100; peers 4 -> 75 and 3 -> 50 (2 reviewers: kept,
@@ -377,15 +381,12 @@ static void test_metrics_review360(void **state)
 	fixture_add_review(&f.c, "E4", "E2", REL_SUBORDINATE, 3);
 	/* E3: only a self review (weight 0): nothing left -> missing */
 	fixture_add_review(&f.c, "E3", "E3", REL_SELF, 4);
-	diag_init(&d);
-	scope_compute(&f.c, &f.cfg);
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.review].value, 73.75, EPS);
-	assert_int_equal(emp(&f.c, "E1")->metrics[f.review].records, 4);
-	assert_float_equal(emp(&f.c, "E2")->metrics[f.review].value, 4750.0 / 70.0, EPS);
-	assert_false(emp(&f.c, "E3")->metrics[f.review].present);
-	assert_false(emp(&f.c, "E4")->metrics[f.review].present);   /* no reviews */
-	diag_release(&d);
+	assert_int_equal(run_metrics(&f), 0);
+	assert_float_equal(metric(&f, "E1", f.review)->value, 73.75, EPS);
+	assert_int_equal(metric(&f, "E1", f.review)->records, 4);
+	assert_float_equal(metric(&f, "E2", f.review)->value, 4750.0 / 70.0, EPS);
+	assert_false(metric(&f, "E3", f.review)->present);
+	assert_false(metric(&f, "E4", f.review)->present);   /* no reviews */
 	mfix_free(&f);
 }
 
@@ -394,25 +395,22 @@ static void test_metrics_review360(void **state)
 static void test_metrics_unknown_role_counts_nowhere(void **state)
 {
 	struct mfix f;
-	struct diag d;
 	struct employee *e;
 	(void)state;
 	mfix_init(&f);
 	/* E9, Sales, role unknown: 700 of revenue and leaving in October */
 	e = add_emp(&f.c, &f.cfg, "E9", "Sales", -1, "2019-01-01", "2026-10-15");
 	mfix_sales(&f, e, 700, 1, 1, 1);
-	diag_init(&d);
 	scope_compute(&f.c, &f.cfg);
 	assert_false(emp(&f.c, "E9")->in_scope);
 	assert_string_equal(emp(&f.c, "E9")->ineligible_reason, INELIGIBLE_UNKNOWN_ROLE);
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_int_equal(metrics_compute(&f.c, &f.cfg, &f.d), 0);
 	/* company and department revenue as without E9: 1500 (not 2200) */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.team_rev].value, 1500, EPS);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.dept_rev].value, 1500, EPS);
+	assert_float_equal(metric(&f, "E1", f.team_rev)->value, 1500, EPS);
+	assert_float_equal(metric(&f, "E1", f.dept_rev)->value, 1500, EPS);
 	/* Sales turnover as without E9: 1 / 2 x 365 / 31 (E9 would make it
 	 * 2 leavers / 2.5) */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.turnover].value, 5.887096774, 1e-9);
-	diag_release(&d);
+	assert_float_equal(metric(&f, "E1", f.turnover)->value, 5.887096774, 1e-9);
 	mfix_free(&f);
 }
 
@@ -485,7 +483,6 @@ static void test_period_within(void **state)
 static void test_metrics_training(void **state)
 {
 	struct mfix f;
-	struct diag d;
 	(void)state;
 	mfix_init(&f);
 	fixture_add_training(&f.c, "E1", "A", "2026-10-05", 3, 1);
@@ -493,16 +490,13 @@ static void test_metrics_training(void **state)
 	fixture_add_training(&f.c, "E1", "C", "2026-10-07", 4, 0);   /* failed */
 	fixture_add_training(&f.c, "E1", "D", "2026-09-30", 1, 1);   /* September */
 	fixture_add_training(&f.c, "E1", "A", "2026-10-20", 1, 1);   /* retake */
-	diag_init(&d);
-	scope_compute(&f.c, &f.cfg);
-	assert_int_equal(metrics_compute(&f.c, &f.cfg, &d), 0);
+	assert_int_equal(run_metrics(&f), 0);
 	/* hours of passed October courses: 3 + 2 + 1 = 6; distinct courses A, B = 2 */
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.hours].value, 6, EPS);
-	assert_float_equal(emp(&f.c, "E1")->metrics[f.courses].value, 2, EPS);
+	assert_float_equal(metric(&f, "E1", f.hours)->value, 6, EPS);
+	assert_float_equal(metric(&f, "E1", f.courses)->value, 2, EPS);
 	/* nobody else trained: a real 0 */
-	assert_true(emp(&f.c, "E2")->metrics[f.hours].present);
-	assert_float_equal(emp(&f.c, "E2")->metrics[f.hours].value, 0, EPS);
-	diag_release(&d);
+	assert_true(metric(&f, "E2", f.hours)->present);
+	assert_float_equal(metric(&f, "E2", f.hours)->value, 0, EPS);
 	mfix_free(&f);
 }
 
@@ -525,8 +519,7 @@ static void test_metrics_ratio_cycle_is_config_error(void **state)
 	assert_int_equal(metrics_compute(&c, &cfg, &d), -1);
 	assert_int_equal(d.status, MERIT_CONFIG);
 	diag_release(&d);
-	company_release(&c);
-	config_release(&cfg);
+	fixture_release(&cfg, &c);
 }
 
 /* ------------------------------------------------------------ scorecard */
@@ -537,6 +530,7 @@ struct sfix {
 	int revenue, conversion, csat, response;
 	int k_sales, k_conv, k_csat, k_resp;
 	int sales, senior;
+	struct diag d;
 };
 
 /*
@@ -551,6 +545,7 @@ static void sfix_init(struct sfix *f)
 	};
 	struct config *cfg = &f->cfg;
 	struct role_kpi w_sales[4], w_senior[1];
+	diag_init(&f->d);
 	fixture_config_init(cfg);
 	f->revenue = fixture_add_metric(cfg, "revenue", INPUT_SALES, AGG_SUM, SCOPE_EMPLOYEE);
 	cfg->metrics[f->revenue].format = FMT_MONEY;
@@ -592,20 +587,34 @@ static struct employee *sfix_emp(struct sfix *f, const char *id, const char *dep
 
 static void sfix_free(struct sfix *f)
 {
+	diag_release(&f->d);
 	company_release(&f->c);
 	config_release(&f->cfg);
 }
 
-static int run_scorecard(struct sfix *f, struct diag *d)
+/* Scope, then the scorecard into f->d; returns scorecard_compute()'s status. */
+static int run_scorecard(struct sfix *f)
 {
 	scope_compute(&f->c, &f->cfg);
-	return scorecard_compute(&f->c, &f->cfg, d);
+	return scorecard_compute(&f->c, &f->cfg, &f->d);
+}
+
+/* Starts f->d afresh, to count one run's messages only. */
+static void sfix_new_diag(struct sfix *f)
+{
+	diag_release(&f->d);
+	diag_init(&f->d);
+}
+
+/* The result of KPI k for the employee with that id. */
+static const struct kpi_result *sfix_kpi(struct sfix *f, const char *id, int k)
+{
+	return kpi_of(emp(&f->c, id), k);
 }
 
 static void test_scorecard_scores_weights_subscores(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	const struct employee *e;
 	(void)state;
 	sfix_init(&f);
@@ -615,8 +624,7 @@ static void test_scorecard_scores_weights_subscores(void **state)
 	 * response actual 0 on lower-is-better -> the cap, 120. */
 	sfix_emp(&f, "E1", "Sales", f.sales, 1500, 0.27, 0.36, 0);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	e = emp(&f.c, "E1");
 	assert_int_equal(e->nkpis, 4);
 	assert_float_equal(kpi_of(e, f.k_sales)->achievement, 1.5, EPS);
@@ -645,16 +653,14 @@ static void test_scorecard_scores_weights_subscores(void **state)
 
 	/* score_cap 100 cuts 103.5 to 100 */
 	f.cfg.score_cap = 100;
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	assert_float_equal(emp(&f.c, "E1")->raw_score, 100, EPS);
-	diag_release(&d);
 	sfix_free(&f);
 }
 
 static void test_scorecard_reweight_lower_and_training(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	const struct employee *e;
 	(void)state;
 	sfix_init(&f);
@@ -667,8 +673,7 @@ static void test_scorecard_reweight_lower_and_training(void **state)
 	fixture_add_target(&f.c, 1, "sales", f.k_sales, "2026-10", 1000, 4);
 	fixture_add_training(&f.c, "E2", "Excel", "2026-10-09", 2, 1);
 	fixture_add_training(&f.c, "E2", "Word", "2026-10-09", 2, 0);   /* failed: no point */
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	e = emp(&f.c, "E2");
 	assert_string_equal(kpi_of(e, f.k_csat)->dropped, "missing_actual");
 	assert_float_equal(kpi_of(e, f.k_csat)->eff_weight, 0, EPS);
@@ -687,27 +692,25 @@ static void test_scorecard_reweight_lower_and_training(void **state)
 	/* on_missing_data = zero: csat scores 0 at full weight:
 	 * (4000 + 2000 + 0 + 750) / 100 = 67.5 + 2 = 69.5, no flag */
 	f.cfg.policy.on_missing_data = MISSING_ZERO;
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	e = emp(&f.c, "E2");
 	assert_null(kpi_of(e, f.k_csat)->dropped);
 	assert_float_equal(e->raw_score, 69.5, EPS);
 	assert_false(e->flags & FLAG_REWEIGHTED);
-	assert_int_equal(d.status, MERIT_OK);
+	assert_int_equal(f.d.status, MERIT_OK);
 
 	/* on_missing_data = error: exit 65 naming the employee and the KPI */
 	f.cfg.policy.on_missing_data = MISSING_ERROR;
-	assert_int_equal(run_scorecard(&f, &d), -1);
-	assert_int_equal(d.status, MERIT_DATAERR);
-	assert_non_null(strstr(d.msgs[d.nr - 1].text, "'E2'"));
-	assert_non_null(strstr(d.msgs[d.nr - 1].text, "'csat_k'"));
-	diag_release(&d);
+	assert_int_equal(run_scorecard(&f), -1);
+	assert_int_equal(f.d.status, MERIT_DATAERR);
+	assert_non_null(strstr(f.d.msgs[f.d.nr - 1].text, "'E2'"));
+	assert_non_null(strstr(f.d.msgs[f.d.nr - 1].text, "'csat_k'"));
 	sfix_free(&f);
 }
 
 static void test_scorecard_training_cap(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	(void)state;
 	sfix_init(&f);
 	/* senior: sales_ach only, 900 / 1000 -> 90. Four passed courses x 2 = 8,
@@ -719,19 +722,16 @@ static void test_scorecard_training_cap(void **state)
 	fixture_add_training(&f.c, "E1", "C", "2026-10-03", 1, 1);
 	fixture_add_training(&f.c, "E1", "D", "2026-10-31", 1, 1);
 	fixture_add_training(&f.c, "E1", "E", "2026-11-01", 1, 1);   /* next month */
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	assert_int_equal(emp(&f.c, "E1")->courses_passed, 4);
 	assert_float_equal(emp(&f.c, "E1")->training_points, 5, EPS);
 	assert_float_equal(emp(&f.c, "E1")->raw_score, 95, EPS);
-	diag_release(&d);
 	sfix_free(&f);
 }
 
 static void test_scorecard_target_precedence(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	(void)state;
 	sfix_init(&f);
 	/* revenue 600 everywhere; the target decides the score (600 / t) */
@@ -745,31 +745,28 @@ static void test_scorecard_target_precedence(void **state)
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 5);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-09", 7, 6);       /* other month */
 	fixture_add_target(&f.c, 0, "E2", f.k_conv, "2026-10", 0.5, 7);      /* other KPI */
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	/* E1: employee row 1000 */
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 1000, EPS);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 1000, EPS);
 	/* E2: no employee row: role 2000 */
-	assert_float_equal(kpi_of(emp(&f.c, "E2"), f.k_sales)->target, 2000, EPS);
-	assert_string_equal(kpi_of(emp(&f.c, "E2"), f.k_sales)->target_source,
+	assert_float_equal(sfix_kpi(&f, "E2", f.k_sales)->target, 2000, EPS);
+	assert_string_equal(sfix_kpi(&f, "E2", f.k_sales)->target_source,
 			    "role 销售 2026-10 (targets.csv:4)");
 	/* E3 (senior, Sales): department 3000; 600 / 3000 = 20 % -> 20 */
-	assert_float_equal(kpi_of(emp(&f.c, "E3"), f.k_sales)->target, 3000, EPS);
+	assert_float_equal(sfix_kpi(&f, "E3", f.k_sales)->target, 3000, EPS);
 	assert_float_equal(emp(&f.c, "E3")->raw_score, 20, EPS);
 	/* E4 (senior, Service): company 4000 */
-	assert_float_equal(kpi_of(emp(&f.c, "E4"), f.k_sales)->target, 4000, EPS);
-	assert_string_equal(kpi_of(emp(&f.c, "E4"), f.k_sales)->target_source,
+	assert_float_equal(sfix_kpi(&f, "E4", f.k_sales)->target, 4000, EPS);
+	assert_string_equal(sfix_kpi(&f, "E4", f.k_sales)->target_source,
 			    "company 2026-10 (targets.csv:2)");
 	/* a number in the config is the target as is */
-	assert_float_equal(kpi_of(emp(&f.c, "E2"), f.k_conv)->target, 0.3, EPS);
-	diag_release(&d);
+	assert_float_equal(sfix_kpi(&f, "E2", f.k_conv)->target, 0.3, EPS);
 	sfix_free(&f);
 }
 
 static void test_scorecard_target_periods(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	struct period q = fixture_period("2026-Q4");
 	(void)state;
 	sfix_init(&f);
@@ -777,15 +774,14 @@ static void test_scorecard_target_periods(void **state)
 	/* monthly run, quarterly company target 12000: revenue adds up over
 	 * time, so one month's share is 12000 x 1/3 = 4000 */
 	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-Q4", 12000, 9);
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 4000, EPS);
-	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 4000, EPS);
+	assert_string_equal(sfix_kpi(&f, "E1", f.k_sales)->target_source,
 			    "company 2026-Q4 x 1/3 (targets.csv:9)");
 	/* a rate is not prorated: conversion target 0.3 a quarter is 0.3 a month */
 	f.cfg.kpis[f.k_sales].metric = f.conversion;
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 12000, EPS);
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 12000, EPS);
 	f.cfg.kpis[f.k_sales].metric = f.revenue;
 
 	/* quarterly run, monthly employee targets for two of the three months:
@@ -795,26 +791,25 @@ static void test_scorecard_target_periods(void **state)
 	f.c.period = q;
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 1000, 10);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-11", 1100, 11);
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 12000, EPS);
-	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 12000, EPS);
+	assert_string_equal(sfix_kpi(&f, "E1", f.k_sales)->target_source,
 			    "company 2026-Q4 (targets.csv:9); incomplete, not used: "
 			    "employee E1 2026-10, 2026-11 (2 of 3 months) (targets.csv:10,11)");
-	assert_int_equal(d.warnings, 0);
+	assert_int_equal(f.d.warnings, 0);
 
 	/* the third month completes the quarter: 1000 + 1100 + 900 = 3000, and
 	 * now the employee scope wins */
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-12", 900, 12);
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 3000, EPS);
-	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 3000, EPS);
+	assert_string_equal(sfix_kpi(&f, "E1", f.k_sales)->target_source,
 			    "employee E1 2026-10 + 2026-11 + 2026-12 (targets.csv:10,11,12)");
 	/* a rate takes the mean of the months: 3000 / 3 = 1000 */
 	f.cfg.kpis[f.k_sales].metric = f.conversion;
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 1000, EPS);
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 1000, EPS);
 	f.cfg.kpis[f.k_sales].metric = f.revenue;
-	diag_release(&d);
 	sfix_free(&f);
 }
 
@@ -823,19 +818,16 @@ static void test_scorecard_target_periods(void **state)
 static void test_scorecard_partial_months_lose_to_role_quarter(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	(void)state;
 	sfix_init(&f);
 	f.c.period = fixture_period("2026-Q4");
 	sfix_emp(&f, "E1", "Sales", f.senior, 9, 0, 0, 0);
 	fixture_add_target(&f.c, 1, "senior", f.k_sales, "2026-Q4", 9, 6);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 4, 54);
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	/* 9 / 9 = 100 %, not 9 / 4 = 225 % */
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 9, EPS);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->achievement, 1.0, EPS);
-	diag_release(&d);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 9, EPS);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->achievement, 1.0, EPS);
 	sfix_free(&f);
 }
 
@@ -844,7 +836,6 @@ static void test_scorecard_partial_months_lose_to_role_quarter(void **state)
 static void test_scorecard_only_partial_targets(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	const struct kpi_result *r;
 	struct strbuf sb = STRBUF_INIT;
 	(void)state;
@@ -854,33 +845,30 @@ static void test_scorecard_only_partial_targets(void **state)
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-11", 1000, 7);
 	fixture_add_target(&f.c, 2, "Sales", f.k_sales, "2026-10", 3000, 8);
 	f.cfg.policy.on_missing_target = MISSING_REWEIGHT;
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	r = kpi_of(emp(&f.c, "E1"), f.k_sales);
+	assert_int_equal(run_scorecard(&f), 0);
+	r = sfix_kpi(&f, "E1", f.k_sales);
 	assert_false(r->has_target);
 	assert_string_equal(r->dropped, "missing_target");
-	assert_int_equal(d.warnings, 1);
-	assert_int_equal(d.errors, 0);
+	assert_int_equal(f.d.warnings, 1);
+	assert_int_equal(f.d.errors, 0);
 	/* the highest scope with rows is named, at its first row */
-	assert_string_equal(d.msgs[0].text, "employee 'E1' KPI 'sales_ach': no complete target "
+	assert_string_equal(f.d.msgs[0].text, "employee 'E1' KPI 'sales_ach': no complete target "
 			    "for 2026-Q4, only employee E1 2026-11 (1 of 3 months) "
 			    "(targets.csv:7); incomplete targets are not used");
-	assert_string_equal(d.msgs[0].where, "targets.csv:7");
+	assert_string_equal(f.d.msgs[0].where, "targets.csv:7");
 	/* explain says why the target is missing */
 	explain_employee(&f.c, &f.cfg, 0, &sb);
-	assert_non_null(strstr(sb.buf, "target missing: incomplete rows are not used: employee "
-				       "E1 2026-11 (1 of 3 months) (targets.csv:7)"));
+	assert_says(sb.buf, "target missing: incomplete rows are not used: employee "
+			    "E1 2026-11 (1 of 3 months) (targets.csv:7)");
 	strbuf_release(&sb);
-	diag_release(&d);
 
 	/* on_missing_target = error: the warning, then the error */
 	f.cfg.policy.on_missing_target = MISSING_ERROR;
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), -1);
-	assert_int_equal(d.warnings, 1);
-	assert_int_equal(d.errors, 1);
-	assert_non_null(strstr(d.msgs[1].text, "employee 'E1' KPI 'sales_ach': no target"));
-	diag_release(&d);
+	sfix_new_diag(&f);
+	assert_int_equal(run_scorecard(&f), -1);
+	assert_int_equal(f.d.warnings, 1);
+	assert_int_equal(f.d.errors, 1);
+	assert_non_null(strstr(f.d.msgs[1].text, "employee 'E1' KPI 'sales_ach': no target"));
 	sfix_free(&f);
 }
 
@@ -889,7 +877,6 @@ static void test_scorecard_only_partial_targets(void **state)
 static void test_scorecard_year_from_quarters(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	(void)state;
 	sfix_init(&f);
 	f.c.period = fixture_period("2026");
@@ -900,13 +887,11 @@ static void test_scorecard_year_from_quarters(void **state)
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-01", 7, 5);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-Q4", 400, 6);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-Q4", 999, 7);   /* repeated: first counts */
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	/* 100 + 200 + 300 + 400 = 1000 */
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target, 1000, EPS);
-	assert_string_equal(kpi_of(emp(&f.c, "E1"), f.k_sales)->target_source,
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_sales)->target, 1000, EPS);
+	assert_string_equal(sfix_kpi(&f, "E1", f.k_sales)->target_source,
 			    "employee E1 2026-Q1 + 2026-Q2 + 2026-Q3 + 2026-Q4 (targets.csv:2,3,4,6)");
-	diag_release(&d);
 	sfix_free(&f);
 }
 
@@ -951,48 +936,42 @@ static void test_scorecard_target_next_period(void **state)
 static void test_scorecard_missing_and_zero_target(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	const struct employee *e;
 	(void)state;
 	sfix_init(&f);
 	sfix_emp(&f, "E1", "Sales", f.sales, 500, 0.3, 0.9, 15);
 	sfix_emp(&f, "E2", "Sales", f.sales, 500, 0.3, 0.9, 15);
 	fixture_add_target(&f.c, 0, "E2", f.k_sales, "2026-10", 0, 3);   /* zero, higher is better */
-	diag_init(&d);
 	/* default on_missing_target = error: both named, exit 65 */
-	assert_int_equal(run_scorecard(&f, &d), -1);
-	assert_int_equal(d.status, MERIT_DATAERR);
-	assert_int_equal(d.errors, 2);
-	assert_non_null(strstr(d.msgs[0].text, "employee 'E1' KPI 'sales_ach': no target"));
-	assert_non_null(strstr(d.msgs[1].text, "employee 'E2' KPI 'sales_ach': target is 0"));
-	diag_release(&d);
+	assert_int_equal(run_scorecard(&f), -1);
+	assert_int_equal(f.d.status, MERIT_DATAERR);
+	assert_int_equal(f.d.errors, 2);
+	assert_non_null(strstr(f.d.msgs[0].text, "employee 'E1' KPI 'sales_ach': no target"));
+	assert_non_null(strstr(f.d.msgs[1].text, "employee 'E2' KPI 'sales_ach': target is 0"));
 
 	/* reweight: sales_ach drops out, the other 50 points of weight spread:
 	 * conversion 100 (band), csat 0.9 / 0.9 -> 100, response 15 / 15 -> 100;
 	 * raw = (20x100 + 15x100 + 15x100) / 50 = 100 */
 	f.cfg.policy.on_missing_target = MISSING_REWEIGHT;
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	sfix_new_diag(&f);
+	assert_int_equal(run_scorecard(&f), 0);
 	e = emp(&f.c, "E1");
 	assert_string_equal(kpi_of(e, f.k_sales)->dropped, "missing_target");
 	assert_float_equal(kpi_of(e, f.k_conv)->eff_weight, 40, EPS);
 	assert_float_equal(e->raw_score, 100, EPS);
 	assert_true(e->flags & FLAG_REWEIGHTED);
-	diag_release(&d);
 
 	/* zero: sales_ach scores 0 at weight 50: raw = 50 */
 	f.cfg.policy.on_missing_target = MISSING_ZERO;
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	sfix_new_diag(&f);
+	assert_int_equal(run_scorecard(&f), 0);
 	assert_float_equal(emp(&f.c, "E2")->raw_score, 50, EPS);
-	diag_release(&d);
 	sfix_free(&f);
 }
 
 static void test_scorecard_all_dropped_and_unknown_role(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	struct employee *e;
 	(void)state;
 	sfix_init(&f);
@@ -1001,27 +980,24 @@ static void test_scorecard_all_dropped_and_unknown_role(void **state)
 	e->metrics[f.revenue].present = 0;
 	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
 	fixture_add_training(&f.c, "E1", "A", "2026-10-01", 1, 1);
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	assert_float_equal(emp(&f.c, "E1")->raw_score, 2, EPS);
-	assert_int_equal(d.warnings, 1);
+	assert_int_equal(f.d.warnings, 1);
 	assert_int_equal(emp(&f.c, "E1")->rating, 2);
-	diag_release(&d);
 
 	/* an unknown role (kept by unknown_role = warn, which ingest reported
 	 * once) is out of the period from scope on: no scorecard, no second
 	 * message */
 	add_emp(&f.c, &f.cfg, "E9", "Sales", -1, "2020-01-01", NULL);
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_int_equal(d.errors, 0);
-	assert_int_equal(d.warnings, 1);   /* E1's, as above */
-	assert_null(strstr(d.msgs[0].text, "E9"));
+	sfix_new_diag(&f);
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_int_equal(f.d.errors, 0);
+	assert_int_equal(f.d.warnings, 1);   /* E1's, as above */
+	assert_null(strstr(f.d.msgs[0].text, "E9"));
 	assert_false(emp(&f.c, "E9")->in_scope);
 	assert_false(emp(&f.c, "E9")->eligible);
 	assert_string_equal(emp(&f.c, "E9")->ineligible_reason, INELIGIBLE_UNKNOWN_ROLE);
 	assert_int_equal(emp(&f.c, "E9")->nkpis, 0);
-	diag_release(&d);
 	sfix_free(&f);
 }
 
@@ -1029,28 +1005,35 @@ static void test_scorecard_all_dropped_and_unknown_role(void **state)
 
 static void test_rating_boundaries(void **state)
 {
+	/* score -> band index (0 Excellent >= 90, 1 Qualified >= 80, 2 the rest) */
+	static const struct { double score; int band; } cases[] = {
+		/* SPEC 8: 100 x 0.72 / 0.8 is 89.99999999999999 in binary; rounded
+		 * to 4 decimals it is 90.0000, which is the top band */
+		{ 100 * (0.72 / 0.8), 0 },
+		{ 90, 0 },
+		{ 120, 0 },
+		{ 89.9999, 1 },
+		{ 89.99994, 1 },   /* 89.9999 */
+		{ 80, 1 },
+		{ 79.9999, 2 },
+		{ 0, 2 },
+		{ -3, 2 },         /* below all: bottom */
+	};
 	struct config cfg;
+	size_t i;
 	(void)state;
 	fixture_config_init(&cfg);
-	/* SPEC 8: 100 x 0.72 / 0.8 is 89.99999999999999 in binary; rounded to
-	 * 4 decimals it is 90.0000, which is the top band */
 	assert_true(100 * (0.72 / 0.8) < 90);
-	assert_int_equal(scorecard_rating(&cfg, 100 * (0.72 / 0.8)), 0);
-	assert_int_equal(scorecard_rating(&cfg, 90), 0);
-	assert_int_equal(scorecard_rating(&cfg, 120), 0);
-	assert_int_equal(scorecard_rating(&cfg, 89.9999), 1);
-	assert_int_equal(scorecard_rating(&cfg, 89.99994), 1);   /* 89.9999 */
-	assert_int_equal(scorecard_rating(&cfg, 80), 1);
-	assert_int_equal(scorecard_rating(&cfg, 79.9999), 2);
-	assert_int_equal(scorecard_rating(&cfg, 0), 2);
-	assert_int_equal(scorecard_rating(&cfg, -3), 2);          /* below all: bottom */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (scorecard_rating(&cfg, cases[i].score) != cases[i].band)
+			fail_msg("score %.17g: band %d, expected %d", cases[i].score,
+				 scorecard_rating(&cfg, cases[i].score), cases[i].band);
 	config_release(&cfg);
 }
 
 static void test_bands_boundary_uses_rounding(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	(void)state;
 	sfix_init(&f);
 	/* conversion 0.72 vs 0.8 -> 100 x 0.9 = 89.99999999999999 %: the 90
@@ -1058,14 +1041,12 @@ static void test_bands_boundary_uses_rounding(void **state)
 	f.cfg.kpis[f.k_conv].target = 0.8;
 	sfix_emp(&f, "E1", "Sales", f.sales, 1000, 0.72, 0.9, 15);
 	fixture_add_target(&f.c, 3, "", f.k_sales, "2026-10", 1000, 2);
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E1"), f.k_conv)->score, 90, EPS);
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_float_equal(sfix_kpi(&f, "E1", f.k_conv)->score, 90, EPS);
 	/* 0.6 / 0.8 = 75 %: band 0:0 */
 	sfix_emp(&f, "E2", "Sales", f.sales, 1000, 0.6, 0.9, 15);
-	assert_int_equal(run_scorecard(&f, &d), 0);
-	assert_float_equal(kpi_of(emp(&f.c, "E2"), f.k_conv)->score, 0, EPS);
-	diag_release(&d);
+	assert_int_equal(run_scorecard(&f), 0);
+	assert_float_equal(sfix_kpi(&f, "E2", f.k_conv)->score, 0, EPS);
 	sfix_free(&f);
 }
 
@@ -1074,31 +1055,28 @@ static void test_bands_boundary_uses_rounding(void **state)
 static void test_explain_trace(void **state)
 {
 	struct sfix f;
-	struct diag d;
 	struct strbuf sb = STRBUF_INIT;
 	(void)state;
 	sfix_init(&f);
 	sfix_emp(&f, "E1", "Sales", f.sales, 123456, 0.27, NAN, 0);
 	fixture_add_target(&f.c, 0, "E1", f.k_sales, "2026-10", 100000, 12);
-	diag_init(&d);
-	assert_int_equal(run_scorecard(&f, &d), 0);
+	assert_int_equal(run_scorecard(&f), 0);
 	explain_employee(&f.c, &f.cfg, 0, &sb);
-	assert_non_null(strstr(sb.buf, "Employee E1 E1, department Sales, role sales (销售 | Sales)"));
-	assert_non_null(strstr(sb.buf, "31 days in the period, proration = 31 / 31 = 1.0000"));
-	assert_non_null(strstr(sb.buf, "revenue = sum over sales rows in 2026-10, 3 rows = "
-				       "123,456.00"));
-	assert_non_null(strstr(sb.buf, "target 100,000.00 from employee E1 2026-10 "
-				       "(targets.csv:12)"));
+	assert_says(sb.buf, "Employee E1 E1, department Sales, role sales (销售 | Sales)");
+	assert_says(sb.buf, "31 days in the period, proration = 31 / 31 = 1.0000");
+	assert_says(sb.buf, "revenue = sum over sales rows in 2026-10, 3 rows = "
+			    "123,456.00");
+	assert_says(sb.buf, "target 100,000.00 from employee E1 2026-10 "
+			    "(targets.csv:12)");
 	/* 123456 / 100000 = 123.456 % -> clamp to the cap 120 */
-	assert_non_null(strstr(sb.buf, "clamp(123.4560, floor 0, cap 120) = 120.0000"));
-	assert_non_null(strstr(sb.buf, "dropped (missing_actual)"));
+	assert_says(sb.buf, "clamp(123.4560, floor 0, cap 120) = 120.0000");
+	assert_says(sb.buf, "dropped (missing_actual)");
 	/* weights 50, 20, 15 kept (85): sales 58.8235 x 120 / 100 = 70.5882 */
-	assert_non_null(strstr(sb.buf, "contribution = 58.8235 x 120.0000 / 100 = 70.5882"));
+	assert_says(sb.buf, "contribution = 58.8235 x 120.0000 / 100 = 70.5882");
 	/* raw = (50x120 + 20x90 + 15x120) / 85 = 9600 / 85 = 112.9412 */
-	assert_non_null(strstr(sb.buf, "rounded to 4 decimals: 112.9412"));
-	assert_non_null(strstr(sb.buf, "优秀 | Excellent: 112.9412 >= 90"));
+	assert_says(sb.buf, "rounded to 4 decimals: 112.9412");
+	assert_says(sb.buf, "优秀 | Excellent: 112.9412 >= 90");
 	strbuf_release(&sb);
-	diag_release(&d);
 	sfix_free(&f);
 }
 

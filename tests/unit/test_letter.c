@@ -99,19 +99,20 @@ static void test_wrap_mixed_long_and_newlines(void **state)
 
 static void test_file_name(void **state)
 {
+	static const struct { const char *id, *file; } cases[] = {
+		{ "E001", "E001.pdf" },
+		{ "../x/y", "%2E%2E%2Fx%2Fy.pdf" },
+		{ ".a\tb%", "%2Ea%09b%25.pdf" },
+		{ "员工.7", "员工.7.pdf" },
+	};
 	struct strbuf sb = STRBUF_INIT;
+	size_t i;
 	(void)state;
-	letter_file_name("E001", &sb);
-	assert_string_equal(sb.buf, "E001.pdf");
-	strbuf_reset(&sb);
-	letter_file_name("../x/y", &sb);
-	assert_string_equal(sb.buf, "%2E%2E%2Fx%2Fy.pdf");
-	strbuf_reset(&sb);
-	letter_file_name(".a\tb%", &sb);
-	assert_string_equal(sb.buf, "%2Ea%09b%25.pdf");
-	strbuf_reset(&sb);
-	letter_file_name("员工.7", &sb);
-	assert_string_equal(sb.buf, "员工.7.pdf");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strbuf_reset(&sb);
+		letter_file_name(cases[i].id, &sb);
+		assert_string_equal(sb.buf, cases[i].file);
+	}
 	strbuf_release(&sb);
 }
 
@@ -349,6 +350,19 @@ static void company_fixture(struct company *c)
 	}
 }
 
+/* Everything left in f (which must be open), as a string of *len bytes
+ * (len may be NULL). */
+static char *read_all(FILE *f, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	return strbuf_detach(&sb, len);
+}
+
 /* Runs a shell command; returns its stdout with poppler's known harmless
  * CID warning filtered out of stderr, which must otherwise be empty. */
 static char *run(const char *cmd, int *status)
@@ -357,15 +371,10 @@ static char *run(const char *cmd, int *status)
 			     "grep -v \"Invalid 'begincidrange'\" /tmp/merit-letter-err.$$ >&2; "
 			     "rm -f /tmp/merit-letter-err.$$; exit $rc", cmd);
 	FILE *p = popen(full, "r");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		strbuf_add(&sb, buf, n);
+	char *out = read_all(p, NULL);
 	*status = pclose(p);
 	free(full);
-	return strbuf_detach(&sb, NULL);
+	return out;
 }
 
 static char *pdf_text(const char *pdf)
@@ -417,14 +426,9 @@ static double dark_share(const char *pdf, const char *dir)
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[8192];
-	size_t n;
-	assert_non_null(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
+	char *data = read_all(f, len);
 	fclose(f);
-	return strbuf_detach(&sb, len);
+	return data;
 }
 
 static void check_letter(const char *dir, const char *id, const char *const *want,
