@@ -315,6 +315,7 @@ void config_release(struct config *cfg)
 	free(cfg->mail.user);
 	free(cfg->mail.password_env);
 	free(cfg->mail.password_file);
+	free(cfg->mail.ca_file);
 	free(cfg->mail.from);
 	free(cfg->mail.reply_to);
 	free(cfg->mail.bcc);

@@ -219,6 +219,8 @@ struct mail_conf {
 	char *user;
 	char *password_env;        /* name of an environment variable */
 	char *password_file;       /* a file readable only by its owner */
+	char *ca_file;             /* PEM CA certificates to trust (CURLOPT_CAINFO);
+				    * NULL = the system's CA store */
 	char *from, *reply_to, *bcc;
 	int starttls_required;     /* default 1 */
 	int starttls_none;         /* starttls = none: never upgrade (local test servers) */

@@ -4,15 +4,22 @@ Debian's python3-aiosmtpd) that stores every accepted message in a folder.
 
     smtp_sink.py --dir DIR --port-file FILE [--fail N:CODE ...]
                  [--user USER --password-env VAR]
+                 [--tls-cert PEM --tls-key PEM [--require-starttls]]
 
 - Each accepted message becomes DIR/NNNN.eml (the bytes as received) and
-  DIR/NNNN.json ({"mail_from": ..., "rcpt_tos": [...]}, the envelope), both
-  written under a temporary name and renamed, so a reader never sees half.
+  DIR/NNNN.json ({"mail_from": ..., "rcpt_tos": [...], "tls": true|false,
+  "tls_version": "TLSv1.3"|null}: the envelope, and whether the session had
+  been upgraded with STARTTLS), both written under a temporary name and
+  renamed, so a reader never sees half.
 - --fail N:CODE answers the Nth DATA (counting every attempt, 1-based) with
   CODE (e.g. 451 or 554) instead of accepting it; repeatable.
 - --user/--password-env: AUTH PLAIN/LOGIN is required (over plain text,
   which is fine on 127.0.0.1) and must match USER and the password read from
   environment variable VAR.
+- --tls-cert/--tls-key: offer STARTTLS with that certificate and key (the
+  tests make a throw-away self-signed one with the openssl CLI);
+  --require-starttls also refuses every command but EHLO/NOOP/QUIT/STARTTLS
+  before the upgrade (530). Without them no STARTTLS is offered.
 - The chosen free port is written to --port-file once the server listens.
   SIGTERM / SIGINT stop it.
 """
@@ -21,6 +28,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import sys
 import threading
 
@@ -49,7 +57,14 @@ class Sink:
         data = envelope.original_content or envelope.content
         if isinstance(data, str):
             data = data.encode("utf-8")
-        meta = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}
+        tls = getattr(server, "_tls_protocol", None) is not None
+        version = None
+        if session.ssl:
+            obj = session.ssl.get("ssl_object")
+            version = obj.version() if obj is not None else None
+            tls = True
+        meta = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
+                "tls": tls, "tls_version": version}
         for ext, payload in ((".eml", data),
                              (".json", json.dumps(meta).encode("utf-8"))):
             with open(base + ext + ".tmp", "wb") as f:
@@ -73,6 +88,9 @@ def main():
     ap.add_argument("--fail", action="append", default=[])
     ap.add_argument("--user")
     ap.add_argument("--password-env")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--require-starttls", action="store_true")
     a = ap.parse_args()
 
     fail = {}
@@ -91,6 +109,11 @@ def main():
 
         kw = dict(authenticator=authenticator, auth_required=True,
                   auth_require_tls=False)
+    if a.tls_cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        kw["tls_context"] = ctx
+        kw["require_starttls"] = a.require_starttls
     ctl = Controller(Sink(a.dir, fail), hostname="127.0.0.1",
                      port=free_port(), **kw)
     ctl.start()

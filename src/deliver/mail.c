@@ -455,6 +455,49 @@ static char *read_password_file(const char *path, const char *cfg_path, struct d
 	}
 }
 
+/* [mail] ca_file: a readable regular file holding at least one PEM
+ * certificate. Checked here so a typo or a DER/key file is a config error
+ * naming the key, not an obscure TLS failure on the first message. */
+static int check_ca_file(const char *path, const char *cfg_path, struct diag *d)
+{
+	static const char pem[] = "-----BEGIN CERTIFICATE-----";
+	struct stat st;
+	char buf[8192];
+	size_t got, keep = 0;
+	int found = 0;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		diag_config(d, cfg_path, 0, "mail", "ca_file", "cannot open '%s': %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		diag_config(d, cfg_path, 0, "mail", "ca_file", "'%s' is not a regular file", path);
+		return -1;
+	}
+	f = fdopen(fd, "rb");
+	if (!f)
+		BUG("fdopen failed");
+	/* Scan in blocks, keeping a tail so a marker across two reads counts. */
+	while (!found && (got = fread(buf + keep, 1, sizeof(buf) - 1 - keep, f)) > 0) {
+		size_t n = keep + got;
+		buf[n] = '\0';
+		found = memmem(buf, n, pem, sizeof(pem) - 1) != NULL;
+		keep = n < sizeof(pem) ? n : sizeof(pem) - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	fclose(f);
+	if (!found) {
+		diag_config(d, cfg_path, 0, "mail", "ca_file",
+			    "'%s' holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path);
+		diag_hint(d, "convert a DER certificate with: openssl x509 -inform der -in CERT -out CERT.pem");
+		return -1;
+	}
+	return 0;
+}
+
 static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 {
 	struct mail_transport *t = ud;
@@ -540,6 +583,13 @@ struct mail_transport *mail_transport_new(const struct mail_conf *mc, const char
 			return NULL;
 		}
 	}
+	if (mc->ca_file && check_ca_file(mc->ca_file, cfg_path, d) < 0) {
+		if (password) {
+			explicit_bzero(password, strlen(password));
+			free(password);
+		}
+		return NULL;
+	}
 	if (password && !strncmp(url, "smtp://", 7) && !mc->starttls_required &&
 	    !is_loopback(url)) {
 		explicit_bzero(password, strlen(password));
@@ -565,8 +615,15 @@ struct mail_transport *mail_transport_new(const struct mail_conf *mc, const char
 	curl_easy_setopt(t->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(t->curl, CURLOPT_VERBOSE, 0L);
 	curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
+	/* required: TLS or fail; optional: upgrade when offered; none: stay in
+	 * plain text even if offered (smtps:// is TLS from the start anyway). */
 	curl_easy_setopt(t->curl, CURLOPT_USE_SSL,
-			 mc->starttls_required ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+			 mc->starttls_required ? (long)CURLUSESSL_ALL
+			 : mc->starttls_none ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_TRY);
+	/* Certificates are always verified (libcurl's default, never turned
+	 * off); ca_file replaces the system store for a company's own CA. */
+	if (mc->ca_file)
+		curl_easy_setopt(t->curl, CURLOPT_CAINFO, mc->ca_file);
 	if (mc->user && *mc->user)
 		curl_easy_setopt(t->curl, CURLOPT_USERNAME, mc->user);
 	if (password)
@@ -608,7 +665,10 @@ static long ms_since(const struct timespec *a)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)((now.tv_sec - a->tv_sec) * 1000 + (now.tv_nsec - a->tv_nsec) / 1000000);
+	/* Rounded down as a whole, so the limiter never waits too little
+	 * (per-field division could round a negative nanosecond part up). */
+	return (long)(((long long)(now.tv_sec - a->tv_sec) * 1000000000LL +
+		       (now.tv_nsec - a->tv_nsec)) / 1000000);
 }
 
 static void rate_limit(struct mail_transport *t)
@@ -648,6 +708,7 @@ static void classify(CURLcode rc, long code, struct mail_result *r)
 	case CURLE_LOGIN_DENIED:
 	case CURLE_USE_SSL_FAILED:
 	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:

@@ -112,7 +112,9 @@ struct mail_result {
  * with mode 0600 or 0400; never from anywhere else). Returns NULL and fills
  * d (status MERIT_CONFIG, placed at cfg_path) if something is wrong: no
  * url, a url with credentials in it, an unset variable, a password file
- * others could read, or a password that would cross the network in clear.
+ * others could read, a password that would cross the network in clear, or
+ * a ca_file that cannot be read or holds no PEM certificate (ca_file, when
+ * set, is the only CA store trusted: CURLOPT_CAINFO).
  */
 struct mail_transport *mail_transport_new(const struct mail_conf *mc, const char *cfg_path,
 					  struct diag *d);

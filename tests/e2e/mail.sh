@@ -146,6 +146,101 @@ else
 	fail "mail: wrong password" "exit $rc; $(head -c 400 "$W/m7.err")"
 fi
 
+# STARTTLS with the company's own CA ([mail] ca_file): a throw-away
+# self-signed certificate for 127.0.0.1/localhost, made now in the scratch
+# folder (never committed), and a second one as the "wrong" CA. E1001's
+# letter changed above and was not sent (wrong password), so it is due
+# with --resend; a fresh inbox keeps these sinks' files apart.
+INBOX=$W/inbox-tls
+TLS=$W/tls
+mkdir -p "$TLS"
+for c in good other; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$TLS/$c.key" -out "$TLS/$c.pem" -days 2 -subj /CN=localhost \
+		-addext 'subjectAltName=IP:127.0.0.1,DNS:localhost' >"$TLS/openssl.log" 2>&1 ||
+		fail "mail: STARTTLS setup" "openssl req failed: $(head -c 300 "$TLS/openssl.log")"
+done
+# set_tls MODE [CA_FILE]: [mail] starttls = MODE, ca_file = CA_FILE (or none).
+set_tls() {
+	sed -i -e '/^ca_file = /d' -e "s|^starttls = .*|starttls = $1|" "$INI"
+	[ -n "${2:-}" ] && sed -i "/^starttls = /a ca_file = $2" "$INI"
+	true
+}
+TLS_SINK="--tls-cert $TLS/good.pem --tls-key $TLS/good.key"
+LEDGER_ROWS="import sqlite3,sys
+for r in sqlite3.connect(sys.argv[1]).execute('select * from mail_sent order by employee_id'): print(*r)"
+"$PY" -c "$LEDGER_ROWS" "$W/state/history.db" >"$W/ledger.before" 2>&1
+
+# starttls = required, but the server offers no STARTTLS: nothing is sent
+# in clear text; the batch stops with 75 and curl's reason.
+start_sink
+set_tls required "$TLS/good.pem"
+run_merit "$W/t1.out" "$W/t1.err" mail -c "$INI" --resend --only E1001
+if [ "$rc" = 75 ] && grep -q 'E1001 <wang.jianguo@example-trading.cn>: error: not sent (1 attempt): .*STARTTLS' "$W/t1.err" &&
+   [ "$(inbox_count)" = 0 ]; then
+	pass "mail: starttls = required against a server without STARTTLS fails (75), sends nothing"
+else
+	fail "mail: STARTTLS not offered" "exit $rc, $(inbox_count) delivered; $(head -c 400 "$W/t1.err")"
+fi
+
+# The server's certificate is not signed by ca_file: verification fails,
+# with required and with optional alike (never a fallback to plain text).
+start_sink $TLS_SINK --require-starttls
+for mode in required optional; do
+	set_tls "$mode" "$TLS/other.pem"
+	run_merit "$W/t2.out" "$W/t2.err" mail -c "$INI" --resend --only E1001
+	if [ "$rc" = 75 ] && grep -q 'E1001 <wang.jianguo@example-trading.cn>: error: not sent (1 attempt): .*certificate' "$W/t2.err" &&
+	   [ "$(inbox_count)" = 0 ]; then
+		pass "mail: starttls = $mode with the wrong ca_file fails certificate verification (75)"
+	else
+		fail "mail: wrong ca_file ($mode)" "exit $rc, $(inbox_count) delivered; $(head -c 400 "$W/t2.err")"
+	fi
+done
+
+# A ca_file that does not exist, or holds no PEM certificate: a config error.
+set_tls required "$TLS/missing.pem"
+run_merit "$W/t3.out" "$W/t3.err" mail -c "$INI" --resend --only E1001
+expect "mail: a missing ca_file is a config error" 78 "$W/t3.err" \
+	"ca_file.*cannot open '.*tls/missing.pem'"
+set_tls required "$TLS/good.key"
+run_merit "$W/t4.out" "$W/t4.err" mail -c "$INI" --resend --only E1001
+expect "mail: a ca_file without a PEM certificate is a config error" 78 "$W/t4.err" \
+	"ca_file.*holds no PEM certificate"
+[ "$(inbox_count)" = 0 ] || fail "mail: ca_file errors" "a message was sent"
+
+# None of the failures above recorded anything.
+"$PY" -c "$LEDGER_ROWS" "$W/state/history.db" >"$W/ledger.after" 2>&1
+if grep -q '^2026-10 E1001 ' "$W/ledger.before" && cmp -s "$W/ledger.before" "$W/ledger.after"; then
+	pass "mail: failed STARTTLS/certificate attempts record nothing in the ledger"
+else
+	fail "mail: ledger after TLS failures" "$(cat "$W/ledger.before") -> $(cat "$W/ledger.after")"
+fi
+
+# The right ca_file: delivered over STARTTLS (the sink saw a TLS session),
+# with the login inside it.
+set_tls required "$TLS/good.pem"
+run_merit "$W/t5.out" "$W/t5.err" mail -c "$INI" --resend --only E1001
+if [ "$rc" = 0 ] && grep -q "1 sent" "$W/t5.out" && [ "$(inbox_count)" = 1 ] &&
+   grep -q '"tls": true, "tls_version": "TLSv1\.[23]"' "$INBOX/0001.json" &&
+   grep -q '"rcpt_tos": \["wang.jianguo@example-trading.cn"' "$INBOX/0001.json"; then
+	pass "mail: starttls = required with ca_file delivers over STARTTLS"
+else
+	fail "mail: STARTTLS delivery" "exit $rc, $(inbox_count) delivered; $(head -c 400 "$W/t5.err"; cat "$W/t5.out" "$INBOX/0001.json" 2>/dev/null)"
+fi
+
+# starttls = none stays in plain text even when the server offers STARTTLS
+# (E1001's row is removed from the ledger so that it is due again).
+INBOX=$W/inbox-plain
+start_sink $TLS_SINK
+set_tls none
+"$PY" -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"delete from mail_sent where employee_id='E1001'\"); c.commit()" "$W/state/history.db"
+run_merit "$W/t6.out" "$W/t6.err" mail -c "$INI" --only E1001
+if [ "$rc" = 0 ] && [ "$(inbox_count)" = 1 ] && grep -q '"tls": false' "$INBOX/0001.json"; then
+	pass "mail: starttls = none sends in plain text even when STARTTLS is offered"
+else
+	fail "mail: starttls = none" "exit $rc, $(inbox_count) delivered; $(head -c 300 "$W/t6.err"; cat "$INBOX/0001.json" 2>/dev/null)"
+fi
+
 # An employee without a usable email address is an error line, not skipped.
 W2=$(workspace mail-bad-address)
 iconv -f gb18030 -t utf-8 "$W2/samples/hr.csv" |

@@ -635,6 +635,62 @@ static void test_transport_password_rules(void **state)
 	diag_release(&d);
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* messages_per_minute = 120: attempts at least 500 ms apart, so three
+ * messages take at least 1 s (a lower bound the limiter guarantees: it
+ * sleeps, and sleeping never ends early). The upper bound only catches a
+ * limiter that waits far too long; it is generous so a loaded machine
+ * does not fail it. Without a limit the same three go out at once. */
+static void test_transport_rate_limit(void **state)
+{
+	struct sink s;
+	struct mail_conf mc = { 0 };
+	struct mail_transport *t;
+	struct mail_result r;
+	struct strbuf msg = STRBUF_INIT;
+	struct diag d;
+	unsigned char pdf[64] = "%PDF-1.4 fake";
+	const char *rcpt[] = { "wang.jianguo@example-trading.cn" };
+	char url[64];
+	long start, first, limited;
+	int i, ok = 0, stored;
+	(void)state;
+	diag_init(&d);
+	assert_int_equal(sink_start(&s, "sink-rate", ""), 0);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", s.port);
+	mc.url = url;
+	mc.messages_per_minute = 120;
+	t = mail_transport_new(&mc, "test.ini", &d);
+	build_sample(&msg, "王建国", pdf, sizeof(pdf));
+
+	start = now_ms();
+	first = -1;
+	for (i = 0; t && i < 3; i++) {
+		ok += mail_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r) == 0;
+		if (i == 0)
+			first = now_ms() - start;
+	}
+	limited = now_ms() - start;
+	mail_transport_free(t);
+	stored = count_files(s.dir, ".eml");
+	sink_stop(&s);
+
+	assert_int_equal(ok, 3);
+	assert_int_equal(stored, 3);
+	print_message("rate limit: 1st message after %ld ms, 3 after %ld ms\n", first, limited);
+	assert_true(limited >= 1000);
+	assert_true(limited < 8000);
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+	strbuf_release(&msg);
+}
+
 /* ---- the batch, on a fake company ---- */
 
 struct fake {
@@ -883,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_ledger_mail),
 		cmocka_unit_test(test_transport_retry_and_fail),
 		cmocka_unit_test(test_transport_password_rules),
+		cmocka_unit_test(test_transport_rate_limit),
 		cmocka_unit_test(test_mailing_dry_run),
 		cmocka_unit_test(test_mailing_send_resend),
 	};
