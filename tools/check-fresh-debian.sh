@@ -13,7 +13,8 @@ command -v debootstrap >/dev/null || apt-get install -y -q debootstrap
 cp /etc/resolv.conf "$F/etc/resolv.conf"
 mountpoint -q "$F/proc" || mount -t proc proc "$F/proc"
 mountpoint -q "$F/dev" || mount --bind /dev "$F/dev"
-trap 'umount "$F/dev" "$F/proc" 2>/dev/null || true' EXIT
+mountpoint -q "$F/dev/pts" || mount --bind /dev/pts "$F/dev/pts"
+trap 'umount "$F/dev/pts" "$F/dev" "$F/proc" 2>/dev/null || true' EXIT
 rm -rf "$F/root/merit"
 git clone -q "$repo" "$F/root/merit"
 chroot "$F" /bin/sh -eu -c '

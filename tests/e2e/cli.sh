@@ -48,7 +48,9 @@ fi
 if ls -a "$W/out" | grep -q '\.tmp-'; then fail "no temporary folder left" "$(ls -a "$W/out")"; else pass "no temporary folder left"; fi
 
 # --- a progress bar, but only on a terminal (script(1) gives the run a TTY) ----
-if command -v script >/dev/null; then
+if ! command -v script >/dev/null || ! script -qec true /dev/null >/dev/null 2>&1; then
+	echo "SKIP: progress bar on a TTY (no script(1) or no pseudo-terminal here; not counted)"
+else
 	script -qec "$MERIT run -c $W/config/merit.ini -o $W/tty-out" "$W/tty.log" >/dev/null 2>&1
 	if grep -q '\[5/5\] writing letters' "$W/tty.log" && grep -q 'letters \[#*\] 60/60' "$W/tty.log"; then
 		pass "on a terminal the run shows its stages and a letters progress bar"
