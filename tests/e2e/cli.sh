@@ -35,6 +35,11 @@ R="$W/out/2026-10"
 for f in results.csv merit-2026-10.xlsx manifest.json; do
 	if [ -s "$R/$f" ]; then pass "output $f exists"; else fail "output $f" "missing in $R"; fi
 done
+if /usr/bin/python3 "$ROOT/tests/letters_check.py" "$R" "$W/config/merit.ini" >"$W/lc.out" 2>&1; then
+	pass "every sample letter: name, rating, bonus, KPI labels, 0600, qpdf --check, embedded font ($(tail -1 "$W/lc.out"))"
+else
+	fail "sample letters" "$(head -c 600 "$W/lc.out")"
+fi
 if [ "$(stat -c %a "$R/results.csv")" = 600 ] && [ "$(stat -c %a "$R/merit-2026-10.xlsx")" = 600 ]; then
 	pass "files holding pay are 0600"
 else

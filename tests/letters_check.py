@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Checks every letter of a run against results.csv and the config.
+
+    letters_check.py OUT_DIR CONFIG_INI
+
+For each employee in OUT_DIR/results.csv: letters/<id>.pdf exists and is
+0600; its text (pdftotext) holds the name, the rating (either half of the
+band's label, since a letter is in the employee's own language), the bonus
+formatted as the workbook does (¥1,234.56) and every KPI label of the
+employee's role (either half); `qpdf --check` passes; `pdffonts` shows an
+embedded font. Prints one line per problem and exits 1 if there was any.
+"""
+import csv
+import os
+import re
+import stat
+import subprocess
+import sys
+
+
+def read_ini(path):
+    """[section] -> {key: value}, with iniparser's '\\' continuations and
+    ';' comments (values here hold no ';')."""
+    sections, cur, pending = {}, None, ""
+    for raw in open(path, encoding="utf-8"):
+        line = pending + raw.rstrip("\n")
+        pending = ""
+        if line.endswith("\\"):
+            pending = line[:-1]
+            continue
+        line = line.split(";", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("["):
+            cur = sections.setdefault(line[1:line.index("]")].strip().lower(), {})
+        elif "=" in line and cur is not None:
+            k, v = line.split("=", 1)
+            cur[k.strip().lower()] = v.strip()
+    return sections
+
+
+def halves(label):
+    return [h.strip() for h in label.split("|")]
+
+
+def main():
+    out, ini = sys.argv[1], sys.argv[2]
+    cfg = read_ini(ini)
+    symbol = "¥" if cfg.get("bonus", {}).get("currency", "CNY") == "CNY" else "$"
+    bands = {}
+    for part in cfg["rating"]["bands"].split(","):
+        label = part.rsplit(":", 1)[0]
+        for h in halves(label):
+            bands[h] = halves(label)
+    problems = 0
+
+    def bad(msg):
+        nonlocal problems
+        problems += 1
+        print("letters_check: " + msg)
+
+    rows = list(csv.DictReader(open(os.path.join(out, "results.csv"), encoding="utf-8")))
+    for r in rows:
+        pdf = os.path.join(out, "letters", r["employee_id"] + ".pdf")
+        if not os.path.exists(pdf):
+            bad(f"{r['employee_id']}: no letter")
+            continue
+        if stat.S_IMODE(os.stat(pdf).st_mode) != 0o600:
+            bad(f"{r['employee_id']}: letter is not 0600")
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
+                              text=True).stdout
+        flat = re.sub(r"\s+", "", text)
+        want = [r["name"]]
+        cents = round(float(r["bonus"]) * 100)
+        want.append(f"{symbol}{cents // 100:,}.{cents % 100:02d}")
+        for w in want:
+            if re.sub(r"\s+", "", w) not in flat:
+                bad(f"{r['employee_id']}: '{w}' not in the letter")
+        if not any(h in flat for h in bands.get(r["rating"], [r["rating"]])):
+            bad(f"{r['employee_id']}: rating '{r['rating']}' not in the letter")
+        role = cfg.get("role." + r["role"].lower())
+        if role is None:
+            bad(f"{r['employee_id']}: role '{r['role']}' not in the config")
+            continue
+        for item in role["kpis"].split(","):
+            kpi = item.split(":")[0].strip()
+            label = cfg.get("kpi." + kpi, {}).get("label", kpi)
+            if not any(re.sub(r"\s+", "", h) in flat for h in halves(label)):
+                bad(f"{r['employee_id']}: KPI label '{label}' not in the letter")
+        if subprocess.run(["qpdf", "--check", pdf], capture_output=True).returncode != 0:
+            bad(f"{r['employee_id']}: qpdf --check fails")
+        fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
+        if not re.search(r"\byes\s+yes\b", fonts):
+            bad(f"{r['employee_id']}: no embedded font subset")
+    print(f"letters_check: {len(rows)} letters checked, {problems} problems")
+    return 1 if problems or not rows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
