@@ -348,7 +348,7 @@ int config_role_find(const struct config *cfg, const char *text)
 	if (!text)
 		return -1;
 	len = strlen(text);
-	config_trim(&text, &len);
+	str_trim(&text, &len);
 	for (i = 0; i < cfg->nroles; i++)
 		if (config_text_is(text, len, cfg->roles[i].name) ||
 		    label_matches(&cfg->roles[i].label, text, len))
@@ -362,7 +362,7 @@ int config_band_find(const struct config *cfg, const char *text)
 	if (!text)
 		return -1;
 	len = strlen(text);
-	config_trim(&text, &len);
+	str_trim(&text, &len);
 	for (i = 0; i < cfg->nbands; i++)
 		if (label_matches(&cfg->bands[i].label, text, len))
 			return (int)i;

@@ -88,7 +88,7 @@ static void index_line(struct config_loader *L, struct ini_section **cur, const 
 	const char *eq;
 	size_t i;
 
-	config_trim(&s, &len);
+	str_trim(&s, &len);
 	if (!len || *s == '#' || *s == ';')
 		return;
 	if (*s == '[') {

@@ -71,7 +71,7 @@ const char *valueset_map(const struct valueset *vs, const char *text)
 	if (!vs || !text)
 		return NULL;
 	len = strlen(text);
-	config_trim(&text, &len);
+	str_trim(&text, &len);
 	for (i = 0; i < vs->nr; i++) {
 		const struct value_alias *va = &vs->values[i];
 		if (config_text_is(text, len, va->canonical))

@@ -77,8 +77,6 @@ const char *config_val(struct config_loader *L, const struct ini_section *s, con
 
 /* ------------------------------------------------- config_parse.c: text */
 
-/* Narrows the span s[0..*len) to exclude surrounding ASCII white space. */
-void config_trim(const char **s, size_t *len);
 /* s[0..len) trimmed, as a new string; config_lowerdup() also lower-cases. */
 char *config_trimdup(const char *s, size_t len);
 char *config_lowerdup(const char *s, size_t n);

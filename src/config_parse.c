@@ -40,20 +40,10 @@ const char *label_get(const struct label *l, enum locale loc)
 	return s ? s : "";
 }
 
-/* One trimming rule for every reader here, so " Sales " finds a role the
- * same way it finds a rating band or a value. */
-void config_trim(const char **s, size_t *len)
-{
-	while (*len && isspace((unsigned char)**s))
-		(*s)++, (*len)--;
-	while (*len && isspace((unsigned char)(*s)[*len - 1]))
-		(*len)--;
-}
-
 /* s without surrounding ASCII white space, as a new string. */
 char *config_trimdup(const char *s, size_t len)
 {
-	config_trim(&s, &len);
+	str_trim(&s, &len);
 	return xstrndup(s, len);
 }
 
@@ -282,7 +272,7 @@ int config_parse_enum(struct config_loader *L, int line, const char *sec, const 
 	size_t i, len;
 	struct strbuf sb = STRBUF_INIT;
 	len = strlen(text);
-	config_trim(&text, &len);
+	str_trim(&text, &len);
 	for (i = 0; i < n; i++)
 		if (config_text_is(text, len, names[i]))
 			return (int)i;

@@ -12,6 +12,8 @@
 #include "model.h"
 #include "util/date.h"
 
+#include "util/strbuf.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -19,12 +21,8 @@
  * and "probation"); Chinese statuses compare byte for byte. */
 static int status_matches(const char *status, const char *word)
 {
-	size_t n;
-	while (*status == ' ' || *status == '\t')
-		status++;
-	n = strlen(status);
-	while (n && (status[n - 1] == ' ' || status[n - 1] == '\t'))
-		n--;
+	size_t n = strlen(status);
+	str_trim(&status, &n);
 	return strlen(word) == n && !strncasecmp(status, word, n);
 }
 

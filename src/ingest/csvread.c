@@ -364,18 +364,12 @@ static void compact(struct csvread *r)
 	r->row_first = 0;
 }
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* libcsv trims unquoted cells; quoted ones may still carry blanks or CRs. */
 static char *trim(char *s, size_t n)
 {
-	while (n && is_blank(*s))
-		s++, n--;
-	while (n && is_blank(s[n - 1]))
-		n--;
+	const char *t = s;
+	str_trim(&t, &n);
+	s += t - s;
 	s[n] = '\0';
 	return s;
 }

@@ -3,6 +3,7 @@
  */
 #include "util/strbuf.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,16 +186,22 @@ void strbuf_add_csv(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '"');
 }
 
+void str_trim(const char **s, size_t *len)
+{
+	while (*len && isspace((unsigned char)**s))
+		(*s)++, (*len)--;
+	while (*len && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
 void strbuf_trim(struct strbuf *sb)
 {
-	size_t start = 0;
-	while (sb->len && strchr(" \t\r\n", sb->buf[sb->len - 1]))
-		sb->len--;
-	while (start < sb->len && strchr(" \t\r\n", sb->buf[start]))
-		start++;
-	if (start)
-		memmove(sb->buf, sb->buf + start, sb->len - start);
-	sb->len -= start;
+	const char *p = sb->buf;
+	size_t n = sb->len;
+	str_trim(&p, &n);
+	if (p != sb->buf)
+		memmove(sb->buf, p, n);
+	sb->len = n;
 	if (sb->alloc)
 		sb->buf[sb->len] = '\0';
 }

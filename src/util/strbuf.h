@@ -38,6 +38,13 @@ void strbuf_add_csv(struct strbuf *sb, const char *s);
 /* Removes leading and trailing ASCII white space. */
 void strbuf_trim(struct strbuf *sb);
 
+/*
+ * Narrows the span (*s, *len) to drop leading and trailing ASCII white
+ * space (isspace in the C locale). The one trimming rule of merit: CSV
+ * cells, INI values and matched names all use it.
+ */
+void str_trim(const char **s, size_t *len);
+
 /* Small helpers used everywhere; all abort on allocation failure. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
