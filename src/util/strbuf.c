@@ -3,7 +3,6 @@
  */
 #include "util/strbuf.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,14 +183,6 @@ void strbuf_add_csv(struct strbuf *sb, const char *s)
 		strbuf_addch(sb, *p);
 	}
 	strbuf_addch(sb, '"');
-}
-
-void str_trim(const char **s, size_t *len)
-{
-	while (*len && isspace((unsigned char)**s))
-		(*s)++, (*len)--;
-	while (*len && isspace((unsigned char)(*s)[*len - 1]))
-		(*len)--;
 }
 
 void strbuf_trim(struct strbuf *sb)
