@@ -14,6 +14,7 @@
 #include "config.h"
 #include "config_internal.h"
 #include "util/diag.h"
+#include "util/outdir.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -203,13 +204,10 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 {
 	struct config_loader L;
 	struct strbuf buf = STRBUF_INIT;
-	const char *slash;
 
 	config_init(cfg);
 	cfg->path = xstrdup(path);
-	slash = strrchr(path, '/');
-	cfg->dir = !slash ? xstrdup(".") : slash == path ? xstrdup("/") :
-		xstrndup(path, (size_t)(slash - path));
+	cfg->dir = outdir_dirname(path);
 
 	memset(&L, 0, sizeof(L));
 	L.cfg = cfg;

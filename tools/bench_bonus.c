@@ -17,6 +17,8 @@
 #include "util/period.h"
 #include "util/strbuf.h"
 
+#include "bench_util.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,13 +32,6 @@ static uint64_t next(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 int main(int argc, char **argv)
@@ -93,13 +88,13 @@ int main(int argc, char **argv)
 		e->proration = e->eligible ? 1.0 : 0.2;
 	}
 	diag_init(&d);
-	t0 = now_ms();
+	t0 = (bench_wall_s() * 1e3);
 	if (fairness_apply(&c, &cfg, &d) < 0)
 		return 70;
-	t1 = now_ms();
+	t1 = (bench_wall_s() * 1e3);
 	if (bonus_allocate(&c, &cfg, &d) < 0)
 		return 70;
-	t2 = now_ms();
+	t2 = (bench_wall_s() * 1e3);
 	for (i = 0; i < c.nemps; i++) {
 		sum += c.emps[i].bonus;
 		capped += !!(c.emps[i].flags & FLAG_BONUS_CAPPED);

@@ -21,6 +21,8 @@
 #include "util/diag.h"
 #include "util/period.h"
 #include "util/strbuf.h"
+
+#include "bench_util.h"
 #include "../tests/support/letter_fixture.h"
 
 #include <dirent.h>
@@ -173,48 +175,11 @@ static void dir_stats(const char *dir, struct sizes *st, int keep)
 		rmdir(dir);
 }
 
-static int record(const char *path, const char *section)
-{
-	static const char begin[] = "<!-- bench:letters:begin -->",
-			  end[] = "<!-- bench:letters:end -->";
-	struct strbuf old = STRBUF_INIT, out = STRBUF_INIT;
-	FILE *f = fopen(path, "r");
-	char buf[4096], *b, *e;
-	size_t n;
-	if (f) {
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			strbuf_add(&old, buf, n);
-		fclose(f);
-	} else {
-		strbuf_addstr(&old, "# Benchmarks\n");
-	}
-	b = strstr(old.buf, begin);
-	e = b ? strstr(b, end) : NULL;
-	if (b && e) {
-		strbuf_add(&out, old.buf, (size_t)(b - old.buf));
-		strbuf_addf(&out, "%s\n%s%s", begin, section, end);
-		strbuf_addstr(&out, e + strlen(end));
-	} else {
-		strbuf_addstr(&out, old.buf);
-		strbuf_addf(&out, "%s\n%s\n%s\n%s\n", old.len && old.buf[old.len - 1] != '\n' ? "\n" : "",
-			    begin, section, end);
-	}
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(out.buf, f);
-	fclose(f);
-	strbuf_release(&old);
-	strbuf_release(&out);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct config cfg;
 	struct company c;
 	struct diag d;
-	struct timespec t0, t1;
 	struct strbuf sb = STRBUF_INIT, sec = STRBUF_INIT;
 	const char *rec = NULL, *keep = NULL;
 	char tmp[] = "/tmp/merit-bench-letters-XXXXXX";
@@ -222,7 +187,7 @@ int main(int argc, char **argv)
 	size_t n = 10000;
 	int jobs = 2, i, rc;
 	struct sizes st;
-	double secs, load[3] = { 0, 0, 0 };
+	double secs, load, t0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-n") && i + 1 < argc)
@@ -249,13 +214,12 @@ int main(int argc, char **argv)
 		return 73;
 	}
 	diag_init(&d);
-	getloadavg(load, 3);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	load = bench_load();
+	t0 = bench_wall_s();
 	rc = letters_write(&c, &cfg, dir, jobs, &d);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = bench_wall_s() - t0;
 	diag_format(&d, &sb, DIAG_NOTE);
 	fputs(sb.buf, stderr);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	dir_stats(dir, &st, keep != NULL);
 	strbuf_addf(&sec,
 		    "letters_write, synthetic company (tools/bench_letters.c): %zu employees "
@@ -265,12 +229,12 @@ int main(int argc, char **argv)
 		    "| largest 1-page zh | largest 2-page | largest |\n"
 		    "|---|---|---|---|---|---|---|---|\n"
 		    "| %zu | %zu / %zu / %zu | %.2f | %.0f | %.0f | %lld | %lld | %lld |\n",
-		    n, jobs, sysconf(_SC_NPROCESSORS_ONLN), load[0], st.files, st.pages[0],
+		    n, jobs, sysconf(_SC_NPROCESSORS_ONLN), load, st.files, st.pages[0],
 		    st.pages[1], st.pages[2], secs, secs > 0 ? (double)st.files / secs : 0.0,
 		    st.files ? (double)st.bytes / (double)st.files : 0.0, (long long)st.max_zh1,
 		    (long long)st.max_2, (long long)st.max);
 	fputs(sec.buf, stdout);
-	if (rec && record(rec, sec.buf) < 0) {
+	if (rec && bench_record(rec, "letters", "Letters", sec.buf) < 0) {
 		perror(rec);
 		return 73;
 	}

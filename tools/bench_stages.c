@@ -21,32 +21,13 @@
 #include "util/num.h"
 #include "util/strbuf.h"
 
+#include "bench_util.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static double wall_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double rss_mb(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_maxrss / 1024.0;
-}
 
 static int fail(struct diag *d)
 {
@@ -84,19 +65,19 @@ int main(int argc, char **argv)
 	for (r = 0; r < repeat && !ret; r++) {
 		double w0, c0, w1, c1;
 		diag_init(&d);
-		w0 = wall_s();
-		c0 = cpu_s();
+		w0 = bench_wall_s();
+		c0 = bench_cpu_s();
 		if (pipeline_load(&p, &o, &d) < 0) {
 			ret = fail(&d);
 		} else {
-			w1 = wall_s();
-			c1 = cpu_s();
-			if (rss_mb() > rss_load)
-				rss_load = rss_mb();
+			w1 = bench_wall_s();
+			c1 = bench_cpu_s();
+			if (bench_peak_rss_mb() > rss_load)
+				rss_load = bench_peak_rss_mb();
 			if (pipeline_compute(&p, &d) < 0) {
 				ret = fail(&d);
 			} else {
-				double w2 = wall_s(), c2 = cpu_s();
+				double w2 = bench_wall_s(), c2 = bench_cpu_s();
 				wi = w1 - w0 < wi ? w1 - w0 : wi;
 				ci = c1 - c0 < ci ? c1 - c0 : ci;
 				wc = w2 - w1 < wc ? w2 - w1 : wc;
@@ -113,6 +94,6 @@ int main(int argc, char **argv)
 		       "compute_s=%.3f compute_cpu_s=%.3f compute_pct=%.1f "
 		       "rss_load_mb=%.1f rss_peak_mb=%.1f repeat=%d\n",
 		       mb, wi, ci, ci > 0 ? mb / ci : 0.0, wc, cc, ci > 0 ? 100.0 * cc / ci : 0.0,
-		       rss_load, rss_mb(), repeat);
+		       rss_load, bench_peak_rss_mb(), repeat);
 	return ret;
 }

@@ -18,6 +18,8 @@
 #include "util/period.h"
 #include "util/strbuf.h"
 
+#include "bench_util.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,77 +194,6 @@ static void build_company(struct company *c, const struct config *cfg, size_t n)
 	c->gender_gap_mean_pct = c->gender_gap_median_pct = 0.0 / 0.0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU seconds of this process so far: steadier than wall time on a shared machine. */
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-/* The 1-minute load average: a busy shared machine stretches wall time. */
-static double loadavg(void)
-{
-	double l = -1;
-	FILE *fp = fopen("/proc/loadavg", "r");
-	if (fp) {
-		if (fscanf(fp, "%lf", &l) != 1)
-			l = -1;
-		fclose(fp);
-	}
-	return l;
-}
-
-static long peak_rss_kb(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
-}
-
-/* Replaces the text between the markers in doc (appends them if missing). */
-static int update_doc(const char *doc, const char *table)
-{
-	static const char begin[] = "<!-- bench:xlsx:begin -->", end[] = "<!-- bench:xlsx:end -->";
-	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
-	FILE *fp = fopen(doc, "rb");
-	char buf[8192];
-	size_t n;
-	const char *b, *e;
-
-	if (fp) {
-		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			strbuf_add(&in, buf, n);
-		fclose(fp);
-	} else {
-		strbuf_addstr(&in, "# Benchmarks\n");
-	}
-	b = strstr(in.buf, begin);
-	e = b ? strstr(b, end) : NULL;
-	if (b && e) {
-		strbuf_add(&out, in.buf, (size_t)(b - in.buf));
-		strbuf_addf(&out, "%s\n%s%s", begin, table, e);
-	} else {
-		strbuf_addstr(&out, in.buf);
-		if (in.len && in.buf[in.len - 1] != '\n')
-			strbuf_addch(&out, '\n');
-		strbuf_addstr(&out, "\n## Workbook (xlsx_write)\n\n");
-		strbuf_addf(&out, "%s\n%s%s\n", begin, table, end);
-	}
-	n = outdir_write_file(doc, out.buf, out.len, 0644) < 0 ? 1 : 0;
-	strbuf_release(&in);
-	strbuf_release(&out);
-	return n ? -1 : 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -272,7 +203,7 @@ int main(int argc, char **argv)
 	struct strbuf table = STRBUF_INIT;
 	const char *dir = "out/bench", *doc = NULL;
 	size_t n = 100000;
-	double t0, t1, c0, c1, load = loadavg();
+	double t0, t1, c0, c1, load = bench_load();
 	long rss_model, rss_peak;
 	char *path;
 	int i, rc;
@@ -296,14 +227,14 @@ int main(int argc, char **argv)
 	path = xstrfmt("%s/bench-%zu.xlsx", dir, n);
 	build_config(&cfg);
 	build_company(&c, &cfg, n);
-	rss_model = peak_rss_kb();
+	rss_model = (long)(bench_peak_rss_mb() * 1024);
 	diag_init(&d);
-	t0 = now();
-	c0 = cpu_seconds();
+	t0 = bench_wall_s();
+	c0 = bench_cpu_s();
 	rc = xlsx_write(&c, &cfg, path, &d);
-	t1 = now();
-	c1 = cpu_seconds();
-	rss_peak = peak_rss_kb();
+	t1 = bench_wall_s();
+	c1 = bench_cpu_s();
+	rss_peak = (long)(bench_peak_rss_mb() * 1024);
 	if (rc < 0) {
 		struct strbuf sb = STRBUF_INIT;
 		diag_format(&d, &sb, DIAG_NOTE);
@@ -321,7 +252,7 @@ int main(int argc, char **argv)
 		    n, n * 5, t1 - t0, c1 - c0, (double)rss_peak / 1024, (double)rss_model / 1024,
 		    (double)st.st_size / 1e6, sysconf(_SC_NPROCESSORS_ONLN), load);
 	fputs(table.buf, stdout);
-	if (doc && update_doc(doc, table.buf) < 0) {
+	if (doc && bench_record(doc, "xlsx", "Workbook (xlsx_write)", table.buf) < 0) {
 		fprintf(stderr, "bench_xlsx: cannot write %s: %s\n", doc, strerror(errno));
 		return 73;
 	}

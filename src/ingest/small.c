@@ -94,8 +94,6 @@ static void small_release(struct small *sm)
 	free(sm->metric_names);
 }
 
-static const char *const scope_names[] = { "employee", "role", "department", "company" };
-
 static int index_of(const char *const *names, int n, const char *s)
 {
 	int i;
@@ -235,7 +233,7 @@ static int target_is_new(struct small *sm, const struct target_row *t, const cha
 	} else {
 		loader_problem(ld, ROW_DUPLICATE_RECORD, TARGETS_SCOPE,
 			       "target for %s '%s' kpi '%s' %s appears again (first at line %zu)",
-			       scope_names[t->scope], key, ld->cfg->kpis[t->kpi].name,
+			       target_scope_names[t->scope], key, ld->cfg->kpis[t->kpi].name,
 			       t->period.label, first);
 	}
 	strbuf_release(&id);
@@ -256,7 +254,7 @@ static void target_row(struct small *sm)
 	if (loader_value(ld, TARGETS_SCOPE, &scope) == 0)
 		require(ld, TARGETS_SCOPE);
 	if (scope)
-		t.scope = index_of(scope_names, 4, scope);
+		t.scope = index_of(target_scope_names, TARGET_SCOPE_COUNT, scope);
 	if (require(ld, TARGETS_KPI) && (t.kpi = config_kpi_index(ld->cfg, kpi)) < 0)
 		loader_problem(ld, ROW_BAD_VALUE, TARGETS_KPI, "kpi '%s' is not a [kpi.NAME]", kpi);
 	period_cell(ld, TARGETS_PERIOD, &t.period);

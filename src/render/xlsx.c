@@ -20,6 +20,7 @@
 #include "render/render.h"
 #include "render/xlsx_internal.h"
 #include "util/diag.h"
+#include "util/outdir.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -111,16 +112,6 @@ lxw_format *xlsx_band_format(const struct xw *x, size_t band)
 
 /* ---- the workbook ---- */
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 /*
  * The file holds pay: create it 0600 before libxlsxwriter opens it, since
  * fopen(3) of an existing file keeps its mode.
@@ -184,7 +175,7 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 				  strerror(errno));
 	}
 	opt.constant_memory = 1;
-	opt.tmpdir = dir_of(path);     /* the run's private folder, not a shared /tmp */
+	opt.tmpdir = outdir_dirname(path);     /* the run's private folder, not a shared /tmp */
 	opt.use_zip64 = 1;             /* large companies pass 4 GB of XML uncompressed */
 	x.wb = workbook_new_opt(path, &opt);
 	if (!x.wb) {

@@ -73,6 +73,16 @@ int outdir_write_file(const char *path, const void *data, size_t len, unsigned m
 	return close(fd);
 }
 
+char *outdir_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

@@ -49,6 +49,9 @@ int outdir_mkdir_p(const char *path, unsigned mode);
 int outdir_write_file(const char *path, const void *data, size_t len, unsigned mode);
 /* All of data to fd, through short writes and EINTR; -1 with errno. */
 int outdir_write_fd(int fd, const void *data, size_t len);
+/* The folder part of a path ("a/b.ini" -> "a", "b.ini" -> ".", "/b" -> "/");
+ * caller frees. */
+char *outdir_dirname(const char *path);
 /* rm -r, without following symbolic links. */
 int outdir_remove_tree(const char *path);
 

@@ -148,6 +148,21 @@ static void test_money_format(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_outdir_dirname(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "config/merit.ini", "config" }, { "merit.ini", "." }, { "/merit.ini", "/" },
+		{ "/etc/merit/merit.ini", "/etc/merit" }, { "../a/b/c.xlsx", "../a/b" },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *d = outdir_dirname(cases[i][0]);
+		assert_string_equal(d, cases[i][1]);
+		free(d);
+	}
+}
+
 static char *make_root(void)
 {
 	char *root = xstrdup("/tmp/merit-outdir-XXXXXX");
@@ -249,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_strmap_many),
 		cmocka_unit_test(test_u64set),
 		cmocka_unit_test(test_money_format),
+		cmocka_unit_test(test_outdir_dirname),
 		cmocka_unit_test(test_outdir_commit_replaces),
 		cmocka_unit_test(test_outdir_uncommitted_leaves_previous),
 		cmocka_unit_test(test_outdir_lock_busy),
