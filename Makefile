@@ -32,6 +32,12 @@ LIB_SRC  := $(filter-out src/main.c,$(SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/main.o
 BIN      := $(BUILD)/merit
+# The test build: the sources with fault points (util/fault.h) compiled
+# again with -DMERIT_TESTING and linked ahead of the library, so only
+# merit-test obeys MERIT_FAULT; the release binary has no hook.
+FAULT_SRC := $(shell grep -l 'util/fault\.h' $(LIB_SRC) 2>/dev/null) src/util/fault.c
+FAULT_OBJ := $(sort $(FAULT_SRC:%.c=$(BUILD)/testing/%.o))
+TEST_BIN := $(BUILD)/merit-test
 LIBA     := $(BUILD)/libmerit.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -70,6 +76,15 @@ $(BUILD)/src/config_policy.o: $(BUILD)/prefix.stamp
 .PHONY: FORCE
 FORCE:
 
+$(BUILD)/testing/%.o: %.c $(BUILD)/.deps
+	$(Q)mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $< (testing)")
+	$(Q)$(CC) $(ALL_CFLAGS) -DMERIT_TESTING -c -o $@ $<
+
+$(TEST_BIN): $(MAIN_OBJ) $(FAULT_OBJ) $(LIBA)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(FAULT_OBJ) $(LIBA) $(LIBS)
+
 $(LIBA): $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -92,12 +107,12 @@ unit-bin: $(UNIT_BIN)
 run: $(BIN)
 	$(Q)$(BIN) run -c config/merit.ini
 
-test: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
-	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tests/run.sh
+test: $(BIN) $(TEST_BIN) $(UNIT_BIN) $(TOOL_BIN)
+	$(Q)MERIT=$(BIN) MERIT_TESTING_BIN=$(TEST_BIN) BUILD=$(BUILD) sh tests/run.sh
 
-test-full: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+test-full: $(BIN) $(TEST_BIN) $(UNIT_BIN) $(TOOL_BIN)
 	$(Q)sh tools/deps.sh tools/debian-packages-full.txt
-	$(Q)MERIT=$(BIN) BUILD=$(BUILD) MERIT_TEST_FULL=1 sh tests/run.sh
+	$(Q)MERIT=$(BIN) MERIT_TESTING_BIN=$(TEST_BIN) BUILD=$(BUILD) MERIT_TEST_FULL=1 sh tests/run.sh
 
 # Same tests, instrumented: a separate build tree so flags never mix.
 check:
@@ -133,4 +148,4 @@ install: $(BIN)
 clean:
 	rm -rf out/build out/build-asan
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(FAULT_OBJ:.o=.d)

@@ -9,11 +9,12 @@
 #include "render/manifest.h"
 #include "render/render.h"
 #include "util/diag.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "util/outdir.h"
 #include "util/strbuf.h"
 
-#include <signal.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,18 +25,6 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-/*
- * Fault injection for the tests (a SQLite habit): MERIT_FAULT=NAME kills the
- * run with SIGKILL at the point NAME, so the atomic-output promise is tested
- * at the worst moments instead of being hoped for.
- */
-static void fault_point(const char *name)
-{
-	const char *f = getenv("MERIT_FAULT");
-	if (f && !strcmp(f, name))
-		raise(SIGKILL);
 }
 
 static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *dir,
@@ -82,19 +71,41 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 	return manifest_write(m, &p->cfg, c, p->inputs_hash, dir, d);
 }
 
+/* The published folder's absolute path: the ledger checks it later from
+ * any working directory. */
+static char *published_path(const char *root, const char *label, struct diag *d)
+{
+	char *real = realpath(root, NULL), *path;
+	if (!real) {
+		diag_error(d, MERIT_CANTCREAT, root, 0, 0, "cannot resolve the output folder: %s",
+			   strerror(errno));
+		return NULL;
+	}
+	path = xstrfmt("%s/%s", real, label);
+	free(real);
+	return path;
+}
+
 int cmd_run(const struct cmd_opts *o, struct diag *d)
 {
 	struct pipeline p;
 	struct outdir od = OUTDIR_INIT;
 	struct manifest m;
+	char *published = NULL;
 	double t;
-	int status = MERIT_SOFTWARE;
+	int status = MERIT_SOFTWARE, ledger_fd = -1;
 
 	manifest_init(&m);
 	if (pipeline_load_config(&p, o, d) < 0)
 		goto out;
 	/* Lock before reading anything, so two runs never interleave. */
 	if (outdir_lock(&od, p.output_root, d) < 0)
+		goto out;
+	/* The ledger has its own lock: two runs with different output folders
+	 * share it. Then settle whatever a killed run left pending, so this
+	 * run's streaks read what was really published. */
+	if (!o->dry_run && (ledger_lock(&p.cfg, 1, &ledger_fd, d) < 0 ||
+			    ledger_reconcile(&p.cfg, d) < 0))
 		goto out;
 	progress_stage(1, 5, "reading inputs");
 	t = now_ms();
@@ -114,17 +125,26 @@ int cmd_run(const struct cmd_opts *o, struct diag *d)
 		status = MERIT_OK;
 		goto out;    /* outdir_release removes the unpublished folder */
 	}
+	published = published_path(p.output_root, p.company.period.label, d);
+	if (!published)
+		goto out;
 	fault_point("before-ledger");
-	/* Ledger first: if it fails, nothing is published and the previous
-	 * output stays; a re-run replaces the period in both. */
-	if (ledger_record(&p.company, &p.cfg, m.run_id, p.inputs_hash, d) < 0)
+	/* Ledger first, as pending: if it fails, nothing is published and the
+	 * previous output stays. Killed after it, the pending rows are kept or
+	 * dropped by the next command according to what was published. */
+	if (ledger_record(&p.company, &p.cfg, m.run_id, p.inputs_hash, published, d) < 0)
 		goto out;
 	fault_point("before-publish");
 	if (outdir_commit(&od, d) < 0)
 		goto out;
+	fault_point("after-publish");
+	if (ledger_confirm(&p.cfg, p.company.period.label, d) < 0)
+		goto out;
 	status = MERIT_OK;
 out:
 	progress_done();
+	ledger_unlock(ledger_fd);
+	free(published);
 	outdir_release(&od);
 	manifest_release(&m);
 	pipeline_release(&p);

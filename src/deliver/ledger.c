@@ -4,12 +4,20 @@
  * run — how many periods in a row has this employee been rated in the
  * bottom (or top) band? — and records each finished run.
  *
- * Schema (PRAGMA user_version = 1):
+ * Schema (PRAGMA user_version = 2):
  *   runs(run_id, period, started, inputs_hash, version): one row per
- *           recorded run, re-runs included (an audit log, never replaced)
+ *           published run, re-runs included (an audit log, never replaced)
  *   results(period, employee_id, raw_score, norm_score, rating_band_index,
  *           rating_label, bonus_cents, flags, run_id,
  *           PRIMARY KEY (period, employee_id))
+ *   pending_runs / pending_results: the same for a run recorded before its
+ *           output was published (version 2). A run writes them, publishes
+ *           its folder, then confirms (moves them into runs / results). A
+ *           run killed in between leaves them; the next command that can
+ *           take the ledger lock reconciles: the rows move in when the
+ *           published manifest.json carries the pending run's id, and are
+ *           dropped when it does not. So `results` always agrees with the
+ *           published output, whatever the moment a run died.
  * rating_label keeps the band's full "中文 | English" label, so the history
  * reads the same whatever the run's locale was. Bands are compared by
  * index: 0 is the top band, nbands - 1 the bottom band of the current config.
@@ -35,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,7 +52,7 @@
 #define MERIT_VERSION "dev"
 #endif
 
-#define LEDGER_SCHEMA 1
+#define LEDGER_SCHEMA 2
 #define LEDGER_BUSY_MS 5000
 
 static const char schema_sql[] =
@@ -56,7 +65,15 @@ static const char schema_sql[] =
 	" flags INTEGER NOT NULL, run_id TEXT NOT NULL,"
 	" PRIMARY KEY (period, employee_id));"
 	"CREATE INDEX IF NOT EXISTS results_by_employee ON results (employee_id, period);"
-	"PRAGMA user_version = 1;";
+	"CREATE TABLE IF NOT EXISTS pending_runs ("
+	" period TEXT NOT NULL PRIMARY KEY, run_id TEXT NOT NULL, output TEXT NOT NULL,"
+	" started TEXT NOT NULL, inputs_hash TEXT, version TEXT);"
+	"CREATE TABLE IF NOT EXISTS pending_results ("
+	" period TEXT NOT NULL, employee_id TEXT NOT NULL, raw_score REAL, norm_score REAL,"
+	" rating_band_index INTEGER, rating_label TEXT, bonus_cents INTEGER NOT NULL,"
+	" flags INTEGER NOT NULL, run_id TEXT NOT NULL,"
+	" PRIMARY KEY (period, employee_id));"
+	"PRAGMA user_version = 2;";
 
 static char *ledger_path(const struct config *cfg)
 {
@@ -133,6 +150,8 @@ static int check_version(sqlite3 *db, const char *path, int *version, struct dia
 	}
 	return 0;
 }
+
+static void reconcile_if_idle(const struct config *cfg, sqlite3 *db);
 
 /* The period of the same kind just before p, as its canonical label. */
 static void period_prev_label(int *year, int *month, enum period_kind kind, char out[32])
@@ -254,6 +273,8 @@ int ledger_apply_history(struct company *c, const struct config *cfg, struct dia
 		goto fail;
 	if (db && check_version(db, path, &version, d) < 0)
 		goto fail;
+	if (db)
+		reconcile_if_idle(cfg, db);
 	if (db && version > 0) {
 		rc = sqlite3_prepare_v2(db, "SELECT employee_id, rating_band_index FROM results "
 					"WHERE period = ?1", -1, &st, NULL);
@@ -311,9 +332,10 @@ static int insert_results(sqlite3 *db, const struct company *c, const struct con
 	sqlite3_stmt *st;
 	struct strbuf label = STRBUF_INIT;
 	size_t i;
-	int rc = sqlite3_prepare_v2(db, "INSERT INTO results (period, employee_id, raw_score, "
-				    "norm_score, rating_band_index, rating_label, bonus_cents, "
-				    "flags, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	int rc = sqlite3_prepare_v2(db, "INSERT INTO pending_results (period, employee_id, "
+				    "raw_score, norm_score, rating_band_index, rating_label, "
+				    "bonus_cents, flags, run_id) "
+				    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 				    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -345,7 +367,7 @@ static int insert_results(sqlite3 *db, const struct company *c, const struct con
 }
 
 static int insert_run(sqlite3 *db, const struct company *c, const char *run_id,
-		      const char *inputs_hash)
+		      const char *inputs_hash, const char *output)
 {
 	sqlite3_stmt *st;
 	char started[32] = "";
@@ -354,91 +376,310 @@ static int insert_run(sqlite3 *db, const struct company *c, const char *run_id,
 	int rc;
 	if (gmtime_r(&now, &tm))
 		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	rc = sqlite3_prepare_v2(db, "INSERT INTO runs (run_id, period, started, "
-				"inputs_hash, version) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(db, "INSERT INTO pending_runs (run_id, period, output, started, "
+				"inputs_hash, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st,
+				NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->period.label, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, started, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, inputs_hash ? inputs_hash : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, MERIT_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, output, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, started, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, inputs_hash ? inputs_hash : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, MERIT_VERSION, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int delete_period(sqlite3 *db, const char *period)
+/* Runs each statement of `sql` (';'-separated) with ?1 bound to period. */
+static int exec_period(sqlite3 *db, const char *sql, const char *period)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db, "DELETE FROM results WHERE period = ?1", -1, &st, NULL);
+	const char *tail = sql;
+	int rc = SQLITE_OK;
+	while (rc == SQLITE_OK && *tail) {
+		sqlite3_stmt *st = NULL;
+		rc = sqlite3_prepare_v2(db, tail, -1, &st, &tail);
+		if (rc != SQLITE_OK || !st)
+			break;
+		if (sqlite3_bind_parameter_count(st))
+			sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+	}
+	return rc;
+}
+
+static const char drop_pending_sql[] =
+	"DELETE FROM pending_results WHERE period = ?1;"
+	"DELETE FROM pending_runs WHERE period = ?1;";
+
+/* The pending run of a period becomes its published one. */
+static const char promote_sql[] =
+	"DELETE FROM results WHERE period = ?1;"
+	"INSERT INTO results (period, employee_id, raw_score, norm_score, rating_band_index,"
+	" rating_label, bonus_cents, flags, run_id) SELECT period, employee_id, raw_score,"
+	" norm_score, rating_band_index, rating_label, bonus_cents, flags, run_id"
+	" FROM pending_results WHERE period = ?1;"
+	"INSERT INTO runs (run_id, period, started, inputs_hash, version)"
+	" SELECT run_id, period, started, inputs_hash, version FROM pending_runs"
+	" WHERE period = ?1;"
+	"DELETE FROM pending_results WHERE period = ?1;"
+	"DELETE FROM pending_runs WHERE period = ?1;";
+
+/*
+ * Opens the ledger read-write in a BEGIN IMMEDIATE transaction, creating it
+ * (and the schema) when create is set. *db = NULL and 0 when it is missing
+ * and create is not set.
+ */
+static int open_write(const struct config *cfg, const char *path, int create, sqlite3 **db,
+		      struct diag *d)
+{
+	int rc, version = 0;
+	struct stat st;
+	*db = NULL;
+	if (!create && stat(path, &st) < 0)
+		return 0;
+	if (create && ledger_ensure_state_dir(cfg, d) < 0)
+		return -1;
+	if (create) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return diag_error(d, MERIT_CANTCREAT, path, 0, 0,
+					  "cannot open the ledger: %s", strerror(errno));
+		close(fd);
+	}
+	rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+		goto sql_fail;
+	sqlite3_busy_timeout(*db, LEDGER_BUSY_MS);
+	rc = sqlite3_exec(*db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto sql_fail;
+	if (check_version(*db, path, &version, d) < 0)
+		goto fail;
+	if (version < LEDGER_SCHEMA && (create || version > 0) &&
+	    (rc = sqlite3_exec(*db, schema_sql, NULL, NULL, NULL)) != SQLITE_OK)
+		goto sql_fail;
+	return 0;
+sql_fail:
+	ledger_error(d, *db, rc, path, "cannot write the ledger");
+fail:
+	sqlite3_exec(*db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(*db);
+	*db = NULL;
+	return -1;
 }
 
-/* Creates state_dir (0700) and an empty ledger file (0600) if missing:
- * SQLite would create the file with the umask's mode, and its journal
- * takes the database file's mode. */
-static int ensure_file(const char *dir, const char *path, struct diag *d)
+static int close_write(sqlite3 *db, int rc, const char *path, const char *what, struct diag *d)
 {
-	int fd;
-	if (outdir_mkdir_p(dir, 0700) < 0)
-		return diag_error(d, MERIT_CANTCREAT, dir, 0, 0,
-				  "cannot create the state folder: %s", strerror(errno));
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot open the ledger: %s",
-				  strerror(errno));
-	close(fd);
-	return 0;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		ledger_error(d, db, rc, path, what);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 int ledger_record(const struct company *c, const struct config *cfg, const char *run_id,
-		  const char *inputs_hash, struct diag *d)
+		  const char *inputs_hash, const char *output, struct diag *d)
 {
 	char *path = ledger_path(cfg);
 	sqlite3 *db = NULL;
-	int rc, version = 0, in_tx = 0;
+	int rc, status;
 
 	if (!path)
 		return diag_error(d, MERIT_CONFIG, cfg->path, 0, 0,
 				  "[run] state_dir is not set: nowhere to keep the ledger");
-	if (ensure_file(cfg->state_dir, path, d) < 0)
-		goto fail;
-	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
-	if (rc != SQLITE_OK)
-		goto sql_fail;
-	sqlite3_busy_timeout(db, LEDGER_BUSY_MS);
-	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		goto sql_fail;
-	in_tx = 1;
-	if (check_version(db, path, &version, d) < 0)
-		goto fail;
-	if (version < LEDGER_SCHEMA &&
-	    (rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL)) != SQLITE_OK)
-		goto sql_fail;
-	if ((rc = delete_period(db, c->period.label)) != SQLITE_OK ||
-	    (rc = insert_results(db, c, cfg, run_id)) != SQLITE_OK ||
-	    (rc = insert_run(db, c, run_id, inputs_hash)) != SQLITE_OK ||
-	    (rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
-		goto sql_fail;
-	sqlite3_close(db);
+	if (open_write(cfg, path, 1, &db, d) < 0) {
+		free(path);
+		return -1;
+	}
+	rc = exec_period(db, drop_pending_sql, c->period.label);
+	if (rc == SQLITE_OK)
+		rc = insert_results(db, c, cfg, run_id);
+	if (rc == SQLITE_OK)
+		rc = insert_run(db, c, run_id, inputs_hash, output);
+	status = close_write(db, rc, path, "cannot record the period in the ledger", d);
 	free(path);
-	return 0;
+	return status;
+}
 
-sql_fail:
-	ledger_error(d, db, rc, path, "cannot record the period in the ledger");
-fail:
-	if (in_tx)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db);
+int ledger_confirm(const struct config *cfg, const char *period, struct diag *d)
+{
+	char *path = ledger_path(cfg);
+	sqlite3 *db = NULL;
+	int status = -1;
+	if (path && open_write(cfg, path, 0, &db, d) == 0 && db)
+		status = close_write(db, exec_period(db, promote_sql, period), path,
+				     "cannot confirm the published period in the ledger", d);
 	free(path);
-	return -1;
+	return status;
+}
+
+/* The "run_id" a published manifest.json carries, or "" when unreadable. */
+static void manifest_run_id(const char *folder, char out[64])
+{
+	char *path = xstrfmt("%s/manifest.json", folder);
+	static const char key[] = "\"run_id\": \"";
+	char buf[4096];
+	FILE *f = fopen(path, "re");
+	size_t n = 0;
+	out[0] = '\0';
+	if (f) {
+		char *p;
+		/* run_id comes right after the version and period: the head is enough. */
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+		p = strstr(buf, key);
+		if (p) {
+			size_t len;
+			p += sizeof(key) - 1;
+			len = strcspn(p, "\"");
+			if (len < 64 && p[len] == '"') {
+				memcpy(out, p, len);
+				out[len] = '\0';
+			}
+		}
+	}
+	free(path);
+}
+
+/* Settles every pending run: promoted when its output folder is published
+ * with its id, dropped otherwise. The caller holds the ledger lock. */
+static int reconcile(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	struct strlist periods, promote;
+	size_t i;
+	int rc = sqlite3_prepare_v2(db, "SELECT period, run_id, output FROM pending_runs", -1,
+				    &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	memset(&periods, 0, sizeof(periods));
+	memset(&promote, 0, sizeof(promote));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *period = (const char *)sqlite3_column_text(st, 0);
+		const char *run_id = (const char *)sqlite3_column_text(st, 1);
+		const char *output = (const char *)sqlite3_column_text(st, 2);
+		char published[64];
+		if (!period || !run_id || !output)
+			continue;
+		manifest_run_id(output, published);
+		strlist_push(!strcmp(published, run_id) ? &promote : &periods, period);
+	}
+	sqlite3_finalize(st);
+	rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	for (i = 0; rc == SQLITE_OK && i < promote.nr; i++)
+		rc = exec_period(db, promote_sql, promote.items[i]);
+	for (i = 0; rc == SQLITE_OK && i < periods.nr; i++)
+		rc = exec_period(db, drop_pending_sql, periods.items[i]);
+	strlist_release(&periods);
+	strlist_release(&promote);
+	return rc;
+}
+
+int ledger_reconcile(const struct config *cfg, struct diag *d)
+{
+	char *path = ledger_path(cfg);
+	sqlite3 *db = NULL;
+	int status = 0;
+	if (path && open_write(cfg, path, 0, &db, d) < 0)
+		status = -1;
+	else if (db)
+		status = close_write(db, reconcile(db), path,
+				     "cannot reconcile the ledger with the published output", d);
+	free(path);
+	return status;
+}
+
+/* Whether the ledger holds a run recorded but not yet confirmed. */
+static int has_pending(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pending_runs LIMIT 1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;    /* a version 1 ledger: no such table */
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/*
+ * Readers settle a dead run's pending rows when no run holds the ledger
+ * (a run holding it may be about to publish them). Best effort: a reader
+ * that cannot lock or write still reads the confirmed rows only.
+ */
+static void reconcile_if_idle(const struct config *cfg, sqlite3 *db)
+{
+	struct diag quiet;
+	int fd = -1;
+	if (!has_pending(db))
+		return;
+	diag_init(&quiet);
+	if (ledger_lock(cfg, 0, &fd, &quiet) == 0)
+		ledger_reconcile(cfg, &quiet);
+	ledger_unlock(fd);
+	diag_release(&quiet);
+}
+
+int ledger_ensure_state_dir(const struct config *cfg, struct diag *d)
+{
+	struct stat st;
+	if (outdir_mkdir_p(cfg->state_dir, 0700) < 0)
+		return diag_error(d, MERIT_CANTCREAT, cfg->state_dir, 0, 0,
+				  "cannot create the state folder: %s", strerror(errno));
+	/* It holds everyone's pay history: only the owner may read it, even
+	 * when it was made by hand or by an older release with 0755. */
+	if (stat(cfg->state_dir, &st) == 0 && (st.st_mode & 077) &&
+	    chmod(cfg->state_dir, st.st_mode & 0700) < 0)
+		return diag_error(d, MERIT_CANTCREAT, cfg->state_dir, 0, 0,
+				  "cannot make the state folder private (0700): %s",
+				  strerror(errno));
+	return 0;
+}
+
+int ledger_lock(const struct config *cfg, int create, int *fd, struct diag *d)
+{
+	char *lock;
+	*fd = -1;
+	if (!cfg->state_dir)
+		return 0;
+	if (create && ledger_ensure_state_dir(cfg, d) < 0)
+		return -1;
+	lock = xstrfmt("%s/.history.lock", cfg->state_dir);
+	*fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0) {
+		diag_error(d, MERIT_CANTCREAT, lock, 0, 0, "cannot open the ledger lock: %s",
+			   strerror(errno));
+		free(lock);
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		int busy = errno == EWOULDBLOCK;
+		diag_error(d, busy ? MERIT_TEMPFAIL : MERIT_CANTCREAT, lock, 0, 0,
+			   busy ? "another merit run is using this ledger" : "cannot lock: %s",
+			   strerror(errno));
+		if (busy)
+			diag_hint(d, "wait for it to finish (its output folder may be another one)");
+		close(*fd);
+		*fd = -1;
+		free(lock);
+		return -1;
+	}
+	free(lock);
+	return 0;
+}
+
+void ledger_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Columns on screen: CJK and full-width characters take two. */
@@ -504,6 +745,7 @@ int ledger_history(const struct config *cfg, const char *employee_id, struct str
 	}
 	if (check_version(db, path, &version, d) < 0)
 		goto out;
+	reconcile_if_idle(cfg, db);
 	if (version > 0) {
 		rc = sqlite3_prepare_v2(db, "SELECT period, raw_score, norm_score, rating_label, "
 					"bonus_cents, flags FROM results WHERE employee_id = ?1 "

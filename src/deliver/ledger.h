@@ -15,10 +15,31 @@ struct strbuf;
  * A missing ledger is an empty history. */
 int ledger_apply_history(struct company *c, const struct config *cfg, struct diag *d);
 
-/* Replaces this period's rows in one transaction. Call only after the
- * outputs are in place. */
+/*
+ * Records this period's rows as pending, for the run whose output folder
+ * (an absolute path) will carry run_id in its manifest.json. Call when the
+ * outputs are complete, just before publishing; ledger_confirm after.
+ */
 int ledger_record(const struct company *c, const struct config *cfg, const char *run_id,
-		  const char *inputs_hash, struct diag *d);
+		  const char *inputs_hash, const char *output, struct diag *d);
+
+/* The published period's pending rows replace its confirmed ones. */
+int ledger_confirm(const struct config *cfg, const char *period, struct diag *d);
+
+/* Settles the pending rows of runs that died: kept when their output was
+ * published (its manifest has their run id), dropped when it was not.
+ * The caller holds the ledger lock. */
+int ledger_reconcile(const struct config *cfg, struct diag *d);
+
+/* Creates [run] state_dir 0700, and makes an existing one 0700. */
+int ledger_ensure_state_dir(const struct config *cfg, struct diag *d);
+
+/* The ledger's own lock (state_dir/.history.lock, flock): one run per
+ * ledger even when their output folders differ. Busy is MERIT_TEMPFAIL.
+ * *fd = -1 (and 0) when there is no state_dir; create makes the folder
+ * (0700) first, else it must exist. ledger_unlock(-1) is a no-op. */
+int ledger_lock(const struct config *cfg, int create, int *fd, struct diag *d);
+void ledger_unlock(int fd);
 
 /* `merit history`: the employee's past periods as a text table. */
 int ledger_history(const struct config *cfg, const char *employee_id, struct strbuf *out,

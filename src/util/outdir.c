@@ -3,6 +3,7 @@
  */
 #include "util/outdir.h"
 #include "util/diag.h"
+#include "util/fault.h"
 #include "util/strbuf.h"
 
 #include <dirent.h>
@@ -126,30 +127,34 @@ int outdir_lock(struct outdir *od, const char *root, struct diag *d)
 	return 0;
 }
 
-/* Leftovers of killed runs: ".<name>.tmp-*" and ".<name>.old-*". */
-static void remove_stale(const char *root, const char *name)
+/*
+ * Leftovers of killed runs, of any period: ".<name>.tmp-*" and
+ * ".<name>.old-*". Only called under the run lock, so none of them belongs
+ * to a live run. A leftover that cannot be removed is a warning: it is
+ * never published and the next run tries again.
+ */
+static void remove_stale(const char *root, struct diag *d)
 {
 	DIR *dir = opendir(root);
 	struct dirent *de;
-	char *tmp_prefix = xstrfmt(".%s.tmp-", name), *old_prefix = xstrfmt(".%s.old-", name);
-	if (dir) {
-		while ((de = readdir(dir))) {
-			if (!strncmp(de->d_name, tmp_prefix, strlen(tmp_prefix)) ||
-			    !strncmp(de->d_name, old_prefix, strlen(old_prefix))) {
-				char *p = xstrfmt("%s/%s", root, de->d_name);
-				outdir_remove_tree(p);
-				free(p);
-			}
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' &&
+		    (strstr(de->d_name, ".tmp-") || strstr(de->d_name, ".old-"))) {
+			char *p = xstrfmt("%s/%s", root, de->d_name);
+			if (outdir_remove_tree(p) < 0)
+				diag_warn(d, p, 0, 0, "cannot remove a killed run's leftover: %s",
+					  strerror(errno));
+			free(p);
 		}
-		closedir(dir);
 	}
-	free(tmp_prefix);
-	free(old_prefix);
+	closedir(dir);
 }
 
 int outdir_begin(struct outdir *od, const char *name, struct diag *d)
 {
-	remove_stale(od->root, name);
+	remove_stale(od->root, d);
 	od->final = xstrfmt("%s/%s", od->root, name);
 	od->tmp = xstrfmt("%s/.%s.tmp-XXXXXX", od->root, name);
 	if (!mkdtemp(od->tmp)) {
@@ -174,6 +179,18 @@ static int sync_dir(const char *path, int whole_fs)
 	return rc;
 }
 
+/* After the swap the run has published: what fails now is reported as a
+ * warning (the output is complete; only tidiness or durability suffer). */
+static void after_publish(struct outdir *od, const char *previous, struct diag *d)
+{
+	if (sync_dir(od->root, 0) < 0)
+		diag_warn(d, od->root, 0, 0, "published, but the folder could not be synced "
+			  "(a power loss may undo the publish): %s", strerror(errno));
+	if (previous && outdir_remove_tree(previous) < 0)
+		diag_warn(d, previous, 0, 0, "cannot remove the previous output: %s "
+			  "(the next run removes it)", strerror(errno));
+}
+
 int outdir_commit(struct outdir *od, struct diag *d)
 {
 	struct stat st;
@@ -182,11 +199,12 @@ int outdir_commit(struct outdir *od, struct diag *d)
 	if (sync_dir(od->tmp, 1) < 0)
 		return diag_error(d, MERIT_CANTCREAT, od->tmp, 0, 0, "cannot sync: %s",
 				  strerror(errno));
+	fault_point("before-swap");
 	if (lstat(od->final, &st) == 0) {
 		/* Swap both names in one step, so readers never see no folder. */
 		if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
-			sync_dir(od->root, 0);
-			outdir_remove_tree(od->tmp);   /* now the previous output */
+			fault_point("after-swap");
+			after_publish(od, od->tmp, d);   /* od->tmp now holds the previous output */
 			free(od->tmp);
 			od->tmp = NULL;
 			return 0;
@@ -207,19 +225,23 @@ int outdir_commit(struct outdir *od, struct diag *d)
 			}
 			if (rename(od->tmp, od->final) < 0) {
 				int e = errno;
-				rename(old, od->final);
+				diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
+					   "cannot publish the output: %s", strerror(e));
+				if (rename(old, od->final) < 0)
+					diag_hint(d, "the previous output could not be put back: "
+						  "it is in %s (%s)", old, strerror(errno));
 				free(old);
-				return diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
-						  "cannot publish the output: %s", strerror(e));
+				return -1;
 			}
-			outdir_remove_tree(old);
+			after_publish(od, old, d);
 			free(old);
 		}
 	} else if (rename(od->tmp, od->final) < 0) {
 		return diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
 				  "cannot publish the output: %s", strerror(errno));
+	} else {
+		after_publish(od, NULL, d);
 	}
-	sync_dir(od->root, 0);   /* the rename itself must survive a power loss */
 	free(od->tmp);
 	od->tmp = NULL;
 	return 0;

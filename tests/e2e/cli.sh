@@ -112,7 +112,7 @@ cp "$W/config/merit.ini" "$W/merit.ini.keep"
 sed 's/^pool *=.*/pool = 400000.00/' "$W/merit.ini.keep" > "$W/config/merit.ini"
 ledger_sum=$(sha256sum "$W/state/history.db")
 for point in before-ledger before-publish; do
-	MERIT_FAULT=$point "$MERIT" run -q -c "$W/config/merit.ini" >"$W/o" 2>"$W/e"
+	MERIT_FAULT=$point "$MERIT_TESTING_BIN" run -q -c "$W/config/merit.ini" >"$W/o" 2>"$W/e"
 	rc=$?
 	if [ "$rc" = 137 ] && [ "$sha_good" = "$(sha256sum "$R/results.csv")" ] &&
 	   ls -a "$W/out" | grep -q '\.tmp-'; then

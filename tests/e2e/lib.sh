@@ -2,6 +2,9 @@
 # "PASS: name" or "FAIL: name: why" line; tests/run.sh counts them.
 : "${MERIT:=out/build/merit}" "${MERIT_TESTS_TMP:=$(pwd)/out/test-tmp}"
 MERIT=$(cd "$(dirname "$MERIT")" && pwd)/$(basename "$MERIT")
+# The test build (-DMERIT_TESTING): the same program plus MERIT_FAULT kill
+# points (src/util/fault.h), for the tests that kill a run on purpose.
+: "${MERIT_TESTING_BIN:=$(dirname "$MERIT")/merit-test}"
 ROOT=$(pwd)
 export MERIT_TODAY=2026-11-15
 

@@ -84,8 +84,10 @@ static int month(const struct config *cfg, const char *period, int record, unsig
 	assert_int_equal(c.emps[2].bottom_streak, 0);
 	assert_int_equal(c.emps[2].top_streak, 0);
 	assert_int_equal(c.emps[2].flags, 0);
-	if (record)
-		assert_int_equal(ledger_record(&c, cfg, period, "hash", &d), 0);
+	if (record) {
+		assert_int_equal(ledger_record(&c, cfg, period, "hash", "/nowhere", &d), 0);
+		assert_int_equal(ledger_confirm(cfg, period, &d), 0);
+	}
 	company_release(&c);
 	diag_release(&d);
 	return streak;
@@ -194,7 +196,7 @@ static void test_corrupt_ledger(void **state)
 	config_setup(&cfg, dir);
 	company_month(&c, "2026-10", 2);
 	diag_init(&d);
-	assert_int_equal(ledger_record(&c, &cfg, "run", "hash", &d), -1);
+	assert_int_equal(ledger_record(&c, &cfg, "run", "hash", "/nowhere", &d), -1);
 	assert_int_equal(d.status, MERIT_CANTCREAT);
 	diag_format(&d, &sb, DIAG_ERROR);
 	assert_non_null(strstr(sb.buf, db));
@@ -236,12 +238,90 @@ static void test_history_without_ledger(void **state)
 	free(dir);
 }
 
+/* Y's bonus in the ledger's confirmed rows (123.45 or 246.90), -1 when none. */
+static long long bonus_of_y(const struct config *cfg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct diag d;
+	long long v = -1;
+	diag_init(&d);
+	if (ledger_history(cfg, "Y", &sb, &d) == 0)
+		v = strstr(sb.buf, "123.45") ? 12345 : strstr(sb.buf, "246.90") ? 24690 : 0;
+	strbuf_release(&sb);
+	diag_release(&d);
+	return v;
+}
+
+/*
+ * A run killed between recording and confirming (issue 15, item 1): the
+ * pending rows count only when the published manifest carries their run
+ * id. Y's bonus is 123.45 in run "old", 246.90 in run "new".
+ */
+static void test_pending_reconciled(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	struct stat st;
+	char *dir = xstrfmt("%s/pending", tmpdir), *pub = xstrfmt("%s/out/2026-10", tmpdir);
+	char *manifest = xstrfmt("%s/manifest.json", pub);
+	const char *old_manifest = "{\n  \"version\": \"0\",\n  \"run_id\": \"old\"\n}\n";
+	const char *new_manifest = "{\n  \"version\": \"0\",\n  \"run_id\": \"new\"\n}\n";
+	(void)state;
+	config_setup(&cfg, dir);
+	diag_init(&d);
+	assert_int_equal(outdir_mkdir_p(pub, 0700), 0);
+
+	company_month(&c, "2026-10", 2);
+	assert_int_equal(ledger_record(&c, &cfg, "old", "h", pub, &d), 0);
+	assert_int_equal(ledger_confirm(&cfg, "2026-10", &d), 0);
+	assert_int_equal(outdir_write_file(manifest, old_manifest, strlen(old_manifest), 0600), 0);
+	assert_int_equal(bonus_of_y(&cfg), 12345);
+
+	/* Killed after recording, before publishing: readers keep "old". */
+	c.emps[1].bonus = 24690;
+	assert_int_equal(ledger_record(&c, &cfg, "new", "h", pub, &d), 0);
+	assert_int_equal(bonus_of_y(&cfg), 12345);
+	assert_int_equal(ledger_reconcile(&cfg, &d), 0);   /* dropped: not published */
+	assert_int_equal(bonus_of_y(&cfg), 12345);
+
+	/* Killed after publishing, before confirming: "new" is what people
+	 * see, so any command settles it in. */
+	assert_int_equal(ledger_record(&c, &cfg, "new", "h", pub, &d), 0);
+	assert_int_equal(outdir_write_file(manifest, new_manifest, strlen(new_manifest), 0600), 0);
+	assert_int_equal(bonus_of_y(&cfg), 24690);
+	assert_int_equal(d.nr, 0);
+
+	/* A state folder made 0755 by hand is made private by the next lock. */
+	assert_int_equal(chmod(dir, 0755), 0);
+	{
+		int fd;
+		assert_int_equal(ledger_lock(&cfg, 1, &fd, &d), 0);
+		assert_int_equal(stat(dir, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0700);
+		/* A second lock on the same ledger is busy (75), whatever the
+		 * output folder. */
+		{
+			int fd2;
+			assert_int_equal(ledger_lock(&cfg, 1, &fd2, &d), -1);
+			assert_int_equal(d.status, MERIT_TEMPFAIL);
+		}
+		ledger_unlock(fd);
+	}
+	fixture_release(&cfg, &c);
+	diag_release(&d);
+	free(manifest);
+	free(pub);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_three_months),
 		cmocka_unit_test(test_corrupt_ledger),
 		cmocka_unit_test(test_history_without_ledger),
+		cmocka_unit_test(test_pending_reconciled),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,89 @@
+#!/bin/sh
+# End-to-end tests of issue 15 (hardening): the ledger agrees with the
+# published output whatever the moment a run dies; hostile inputs end with a
+# bounded message and nothing left behind. Fault points need the test build
+# (MERIT_TESTING_BIN, out/build/merit-test): the release binary has none.
+. tests/e2e/lib.sh
+
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
+}
+
+# ledger_agrees DIR PERIOD: the ledger's rows for PERIOD are those of the
+# published results.csv (same run id as manifest.json, same bonus cents per
+# employee), and pragma integrity_check says ok. Prints "ok" or why not.
+ledger_agrees() {
+	python3 - "$1/state/history.db" "$1/out/$2" "$2" <<'PY'
+import csv, json, sqlite3, sys
+db, folder, period = sys.argv[1:4]
+con = sqlite3.connect(db)
+if con.execute("pragma integrity_check").fetchone()[0] != "ok":
+    print("integrity_check failed"); sys.exit()
+rows = dict(con.execute("select employee_id, bonus_cents from results where period = ?", (period,)))
+runs = {r[0] for r in con.execute("select run_id from results where period = ?", (period,))}
+try:
+    run_id = json.load(open(folder + "/manifest.json"))["run_id"]
+    pub = {r["employee_id"]: round(float(r["bonus"]) * 100) for r in csv.DictReader(open(folder + "/results.csv"))}
+except FileNotFoundError:
+    run_id, pub = None, {}
+if run_id is None and not rows:
+    print("ok")
+elif runs != {run_id}:
+    print("ledger run %s, published run %s" % (sorted(runs), run_id))
+elif rows != pub:
+    print("ledger bonuses %s differ from results.csv %s" % (rows, pub))
+else:
+    print("ok")
+PY
+}
+
+# --- 1. killed at each point: the ledger agrees with what was published -----
+T=$(scratch harden-ledger)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+ini="$T/merit.ini"
+cp "$ini" "$T/a.ini"
+sed 's/^pool = .*/pool = 20000.00/' "$T/a.ini" > "$T/b.ini"
+"$MERIT" run -q --no-letters -c "$ini" -p 2026-10 || fail "ledger: first run" "failed"
+sha_a=$(sha256sum < "$T/out/2026-10/results.csv")
+# Points before the swap keep the old output, the ones after it the new.
+for point in before-ledger before-publish before-swap after-swap after-publish; do
+	cp "$T/b.ini" "$ini"
+	MERIT_FAULT=$point "$MERIT_TESTING_BIN" run -q --no-letters -c "$ini" -p 2026-10 \
+		>"$T/o" 2>"$T/e"
+	rc=$?
+	case $point in after-*) want=new ;; *) want=old ;; esac
+	sha=$(sha256sum < "$T/out/2026-10/results.csv")
+	if [ "$sha" = "$sha_a" ]; then got=old; else got=new; fi
+	if [ "$rc" = 137 ] && [ "$got" = "$want" ]; then
+		pass "killed $point: the output is the $want complete one"
+	else
+		fail "killed $point" "rc=$rc output is the $got one, wanted $want"
+	fi
+	# Any command settles what the dead run left: here a reader.
+	"$MERIT" history -c "$ini" E1 >/dev/null 2>"$T/e"
+	same "killed $point: the ledger agrees with the published output" \
+		"$(ledger_agrees "$T" 2026-10)" ok
+	pending=$(sqlite3 "$T/state/history.db" "select count(*) from pending_runs")
+	same "killed $point: nothing left pending after a command" "$pending" 0
+	# Back to the old output for the next kill point.
+	cp "$T/a.ini" "$ini"
+	"$MERIT" run -q --no-letters -c "$ini" -p 2026-10 >"$T/o" 2>"$T/e" ||
+		fail "killed $point: the next run succeeds" "$(head -c 300 "$T/e")"
+	same "killed $point: the next run publishes and records it" \
+		"$(ledger_agrees "$T" 2026-10)" ok
+	if ls -a "$T/out" | grep -q '\.tmp-\|\.old-'; then
+		fail "killed $point: no leftover" "$(ls -a "$T/out")"
+	fi
+done
+# A killed run settled by the next run (not a reader): streaks read only
+# what was published.
+cp "$T/b.ini" "$ini"
+MERIT_FAULT=before-swap "$MERIT_TESTING_BIN" run -q --no-letters -c "$ini" -p 2026-10 >"$T/o" 2>&1
+"$MERIT" run -q --no-letters -c "$ini" -p 2026-11 >"$T/o" 2>"$T/e"
+same "killed before the swap, the next period's run settles the ledger" \
+	"$(ledger_agrees "$T" 2026-10)" ok
+cp "$T/a.ini" "$ini"
+
+# The release binary has no fault hook.
+MERIT_FAULT=before-publish "$MERIT" run -q --no-letters -c "$ini" -p 2026-10 >"$T/o" 2>"$T/e"
+same "the release binary ignores MERIT_FAULT" "$?" 0
