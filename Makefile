@@ -27,7 +27,7 @@ ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I/usr/include/inip
 # No .pc files ship for libcsv, iniparser and libhpdf (shared/LIBNOTES.md).
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -liniparser -lhpdf -lm -lpthread
 
-SRC      := $(wildcard src/*.c src/util/*.c src/ingest/*.c src/compute/*.c src/render/*.c src/deliver/*.c)
+SRC      := $(wildcard src/*.c src/config/*.c src/util/*.c src/ingest/*.c src/compute/*.c src/render/*.c src/deliver/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/main.o
@@ -72,7 +72,7 @@ $(BUILD)/%.o: %.c $(BUILD)/.deps
 # changes, so `make install PREFIX=/usr` installs a binary that looks there.
 $(BUILD)/prefix.stamp: FORCE
 	$(Q)mkdir -p $(BUILD) && echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(BUILD)/src/config_policy.o: $(BUILD)/prefix.stamp
+$(BUILD)/src/config/config_policy.o: $(BUILD)/prefix.stamp
 .PHONY: FORCE
 FORCE:
 
