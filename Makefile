@@ -17,7 +17,7 @@ Q       := $(if $(V),,@)
 BUILD   ?= out/build
 VERSION := 0.1.0
 
-PKGS    := xlsxwriter sqlite3 libcurl harfbuzz-subset harfbuzz libcrypto
+PKGS    := xlsxwriter sqlite3 libcurl harfbuzz-subset harfbuzz libcrypto expat minizip
 WARN    := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
            -Wwrite-strings -Wvla -Wshadow -Wformat=2
 CFLAGS  ?= -O2 -g

@@ -12,7 +12,7 @@
 set -u
 secs=${1:?usage: run.sh SECONDS [NAME...]}
 shift
-names=${*:-fuzz_csv fuzz_num fuzz_ini fuzz_template}
+names=${*:-fuzz_csv fuzz_num fuzz_ini fuzz_template fuzz_xlsx}
 bin=${FBUILD:-out/build-fuzz}
 out=out/fuzz
 here=$(dirname "$0")
