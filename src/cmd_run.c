@@ -27,8 +27,10 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+/* dir: the run's temporary folder; final_dir: where it will be published,
+ * which messages name (the temporary one is gone when they are read). */
 static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *dir,
-		      struct manifest *m, struct diag *d)
+		      const char *final_dir, struct manifest *m, struct diag *d)
 {
 	const struct company *c = &p->company;
 	char *path;
@@ -60,10 +62,17 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 			jobs = n > 0 ? (int)n : 1;
 		}
 		progress_stage(5, 5, "writing letters");
+		struct letters_opts lo;
+		char *shown = xstrfmt("%s/letters", final_dir);
 		path = xstrfmt("%s/letters", dir);
+		memset(&lo, 0, sizeof(lo));
+		lo.dir = path;
+		lo.shown_dir = shown;
+		lo.jobs = jobs;
 		t = now_ms();
-		rc = letters_write(c, &p->cfg, path, jobs, d);
+		rc = letters_write_opts(c, &p->cfg, &lo, d);
 		free(path);
+		free(shown);
 		manifest_timing(m, "letters", now_ms() - t);
 		if (rc < 0)
 			return -1;
@@ -119,7 +128,7 @@ int cmd_run(const struct cmd_opts *o, struct diag *d)
 	manifest_timing(&m, "compute", now_ms() - t);
 	if (outdir_begin(&od, p.company.period.label, d) < 0)
 		goto out;
-	if (render_all(&p, o, od.tmp, &m, d) < 0)
+	if (render_all(&p, o, od.tmp, od.final, &m, d) < 0)
 		goto out;
 	if (o->dry_run) {
 		status = MERIT_OK;

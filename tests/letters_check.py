@@ -8,7 +8,11 @@ For each employee in OUT_DIR/results.csv: letters/<id>.pdf exists and is
 band's label, since a letter is in the employee's own language), the bonus
 formatted as the workbook does (¥1,234.56) and every KPI label of the
 employee's role (either half); `qpdf --check` passes; `pdffonts` shows an
-embedded font. Prints one line per problem and exits 1 if there was any.
+embedded font; pdftotext, pdffonts and qpdf print no warning; the font's
+/ToUnicode is a real ToUnicode CMap (bfchar/bfrange, no begincidrange: the
+libharu 2.3.0 defect, issue 15) mapping every code the pages draw to the
+same Unicode value, which is what libharu's UTF-8 encoder draws.
+Prints one line per problem and exits 1 if there was any.
 """
 import csv
 import os
@@ -39,6 +43,39 @@ def read_ini(path):
     return sections
 
 
+def to_unicode_problems(pdf):
+    """What is wrong with the letter's /ToUnicode, or []."""
+    qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, "-"],
+                         capture_output=True).stdout.decode("latin-1")
+    m = re.search(r"/ToUnicode (\d+) 0 R", qdf)
+    if not m:
+        return ["no /ToUnicode"]
+    obj = re.search(r"\n%s 0 obj\n.*?stream\n(.*?)endstream" % m.group(1), qdf, re.S)
+    if not obj:
+        return ["/ToUnicode is not a stream"]
+    cmap, out = obj.group(1), []
+    if "begincidrange" in cmap or "begincidchar" in cmap:
+        out.append("/ToUnicode maps to CIDs (begincidrange), not to Unicode")
+    mapped = {}
+    for blk in re.findall(r"beginbfrange\n(.*?)endbfrange", cmap, re.S):
+        for lo, hi, dst in re.findall(r"<(\w+)> <(\w+)> <(\w+)>", blk):
+            for c in range(int(lo, 16), int(hi, 16) + 1):
+                mapped[c] = int(dst, 16) + c - int(lo, 16)
+    for blk in re.findall(r"beginbfchar\n(.*?)endbfchar", cmap, re.S):
+        for src, dst in re.findall(r"<(\w+)> <(\w+)>", blk):
+            mapped[int(src, 16)] = int(dst, 16)
+    codes = set()
+    for hexs in re.findall(r"<([0-9a-fA-F]+)> Tj", qdf):
+        codes.update(int(hexs[i:i + 4], 16) for i in range(0, len(hexs), 4))
+    wrong = sorted(c for c in codes if mapped.get(c) != c)
+    if not codes:
+        out.append("no text drawn")
+    if wrong:
+        out.append("codes not mapped to themselves: " +
+                   ", ".join("%04X" % c for c in wrong[:5]))
+    return out
+
+
 def halves(label):
     return [h.strip() for h in label.split("|")]
 
@@ -67,8 +104,13 @@ def main():
             continue
         if stat.S_IMODE(os.stat(pdf).st_mode) != 0o600:
             bad(f"{r['employee_id']}: letter is not 0600")
-        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
-                              text=True).stdout
+        run = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
+                             text=True)
+        text = run.stdout
+        if run.stderr:
+            bad(f"{r['employee_id']}: pdftotext says {run.stderr.strip()[:200]}")
+        for why in to_unicode_problems(pdf):
+            bad(f"{r['employee_id']}: {why}")
         flat = re.sub(r"\s+", "", text)
         want = [r["name"]]
         cents = round(float(r["bonus"]) * 100)
@@ -87,9 +129,13 @@ def main():
             label = cfg.get("kpi." + kpi, {}).get("label", kpi)
             if not any(re.sub(r"\s+", "", h) in flat for h in halves(label)):
                 bad(f"{r['employee_id']}: KPI label '{label}' not in the letter")
+        # qpdf exits 3 on warnings: only 0 is clean.
         if subprocess.run(["qpdf", "--check", pdf], capture_output=True).returncode != 0:
-            bad(f"{r['employee_id']}: qpdf --check fails")
-        fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
+            bad(f"{r['employee_id']}: qpdf --check fails or warns")
+        run = subprocess.run(["pdffonts", pdf], capture_output=True, text=True)
+        if run.stderr:
+            bad(f"{r['employee_id']}: pdffonts says {run.stderr.strip()[:200]}")
+        fonts = run.stdout
         if not re.search(r"\byes\s+yes\b", fonts):
             bad(f"{r['employee_id']}: no embedded font subset")
     print(f"letters_check: {len(rows)} letters checked, {problems} problems")

@@ -23,6 +23,7 @@
 #include "render/render.h"
 #include "util/diag.h"
 #include "util/log.h"
+#include "util/sha256.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -70,12 +71,25 @@ static const char *const locale_names[LOCALE_COUNT] = { "zh", "en" };
 void letter_file_name(const char *id, struct strbuf *out)
 {
 	const unsigned char *p = (const unsigned char *)id;
+	size_t start = out->len, cut = out->len;
 	for (; *p; p++) {
 		int dot_bad = *p == '.' && (p == (const unsigned char *)id || p[-1] == '.');
-		if (*p < 0x20 || *p == 0x7F || strchr("/\\%:*?\"<>|", *p) || dot_bad)
+		/* Whole characters only: a cut never splits %XX or UTF-8. */
+		if (out->len - start <= LETTER_NAME_KEEP && (*p & 0xC0) != 0x80)
+			cut = out->len;
+		if (*p < 0x20 || *p == 0x7F || strchr("/\\%:*?\"<>|~", *p) || dot_bad)
 			strbuf_addf(out, "%%%02X", *p);
 		else
 			strbuf_addch(out, *p);
+	}
+	if (out->len - start > LETTER_NAME_KEEP + LETTER_NAME_HASH) {
+		/* Too long for a file name: a prefix and a hash of the whole id.
+		 * '~' is escaped above, so such a name is never another id's. */
+		char hex[65];
+		sha256_hex(id, strlen(id), hex);
+		out->len = cut;
+		out->buf[cut] = '\0';
+		strbuf_addf(out, "~%.16s", hex);
 	}
 	strbuf_addstr(out, ".pdf");
 }
@@ -623,6 +637,18 @@ static int jobs_for(int jobs, const struct config *cfg, size_t work)
 int letters_write(const struct company *c, const struct config *cfg, const char *dir, int jobs,
 		  struct diag *d)
 {
+	struct letters_opts o;
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.jobs = jobs;
+	return letters_write_opts(c, cfg, &o, d);
+}
+
+int letters_write_opts(const struct company *c, const struct config *cfg,
+		       const struct letters_opts *o, struct diag *d)
+{
+	const char *dir = o->dir;
+	int jobs = o->jobs;
 	struct letters_shared sh;
 	struct worker *w;
 	size_t i, work = 0;
@@ -632,13 +658,14 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 	sh.c = c;
 	sh.cfg = cfg;
 	sh.dir = dir;
+	sh.shown_dir = o->shown_dir ? o->shown_dir : dir;
 	pthread_mutex_init(&sh.lock, NULL);
 	if (load_templates(&sh, d) < 0 || (sh.password_field = password_field(cfg, d)) == -3) {
 		shared_release(&sh);
 		return -1;
 	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		diag_error(d, MERIT_CANTCREAT, dir, 0, 0, "cannot create the letters folder: %s",
+		diag_error(d, MERIT_CANTCREAT, sh.shown_dir, 0, 0, "cannot create the letters folder: %s",
 			   strerror(errno));
 		shared_release(&sh);
 		return -1;

@@ -43,10 +43,18 @@ void wrap_lines_release(struct wrap_lines *l);
 /*
  * The letter's file name for an employee id: "<id>.pdf" with every byte
  * that is a control character, '/', '\\', '%', ':', '*', '?', '"', '<', '>',
- * '|', a leading '.' or a '.' right after another '.' written as %XX
- * (upper-case hex). The mapping is one-to-one, so two ids never share a file.
- *   "E/001" -> "E%2F001.pdf", ".." -> "%2E%2E.pdf"
+ * '|', '~', a leading '.' or a '.' right after another '.' written as %XX
+ * (upper-case hex). A name that would be longer than LETTER_NAME_KEEP +
+ * LETTER_NAME_HASH bytes before ".pdf" is cut (at a character boundary) to
+ * at most LETTER_NAME_KEEP bytes followed by '~' and the first 16 hex digits
+ * of the id's SHA-256, so every name is a valid file name (<= 121 bytes,
+ * far below NAME_MAX with room for a temporary suffix). '~' appears only
+ * in shortened names, so two ids never share a file.
+ *   "E/001" -> "E%2F001.pdf", ".." -> "%2E%2E.pdf",
+ *   300 x "/" -> 33 x "%2F" + "~" + 16 hex + ".pdf"
  */
+#define LETTER_NAME_KEEP 100
+#define LETTER_NAME_HASH 17     /* "~" + 16 hex */
 void letter_file_name(const char *id, struct strbuf *out);
 
 #endif

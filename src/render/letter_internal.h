@@ -99,6 +99,7 @@ struct letters_shared {
 	const struct company *c;
 	const struct config *cfg;
 	const char *dir;
+	const char *shown_dir;           /* for messages: the published folder */
 	struct template *tpl[LOCALE_COUNT];
 	struct template_set *bank[LOCALE_COUNT];
 	size_t *rev_start, *rev_idx;     /* reviews by reviewee: [start[e], start[e+1]) */

@@ -113,6 +113,59 @@ static void replay_page(struct letter *lt, HPDF_Page pg, HPDF_Font font, int p)
 		HPDF_Page_EndText(pg);
 }
 
+/*
+ * libharu 2.3.0 names the encoding CMap as the font's /ToUnicode (see
+ * shared/LIBNOTES.md): poppler warns about its begincidrange and other
+ * readers may extract wrong text. With the UTF-8 encoder a character's
+ * code is its BMP code point, so the right map is the identity. It is
+ * written as one bfrange per 256-code block the letter uses (a bfrange
+ * may not cross a block: PDF 32000-1, 9.10.3), so the bytes depend only
+ * on the characters drawn, and stay small. The stream is replaced in place
+ * (the font is its only user), keeping libharu's object numbering; when
+ * it is not what 2.3.0 makes (another libharu), it is left alone.
+ */
+static void fix_to_unicode(struct letter *lt, HPDF_Font font, uint32_t pad)
+{
+	struct layout *L = &lt->L;
+	HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+	struct strbuf *sb = &lt->scratch;
+	unsigned char used[256];
+	size_t i, n = 0, done = 0;
+	if (!tu || !tu->stream || tu->stream->type != HPDF_STREAM_MEMORY)
+		return;
+	memset(used, 0, sizeof(used));
+	for (i = 0; i < L->ncps; i++)
+		if (L->cps[i] < 0x10000)      /* the encoder's codes are 16-bit */
+			used[L->cps[i] >> 8] = 1;
+	if (pad)
+		used[pad >> 8] = 1;
+	for (i = 0; i < 256; i++)
+		n += used[i];
+	strbuf_reset(sb);
+	strbuf_addstr(sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+		      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+		      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (i = 0; i < 256; i++) {
+		if (!used[i])
+			continue;
+		/* At most 100 entries per block. */
+		if (done % 100 == 0)
+			strbuf_addf(sb, "%zu beginbfrange\n", n - done < 100 ? n - done : 100);
+		strbuf_addf(sb, "<%02zX00> <%02zXFF> <%02zX00>\n", i, i, i);
+		if (++done % 100 == 0 || done == n)
+			strbuf_addstr(sb, "endbfrange\n");
+	}
+	strbuf_addstr(sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	HPDF_MemStream_FreeData(tu->stream);
+	HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)sb->buf, (HPDF_UINT)sb->len);
+	/* The dictionary described the encoding CMap: a ToUnicode needs none
+	 * of that (its CMap program names itself). */
+	HPDF_Dict_RemoveElement(tu, "CMapName");
+	HPDF_Dict_RemoveElement(tu, "CIDSystemInfo");
+	HPDF_Dict_RemoveElement(tu, "WMode");
+}
+
 /* The letter's password, "" for none; -1 when the employee has none. */
 static int password_for(struct letter *lt, const char **pw)
 {
@@ -128,14 +181,27 @@ static int password_for(struct letter *lt, const char **pw)
 	return 0;
 }
 
-/* Letters hold pay: 0600 even over an old file, and a half-written one is
- * removed rather than left looking complete. */
-static int write_letter(const char *path, const char *data, size_t len, struct diag *d)
+/* Letters hold pay: 0600 even over an old file. Written beside the final
+ * name and renamed, so no one (a reader, another shard) sees half a
+ * letter; the message names the letter's published path. */
+static int write_letter(struct letter *lt)
 {
-	if (outdir_write_file(path, data, len, 0600) == 0)
+	struct strbuf *path = &lt->path;
+	size_t name;
+	strbuf_reset(path);
+	strbuf_addf(path, "%s/", lt->sh->dir);
+	name = path->len;
+	letter_file_name(lt->e->id, path);
+	if (outdir_replace_file(path->buf, lt->pdfbuf.buf, lt->pdfbuf.len, 0600) == 0)
 		return 0;
-	diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write letter: %s", strerror(errno));
-	unlink(path);
+	{
+		int e = errno;
+		struct strbuf shown = STRBUF_INIT;
+		strbuf_addf(&shown, "%s/%s", lt->sh->shown_dir, path->buf + name);
+		diag_error(lt->d, MERIT_CANTCREAT, shown.buf, 0, 0, "cannot write the letter of '%s': %s",
+			   lt->e->id, strerror(e));
+		strbuf_release(&shown);
+	}
 	return -1;
 }
 
@@ -187,6 +253,8 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 	/* libharu has read the subset: the file is not needed any more. */
 	unlink(lt->path.buf);
 	font = fname ? HPDF_GetFont(pdf, fname, "UTF-8") : NULL;
+	if (font)
+		fix_to_unicode(lt, font, pad);
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "merit " MERIT_VERSION);
 	for (p = 0; font && p < L->npages; p++) {
 		HPDF_Page pg = HPDF_AddPage(pdf);
@@ -253,10 +321,7 @@ int letter_pdf_write(struct letter *lt)
 		return diag_error(lt->d, MERIT_SOFTWARE, NULL, 0, 0,
 				  "letter for '%s': libharu error 0x%04lX (detail %u)", lt->e->id,
 				  (unsigned long)err, (unsigned)lt->hpdf_detail);
-	strbuf_reset(&lt->path);
-	strbuf_addf(&lt->path, "%s/", lt->sh->dir);
-	letter_file_name(lt->e->id, &lt->path);
-	if (write_letter(lt->path.buf, lt->pdfbuf.buf, lt->pdfbuf.len, lt->d) < 0)
+	if (write_letter(lt) < 0)
 		return -1;
 	lt->bytes += (int64_t)lt->pdfbuf.len;
 	return 0;

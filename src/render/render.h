@@ -26,6 +26,18 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 int letters_write(const struct company *c, const struct config *cfg, const char *dir,
 		  int jobs, struct diag *d);
 
+/* What letters_write_opts() does; zero means the default. */
+struct letters_opts {
+	const char *dir;        /* where the files go (created 0700) */
+	const char *shown_dir;  /* the folder messages name: the published one
+				   when dir is a run's temporary folder */
+	int jobs;
+};
+
+/* letters_write() with every option; each letter is written atomically. */
+int letters_write_opts(const struct company *c, const struct config *cfg,
+		       const struct letters_opts *o, struct diag *d);
+
 /* `merit explain`: how one employee's result was computed, as text. */
 void explain_employee(const struct company *c, const struct config *cfg, size_t emp,
 		      struct strbuf *out);

@@ -74,6 +74,23 @@ int outdir_write_file(const char *path, const void *data, size_t len, unsigned m
 	return close(fd);
 }
 
+int outdir_replace_file(const char *path, const void *data, size_t len, unsigned mode)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	char *tmp = xstrfmt("%.*s.%s.tmp%ld", (int)dirlen, path, path + dirlen, (long)getpid());
+	int rc = outdir_write_file(tmp, data, len, mode);
+	if (rc == 0)
+		rc = rename(tmp, path);
+	if (rc < 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+	}
+	free(tmp);
+	return rc;
+}
+
 char *outdir_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');

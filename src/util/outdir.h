@@ -47,6 +47,13 @@ int outdir_mkdir_p(const char *path, unsigned mode);
  * whole folder once before publishing it.
  */
 int outdir_write_file(const char *path, const void *data, size_t len, unsigned mode);
+/*
+ * The same, but atomically: written to ".<name>.tmp<pid>" beside path and
+ * renamed over it, so a reader (or another process sharing the folder)
+ * sees the old file or the whole new one, never a part. On failure the
+ * temporary file is removed; -1 with errno.
+ */
+int outdir_replace_file(const char *path, const void *data, size_t len, unsigned mode);
 /* All of data to fd, through short writes and EINTR; -1 with errno. */
 int outdir_write_fd(int fd, const void *data, size_t len);
 /* The folder part of a path ("a/b.ini" -> "a", "b.ini" -> ".", "/b" -> "/");

@@ -105,7 +105,7 @@ static void test_file_name(void **state)
 		{ ".a\tb%", "%2Ea%09b%25.pdf" },
 		{ "员工.7", "员工.7.pdf" },
 	};
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, id = STRBUF_INIT, want = STRBUF_INIT;
 	size_t i;
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -113,7 +113,56 @@ static void test_file_name(void **state)
 		letter_file_name(cases[i].id, &sb);
 		assert_string_equal(sb.buf, cases[i].file);
 	}
+	/* '~' marks shortened names, so an id holding one is escaped. */
+	strbuf_reset(&sb);
+	letter_file_name("a~b", &sb);
+	assert_string_equal(sb.buf, "a%7Eb.pdf");
+
+	/* 117 bytes (100 + "~" + 16 hex) stay whole: 121 with ".pdf". */
+	for (i = 0; i < 117; i++)
+		strbuf_addch(&id, 'A');
+	strbuf_reset(&sb);
+	letter_file_name(id.buf, &sb);
+	assert_int_equal(sb.len, 121);
+	/* 118: cut to 100 bytes + "~" + sha256("A" x 118)[:16] (python3 hashlib). */
+	strbuf_addch(&id, 'A');
+	strbuf_reset(&sb);
+	letter_file_name(id.buf, &sb);
+	strbuf_add(&want, id.buf, 100);
+	strbuf_addstr(&want, "~3bb810492422cc5c.pdf");
+	assert_string_equal(sb.buf, want.buf);
+	/* Same first 118 bytes, one more: another hash, another file. */
+	strbuf_addch(&id, 'B');
+	strbuf_reset(&sb);
+	letter_file_name(id.buf, &sb);
+	assert_string_not_equal(sb.buf, want.buf);
+
+	/* 100 '/' escape to 300 bytes: 33 whole "%2F" (99 bytes; a 34th
+	 * would pass 100), then the hash: 99 + 17 + 4 = 120 bytes. */
+	strbuf_reset(&id);
+	strbuf_reset(&want);
+	for (i = 0; i < 100; i++)
+		strbuf_addch(&id, '/');
+	for (i = 0; i < 33; i++)
+		strbuf_addstr(&want, "%2F");
+	strbuf_addstr(&want, "~4aaecdd8a94cb7ab.pdf");
+	strbuf_reset(&sb);
+	letter_file_name(id.buf, &sb);
+	assert_string_equal(sb.buf, want.buf);
+
+	/* 60 x "员" (180 bytes): cut between characters, never inside one. */
+	strbuf_reset(&id);
+	strbuf_reset(&want);
+	for (i = 0; i < 60; i++)
+		strbuf_addstr(&id, "员");
+	strbuf_add(&want, id.buf, 99);
+	strbuf_addstr(&want, "~08adc3e35c266f4c.pdf");
+	strbuf_reset(&sb);
+	letter_file_name(id.buf, &sb);
+	assert_string_equal(sb.buf, want.buf);
 	strbuf_release(&sb);
+	strbuf_release(&id);
+	strbuf_release(&want);
 }
 
 /* ---- templates ---- */
@@ -457,6 +506,14 @@ static void check_letter(const char *dir, const char *id, const char *const *wan
 	free(cmd);
 	free(out);
 	assert_int_equal(pdf_pages(pdf), pages);
+	/* No reader complains: libharu 2.3.0's /ToUnicode made poppler warn
+	 * "Invalid 'begincidrange' operator" on every letter (issue 15). */
+	cmd = xstrfmt("{ pdftotext '%s' - && pdffonts '%s'; } 2>&1 >/dev/null", pdf, pdf);
+	out = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "");
+	free(cmd);
+	free(out);
 	cmd = xstrfmt("qpdf --check '%s' >/dev/null", pdf);
 	out = run(cmd, &rc);
 	assert_int_equal(rc, 0);
@@ -561,6 +618,13 @@ static void test_letters_password(void **state)
 	assert_non_null(strstr(out, "张伟"));
 	free(cmd);
 	free(out);
+	/* The replaced /ToUnicode is encrypted like every other stream. */
+	cmd = xstrfmt("pdftotext -upw E001 '%s/E001.pdf' - 2>&1 >/dev/null", dir);
+	out = run(cmd, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "");
+	free(cmd);
+	free(out);
 
 	cfg.letters.password = S("no_such_column");
 	diag_release(&d);
@@ -570,6 +634,47 @@ static void test_letters_password(void **state)
 	diag_release(&d);
 	company_release(&c);
 	rmtree(dir);
+	free(dir);
+}
+
+/* A letter that cannot be written: 73, naming the published path (the
+ * run's temporary folder is gone by the time anyone reads the message),
+ * and no temporary file left behind. */
+static void test_letters_unwritable(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	struct letters_opts o;
+	char *dir = tmpdir_new("unw"), *block = xstrfmt("%s/E001.pdf", dir), *cmd, *out;
+	int rc;
+	size_t i, named = 0;
+	(void)state;
+	/* A folder where E001's letter goes: renaming a file over it fails. */
+	assert_int_equal(mkdir(block, 0700), 0);
+	letter_fixture_config(&cfg);
+	company_fixture(&c);
+	diag_init(&d);
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.shown_dir = "out/2026-10/letters";
+	o.jobs = 1;
+	assert_int_equal(letters_write_opts(&c, &cfg, &o, &d), -1);
+	assert_int_equal(d.status, MERIT_CANTCREAT);
+	for (i = 0; i < d.nr; i++)
+		if (d.msgs[i].where && !strcmp(d.msgs[i].where, "out/2026-10/letters/E001.pdf") &&
+		    strstr(d.msgs[i].text, "cannot write the letter of 'E001'"))
+			named++;
+	assert_int_equal(named, 1);
+	cmd = xstrfmt("ls -A '%s' | grep -c tmp", dir);
+	out = run(cmd, &rc);
+	assert_string_equal(out, "0\n");
+	free(cmd);
+	free(out);
+	diag_release(&d);
+	company_release(&c);
+	rmtree(dir);
+	free(block);
 	free(dir);
 }
 
@@ -647,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_letters),
 		cmocka_unit_test(test_letters_password),
 		cmocka_unit_test(test_letters_template_error),
+		cmocka_unit_test(test_letters_unwritable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
