@@ -24,10 +24,33 @@ static void add_num(struct strbuf *sb, double v, int present)
 		strbuf_addf(sb, "%.4f", num_round4(v));
 }
 
+/*
+ * Text from the inputs, neutralised against CSV injection: a spreadsheet
+ * opening results.csv would run a cell beginning with = + - @ (or a tab or
+ * CR before one) as a formula (`=cmd|' /C calc'!A0`). Such a cell gets a
+ * leading apostrophe, the OWASP advice: Excel and LibreOffice then show it
+ * as text. The workbook needs nothing: it writes every text as a string
+ * cell, never a formula. Numbers are written by add_num, never here.
+ */
+static void add_cell(struct strbuf *sb, const char *s)
+{
+	if (!s)
+		s = "";
+	if (*s && strchr("=+-@\t\r", *s)) {
+		struct strbuf tmp = STRBUF_INIT;
+		strbuf_addch(&tmp, '\'');
+		strbuf_addstr(&tmp, s);
+		strbuf_add_csv(sb, tmp.buf);
+		strbuf_release(&tmp);
+		return;
+	}
+	strbuf_add_csv(sb, s);
+}
+
 static void add_text(struct strbuf *sb, const char *s)
 {
 	strbuf_addch(sb, ',');
-	strbuf_add_csv(sb, s ? s : "");
+	add_cell(sb, s);
 }
 
 /* Flag words in a fixed order, ';'-separated. */
@@ -75,7 +98,7 @@ static void row(struct strbuf *sb, const struct company *c, const struct config 
 	const struct role_def *role = e->role >= 0 ? &cfg->roles[e->role] : NULL;
 	size_t i;
 
-	strbuf_add_csv(sb, e->id);
+	add_cell(sb, e->id);
 	add_text(sb, e->name);
 	add_text(sb, e->department);
 	add_text(sb, role ? role->name : e->role_text);

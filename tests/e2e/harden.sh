@@ -87,3 +87,14 @@ cp "$T/a.ini" "$ini"
 # The release binary has no fault hook.
 MERIT_FAULT=before-publish "$MERIT" run -q --no-letters -c "$ini" -p 2026-10 >"$T/o" 2>"$T/e"
 same "the release binary ignores MERIT_FAULT" "$?" 0
+
+# --- 3. CSV injection: HR text that a spreadsheet would run as a formula -----
+T=$(scratch harden-csv)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+sed -i "s/^E2,Bob,/E2,=cmd|' \/C calc'!A0,/; s/^E3,Chen,/E3,@SUM(1+1),/; s/^E4,Dana,/E4,\"+1,2\",/" "$T/hr.csv"
+sed -i 's/^E1,Alice,/E1,-2+3,/' "$T/hr.csv"
+run_merit "$T/o" "$T/e" run -q --no-letters -c "$T/merit.ini" -p 2026-10
+names=$(cut -d, -f1-2 "$T/out/2026-10/results.csv" | sed -n '2,4p' | tr '\n' ' ')
+row4=$(grep '^E4,' "$T/out/2026-10/results.csv" | cut -c1-11)
+same "results.csv: formula-like HR text starts with an apostrophe" \
+	"$names|$row4" "E1,'-2+3 E2,'=cmd|' /C calc'!A0 E3,'@SUM(1+1) |E4,\"'+1,2\","
