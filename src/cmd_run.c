@@ -130,6 +130,10 @@ int cmd_run(const struct cmd_opts *o, struct diag *d)
 		goto out;
 	if (render_all(&p, o, od.tmp, od.final, &m, d) < 0)
 		goto out;
+	/* Every stage's error stops the run here, before the ledger and the
+	 * publish, even one a stage reported without returning -1. */
+	if (d->errors)
+		goto out;
 	if (o->dry_run) {
 		status = MERIT_OK;
 		goto out;    /* outdir_release removes the unpublished folder */

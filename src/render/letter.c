@@ -22,6 +22,7 @@
 #include "render/letter_internal.h"
 #include "render/render.h"
 #include "util/diag.h"
+#include "util/fault.h"
 #include "util/log.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -693,10 +694,16 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 	for (k = 0; k < n; k++) {
 		w[k].sh = &sh;
 		if (k > 0)
-			w[k].font = font_face_load(cfg->letters.font,
+			w[k].font = font_face_load(fault_fail("worker-font")
+						   ? "/nonexistent/merit-fault.ttf" : cfg->letters.font,
 						   (unsigned)cfg->letters.font_index, d);
-		if (!w[k].font)
+		if (!w[k].font) {
+			/* The error is in d: stop the running workers and fail,
+			 * so the run stops before the ledger and the publish. */
+			atomic_store(&sh.stop, 1);
+			rc = -1;
 			break;
+		}
 		if (n == 1) {
 			worker_run(&w[k]);
 		} else if (pthread_create(&w[k].thread, NULL, worker_run, &w[k]) == 0) {
@@ -710,7 +717,7 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 	for (k = 0; k < n; k++)
 		if (w[k].started)
 			pthread_join(w[k].thread, NULL);
-	if (n > 1 && !w[0].started) {
+	if (n > 1 && !w[0].started && rc == 0) {
 		/* Not even one thread: write the letters here. */
 		if (!w[0].font)
 			w[0].font = font_face_load(cfg->letters.font,

@@ -8,10 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void fault_point(const char *name)
+int fault_fail(const char *name)
 {
 	const char *f = getenv("MERIT_FAULT");
-	if (f && !strcmp(f, name))
+	return f && !strcmp(f, name);
+}
+
+void fault_point(const char *name)
+{
+	if (fault_fail(name))
 		raise(SIGKILL);
 }
 #else

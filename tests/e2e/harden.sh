@@ -98,3 +98,20 @@ names=$(cut -d, -f1-2 "$T/out/2026-10/results.csv" | sed -n '2,4p' | tr '\n' ' '
 row4=$(grep '^E4,' "$T/out/2026-10/results.csv" | cut -c1-11)
 same "results.csv: formula-like HR text starts with an apostrophe" \
 	"$names|$row4" "E1,'-2+3 E2,'=cmd|' /C calc'!A0 E3,'@SUM(1+1) |E4,\"'+1,2\","
+
+# --- 9. a letter worker failing after the first stops before ledger+publish --
+W=$(workspace harden-worker)
+run_merit "$W/o" "$W/e" run -q -j 2 -c "$W/config/merit.ini"
+sha_before=$(sha256sum < "$W/out/2026-10/results.csv")
+led_before=$(sqlite3 "$W/state/history.db" "select count(*) from runs")
+sed -i 's/^pool = .*/pool = 400000.00/' "$W/config/merit.ini"
+MERIT_FAULT=worker-font "$MERIT_TESTING_BIN" run -q -j 2 -c "$W/config/merit.ini" >"$W/o" 2>"$W/e"
+rc=$?
+if [ "$rc" = 78 ] && grep -q 'merit-fault.ttf' "$W/e" &&
+   [ "$sha_before" = "$(sha256sum < "$W/out/2026-10/results.csv")" ] &&
+   [ "$led_before" = "$(sqlite3 "$W/state/history.db" "select count(*) from runs")" ] &&
+   ! ls -a "$W/out" | grep -q '\.tmp-'; then
+	pass "a second letter worker's font failing: exit 78, nothing published, ledger unchanged"
+else
+	fail "second worker's font fails" "rc=$rc $(head -c 300 "$W/e") runs $led_before -> $(sqlite3 "$W/state/history.db" "select count(*) from runs")"
+fi
