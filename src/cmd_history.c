@@ -1,28 +1,119 @@
 /*
  * cmd_history: `merit history EMPLOYEE_ID` — the employee's past periods
- * from the ledger (scores, ratings, bonuses, flags). Reads only the config
- * and the ledger.
+ * from the ledger (scores, ratings, bonuses, flags) as a text table. Reads
+ * only the config and the ledger; deliver/ledger.c gives the rows, the
+ * table is laid out here.
  */
 #include "cmd.h"
 #include "config.h"
 #include "deliver/ledger.h"
+#include "render/render.h"
 #include "util/diag.h"
+#include "util/num.h"
 #include "util/strbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+
+/* Columns on screen: CJK and full-width characters take two. */
+static size_t display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+	while (*p) {
+		unsigned cp;
+		int len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+		cp = len == 1 ? *p : len == 2 ? *p & 0x1f : len == 3 ? *p & 0x0f : *p & 0x07;
+		for (int k = 1; k < len && p[k]; k++)
+			cp = (cp << 6) | (p[k] & 0x3f);
+		w += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+				       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+				       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+				       (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000)) ? 2 : 1;
+		while (len-- > 0 && *p)
+			p++;
+	}
+	return w;
+}
+
+static void add_padded(struct strbuf *sb, const char *s, size_t width, int right)
+{
+	size_t w = display_width(s);
+	if (right)
+		for (; w < width; w++)
+			strbuf_addch(sb, ' ');
+	strbuf_addstr(sb, s);
+	if (!right)
+		for (; w < width; w++)
+			strbuf_addch(sb, ' ');
+}
+
+#define HISTORY_COLS 6
+
+/* The rows as a table: a header line, then one line per period, columns
+ * two spaces apart, numbers right-aligned, trailing blanks trimmed. */
+static void history_table(const struct ledger_period *rows, size_t n, struct strbuf *out)
+{
+	static const char *const head[HISTORY_COLS] = {
+		"period", "raw", "norm", "rating", "bonus", "flags"
+	};
+	static const int right[HISTORY_COLS] = { 0, 1, 1, 0, 1, 0 };
+	size_t ncells = n * HISTORY_COLS, width[HISTORY_COLS], i, k;
+	char **cells = xcalloc(ncells + 1, sizeof(*cells));
+
+	for (i = 0; i < n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		char **c = &cells[i * HISTORY_COLS];
+		c[0] = xstrdup(rows[i].period);
+		c[1] = xstrfmt("%.4f", num_round4(rows[i].raw_score));
+		c[2] = xstrfmt("%.4f", num_round4(rows[i].norm_score));
+		c[3] = xstrdup(rows[i].rating_label);
+		money_format(&sb, rows[i].bonus_cents, NULL);
+		c[4] = strbuf_detach(&sb, NULL);
+		results_flags_text(rows[i].flags, &sb);
+		c[5] = strbuf_detach(&sb, NULL);
+	}
+	for (k = 0; k < HISTORY_COLS; k++) {
+		width[k] = display_width(head[k]);
+		for (i = k; i < ncells; i += HISTORY_COLS)
+			if (display_width(cells[i]) > width[k])
+				width[k] = display_width(cells[i]);
+	}
+	for (i = 0; i < ncells + HISTORY_COLS; i += HISTORY_COLS) {
+		struct strbuf line = STRBUF_INIT;
+		for (k = 0; k < HISTORY_COLS; k++) {
+			const char *s = i ? cells[i - HISTORY_COLS + k] : head[k];
+			if (k)
+				strbuf_addstr(&line, "  ");
+			add_padded(&line, s, k + 1 < HISTORY_COLS ? width[k] : 0, right[k]);
+		}
+		strbuf_trim(&line);
+		strbuf_addstr(out, line.buf);
+		strbuf_addch(out, '\n');
+		strbuf_release(&line);
+	}
+	for (i = 0; i < ncells; i++)
+		free(cells[i]);
+	free(cells);
+}
 
 int cmd_history(const struct cmd_opts *o, struct diag *d)
 {
 	struct config cfg;
 	struct strbuf sb = STRBUF_INIT;
+	struct ledger_period *rows;
+	size_t n;
 	int status = MERIT_OK;
 
 	if (config_load(&cfg, o->config, d) < 0)
 		return d->status ? d->status : MERIT_CONFIG;
-	if (ledger_history(&cfg, o->args[0], &sb, d) < 0)
+	if (ledger_history(&cfg, o->args[0], &rows, &n, d) < 0) {
 		status = d->status ? d->status : MERIT_SOFTWARE;
-	else
+	} else {
+		history_table(rows, n, &sb);
 		fputs(sb.buf, stdout);
+		ledger_periods_free(rows, n);
+	}
 	strbuf_release(&sb);
 	config_release(&cfg);
 	return status;

@@ -118,113 +118,108 @@ static int usage_error(const char *fmt, ...)
 	return MERIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* What parse_args() returns when the command should run; anything else is
+ * the exit status (0 after --help or --version, MERIT_USAGE). */
+#define ARGS_RUN (-1)
+
+static void print_help(void)
 {
-	struct cmd_opts o;
-	const struct command *cmd = NULL;
-	struct diag d;
-	struct strbuf msg = STRBUF_INIT;
+	fputs(usage_text, stdout);
+	fputs(help_text, stdout);
+}
+
+/*
+ * Fills *o and *cmd from the command line. Options before the command may
+ * only be --help and --version; the command's own options come after it.
+ * o->only must have room for argc entries.
+ */
+static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct command **cmd)
+{
 	size_t i;
-	int c, status;
+	int c;
 	long long jobs;
 
-	memset(&o, 0, sizeof(o));
-	o.only = xcalloc((size_t)argc, sizeof(*o.only));
 	opterr = 0;
 	/* "+" stops at the first non-option, so options after the subcommand
 	 * are parsed in a second pass below, and before it in this one. */
 	while ((c = getopt_long(argc, argv, "+hV", long_opts, NULL)) != -1) {
 		if (c == 'h') {
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			free(o.only);
+			print_help();
 			return 0;
 		}
 		if (c == 'V') {
 			printf("merit %s\n", MERIT_VERSION);
-			free(o.only);
 			return 0;
 		}
-		free(o.only);
 		return usage_error("'%s' must come after the command", argv[optind - 1]);
 	}
-	if (optind >= argc) {
-		free(o.only);
+	if (optind >= argc)
 		return usage_error("no command given%s", "");
-	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[optind], commands[i].name))
-			cmd = &commands[i];
-	if (!cmd) {
-		status = usage_error("unknown command '%s'", argv[optind]);
-		free(o.only);
-		return status;
-	}
+			*cmd = &commands[i];
+	if (!*cmd)
+		return usage_error("unknown command '%s'", argv[optind]);
 	argc -= optind;
 	argv += optind;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:o:j:qvhV", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': o.config = optarg; break;
-		case 'p': o.period = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'p': o->period = optarg; break;
 		case 'o':
-			if (!*optarg) {
-				free(o.only);
+			if (!*optarg)
 				return usage_error("-o wants a folder, not an empty string");
-			}
-			o.output_dir = optarg;
+			o->output_dir = optarg;
 			break;
 		case 'j':
-			if (num_parse_int(optarg, 1, 256, &jobs) != NUM_OK) {
-				free(o.only);
+			if (num_parse_int(optarg, 1, 256, &jobs) != NUM_OK)
 				return usage_error("-j wants a number from 1 to 256, not '%s'", optarg);
-			}
-			o.jobs = (int)jobs;
+			o->jobs = (int)jobs;
 			break;
-		case 'q': o.quiet = 1; break;
-		case 'v': o.verbose = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'v': o->verbose = 1; break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			free(o.only);
+			print_help();
 			return 0;
 		case 'V':
 			printf("merit %s\n", MERIT_VERSION);
-			free(o.only);
 			return 0;
-		case OPT_NO_LETTERS: o.no_letters = 1; break;
-		case OPT_DRY_RUN: o.dry_run = 1; break;
-		case OPT_RESEND: o.resend = 1; break;
-		case OPT_ONLY: o.only[o.nonly++] = optarg; break;
+		case OPT_NO_LETTERS: o->no_letters = 1; break;
+		case OPT_DRY_RUN: o->dry_run = 1; break;
+		case OPT_RESEND: o->resend = 1; break;
+		case OPT_ONLY: o->only[o->nonly++] = optarg; break;
 		default:
-			status = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
-			free(o.only);
-			return status;
+			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	o.args = (const char **)argv + optind;
-	o.nargs = argc - optind;
-	if (!o.config) {
-		free(o.only);
-		return usage_error("%s needs -c FILE (the INI file)", cmd->name);
-	}
-	if (o.nargs < cmd->min_args || o.nargs > cmd->max_args) {
-		status = usage_error(cmd->min_args ? "%s needs exactly one EMPLOYEE_ID"
-				     : "%s takes no further arguments", cmd->name);
-		free(o.only);
-		return status;
-	}
-	log_setup(o.quiet, o.verbose);
+	o->args = (const char **)argv + optind;
+	o->nargs = argc - optind;
+	if (!o->config)
+		return usage_error("%s needs -c FILE (the INI file)", (*cmd)->name);
+	if (o->nargs < (*cmd)->min_args || o->nargs > (*cmd)->max_args)
+		return usage_error((*cmd)->min_args ? "%s needs exactly one EMPLOYEE_ID"
+				   : "%s takes no further arguments", (*cmd)->name);
+	return ARGS_RUN;
+}
 
+/* Runs the command, prints what it collected, returns the exit status. */
+static int run_command(const struct command *cmd, const struct cmd_opts *o)
+{
+	struct diag d;
+	struct strbuf msg = STRBUF_INIT;
+	int status;
+
+	log_setup(o->quiet, o->verbose);
 	diag_init(&d);
-	status = cmd->fn(&o, &d);
+	status = cmd->fn(o, &d);
 	if (!status && d.status)
 		status = d.status;
 	if (status && !d.status)
 		d.status = status;
-	diag_format(&d, &msg, status ? (o.verbose ? DIAG_NOTE : DIAG_WARNING)
-				     : (o.verbose ? DIAG_NOTE : DIAG_ERROR));
-	if (msg.len && !(o.quiet && !status)) {
+	diag_format(&d, &msg, status ? (o->verbose ? DIAG_NOTE : DIAG_WARNING)
+				     : (o->verbose ? DIAG_NOTE : DIAG_ERROR));
+	if (msg.len && !(o->quiet && !status)) {
 		/* A message with no place of its own gets the program name. */
 		char *line = msg.buf, *nl;
 		for (; *line; line = nl + 1) {
@@ -237,6 +232,20 @@ int main(int argc, char **argv)
 	}
 	strbuf_release(&msg);
 	diag_release(&d);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_opts o;
+	const struct command *cmd = NULL;
+	int status;
+
+	memset(&o, 0, sizeof(o));
+	o.only = xcalloc((size_t)argc, sizeof(*o.only));
+	status = parse_args(argc, argv, &o, &cmd);
+	if (status == ARGS_RUN)
+		status = run_command(cmd, &o);
 	free(o.only);
 	return status;
 }

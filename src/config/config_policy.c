@@ -435,7 +435,7 @@ void config_load_mail(struct config_loader *L, const struct ini_section *s)
 	config_val(L, s, "password_file", &line);
 	if (mc->password_env && mc->password_file)
 		config_err(L, line, s->name, "password_file", "give password_env or password_file, not both");
-	/* Opened and checked for a PEM certificate by mail_transport_new(). */
+	/* Opened and checked for a PEM certificate by smtp_transport_new(). */
 	free(mc->ca_file);
 	mc->ca_file = config_get_path(L, s, "ca_file", NULL);
 	mc->from = config_get_string(L, s, "from");

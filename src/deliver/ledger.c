@@ -31,7 +31,6 @@
  */
 #include "deliver/ledger.h"
 #include "model.h"
-#include "render/render.h"
 #include "util/diag.h"
 #include "util/num.h"
 #include "util/outdir.h"
@@ -682,55 +681,18 @@ void ledger_unlock(int fd)
 		close(fd);
 }
 
-/* Columns on screen: CJK and full-width characters take two. */
-static size_t display_width(const char *s)
+int ledger_history(const struct config *cfg, const char *employee_id,
+		   struct ledger_period **rows, size_t *nrows, struct diag *d)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-	while (*p) {
-		unsigned cp;
-		int len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
-		cp = len == 1 ? *p : len == 2 ? *p & 0x1f : len == 3 ? *p & 0x0f : *p & 0x07;
-		for (int k = 1; k < len && p[k]; k++)
-			cp = (cp << 6) | (p[k] & 0x3f);
-		w += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-				       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-				       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-				       (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000)) ? 2 : 1;
-		while (len-- > 0 && *p)
-			p++;
-	}
-	return w;
-}
-
-static void add_padded(struct strbuf *sb, const char *s, size_t width, int right)
-{
-	size_t w = display_width(s);
-	if (right)
-		for (; w < width; w++)
-			strbuf_addch(sb, ' ');
-	strbuf_addstr(sb, s);
-	if (!right)
-		for (; w < width; w++)
-			strbuf_addch(sb, ' ');
-}
-
-#define HISTORY_COLS 6
-
-int ledger_history(const struct config *cfg, const char *employee_id, struct strbuf *out,
-		   struct diag *d)
-{
-	static const char *const head[HISTORY_COLS] = {
-		"period", "raw", "norm", "rating", "bonus", "flags"
-	};
-	static const int right[HISTORY_COLS] = { 0, 1, 1, 0, 1, 0 };
 	char *path = ledger_path(cfg);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	char **cells = NULL;
-	size_t ncells = 0, alloc = 0, width[HISTORY_COLS], i, k;
+	struct ledger_period *r = NULL;
+	size_t n = 0, alloc = 0;
 	int rc, version = 0, status = -1;
 
+	*rows = NULL;
+	*nrows = 0;
 	if (!path) {
 		diag_error(d, MERIT_CONFIG, cfg->path, 0, 0,
 			   "[run] state_dir is not set: no ledger to read");
@@ -756,54 +718,46 @@ int ledger_history(const struct config *cfg, const char *employee_id, struct str
 		}
 		sqlite3_bind_text(st, 1, employee_id, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct strbuf sb = STRBUF_INIT;
-			ALLOC_GROW(cells, ncells + HISTORY_COLS, alloc);
-			cells[ncells++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-			cells[ncells++] = xstrfmt("%.4f", num_round4(sqlite3_column_double(st, 1)));
-			cells[ncells++] = xstrfmt("%.4f", num_round4(sqlite3_column_double(st, 2)));
-			cells[ncells++] = xstrdup(sqlite3_column_text(st, 3)
-						  ? (const char *)sqlite3_column_text(st, 3) : "");
-			money_format(&sb, sqlite3_column_int64(st, 4), NULL);
-			cells[ncells++] = strbuf_detach(&sb, NULL);
-			results_flags_text((unsigned)sqlite3_column_int64(st, 5), &sb);
-			cells[ncells++] = strbuf_detach(&sb, NULL);
+			const unsigned char *label = sqlite3_column_text(st, 3);
+			ALLOC_GROW(r, n + 1, alloc);
+			r[n].period = xstrdup((const char *)sqlite3_column_text(st, 0));
+			r[n].raw_score = sqlite3_column_double(st, 1);
+			r[n].norm_score = sqlite3_column_double(st, 2);
+			r[n].rating_label = xstrdup(label ? (const char *)label : "");
+			r[n].bonus_cents = sqlite3_column_int64(st, 4);
+			r[n].flags = (unsigned)sqlite3_column_int64(st, 5);
+			n++;
 		}
 		if (rc != SQLITE_DONE) {
 			ledger_error(d, db, rc, path, "cannot read the ledger");
 			goto out;
 		}
 	}
-	if (!ncells) {
+	if (!n) {
 		diag_error(d, MERIT_NOINPUT, path, 0, 0,
 			   "employee '%s' has no periods in the ledger", employee_id);
 		goto out;
 	}
-	for (k = 0; k < HISTORY_COLS; k++) {
-		width[k] = display_width(head[k]);
-		for (i = k; i < ncells; i += HISTORY_COLS)
-			if (display_width(cells[i]) > width[k])
-				width[k] = display_width(cells[i]);
-	}
-	for (i = 0; i < ncells + HISTORY_COLS; i += HISTORY_COLS) {
-		struct strbuf line = STRBUF_INIT;
-		for (k = 0; k < HISTORY_COLS; k++) {
-			const char *s = i ? cells[i - HISTORY_COLS + k] : head[k];
-			if (k)
-				strbuf_addstr(&line, "  ");
-			add_padded(&line, s, k + 1 < HISTORY_COLS ? width[k] : 0, right[k]);
-		}
-		strbuf_trim(&line);
-		strbuf_addstr(out, line.buf);
-		strbuf_addch(out, '\n');
-		strbuf_release(&line);
-	}
 	status = 0;
 out:
-	for (i = 0; i < ncells; i++)
-		free(cells[i]);
-	free(cells);
+	if (status < 0) {
+		ledger_periods_free(r, n);
+	} else {
+		*rows = r;
+		*nrows = n;
+	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	free(path);
 	return status;
+}
+
+void ledger_periods_free(struct ledger_period *rows, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(rows[i].period);
+		free(rows[i].rating_label);
+	}
+	free(rows);
 }

@@ -6,10 +6,12 @@
 #ifndef MERIT_LEDGER_H
 #define MERIT_LEDGER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct company;
 struct config;
 struct diag;
-struct strbuf;
 
 /* Reads earlier periods (read-only) and sets bottom/top streaks and flags.
  * A missing ledger is an empty history. */
@@ -41,8 +43,20 @@ int ledger_ensure_state_dir(const struct config *cfg, struct diag *d);
 int ledger_lock(const struct config *cfg, int create, int *fd, struct diag *d);
 void ledger_unlock(int fd);
 
-/* `merit history`: the employee's past periods as a text table. */
-int ledger_history(const struct config *cfg, const char *employee_id, struct strbuf *out,
-		   struct diag *d);
+/* One recorded period of one employee, as `merit history` shows it. */
+struct ledger_period {
+	char *period;              /* "2026-10" */
+	double raw_score, norm_score;
+	char *rating_label;
+	int64_t bonus_cents;
+	unsigned flags;            /* FLAG_* of model.h */
+};
+
+/* `merit history`: the employee's recorded periods, oldest first, into a
+ * malloc'ed array (free with ledger_periods_free). No ledger, or no period
+ * for the employee, is MERIT_NOINPUT. */
+int ledger_history(const struct config *cfg, const char *employee_id,
+		   struct ledger_period **rows, size_t *nrows, struct diag *d);
+void ledger_periods_free(struct ledger_period *rows, size_t n);
 
 #endif

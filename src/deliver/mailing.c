@@ -16,7 +16,9 @@
 #include "deliver/mailing.h"
 #include "config.h"
 #include "deliver/ledger_mail.h"
-#include "deliver/mail.h"
+#include "deliver/mime.h"
+#include "deliver/smtp.h"
+#include "render/mail_template.h"
 #include "model.h"
 #include "render/letter.h"
 #include "render/template.h"
@@ -51,7 +53,7 @@ struct batch {
 	struct mail_template tmpl[LOCALE_COUNT];
 	int tmpl_loaded[LOCALE_COUNT];
 	struct ledger_mail *ledger;
-	struct mail_transport *transport;   /* created on the first real send */
+	struct smtp_transport *transport;   /* created on the first real send */
 	int stop;                           /* a fatal transport error happened */
 	char *stop_reason;
 	size_t not_attempted;
@@ -137,7 +139,7 @@ static int setup_addresses(struct batch *b)
 {
 	const struct mail_conf *mc = &b->cfg->mail;
 	char *name = NULL;
-	if (mail_address_parse(mc->from, &b->from_name, &b->from_addr) < 0) {
+	if (mime_address_parse(mc->from, &b->from_name, &b->from_addr) < 0) {
 		diag_config(b->d, b->cfg->path, 0, "mail", "from",
 			    mc->from ? "'%s' is not a valid address" : "is not set%s",
 			    mc->from ? mc->from : "");
@@ -145,13 +147,13 @@ static int setup_addresses(struct batch *b)
 		return -1;
 	}
 	if (mc->bcc && *mc->bcc) {
-		if (mail_address_parse(mc->bcc, &name, &b->bcc) < 0)
+		if (mime_address_parse(mc->bcc, &name, &b->bcc) < 0)
 			return diag_config(b->d, b->cfg->path, 0, "mail", "bcc",
 					   "'%s' is not a valid address", mc->bcc);
 		free(name);
 	}
 	if (mc->reply_to && *mc->reply_to) {
-		if (mail_address_parse(mc->reply_to, &name, &b->reply_to) < 0)
+		if (mime_address_parse(mc->reply_to, &name, &b->reply_to) < 0)
 			return diag_config(b->d, b->cfg->path, 0, "mail", "reply_to",
 					   "'%s' is not a valid address", mc->reply_to);
 		free(name);
@@ -179,7 +181,7 @@ static const struct mail_template *template_for(struct batch *b, enum locale loc
  * indexes aborts instead of mailing someone else's pay.
  */
 static void assert_private(const struct batch *b, const struct employee *e,
-			   const struct mail_message *m, const char *letter_path,
+			   const struct mime_message *m, const char *letter_path,
 			   const char *const *rcpts, size_t nrcpts)
 {
 	struct strbuf want = STRBUF_INIT;
@@ -242,13 +244,13 @@ out:
 }
 
 static void send_one(struct batch *b, const struct employee *e, const struct strbuf *msg,
-		     const struct mail_message *m, const char *const *rcpts, size_t nrcpts,
+		     const struct mime_message *m, const char *const *rcpts, size_t nrcpts,
 		     const char *letter_sha)
 {
-	struct mail_result r;
+	struct smtp_result r;
 	char *where = employee_where(e);
 	if (!b->transport) {
-		b->transport = mail_transport_new(&b->cfg->mail, b->cfg->path, b->d);
+		b->transport = smtp_transport_new(&b->cfg->mail, b->cfg->path, b->d);
 		if (!b->transport) {
 			stop_batch(b, MERIT_CONFIG, "the [mail] settings are not usable");
 			b->not_attempted++;
@@ -256,7 +258,7 @@ static void send_one(struct batch *b, const struct employee *e, const struct str
 			return;
 		}
 	}
-	if (mail_send(b->transport, b->from_addr, rcpts, nrcpts, msg->buf, msg->len, &r) < 0) {
+	if (smtp_send(b->transport, b->from_addr, rcpts, nrcpts, msg->buf, msg->len, &r) < 0) {
 		b->st->failed++;
 		if (!b->other_status)
 			b->other_status = MERIT_TEMPFAIL;
@@ -287,7 +289,7 @@ static void mail_employee(struct batch *b, const struct employee *e)
 	struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
 	struct ledger_mail_entry prev;
 	struct template_vars vars;
-	struct mail_message m;
+	struct mime_message m;
 	const struct mail_template *t;
 	const char *rcpts[2];
 	size_t nrcpts = 0;
@@ -295,7 +297,7 @@ static void mail_employee(struct batch *b, const struct employee *e)
 	int err, seen;
 
 	template_vars_init(&vars);
-	if (!mail_address_valid(e->email)) {
+	if (!mime_address_valid(e->email)) {
 		b->st->bad_address++;
 		data_problem(b, MERIT_DATAERR);
 		diag_error(b->d, MERIT_DATAERR, where, 0, 0, "no valid HR email address%s%s%s",
@@ -357,7 +359,7 @@ static void mail_employee(struct batch *b, const struct employee *e)
 	template_vars_set(&vars, "role", role_label(b->cfg, e));
 	mail_template_render(t, template_vars_lookup, &vars, &subject, &body);
 
-	msgid = mail_message_id(period, e->id, sha, b->from_addr);
+	msgid = mime_message_id(period, e->id, sha, b->from_addr);
 	memset(&m, 0, sizeof(m));
 	m.from_name = b->from_name ? b->from_name : label_get(&b->cfg->company, e->locale);
 	m.from_addr = b->from_addr;
@@ -378,7 +380,7 @@ static void mail_employee(struct batch *b, const struct employee *e)
 	if (b->bcc)
 		rcpts[nrcpts++] = b->bcc;
 	assert_private(b, e, &m, letter_path.buf, rcpts, nrcpts);
-	mail_build(&m, &msg);
+	mime_build(&m, &msg);
 
 	if (b->o->dry_run) {
 		if (write_eml(b, e, &msg) < 0)
@@ -498,7 +500,7 @@ out:
 	for (loc = 0; loc < LOCALE_COUNT; loc++)
 		if (b.tmpl_loaded[loc])
 			mail_template_release(&b.tmpl[loc]);
-	mail_transport_free(b.transport);
+	smtp_transport_free(b.transport);
 	ledger_mail_free(b.ledger);
 	if (lock_fd >= 0)
 		close(lock_fd);

@@ -280,7 +280,7 @@ static void explain_kpi(struct strbuf *sb, const struct config *cfg, const struc
 		add_metric_value(sb, md, r->target);
 		strbuf_addf(sb, " from %s\n", r->target_source ? r->target_source : "?");
 	} else if (r->target_source && *r->target_source) {
-		/* only rows for part of the period (compute/scorecard.c) */
+		/* only rows for part of the period (compute/targets.c) */
 		strbuf_addf(sb, "missing: incomplete rows are not used: %s\n", r->target_source);
 	} else {
 		strbuf_addstr(sb, "missing: no row of the targets input applies\n");

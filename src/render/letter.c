@@ -18,7 +18,7 @@
  * This file holds the letter's values, the template walk, the page frames
  * and the workers; the other steps are in letter_*.c (letter_internal.h).
  */
-#include "compute/scorecard.h"
+#include "compute/targets.h"
 #include "render/letter_internal.h"
 #include "render/render.h"
 #include "util/diag.h"
@@ -101,7 +101,7 @@ void letter_file_name(const char *id, struct strbuf *out)
 /* The next period's target for a KPI, by the scorecard's own rules. */
 int letter_next_target(const struct letter *lt, int kpi, double *value)
 {
-	return scorecard_target(lt->sh->targets, lt->c, lt->cfg, lt->e, kpi, &lt->sh->next, value,
+	return targets_find(lt->sh->targets, lt->c, lt->cfg, lt->e, kpi, &lt->sh->next, value,
 				NULL);
 }
 
@@ -610,7 +610,7 @@ static void shared_release(struct letters_shared *sh)
 	free(sh->rev_idx);
 	free(sh->trn_start);
 	free(sh->trn_idx);
-	scorecard_targets_free(sh->targets);
+	targets_free(sh->targets);
 	if (sh->diags) {
 		for (i = 0; i < sh->c->nemps; i++)
 			if (sh->diags[i]) {
@@ -684,7 +684,7 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 		return -1;
 	}
 	period_next(&c->period, &sh.next);
-	sh.targets = scorecard_targets_new(c);
+	sh.targets = targets_new(c);
 	index_inputs(&sh);
 	sh.diags = xcalloc(c->nemps + 1, sizeof(*sh.diags));
 	atomic_init(&sh.next_emp, 0);

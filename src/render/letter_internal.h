@@ -104,7 +104,7 @@ struct letters_shared {
 	struct template_set *bank[LOCALE_COUNT];
 	size_t *rev_start, *rev_idx;     /* reviews by reviewee: [start[e], start[e+1]) */
 	size_t *trn_start, *trn_idx;     /* training rows by employee */
-	struct scorecard_targets *targets;   /* for next period's targets */
+	struct targets *targets;   /* for next period's targets */
 	struct period next;
 	int password_field;              /* -1 none, -2 employee_id, else HR field */
 

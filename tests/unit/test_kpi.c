@@ -20,6 +20,7 @@
 #include "compute/metrics.h"
 #include "compute/scope.h"
 #include "compute/scorecard.h"
+#include "compute/targets.h"
 #include "model.h"
 #include "render/render.h"
 #include "util/date.h"
@@ -729,7 +730,7 @@ static void test_scorecard_training_cap(void **state)
 	sfix_free(&f);
 }
 
-static void test_scorecard_target_precedence(void **state)
+static void test_targets_find_precedence(void **state)
 {
 	struct sfix f;
 	(void)state;
@@ -764,7 +765,7 @@ static void test_scorecard_target_precedence(void **state)
 	sfix_free(&f);
 }
 
-static void test_scorecard_target_periods(void **state)
+static void test_targets_find_periods(void **state)
 {
 	struct sfix f;
 	struct period q = fixture_period("2026-Q4");
@@ -895,12 +896,12 @@ static void test_scorecard_year_from_quarters(void **state)
 	sfix_free(&f);
 }
 
-/* The letters ask for next period's targets through scorecard_target: the
+/* The letters ask for next period's targets through targets_find: the
  * same precedence, period and case rules as the scored period. */
-static void test_scorecard_target_next_period(void **state)
+static void test_targets_find_next_period(void **state)
 {
 	struct sfix f;
-	struct scorecard_targets *t;
+	struct targets *t;
 	struct strbuf src = STRBUF_INIT;
 	struct period next;
 	double v = -1;
@@ -913,22 +914,22 @@ static void test_scorecard_target_next_period(void **state)
 	fixture_add_target(&f.c, 2, "SALES", f.k_sales, "2026-Q4", 9000, 2);
 	/* role by its English label, in capitals, for November itself */
 	fixture_add_target(&f.c, 1, "SALES", f.k_sales, "2026-11", 2500, 3);
-	t = scorecard_targets_new(&f.c);
+	t = targets_new(&f.c);
 	/* E1 (senior): the department's quarter, additive: 9000 x 1/3 = 3000 */
-	assert_int_equal(scorecard_target(t, &f.c, &f.cfg, emp(&f.c, "E1"), f.k_sales, &next, &v,
+	assert_int_equal(targets_find(t, &f.c, &f.cfg, emp(&f.c, "E1"), f.k_sales, &next, &v,
 					  &src), 1);
 	assert_float_equal(v, 3000, EPS);
 	assert_string_equal(src.buf, "department SALES 2026-Q4 x 1/3 (targets.csv:2)");
 	/* E2 (sales | Sales): the role row wins over the department */
-	assert_int_equal(scorecard_target(t, &f.c, &f.cfg, emp(&f.c, "E2"), f.k_sales, &next, &v,
+	assert_int_equal(targets_find(t, &f.c, &f.cfg, emp(&f.c, "E2"), f.k_sales, &next, &v,
 					  NULL), 1);
 	assert_float_equal(v, 2500, EPS);
 	/* nothing for December's successor */
 	next = fixture_period("2027-01");
-	assert_int_equal(scorecard_target(t, &f.c, &f.cfg, emp(&f.c, "E2"), f.k_sales, &next, &v,
+	assert_int_equal(targets_find(t, &f.c, &f.cfg, emp(&f.c, "E2"), f.k_sales, &next, &v,
 					  NULL), 0);
-	scorecard_targets_free(t);
-	scorecard_targets_free(NULL);
+	targets_free(t);
+	targets_free(NULL);
 	strbuf_release(&src);
 	sfix_free(&f);
 }
@@ -1098,12 +1099,12 @@ int main(void)
 		cmocka_unit_test(test_scorecard_scores_weights_subscores),
 		cmocka_unit_test(test_scorecard_reweight_lower_and_training),
 		cmocka_unit_test(test_scorecard_training_cap),
-		cmocka_unit_test(test_scorecard_target_precedence),
-		cmocka_unit_test(test_scorecard_target_periods),
+		cmocka_unit_test(test_targets_find_precedence),
+		cmocka_unit_test(test_targets_find_periods),
 		cmocka_unit_test(test_scorecard_partial_months_lose_to_role_quarter),
 		cmocka_unit_test(test_scorecard_only_partial_targets),
 		cmocka_unit_test(test_scorecard_year_from_quarters),
-		cmocka_unit_test(test_scorecard_target_next_period),
+		cmocka_unit_test(test_targets_find_next_period),
 		cmocka_unit_test(test_scorecard_missing_and_zero_target),
 		cmocka_unit_test(test_scorecard_all_dropped_and_unknown_role),
 		cmocka_unit_test(test_rating_boundaries),

@@ -93,19 +93,12 @@ static int month(const struct config *cfg, const char *period, int record, unsig
 	return streak;
 }
 
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	for (; (hay = strstr(hay, needle)); hay++)
-		n++;
-	return n;
-}
-
 static void test_three_months(void **state)
 {
 	struct config cfg;
 	struct diag d;
-	struct strbuf sb = STRBUF_INIT;
+	struct ledger_period *rows;
+	size_t nrows;
 	struct stat st;
 	char *dir = xstrfmt("%s/state", tmpdir), *db = xstrfmt("%s/history.db", dir);
 	unsigned xf, yf;
@@ -141,21 +134,25 @@ static void test_three_months(void **state)
 	assert_int_equal(month(&cfg, "2026-12", 0, &xf, &yf), 1);
 	assert_false(xf & FLAG_WARNING);
 
-	/* History: each month once, full band label, flags and bonus. */
+	/* History: each month once (2026-09 re-run replaced), oldest first,
+	 * full band label, flags and bonus. */
 	diag_init(&d);
-	assert_int_equal(ledger_history(&cfg, "X", &sb, &d), 0);
-	assert_int_equal(count(sb.buf, "2026-09"), 1);
-	assert_int_equal(count(sb.buf, "\n"), 4);
-	assert_non_null(strstr(sb.buf, "period"));
-	assert_non_null(strstr(sb.buf, "待改进 | Needs improvement"));
-	assert_non_null(strstr(sb.buf, "warning;role_review"));
-	strbuf_reset(&sb);
-	assert_int_equal(ledger_history(&cfg, "Y", &sb, &d), 0);
-	assert_non_null(strstr(sb.buf, "123.45"));
+	assert_int_equal(ledger_history(&cfg, "X", &rows, &nrows, &d), 0);
+	assert_int_equal(nrows, 3);
+	assert_string_equal(rows[0].period, "2026-08");
+	assert_string_equal(rows[1].period, "2026-09");
+	assert_string_equal(rows[2].period, "2026-10");
+	assert_string_equal(rows[2].rating_label, "待改进 | Needs improvement");
+	assert_int_equal(rows[2].flags & (FLAG_WARNING | FLAG_ROLE_REVIEW),
+			 FLAG_WARNING | FLAG_ROLE_REVIEW);
+	ledger_periods_free(rows, nrows);
+	assert_int_equal(ledger_history(&cfg, "Y", &rows, &nrows, &d), 0);
+	assert_int_equal(rows[0].bonus_cents, 12345);
+	ledger_periods_free(rows, nrows);
 	/* W was never in scope, so never recorded. */
-	assert_int_equal(ledger_history(&cfg, "W", &sb, &d), -1);
+	assert_int_equal(ledger_history(&cfg, "W", &rows, &nrows, &d), -1);
 	assert_int_equal(d.status, MERIT_NOINPUT);
-	strbuf_release(&sb);
+	assert_null(rows);
 	diag_release(&d);
 	fixture_release(&cfg, NULL);
 	free(db);
@@ -223,16 +220,16 @@ static void test_history_without_ledger(void **state)
 {
 	struct config cfg;
 	struct diag d;
-	struct strbuf sb = STRBUF_INIT;
+	struct ledger_period *rows;
+	size_t nrows;
 	struct stat st;
 	char *dir = xstrfmt("%s/none", tmpdir);
 	(void)state;
 	config_setup(&cfg, dir);
 	diag_init(&d);
-	assert_int_equal(ledger_history(&cfg, "X", &sb, &d), -1);
+	assert_int_equal(ledger_history(&cfg, "X", &rows, &nrows, &d), -1);
 	assert_int_equal(d.status, MERIT_NOINPUT);
 	assert_int_equal(stat(dir, &st), -1);
-	strbuf_release(&sb);
 	diag_release(&d);
 	fixture_release(&cfg, NULL);
 	free(dir);
@@ -241,13 +238,15 @@ static void test_history_without_ledger(void **state)
 /* Y's bonus in the ledger's confirmed rows (123.45 or 246.90), -1 when none. */
 static long long bonus_of_y(const struct config *cfg)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct ledger_period *rows;
+	size_t nrows;
 	struct diag d;
 	long long v = -1;
 	diag_init(&d);
-	if (ledger_history(cfg, "Y", &sb, &d) == 0)
-		v = strstr(sb.buf, "123.45") ? 12345 : strstr(sb.buf, "246.90") ? 24690 : 0;
-	strbuf_release(&sb);
+	if (ledger_history(cfg, "Y", &rows, &nrows, &d) == 0) {
+		v = rows[nrows - 1].bonus_cents;
+		ledger_periods_free(rows, nrows);
+	}
 	diag_release(&d);
 	return v;
 }

@@ -1,6 +1,6 @@
 /*
- * Unit tests for deliver/mail.c (MIME building, addresses, templates,
- * SMTP transport), deliver/ledger_mail.c and deliver/mailing.c (the batch
+ * Unit tests for deliver/mime.c (MIME building, addresses), render/mail_template.c,
+ * deliver/smtp.c (SMTP transport), deliver/ledger_mail.c and deliver/mailing.c (the batch
  * decisions), without the pipeline: a fake company, fake PDF letters, and a
  * real SMTP server on 127.0.0.1 (tests/smtp_sink.py, Debian's aiosmtpd).
  *
@@ -24,7 +24,9 @@
 
 #include "config.h"
 #include "deliver/ledger_mail.h"
-#include "deliver/mail.h"
+#include "deliver/mime.h"
+#include "deliver/smtp.h"
+#include "render/mail_template.h"
 #include "deliver/mailing.h"
 #include "model.h"
 #include "util/diag.h"
@@ -145,7 +147,7 @@ static const char zh_subject[] =
 static void build_sample(struct strbuf *out, const char *to_name, const unsigned char *pdf,
 			 size_t pdf_len)
 {
-	struct mail_message m = {
+	struct mime_message m = {
 		.from_name = "示例贸易 HR", .from_addr = "hr@example-trading.cn",
 		.to_name = to_name, .to_addr = "wang.jianguo@example-trading.cn",
 		.reply_to = "hr-help@example-trading.cn",
@@ -154,7 +156,7 @@ static void build_sample(struct strbuf *out, const char *to_name, const unsigned
 		.date = 1793404800,   /* 2026-10-31 00:00:00 UTC, a Saturday */
 		.attach_name = "E1001.pdf", .attach = pdf, .attach_len = pdf_len,
 	};
-	mail_build(&m, out);
+	mime_build(&m, out);
 }
 
 static void test_build_headers(void **state)
@@ -281,7 +283,7 @@ static void test_encode_words_long(void **state)
 	/* Mixed 1-, 3- and 4-byte characters, long enough for many words. */
 	for (i = 0; i < 40; i++)
 		strbuf_addstr(&text, "绩效a😀");
-	mail_encode_words(&out, text.buf, 9);
+	mime_encode_words(&out, text.buf, 9);
 	decode_words(out.buf, &dec);
 	assert_string_equal(dec.buf, text.buf);
 	for (p = out.buf, i = 0; *p; i++) {
@@ -300,51 +302,51 @@ static void test_address_valid(void **state)
 {
 	char *name, *addr;
 	(void)state;
-	assert_true(mail_address_valid("li.na@example-trading.cn"));
-	assert_true(mail_address_valid("a+b@x.io"));
-	assert_false(mail_address_valid(""));
-	assert_false(mail_address_valid(NULL));
-	assert_false(mail_address_valid("li.na"));
-	assert_false(mail_address_valid("li.na@localhost"));
-	assert_false(mail_address_valid("@example.com"));
-	assert_false(mail_address_valid("a..b@example.com"));
-	assert_false(mail_address_valid(".a@example.com"));
-	assert_false(mail_address_valid("a b@example.com"));
-	assert_false(mail_address_valid("a@exa mple.com"));
-	assert_false(mail_address_valid("a@example.com>\r\nRCPT TO:<x@y.z"));
-	assert_false(mail_address_valid("李娜@example.com"));
-	assert_false(mail_address_valid("a@-x.com"));
-	assert_false(mail_address_valid("a@x.com."));
+	assert_true(mime_address_valid("li.na@example-trading.cn"));
+	assert_true(mime_address_valid("a+b@x.io"));
+	assert_false(mime_address_valid(""));
+	assert_false(mime_address_valid(NULL));
+	assert_false(mime_address_valid("li.na"));
+	assert_false(mime_address_valid("li.na@localhost"));
+	assert_false(mime_address_valid("@example.com"));
+	assert_false(mime_address_valid("a..b@example.com"));
+	assert_false(mime_address_valid(".a@example.com"));
+	assert_false(mime_address_valid("a b@example.com"));
+	assert_false(mime_address_valid("a@exa mple.com"));
+	assert_false(mime_address_valid("a@example.com>\r\nRCPT TO:<x@y.z"));
+	assert_false(mime_address_valid("李娜@example.com"));
+	assert_false(mime_address_valid("a@-x.com"));
+	assert_false(mime_address_valid("a@x.com."));
 
-	assert_int_equal(mail_address_parse("示例贸易 HR <hr@example.cn>", &name, &addr), 0);
+	assert_int_equal(mime_address_parse("示例贸易 HR <hr@example.cn>", &name, &addr), 0);
 	assert_string_equal(name, "示例贸易 HR");
 	assert_string_equal(addr, "hr@example.cn");
 	free(name);
 	free(addr);
-	assert_int_equal(mail_address_parse("hr@example.cn", &name, &addr), 0);
+	assert_int_equal(mime_address_parse("hr@example.cn", &name, &addr), 0);
 	assert_null(name);
 	assert_string_equal(addr, "hr@example.cn");
 	free(addr);
-	assert_int_equal(mail_address_parse("HR <hr>", &name, &addr), -1);
+	assert_int_equal(mime_address_parse("HR <hr>", &name, &addr), -1);
 }
 
 static void test_message_id_and_date(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *a = mail_message_id("2026-10", "E1001", "aaaa", "HR <hr@example.cn>");
-	char *b = mail_message_id("2026-10", "E1001", "aaaa", "hr@example.cn");
-	char *c = mail_message_id("2026-10", "E1001", "bbbb", "hr@example.cn");
-	char *e = mail_message_id("2026-10", "E/1 x", "aaaa", "hr@example.cn");
+	char *a = mime_message_id("2026-10", "E1001", "aaaa", "HR <hr@example.cn>");
+	char *b = mime_message_id("2026-10", "E1001", "aaaa", "hr@example.cn");
+	char *c = mime_message_id("2026-10", "E1001", "bbbb", "hr@example.cn");
+	char *e = mime_message_id("2026-10", "E/1 x", "aaaa", "hr@example.cn");
 	(void)state;
 	assert_string_equal(a, b);          /* deterministic */
 	assert_string_not_equal(b, c);      /* a changed letter gets a new id */
 	assert_int_equal(strncmp(b, "merit.2026-10.E1001.", 20), 0);
 	assert_string_equal(strchr(b, '@'), "@example.cn");
 	assert_int_equal(strncmp(e, "merit.2026-10.E_1_x.", 20), 0);
-	mail_format_date(&sb, 0);
+	mime_format_date(&sb, 0);
 	assert_string_equal(sb.buf, "Thu, 01 Jan 1970 00:00:00 +0000");
 	strbuf_reset(&sb);
-	mail_format_date(&sb, 1772367305);   /* 2026-03-01 12:15:05 UTC */
+	mime_format_date(&sb, 1772367305);   /* 2026-03-01 12:15:05 UTC */
 	assert_string_equal(sb.buf, "Sun, 01 Mar 2026 12:15:05 +0000");
 	strbuf_release(&sb);
 	free(a);
@@ -517,8 +519,8 @@ static void test_transport_retry_and_fail(void **state)
 {
 	struct sink s;
 	struct mail_conf mc = { 0 };
-	struct mail_transport *t;
-	struct mail_result r;
+	struct smtp_transport *t;
+	struct smtp_result r;
 	struct strbuf msg = STRBUF_INIT;
 	struct diag d;
 	unsigned char pdf[64] = "%PDF-1.4 fake";
@@ -537,11 +539,11 @@ static void test_transport_retry_and_fail(void **state)
 	mc.starttls_required = 0;
 	mc.retries = 2;
 	setenv("MERIT_MAIL_RETRY_BASE_MS", "20", 1);
-	t = mail_transport_new(&mc, "test.ini", &d);
+	t = smtp_transport_new(&mc, "test.ini", &d);
 	assert_non_null(t);
 	build_sample(&msg, "王建国", pdf, sizeof(pdf));
 
-	assert_int_equal(mail_send(t, "hr@example-trading.cn", rcpt, 2, msg.buf, msg.len, &r), 0);
+	assert_int_equal(smtp_send(t, "hr@example-trading.cn", rcpt, 2, msg.buf, msg.len, &r), 0);
 	assert_int_equal(r.attempts, 2);
 	assert_int_equal(count_files(s.dir, ".eml"), 1);
 	snprintf(path, sizeof(path), "%s/0001.json", s.dir);
@@ -557,7 +559,7 @@ static void test_transport_retry_and_fail(void **state)
 	free(json);
 
 	/* Permanent failure: not retried, the server's reply is reported. */
-	assert_int_equal(mail_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r), -1);
+	assert_int_equal(smtp_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r), -1);
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(r.smtp_code, 554);
 	assert_true(r.permanent);
@@ -566,17 +568,17 @@ static void test_transport_retry_and_fail(void **state)
 	assert_null(strstr(r.reply, "pw-Unit-7f3!"));
 	assert_int_equal(count_files(s.dir, ".eml"), 1);
 
-	assert_int_equal(mail_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r), 0);
+	assert_int_equal(smtp_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r), 0);
 	assert_int_equal(count_files(s.dir, ".eml"), 2);
-	mail_transport_free(t);
+	smtp_transport_free(t);
 
 	/* A wrong password is a fatal, permanent failure. */
 	setenv("MERIT_TEST_SMTP_PW", "wrong", 1);
-	t = mail_transport_new(&mc, "test.ini", &d);
-	assert_int_equal(mail_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r), -1);
+	t = smtp_transport_new(&mc, "test.ini", &d);
+	assert_int_equal(smtp_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r), -1);
 	assert_true(r.fatal);
 	assert_null(strstr(r.reply, "wrong"));
-	mail_transport_free(t);
+	smtp_transport_free(t);
 	sink_stop(&s);
 	assert_int_equal(d.errors, 0);
 	diag_release(&d);
@@ -586,7 +588,7 @@ static void test_transport_retry_and_fail(void **state)
 static void test_transport_password_rules(void **state)
 {
 	struct mail_conf mc = { 0 };
-	struct mail_transport *t;
+	struct smtp_transport *t;
 	struct diag d;
 	char pwfile[300];
 	(void)state;
@@ -597,7 +599,7 @@ static void test_transport_password_rules(void **state)
 
 	diag_init(&d);
 	write_file(pwfile, "s3cret\n", 7, 0644);
-	assert_null(mail_transport_new(&mc, "test.ini", &d));
+	assert_null(smtp_transport_new(&mc, "test.ini", &d));
 	assert_int_equal(d.status, MERIT_CONFIG);
 	assert_non_null(strstr(d.msgs[0].text, "password_file"));
 	assert_non_null(strstr(d.msgs[0].text, "0644"));
@@ -606,22 +608,22 @@ static void test_transport_password_rules(void **state)
 
 	diag_init(&d);
 	chmod(pwfile, 0600);
-	t = mail_transport_new(&mc, "test.ini", &d);
+	t = smtp_transport_new(&mc, "test.ini", &d);
 	assert_non_null(t);
-	mail_transport_free(t);
+	smtp_transport_free(t);
 	assert_int_equal(d.errors, 0);
 
 	/* Not over the network in clear text. */
 	mc.url = W("smtp://mail.example.com:25");
 	mc.starttls_required = 0;
-	assert_null(mail_transport_new(&mc, "test.ini", &d));
+	assert_null(smtp_transport_new(&mc, "test.ini", &d));
 	assert_non_null(strstr(d.msgs[0].text, "unencrypted"));
 	diag_release(&d);
 
 	/* Credentials inside the URL are refused without echoing them. */
 	diag_init(&d);
 	mc.url = W("smtp://merit:s3cret@127.0.0.1:25");
-	assert_null(mail_transport_new(&mc, "test.ini", &d));
+	assert_null(smtp_transport_new(&mc, "test.ini", &d));
 	assert_null(strstr(d.msgs[0].text, "s3cret"));
 	diag_release(&d);
 
@@ -630,7 +632,7 @@ static void test_transport_password_rules(void **state)
 	mc.password_file = NULL;
 	mc.password_env = W("MERIT_TEST_UNSET_VAR");
 	unsetenv("MERIT_TEST_UNSET_VAR");
-	assert_null(mail_transport_new(&mc, "test.ini", &d));
+	assert_null(smtp_transport_new(&mc, "test.ini", &d));
 	assert_non_null(strstr(d.msgs[0].text, "MERIT_TEST_UNSET_VAR"));
 	diag_release(&d);
 }
@@ -651,8 +653,8 @@ static void test_transport_rate_limit(void **state)
 {
 	struct sink s;
 	struct mail_conf mc = { 0 };
-	struct mail_transport *t;
-	struct mail_result r;
+	struct smtp_transport *t;
+	struct smtp_result r;
 	struct strbuf msg = STRBUF_INIT;
 	struct diag d;
 	unsigned char pdf[64] = "%PDF-1.4 fake";
@@ -666,18 +668,18 @@ static void test_transport_rate_limit(void **state)
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", s.port);
 	mc.url = url;
 	mc.messages_per_minute = 120;
-	t = mail_transport_new(&mc, "test.ini", &d);
+	t = smtp_transport_new(&mc, "test.ini", &d);
 	build_sample(&msg, "王建国", pdf, sizeof(pdf));
 
 	start = now_ms();
 	first = -1;
 	for (i = 0; t && i < 3; i++) {
-		ok += mail_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r) == 0;
+		ok += smtp_send(t, "hr@example-trading.cn", rcpt, 1, msg.buf, msg.len, &r) == 0;
 		if (i == 0)
 			first = now_ms() - start;
 	}
 	limited = now_ms() - start;
-	mail_transport_free(t);
+	smtp_transport_free(t);
 	stored = count_files(s.dir, ".eml");
 	sink_stop(&s);
 
