@@ -3,6 +3,7 @@
  */
 #include "model.h"
 #include "util/date.h"
+#include "util/num.h"
 #include "util/strbuf.h"
 
 #include <math.h>
@@ -12,6 +13,9 @@
 const char *const dept_type_names[DEPT_TYPE_COUNT] = { "business", "management", "service" };
 const char *const target_scope_names[TARGET_SCOPE_COUNT] = {
 	"employee", "role", "department", "company"
+};
+const char *const override_kind_names[OVERRIDE_KIND_COUNT] = {
+	"actual", "target", "rating", "exclude"
 };
 
 void company_init(struct company *c, const struct period *p)
@@ -42,6 +46,7 @@ static void employee_release(struct employee *e)
 	for (i = 0; i < e->nkpis; i++)
 		free(e->kpis[i].target_source);
 	free(e->kpis);
+	free(e->overrides);
 }
 
 void company_release(struct company *c)
@@ -67,6 +72,11 @@ void company_release(struct company *c)
 	for (i = 0; i < c->ntraining; i++)
 		free(c->training[i].course);
 	free(c->training);
+	for (i = 0; i < c->noverrides; i++) {
+		free(c->overrides[i].reason);
+		free(c->overrides[i].approved_by);
+	}
+	free(c->overrides);
 	strmap_release(&c->by_id);
 	strmap_release(&c->interned);
 	for (i = 0; i < c->ninterned; i++)
@@ -116,4 +126,49 @@ const struct kpi_result *employee_kpi(const struct employee *e, size_t kpi)
 		if (e->kpis[i].kpi >= 0 && (size_t)e->kpis[i].kpi == kpi)
 			return &e->kpis[i];
 	return NULL;
+}
+
+/* A figure at results.csv precision without trailing zeros: 812000, 0.85. */
+static void add_figure(struct strbuf *sb, int present, double v)
+{
+	size_t start = sb->len;
+	if (!present) {
+		strbuf_addstr(sb, "missing");
+		return;
+	}
+	strbuf_addf(sb, "%.4f", num_round4(v));
+	while (sb->len > start && sb->buf[sb->len - 1] == '0')
+		sb->len--;
+	if (sb->len > start && sb->buf[sb->len - 1] == '.')
+		sb->len--;
+	sb->buf[sb->len] = '\0';
+}
+
+static const char *band_text(const struct config *cfg, int band, enum locale loc)
+{
+	return band >= 0 && (size_t)band < cfg->nbands ? label_get(&cfg->bands[band].label, loc)
+						       : "none";
+}
+
+void override_describe(const struct override_row *o, const struct config *cfg,
+		       enum locale loc, struct strbuf *sb)
+{
+	strbuf_addstr(sb, override_kind_names[o->kind]);
+	switch (o->kind) {
+	case OVERRIDE_ACTUAL:
+	case OVERRIDE_TARGET:
+		strbuf_addf(sb, " %s: ", cfg->kpis[o->kpi].name);
+		add_figure(sb, o->had_before, o->before);
+		strbuf_addstr(sb, " -> ");
+		add_figure(sb, 1, o->value);
+		break;
+	case OVERRIDE_RATING:
+		strbuf_addf(sb, ": %s -> %s", band_text(cfg, o->band_before, loc),
+			    band_text(cfg, o->band, loc));
+		break;
+	default:
+		strbuf_addstr(sb, o->eligible_before ? ": eligible -> excluded"
+						     : ": not eligible -> excluded");
+		break;
+	}
 }

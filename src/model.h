@@ -20,6 +20,8 @@
 #include "util/period.h"
 #include "util/strmap.h"
 
+struct strbuf;
+
 enum dept_type { DEPT_BUSINESS, DEPT_MANAGEMENT, DEPT_SERVICE, DEPT_TYPE_COUNT };
 extern const char *const dept_type_names[DEPT_TYPE_COUNT];
 
@@ -30,6 +32,7 @@ extern const char *const dept_type_names[DEPT_TYPE_COUNT];
 #define INELIGIBLE_LEFT         "left_before_period_end"
 #define INELIGIBLE_ZERO_POINTS  "zero_points"
 #define INELIGIBLE_UNKNOWN_ROLE "unknown_role"   /* [policy] unknown_role = warn */
+#define INELIGIBLE_EXCLUDED     "excluded"       /* an exclude override (SPEC 11) */
 
 enum employee_flag {
 	FLAG_WARNING = 1 << 0,          /* 绩效警告: warning_after bottom ratings in a row */
@@ -55,6 +58,7 @@ struct kpi_result {
 	double score;             /* 0..cap */
 	double contribution;      /* eff_weight * score / 100 */
 	const char *dropped;      /* NULL, "missing_actual" or "missing_target" */
+	unsigned overridden;      /* bits 1 << OVERRIDE_ACTUAL / OVERRIDE_TARGET */
 };
 
 /* Per-employee, per-metric evidence for `merit explain`. */
@@ -107,6 +111,11 @@ struct employee {
 	int64_t bonus;            /* cents */
 	unsigned flags;
 	int bottom_streak, top_streak;   /* consecutive periods incl. this one */
+
+	/* Overrides (SPEC 11): indexes into company.overrides, file order. */
+	size_t *overrides;
+	size_t noverrides;
+	unsigned overridden;      /* bits 1 << enum override_kind applied to this employee */
 };
 
 /* Fairness group statistics (SPEC 7), before and after normalisation. */
@@ -162,6 +171,35 @@ struct training_row {
 	int line;
 };
 
+/*
+ * An override (SPEC 11): a decision after an appeal or a calibration
+ * meeting, recorded instead of an edited export. ingest fills the first
+ * part; compute applies it at its stage and fills the values before and
+ * after, so every output shows the same "before -> after".
+ */
+enum override_kind { OVERRIDE_ACTUAL, OVERRIDE_TARGET, OVERRIDE_RATING, OVERRIDE_EXCLUDE,
+		     OVERRIDE_KIND_COUNT };
+/* "actual", "target", "rating", "exclude": the words of the input. */
+extern const char *const override_kind_names[OVERRIDE_KIND_COUNT];
+
+struct override_row {
+	size_t employee;          /* employee index */
+	enum override_kind kind;
+	int kpi;                  /* actual, target: index into config.kpis; else -1 */
+	double value;             /* actual, target: the corrected value */
+	int band;                 /* rating: index into config.bands; else -1 */
+	char *reason, *approved_by;   /* owned */
+	int32_t date;             /* when it was decided */
+	int line;
+	/* Set by compute when applied. */
+	int applied;
+	int had_before;           /* actual, target: a value existed (0: missing) */
+	double before;            /* actual, target */
+	int band_before;          /* rating */
+	int eligible_before;      /* exclude */
+	const char *reason_before;    /* exclude: the ineligibility reason, if any */
+};
+
 /* What was read from each input, for the Audit sheet and the manifest. */
 struct input_stats {
 	int present;
@@ -193,6 +231,8 @@ struct company {
 	size_t nreviews, reviews_alloc;
 	struct training_row *training;
 	size_t ntraining, training_alloc;
+	struct override_row *overrides;   /* file order */
+	size_t noverrides, overrides_alloc;
 
 	struct input_stats inputs[INPUT_COUNT];
 
@@ -210,6 +250,14 @@ void company_release(struct company *c);
 const char *company_intern(struct company *c, const char *s);
 /* Index of an employee id, or -1. */
 long company_find(const struct company *c, const char *id);
+/*
+ * An applied override as "kind: before -> after" ("actual KPI: ..." for a
+ * KPI's figures; numbers as results.csv writes them, trailing zeros cut;
+ * "missing" where there was no value; band labels in `loc`), appended to sb:
+ *   rating: 合格 -> 优秀         exclude: eligible -> excluded
+ */
+void override_describe(const struct override_row *o, const struct config *cfg,
+		       enum locale loc, struct strbuf *sb);
 /* Appends a zeroed employee and returns it (its index is nemps - 1). */
 struct employee *company_add_employee(struct company *c);
 /* The employee's result for config KPI `kpi` (index into cfg->kpis), or

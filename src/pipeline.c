@@ -1,6 +1,7 @@
 /*
  * pipeline: the stages every command shares, in their one order:
- * config -> period -> ingest -> scope -> metrics -> scorecard -> fairness ->
+ * config -> period -> ingest -> scope -> metrics -> scorecard (with actual
+ * and target overrides) -> fairness -> rating and exclude overrides ->
  * history flags -> bonus. Each stage annotates the model; a stage that
  * reports errors stops the pipeline so later stages never see bad data.
  */
@@ -9,6 +10,7 @@
 #include "compute/bonus.h"
 #include "compute/fairness.h"
 #include "compute/metrics.h"
+#include "compute/overrides.h"
 #include "compute/scope.h"
 #include "compute/scorecard.h"
 #include "deliver/ledger.h"
@@ -102,12 +104,15 @@ int pipeline_compute(struct pipeline *p, struct diag *d)
 	const struct config *cfg = &p->cfg;
 
 	scope_compute(c, cfg);
+	if (overrides_check(c, cfg, d) < 0)
+		return -1;
 	if (metrics_compute(c, cfg, d) < 0 || d->status)
 		return -1;
 	if (scorecard_compute(c, cfg, d) < 0 || d->status)
 		return -1;
 	if (fairness_apply(c, cfg, d) < 0 || d->status)
 		return -1;
+	overrides_apply_results(c);
 	if (ledger_apply_history(c, cfg, d) < 0 || d->status)
 		return -1;
 	if (bonus_allocate(c, cfg, d) < 0 || d->status)

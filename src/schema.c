@@ -68,6 +68,17 @@ static const struct field_def training_fields[TRAINING_NFIELDS] = {
 	[TRAINING_PASSED] = { "passed", FT_VALUE, 1, "yesno" },
 };
 
+static const struct field_def overrides_fields[OVERRIDES_NFIELDS] = {
+	[OVERRIDES_EMPLOYEE_ID] = { "employee_id", FT_TEXT, 1, NULL },
+	[OVERRIDES_KIND] = { "kind", FT_VALUE, 1, "override_kind" },
+	[OVERRIDES_KPI] = { "kpi", FT_TEXT, 0, NULL },
+	[OVERRIDES_VALUE] = { "value", FT_TEXT, 0, NULL },
+	[OVERRIDES_REASON] = { "reason", FT_TEXT, 1, NULL },
+	[OVERRIDES_APPROVED_BY] = { "approved_by", FT_TEXT, 1, NULL },
+	[OVERRIDES_DATE] = { "date", FT_DATE, 1, NULL },
+	[OVERRIDES_PERIOD] = { "period", FT_TEXT, 0, NULL },
+};
+
 const struct input_schema schema_inputs[INPUT_COUNT] = {
 	[INPUT_HR] = { "hr", 1, hr_fields, HR_NFIELDS },
 	[INPUT_SALES] = { "sales", 1, sales_fields, SALES_NFIELDS },
@@ -75,6 +86,7 @@ const struct input_schema schema_inputs[INPUT_COUNT] = {
 	[INPUT_METRICS] = { "metrics", 0, metrics_fields, METRICS_NFIELDS },
 	[INPUT_REVIEWS] = { "reviews", 0, reviews_fields, REVIEWS_NFIELDS },
 	[INPUT_TRAINING] = { "training", 0, training_fields, TRAINING_NFIELDS },
+	[INPUT_OVERRIDES] = { "overrides", 0, overrides_fields, OVERRIDES_NFIELDS },
 };
 
 const struct builtin_value schema_builtin_values[] = {
@@ -99,6 +111,10 @@ const struct builtin_value schema_builtin_values[] = {
 	{ "scope", "role", "岗位" },
 	{ "scope", "department", "部门, dept" },
 	{ "scope", "company", "公司, 全公司" },
+	{ "override_kind", "actual", "实际, 实际值, 更正实际值" },
+	{ "override_kind", "target", "目标, 目标值, 更正目标" },
+	{ "override_kind", "rating", "评级, 调整评级" },
+	{ "override_kind", "exclude", "排除, 不发奖金, withhold" },
 };
 const size_t schema_nbuiltin_values = sizeof(schema_builtin_values) / sizeof(schema_builtin_values[0]);
 

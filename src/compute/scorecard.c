@@ -6,6 +6,7 @@
  * the score cap, and a first rating from the raw score (fairness replaces
  * it later).
  */
+#include "compute/overrides.h"
 #include "compute/scorecard.h"
 #include "compute/targets.h"
 #include "model.h"
@@ -57,9 +58,9 @@ static const char *hr_file(const struct config *cfg)
 
 /* Sets target, actual, achievement and score of one KPI, or its dropped
  * reason. Returns -1 when a policy says a gap is an error. */
-static int score_kpi(const struct company *c, const struct config *cfg,
+static int score_kpi(struct company *c, const struct config *cfg,
 		     const struct targets *ti, struct targets_scratch *sc,
-		     const struct employee *e, struct kpi_result *r, struct diag *d)
+		     struct employee *e, struct kpi_result *r, struct diag *d)
 {
 	const struct kpi_def *k = &cfg->kpis[r->kpi];
 	const struct metric_value *mv = e->metrics && k->metric >= 0 ? &e->metrics[k->metric] : NULL;
@@ -86,6 +87,7 @@ static int score_kpi(const struct company *c, const struct config *cfg,
 	r->target_source = strbuf_detach(&src, NULL);
 	r->has_actual = mv && mv->present;
 	r->actual = r->has_actual ? mv->value : 0.0;
+	overrides_apply_kpi(c, cfg, e, r);
 
 	bad_target = !r->has_target || (k->direction == DIR_HIGHER && r->target == 0.0);
 	if (bad_target) {
@@ -168,7 +170,7 @@ static void reset_scores(struct employee *e)
 	e->flags &= ~(unsigned)FLAG_REWEIGHTED;
 }
 
-static int score_employee(const struct company *c, const struct config *cfg,
+static int score_employee(struct company *c, const struct config *cfg,
 			  const struct targets *ti, struct targets_scratch *sc,
 			  struct employee *e, int courses, struct diag *d)
 {

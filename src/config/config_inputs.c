@@ -179,7 +179,7 @@ static int section_input(struct config_loader *L, const struct ini_section *s, c
 		names[i] = schema_inputs[i].name;
 	config_err(L, s->line, s->name, NULL, "unknown input '%s'", suffix);
 	if (!config_suggest(L, suffix, names, INPUT_COUNT))
-		diag_hint(L->d, "inputs: hr, sales, targets, metrics, reviews, training");
+		diag_hint(L->d, "inputs: hr, sales, targets, metrics, reviews, training, overrides");
 	return -1;
 }
 

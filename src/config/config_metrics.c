@@ -122,7 +122,7 @@ static void load_metric(struct config_loader *L, const struct ini_section *s, co
 			return;
 		}
 		from = schema_input_index(v);
-		if (from < 0 || from == INPUT_TARGETS) {
+		if (from < 0 || from == INPUT_TARGETS || from == INPUT_OVERRIDES) {
 			static const char *const srcs[] = { "hr", "sales", "metrics", "reviews", "training" };
 			config_parse_enum(L, line, sec, "from", v, srcs, ARRAY_SIZE(srcs));
 			return;

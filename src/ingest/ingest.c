@@ -13,6 +13,7 @@ int ingest_load(struct company *c, const struct config *cfg, struct diag *d)
 {
 	static int (*const loaders[])(struct company *, const struct config *, struct diag *) = {
 		ingest_sales, ingest_targets, ingest_metrics, ingest_reviews, ingest_training,
+		ingest_overrides,
 	};
 	size_t errors = d->errors, i;
 	int failed = 0;

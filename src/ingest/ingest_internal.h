@@ -18,6 +18,8 @@ int ingest_targets(struct company *c, const struct config *cfg, struct diag *d);
 int ingest_metrics(struct company *c, const struct config *cfg, struct diag *d);
 int ingest_reviews(struct company *c, const struct config *cfg, struct diag *d);
 int ingest_training(struct company *c, const struct config *cfg, struct diag *d);
+/* SPEC 11: every problem an error, whatever [policy] says. */
+int ingest_overrides(struct company *c, const struct config *cfg, struct diag *d);
 
 /*
  * For tests of the duplicate check. ingest_sales_tune() sets the Bloom

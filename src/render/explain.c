@@ -290,6 +290,8 @@ static void explain_kpi(struct strbuf *sb, const struct config *cfg, const struc
 		add_metric_value(sb, md, r->actual);
 	else
 		strbuf_addstr(sb, "missing");
+	if (r->overridden & (1u << OVERRIDE_ACTUAL))
+		strbuf_addstr(sb, " (an override: see Overrides below)");
 	strbuf_addch(sb, '\n');
 
 	if (r->dropped) {
@@ -418,9 +420,23 @@ static void add_mean_sd(struct strbuf *sb, const char *what, double mean, double
 	add_number(sb, sd, 4);
 }
 
+/* The band fairness gave, before any rating override. */
+static int fairness_band(const struct company *c, const struct employee *e)
+{
+	size_t i;
+	for (i = 0; i < e->noverrides; i++) {
+		const struct override_row *o = &c->overrides[e->overrides[i]];
+		if (o->kind == OVERRIDE_RATING && o->applied)
+			return o->band_before;
+	}
+	return e->rating;
+}
+
 static void explain_fairness(struct strbuf *sb, const struct company *c,
 			     const struct config *cfg, const struct employee *e)
 {
+	int band = fairness_band(c, e);
+
 	static const char *const methods[] = { "none", "zscore", "percentile" };
 	const struct group_stats *g;
 
@@ -465,7 +481,7 @@ static void explain_fairness(struct strbuf *sb, const struct company *c,
 			/* Band sizes are what the ranks show: count this scope's members. */
 			for (k = 0; k < c->nemps; k++) {
 				const struct employee *o = &c->emps[k];
-				if (o->in_scope && o->forced_n && o->rating == (int)b &&
+				if (o->in_scope && o->forced_n && fairness_band(c, o) == (int)b &&
 				    (!cfg->fairness.forced_per_group || o->group == e->group))
 					size++;
 			}
@@ -476,11 +492,33 @@ static void explain_fairness(struct strbuf *sb, const struct company *c,
 			from += size;
 		}
 		strbuf_addf(sb, "\n  rank %zu of %zu -> %s\n", e->forced_rank, e->forced_n,
-			    label_get(&cfg->bands[e->rating].label, cfg->locale));
+			    label_get(&cfg->bands[band].label, cfg->locale));
 		return;
 	}
 	strbuf_addstr(sb, "\n  rating ");
-	explain_rating(sb, cfg, e->norm_score, e->rating);
+	explain_rating(sb, cfg, e->norm_score, band);
+}
+
+/* SPEC 11: each decision with its value before and after, why and by whom. */
+static void explain_overrides(struct strbuf *sb, const struct company *c,
+			      const struct config *cfg, const struct employee *e)
+{
+	const struct input_conf *ic = &cfg->inputs[INPUT_OVERRIDES];
+	size_t i;
+	char date[16];
+	if (!e->noverrides)
+		return;
+	strbuf_addstr(sb, "\nOverrides (after review)\n");
+	for (i = 0; i < e->noverrides; i++) {
+		const struct override_row *o = &c->overrides[e->overrides[i]];
+		strbuf_addstr(sb, "  ");
+		override_describe(o, cfg, cfg->locale, sb);
+		strbuf_addf(sb, " (%s:%d)\n", ic->file_display ? ic->file_display : ic->file,
+			    o->line);
+		date_format_iso(o->date, date);
+		strbuf_addf(sb, "    reason: %s\n    approved by %s on %s\n", o->reason,
+			    o->approved_by, date);
+	}
 }
 
 static void explain_bonus(struct strbuf *sb, const struct company *c, const struct config *cfg,
@@ -613,6 +651,7 @@ void explain_employee(const struct company *c, const struct config *cfg, size_t 
 	 * compute/bonus.c); before those ran there is nothing to show */
 	if (c->ngroups > 0)
 		explain_fairness(out, c, cfg, e);
+	explain_overrides(out, c, cfg, e);
 	if (c->ngroups > 0 || c->pool_cents)
 		explain_bonus(out, c, cfg, e);
 	if (e->flags) {

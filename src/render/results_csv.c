@@ -1,7 +1,7 @@
 /*
  * results_csv: results.csv, the Employees sheet as plain UTF-8 CSV for
  * machines (SPEC 10). The first ten columns are an interface and fixed; the
- * rest follow in a stable order: HR facts, scope, fairness, bonus, flags,
+ * rest follow in a stable order: the overrides applied (SPEC 11), HR facts, scope, fairness, bonus, flags,
  * sub-scores, then actual/target/achievement/score for every KPI of the
  * config, then every metric's value.
  */
@@ -72,11 +72,29 @@ void results_flags_text(unsigned flags, struct strbuf *sb)
 		}
 }
 
+/* SPEC 11: every applied override of the employee, "; "-separated. */
+static void add_overrides(struct strbuf *sb, const struct company *c, const struct config *cfg,
+			  const struct employee *e)
+{
+	struct strbuf text = STRBUF_INIT;
+	size_t i;
+	for (i = 0; i < e->noverrides; i++) {
+		const struct override_row *o = &c->overrides[e->overrides[i]];
+		if (!o->applied)
+			continue;
+		if (text.len)
+			strbuf_addstr(&text, "; ");
+		override_describe(o, cfg, cfg->locale, &text);
+	}
+	add_text(sb, text.buf);
+	strbuf_release(&text);
+}
+
 static void header(struct strbuf *sb, const struct config *cfg)
 {
 	size_t i;
 	strbuf_addstr(sb, "employee_id,name,department,role,proration,eligible,raw_score,"
-		      "norm_score,rating,bonus,eligible_reason,dept_type,grade,base_salary,"
+		      "norm_score,rating,bonus,overrides,eligible_reason,dept_type,grade,base_salary,"
 		      "in_scope_days,group,value_coefficient,points,bonus_cap,flags,"
 		      "training_points");
 	for (i = 0; i < DIM_COUNT; i++)
@@ -109,6 +127,7 @@ static void row(struct strbuf *sb, const struct company *c, const struct config 
 	add_text(sb, e->rating >= 0 ? label_get(&cfg->bands[e->rating].label, cfg->locale) : "");
 	strbuf_addch(sb, ',');
 	money_format(sb, e->bonus, NULL);
+	add_overrides(sb, c, cfg, e);
 	add_text(sb, e->ineligible_reason);
 	add_text(sb, dept_type_names[e->dept_type]);
 	add_text(sb, e->grade);

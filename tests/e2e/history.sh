@@ -10,7 +10,7 @@
 T=$(scratch history)
 cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
 ini="$T/merit.ini"
-flags() { grep "^$1," "$T/out/$2/results.csv" | cut -d, -f20; }
+flags() { grep "^$1," "$T/out/$2/results.csv" | cut -d, -f21; }
 
 for p in 2026-08 2026-09 2026-10; do
 	run_merit "$T/o" "$T/e" run -q --no-letters -c "$ini" -p "$p"

@@ -366,7 +366,7 @@ same "forced 20/70/10: 12 / 42 / 6 by normalised rank" "$bad" ""
 kpi "bonus: E1052 points 22000*1.15*1.5" "$R" E1052 points 37950
 kpi "bonus: E1015 points 12000*1.2*1.0*16/31" "$R" E1015 points 7432.258065
 kpi "bonus: E1041 points 18000*0.95*1.0" "$R" E1041 points 17100
-sump=$(awk -F, 'NR > 1 && $6 == "yes" { n++; s += $18 } END { printf "%d %.4f", n, s }' "$R")
+sump=$(awk -F, 'NR > 1 && $6 == "yes" { n++; s += $19 } END { printf "%d %.4f", n, s }' "$R")
 same "bonus: Σ points over 58 eligible = 926807.2581" "$sump" "58 926807.2581"
 same "bonus: E1052 (excellent) 20473.51" "$(col "$R" E1052 bonus)" 20473.51
 same "bonus: E1015 (prorated) 4009.60" "$(col "$R" E1015 bonus)" 4009.60
@@ -385,7 +385,7 @@ same "bonus: column sums to the pool, 50000000 cents" "$(cents "$R")" 50000000
 # (points column; shares = pool * points / Σ points, floors, leftover cents
 # to the largest fractional parts, ties by employee_id) must match all rows.
 alloc_check() {
-	awk -F, 'NR > 1 && $6 == "yes" { id[++n] = $1; p[n] = $18; s += $18 }
+	awk -F, 'NR > 1 && $6 == "yes" { id[++n] = $1; p[n] = $19; s += $19 }
 		END { for (i = 1; i <= n; i++) { x = 50000000 * p[i] / s; f = int(x)
 			printf "%.9f %s %d\n", x - f, id[i], f } }' "$1" |
 	sort -k1,1gr -k2,2 | awk -v F="$1" '
@@ -443,5 +443,5 @@ same "cap: E1052 not capped (cap 20900.00), gets 20503.94" \
 same "cap: E1032 redistributed share 7564.04" "$(col "$R2" E1032 bonus)" 7564.04
 same "cap: E1015 redistributed share 4015.56" "$(col "$R2" E1015 bonus)" 4015.56
 same "cap: only E1007, E1013, E1014 capped" \
-	"$(awk -F, 'NR > 1 && $20 ~ /(^|;)capped(;|$)/ { printf "%s ", $1 }' "$R2")" "E1007 E1013 E1014 "
+	"$(awk -F, 'NR > 1 && $21 ~ /(^|;)capped(;|$)/ { printf "%s ", $1 }' "$R2")" "E1007 E1013 E1014 "
 same "cap: bonus column still sums to the pool" "$(cents "$R2")" 50000000
