@@ -20,6 +20,8 @@ struct cmd_opts {
 	int resend;               /* mail --resend */
 	const char **only;        /* mail --only ID (repeatable) */
 	int nonly;
+	const char *inputs[6];    /* init: --hr, --sales, ... FILE (enum input_kind order) */
+	int force;                /* init --force: replace an existing file */
 	const char **args;        /* positional arguments after the subcommand */
 	int nargs;
 };
@@ -29,5 +31,6 @@ int cmd_validate(const struct cmd_opts *o, struct diag *d);
 int cmd_explain(const struct cmd_opts *o, struct diag *d);
 int cmd_history(const struct cmd_opts *o, struct diag *d);
 int cmd_mail(const struct cmd_opts *o, struct diag *d);
+int cmd_init(const struct cmd_opts *o, struct diag *d);
 
 #endif

@@ -286,6 +286,9 @@ const char *config_nearest(const char *word, const char *const *cands, size_t n)
 /* Rating band named by either half of its label. */
 int config_band_find(const struct config *cfg, const char *text);
 const struct valueset *config_valueset(const struct config *cfg, const char *name);
+/* Adds the built-in value sets (stage, yesno, ...) to a config_init()
+ * config, as config_load() does before reading [values.*]. */
+void config_valuesets_builtin(struct config *cfg);
 /* The canonical value for text in a set (case-insensitive, trimmed), or NULL. */
 const char *valueset_map(const struct valueset *vs, const char *text);
 

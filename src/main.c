@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"       merit explain  -c FILE [-p PERIOD] EMPLOYEE_ID\n"
 	"       merit history  -c FILE EMPLOYEE_ID\n"
 	"       merit mail     -c FILE [-p PERIOD] [--dry-run] [--only EMPLOYEE_ID]... [--resend]\n"
+	"       merit init     --hr FILE --sales FILE [--targets FILE] [--metrics FILE]\n"
+	"                      [--reviews FILE] [--training FILE] [-o FILE] [--force]\n"
 	"       merit --help | --version\n";
 
 static const char help_text[] =
@@ -35,11 +37,16 @@ static const char help_text[] =
 	"  explain    show how one employee's result was computed\n"
 	"  history    an employee's past periods from the ledger\n"
 	"  mail       send every employee their letter over SMTP\n"
+	"  init       write a starter config from the exports (CSV or .xlsx)\n"
 	"\n"
 	"options:\n"
 	"  -c, --config FILE   the INI file (required)\n"
 	"  -p, --period P      2026-10 | 2026-Q4 | 2026 | auto (last complete month)\n"
-	"  -o, --output DIR    output root (default: [run] output_dir)\n"
+	"  -o, --output DIR    output root (default: [run] output_dir);\n"
+	"                      init: the config file to write (default merit.ini)\n"
+	"      --hr FILE ...   init: the exports (--sales, --targets, --metrics,\n"
+	"                      --reviews, --training)\n"
+	"      --force         init: replace an existing config file\n"
 	"  -j, --jobs N        parallel letter workers\n"
 	"      --no-letters    skip the PDF letters\n"
 	"      --dry-run       run: compute and render, publish nothing;\n"
@@ -55,7 +62,8 @@ static const char help_text[] =
 	"70 internal, 73 cannot create output, 75 another run holds the lock,\n"
 	"78 bad configuration.\n";
 
-enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND };
+enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND, OPT_FORCE,
+       OPT_INPUT };    /* OPT_INPUT + enum input_kind: init --hr ... --training */
 
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -70,6 +78,13 @@ static const struct option long_opts[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "resend", no_argument, NULL, OPT_RESEND },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "hr", required_argument, NULL, OPT_INPUT + 0 },
+	{ "sales", required_argument, NULL, OPT_INPUT + 1 },
+	{ "targets", required_argument, NULL, OPT_INPUT + 2 },
+	{ "metrics", required_argument, NULL, OPT_INPUT + 3 },
+	{ "reviews", required_argument, NULL, OPT_INPUT + 4 },
+	{ "training", required_argument, NULL, OPT_INPUT + 5 },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -85,6 +100,7 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain, 1, 1 },
 	{ "history", cmd_history, 1, 1 },
 	{ "mail", cmd_mail, 0, 0 },
+	{ "init", cmd_init, 0, 0 },
 };
 
 /*
@@ -189,13 +205,18 @@ static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct co
 		case OPT_DRY_RUN: o->dry_run = 1; break;
 		case OPT_RESEND: o->resend = 1; break;
 		case OPT_ONLY: o->only[o->nonly++] = optarg; break;
+		case OPT_FORCE: o->force = 1; break;
+		case OPT_INPUT + 0: case OPT_INPUT + 1: case OPT_INPUT + 2:
+		case OPT_INPUT + 3: case OPT_INPUT + 4: case OPT_INPUT + 5:
+			o->inputs[c - OPT_INPUT] = optarg;
+			break;
 		default:
 			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	o->args = (const char **)argv + optind;
 	o->nargs = argc - optind;
-	if (!o->config)
+	if (!o->config && (*cmd)->fn != cmd_init)
 		return usage_error("%s needs -c FILE (the INI file)", (*cmd)->name);
 	if (o->nargs < (*cmd)->min_args || o->nargs > (*cmd)->max_args)
 		return usage_error((*cmd)->min_args ? "%s needs exactly one EMPLOYEE_ID"

@@ -146,8 +146,7 @@ int config_field_lookup(struct config_loader *L, int line, const char *sec, cons
 
 /* ------------------------------------------------------ section loaders */
 
-/* config_inputs.c */
-void config_valuesets_builtin(struct config *cfg);
+/* config_inputs.c (config_valuesets_builtin() is in config.h) */
 /* Maps text through value set `set`; NULL after an error. */
 const char *config_map_value(struct config_loader *L, int line, const char *sec,
 			     const char *key, const char *set, const char *text);

@@ -1,0 +1,661 @@
+/*
+ * cmd_init: `merit init --hr FILE --sales FILE [...] [-o FILE] [--force]`
+ * writes a starter config from the exports themselves (SPEC 3.2).
+ *
+ * Each input is sniffed (ingest/sniff.h): encoding, delimiter, header row,
+ * date format, null markers, the field each header names. The config
+ * written declares the inputs with those findings, maps every header it
+ * recognised and marks the rest `; TODO`, adds the value aliases the
+ * exports need, and a skeleton scorecard per group of job titles on the
+ * standard dimensions (results, efficiency, attitude), so that `merit
+ * validate` passes as soon as every required field was found. Every guess
+ * carries its evidence in a comment. An existing file is never replaced
+ * without --force.
+ */
+#include "cmd.h"
+#include "config.h"
+#include "ingest/sniff.h"
+#include "schema.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/num.h"
+#include "util/strbuf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* Common job titles -> a role name; titles containing the word group
+ * under it. The names are those of the shipped config's scorecards. */
+static const struct { const char *word, *role, *english; } title_roles[] = {
+	{ "市场拓展", "market_expansion", "Market expansion" },
+	{ "客户服务", "customer_service", "Customer service" },
+	{ "客服", "customer_service", "Customer service" },
+	{ "人力资源", "hr", "HR" },
+	{ "人事", "hr", "HR" },
+	{ "招聘", "hr", "HR" },
+	{ "销售", "sales", "Sales" },
+	{ "sales", "sales", "Sales" },
+	{ "account executive", "sales", "Sales" },
+	{ "business development", "sales", "Sales" },
+	{ "研发", "rnd", "R&D" },
+	{ "开发", "rnd", "R&D" },
+	{ "工程师", "rnd", "R&D" },
+	{ "engineer", "rnd", "R&D" },
+	{ "developer", "rnd", "R&D" },
+	{ "生产", "production", "Production" },
+	{ "production", "production", "Production" },
+	{ "财务", "finance", "Finance" },
+	{ "会计", "finance", "Finance" },
+	{ "finance", "finance", "Finance" },
+	{ "accountant", "finance", "Finance" },
+	{ "行政", "admin", "Admin" },
+	{ "admin", "admin", "Admin" },
+	{ "市场", "market_expansion", "Market expansion" },
+	{ "marketing", "market_expansion", "Market expansion" },
+	{ "support", "customer_service", "Customer service" },
+	{ "service", "customer_service", "Customer service" },
+	{ "hr", "hr", "HR" },
+	{ "human resources", "hr", "HR" },
+};
+
+struct role_group {
+	char *name, *english;
+	struct strlist titles;
+	size_t people;
+	int sells;
+};
+
+struct init {
+	const struct cmd_opts *o;
+	struct sniff s[INPUT_COUNT];
+	int have[INPUT_COUNT];
+	const char *ini_dir;
+	struct strbuf out;
+	struct strlist todo;          /* what is left, for the summary */
+	struct role_group *roles;
+	size_t nroles;
+	int mapped, wanted;
+};
+
+static int contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), len = strlen(hay), i;
+	for (i = 0; i + n <= len; i++)
+		if (!strncasecmp(hay + i, needle, n))
+			return 1;
+	return 0;
+}
+
+/* path as the INI will find it: relative to the INI's folder when both
+ * are below the current folder's root, else absolute. */
+static char *path_for_ini(const char *path, const char *ini_dir)
+{
+	char file_abs[PATH_MAX], dir_abs[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT;
+	const char *f, *dr;
+	size_t common = 0, i;
+	if (!realpath(path, file_abs) || !realpath(ini_dir, dir_abs))
+		return xstrdup(path);
+	for (i = 0; file_abs[i] && file_abs[i] == dir_abs[i]; i++)
+		if (file_abs[i] == '/')
+			common = i;
+	if (!dir_abs[i] && file_abs[i] == '/')
+		common = i;             /* the file is below the INI's folder */
+	f = file_abs + common + 1;
+	dr = dir_abs + common;
+	if (*dr == '/' && dr[1]) {
+		strbuf_addstr(&sb, "../");
+		for (dr++; *dr; dr++)
+			if (*dr == '/')
+				strbuf_addstr(&sb, "../");
+	}
+	strbuf_addstr(&sb, f);
+	return strbuf_detach(&sb, NULL);
+}
+
+static const char *input_name(int in)
+{
+	return schema_inputs[in].name;
+}
+
+static void todo(struct init *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void todo(struct init *it, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strlist_push(&it->todo, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* The date formats an input needs (one per distinct decided format). */
+static void date_formats(const struct sniff *s, struct strlist *fmts)
+{
+	size_t j, k;
+	for (j = 0; j < s->ncols; j++) {
+		const char *f = s->cols[j].date_format;
+		if (!f || s->cols[j].field < 0)
+			continue;
+		for (k = 0; k < fmts->nr && strcmp(fmts->items[k], f); k++)
+			;
+		if (k == fmts->nr)
+			strlist_push(fmts, f);
+	}
+}
+
+static void write_input(struct init *it, int in, const char *path)
+{
+	struct sniff *s = &it->s[in];
+	struct strbuf *o = &it->out;
+	struct strlist fmts = { 0 };
+	char *rel = path_for_ini(path, it->ini_dir);
+	size_t j;
+	strbuf_addf(o, "[input.%s]\n", input_name(in));
+	strbuf_addf(o, "; %zu data rows looked at%s\n", s->rows,
+		    s->more_rows ? " (the first ones; the file has more)" : "");
+	strbuf_addf(o, "file = %s\n", rel);
+	if (s->xlsx) {
+		strbuf_addf(o, "; the workbook's first sheet\nsheet = %s\n", s->sheet);
+	} else {
+		strbuf_addf(o, "; %s\nencoding = %s\n", s->encoding_why, s->encoding);
+		if (s->delimiter != ',')
+			strbuf_addf(o, "; %s\ndelimiter = %s\n", s->delimiter_why,
+				    s->delimiter == '\t' ? "tab" : s->delimiter == ';' ? "semicolon"
+				    : s->delimiter == '|' ? "pipe" : ",");
+	}
+	if (s->header_row != 1)
+		strbuf_addf(o, "; %s\nheader_row = %d\n", s->header_why, s->header_row);
+	date_formats(s, &fmts);
+	for (j = 0; j < s->ncols; j++) {
+		const struct sniff_col *c = &s->cols[j];
+		if (c->field >= 0 && c->date_why)
+			strbuf_addf(o, "; %s: %s\n", c->header, c->date_why);
+	}
+	if (fmts.nr) {
+		strbuf_addstr(o, "date_format = ");
+		for (j = 0; j < fmts.nr; j++)
+			strbuf_addf(o, "%s%s", j ? ", " : "", fmts.items[j]);
+		strbuf_addch(o, '\n');
+	}
+	if (s->nulls.nr) {
+		strbuf_addstr(o, "; cells that stand for \"no value\" in typed columns\nnull = ");
+		for (j = 0; j < s->nulls.nr; j++)
+			strbuf_addf(o, "%s%s", j ? ", " : "", s->nulls.items[j]);
+		strbuf_addch(o, '\n');
+	}
+	strbuf_addch(o, '\n');
+	strlist_release(&fmts);
+	free(rel);
+}
+
+/* What a column's cells are, for the comment after its mapping. */
+static void column_evidence(const struct sniff_col *c, enum field_type t, struct strbuf *sb)
+{
+	if (!c->filled) {
+		strbuf_addstr(sb, "empty in every row read");
+		return;
+	}
+	switch (t) {
+	case FT_MONEY:
+		strbuf_addf(sb, "%zu of %zu cells are amounts", c->money, c->filled);
+		break;
+	case FT_NUMBER:
+		strbuf_addf(sb, "%zu of %zu cells are numbers", c->numbers, c->filled);
+		break;
+	case FT_DATE:
+		strbuf_addf(sb, "%zu of %zu cells are dates", c->date_ok, c->filled);
+		break;
+	default:
+		strbuf_addf(sb, "%zu cells, %s%zu distinct", c->filled,
+			    c->values_overflow ? "over " : "", c->nvalues);
+	}
+}
+
+static void write_columns(struct init *it, int in)
+{
+	const struct input_schema *sc = &schema_inputs[in];
+	struct sniff *s = &it->s[in];
+	struct strbuf *o = &it->out;
+	size_t f, j;
+	int any_unmapped = 0;
+	strbuf_addf(o, "[columns.%s]\n", input_name(in));
+	for (f = 0; f < sc->nfields; f++) {
+		const struct sniff_col *c = sniff_field(s, (int)f);
+		struct strbuf ev = STRBUF_INIT;
+		it->wanted += sc->fields[f].required;
+		if (!c) {
+			if (sc->fields[f].required) {
+				strbuf_addf(o, "; TODO %s = the export's header for %s (no header "
+					    "matched)\n", sc->fields[f].name, sc->fields[f].name);
+				todo(it, "[columns.%s] %s: no header matched", input_name(in),
+				     sc->fields[f].name);
+			}
+			continue;
+		}
+		it->mapped += sc->fields[f].required;
+		column_evidence(c, sc->fields[f].type, &ev);
+		strbuf_addf(o, "; '%s': %s; %s\n%s = %s\n", c->header, c->how, ev.buf,
+			    sc->fields[f].name, c->header);
+		if (strstr(c->how, "check"))
+			todo(it, "[columns.%s] %s = %s: a guess by spelling", input_name(in),
+			     sc->fields[f].name, c->header);
+		strbuf_release(&ev);
+	}
+	for (j = 0; j < s->ncols; j++)
+		if (s->cols[j].field < 0 && *s->cols[j].header) {
+			strbuf_addf(o, "%s'%s'", any_unmapped ? ", " : "; not used: ",
+				    s->cols[j].header);
+			any_unmapped = 1;
+		}
+	if (any_unmapped)
+		strbuf_addch(o, '\n');
+	strbuf_addch(o, '\n');
+}
+
+/* [values.SET] lines for the export's values the built-ins do not know. */
+static void write_values(struct init *it, const struct config *builtin)
+{
+	static const char *const sets[] = { "stage", "yesno", "dept_type", "relation",
+					    "dimension", "locale", "scope" };
+	struct strbuf *o = &it->out;
+	size_t k, in, f, v;
+	for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+		const struct valueset *vs = config_valueset(builtin, sets[k]);
+		struct strbuf lines = STRBUF_INIT;
+		for (in = 0; in < INPUT_COUNT; in++) {
+			const struct input_schema *sc = &schema_inputs[in];
+			if (!it->have[in])
+				continue;
+			for (f = 0; f < sc->nfields; f++) {
+				const struct sniff_col *col = sniff_field(&it->s[in], (int)f);
+				if (!col || !sc->fields[f].valueset || strcmp(sc->fields[f].valueset, sets[k]))
+					continue;
+				for (v = 0; v < col->nvalues; v++) {
+					const char *t = col->values[v].text, *g;
+					if (valueset_map(vs, t))
+						continue;
+					g = sniff_guess_value(sets[k], t);
+					if (g) {
+						strbuf_addf(&lines, "; '%s' (%zu rows of %s): guessed from its "
+							    "words\n%s = %s\n", t, col->values[v].count,
+							    col->header, g, t);
+					} else {
+						strbuf_addf(&lines, "; TODO '%s' (%zu rows of %s): which %s value?\n",
+							    t, col->values[v].count, col->header, sets[k]);
+						todo(it, "[values.%s]: '%s' is not a known value", sets[k], t);
+					}
+				}
+			}
+		}
+		if (lines.len)
+			strbuf_addf(o, "[values.%s]\n%s\n", sets[k], lines.buf);
+		strbuf_release(&lines);
+	}
+}
+
+/* ------------------------------------------------------------ roles */
+
+static struct role_group *role_for_title(struct init *it, const char *title)
+{
+	const char *name = NULL, *english = NULL;
+	struct strbuf slug = STRBUF_INIT;
+	size_t i;
+	for (i = 0; i < sizeof(title_roles) / sizeof(title_roles[0]) && !name; i++)
+		if (contains_ci(title, title_roles[i].word))
+			name = title_roles[i].role, english = title_roles[i].english;
+	if (!name) {
+		const char *p;
+		for (p = title; *p; p++)
+			if (isalnum((unsigned char)*p))
+				strbuf_addch(&slug, tolower((unsigned char)*p));
+			else if (slug.len && slug.buf[slug.len - 1] != '_')
+				strbuf_addch(&slug, '_');
+		while (slug.len && slug.buf[slug.len - 1] == '_')
+			slug.buf[--slug.len] = '\0';
+		if (!slug.len || (unsigned char)*title >= 0x80)
+			strbuf_addf(&slug, "%srole_%zu", slug.len ? "_" : "", it->nroles + 1);
+		name = slug.buf;
+		english = title;
+	}
+	for (i = 0; i < it->nroles; i++)
+		if (!strcmp(it->roles[i].name, name)) {
+			strbuf_release(&slug);
+			return &it->roles[i];
+		}
+	it->roles = xrealloc(it->roles, (it->nroles + 1) * sizeof(*it->roles));
+	memset(&it->roles[it->nroles], 0, sizeof(*it->roles));
+	it->roles[it->nroles].name = xstrdup(name);
+	it->roles[it->nroles].english = xstrdup(english);
+	it->roles[it->nroles].sells = !strcmp(name, "sales");
+	strbuf_release(&slug);
+	return &it->roles[it->nroles++];
+}
+
+static void group_roles(struct init *it)
+{
+	const struct sniff_col *c = sniff_field(&it->s[INPUT_HR], HR_ROLE);
+	size_t v;
+	for (v = 0; c && v < c->nvalues; v++) {
+		struct role_group *g = role_for_title(it, c->values[v].text);
+		strlist_push(&g->titles, c->values[v].text);
+		g->people += c->values[v].count;
+	}
+}
+
+/* The last complete month the sales dates cover, "YYYY-MM", or "auto". */
+static void guess_period(struct init *it, char out[16], struct strbuf *why)
+{
+	const struct sniff_col *c = sniff_field(&it->s[INPUT_SALES], SALES_DATE);
+	int y, m, d, py, pm;
+	if (!c || c->latest == DATE_NONE) {
+		snprintf(out, 16, "auto");
+		strbuf_addstr(why, "no sales dates read: the last complete month");
+		return;
+	}
+	date_to_ymd(c->latest, &y, &m, &d);
+	py = y, pm = m;
+	if (d < date_days_in_month(y, m)) {       /* that month is not over */
+		pm = m == 1 ? 12 : m - 1;
+		py = m == 1 ? y - 1 : y;
+	}
+	snprintf(out, 16, "%04d-%02d", py, pm);
+	strbuf_addf(why, "the latest sales date is %04d-%02d-%02d: the last month it completes",
+		    y, m, d);
+}
+
+/* Is any header of the HR export Chinese? Then letters default to zh. */
+static int chinese_headers(const struct sniff *s)
+{
+	size_t j;
+	for (j = 0; j < s->ncols; j++)
+		if ((unsigned char)s->cols[j].header[0] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* Does the targets export have rows for kpi `name`? */
+static int targets_have(const struct init *it, const char *name)
+{
+	const struct sniff_col *c = it->have[INPUT_TARGETS] ? sniff_field(&it->s[INPUT_TARGETS],
+									 TARGETS_KPI) : NULL;
+	size_t v;
+	for (v = 0; c && v < c->nvalues; v++)
+		if (!strcmp(c->values[v].text, name))
+			return 1;
+	return 0;
+}
+
+/* Does the metrics export have rows for metric `name`? */
+static int metrics_have(const struct init *it, const char *name)
+{
+	const struct sniff_col *c = it->have[INPUT_METRICS] ? sniff_field(&it->s[INPUT_METRICS],
+									 METRICS_METRIC) : NULL;
+	size_t v;
+	for (v = 0; c && v < c->nvalues; v++)
+		if (!strcmp(c->values[v].text, name))
+			return 1;
+	return 0;
+}
+
+/* `target = table` when the targets export has the KPI, else `number`. */
+static void write_target(struct init *it, const char *kpi, const char *number, const char *what)
+{
+	if (targets_have(it, kpi))
+		strbuf_addf(&it->out, "; the targets export has rows for kpi '%s'\ntarget = table\n",
+			    kpi);
+	else
+		strbuf_addf(&it->out, "; TODO: %s (the targets export has no rows for '%s')\n"
+			    "target = %s\n", what, kpi, number);
+}
+
+/*
+ * KPIs the targets export names beyond the skeleton's own: a metric of the
+ * same name from the metrics export (new_customers from the sales), so
+ * every targets row has its KPI. Not on any scorecard yet.
+ */
+static void write_target_kpis(struct init *it)
+{
+	static const char *const own[] = { "sales_achievement", "won_deals", "company_revenue",
+					   "peer_review" };
+	const struct sniff_col *c = it->have[INPUT_TARGETS] ? sniff_field(&it->s[INPUT_TARGETS],
+									 TARGETS_KPI) : NULL;
+	struct strbuf *o = &it->out;
+	size_t v, k;
+	for (v = 0; c && v < c->nvalues; v++) {
+		const char *name = c->values[v].text;
+		const char *p;
+		int skip = 0;
+		for (k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+			skip |= !strcmp(own[k], name);
+		for (p = name; *p && !skip; p++)
+			skip = !(isalnum((unsigned char)*p) || *p == '_');
+		if (skip)
+			continue;
+		strbuf_addf(o, "; kpi '%s' has %zu rows in the targets export\n", name,
+			    c->values[v].count);
+		if (!strcmp(name, "new_customers"))
+			strbuf_addstr(o, "[metric.new_customers]\nfrom = sales\nagg = count_distinct\n"
+				      "field = customer_id\nwhere = stage:won, new_customer:yes\n");
+		else if (metrics_have(it, name))
+			strbuf_addf(o, "; the metrics export has rows for metric '%s'\n[metric.%s]\n"
+				    "from = metrics\nagg = sum\n", name, name);
+		else {
+			strbuf_addf(o, "; TODO: where '%s' comes from (not in the metrics export)\n"
+				    "[metric.%s]\nfrom = metrics\nagg = sum\n", name, name);
+			todo(it, "[metric.%s]: where its actuals come from", name);
+		}
+		strbuf_addf(o, "\n; TODO: add it to the scorecards it belongs on\n[kpi.%s]\n"
+			    "metric = %s\ntarget = table\ndimension = results\n\n", name, name);
+	}
+}
+
+static void write_scoring(struct init *it)
+{
+	struct strbuf *o = &it->out;
+	const struct sniff_col *amount = sniff_field(&it->s[INPUT_SALES], SALES_AMOUNT);
+	const struct sniff_col *salary = sniff_field(&it->s[INPUT_HR], HR_BASE_SALARY);
+	int reviews = it->have[INPUT_REVIEWS];
+	struct strbuf money = STRBUF_INIT;
+	char number[32];
+	size_t i, t;
+
+	strbuf_addstr(o,
+		"; =====================================================================\n"
+		"; A skeleton scorecard on the standard dimensions (results, efficiency,\n"
+		"; attitude). It validates and runs, but the KPIs and targets are\n"
+		"; placeholders: config/merit.ini of the merit sources shows complete ones.\n"
+		"; =====================================================================\n"
+		"[metric.revenue]\nlabel = 销售额 | Revenue\nfrom = sales\nagg = sum\nfield = amount\n"
+		"where = stage:won\nformat = money\n\n"
+		"[metric.won_deals]\nlabel = 赢单数 | Deals won\nfrom = sales\nagg = count\n"
+		"where = stage:won\n\n"
+		"[metric.company_revenue]\nlabel = 公司销售额 | Company revenue\nfrom = sales\n"
+		"agg = sum\nfield = amount\nwhere = stage:won\nscope = company\nformat = money\n\n");
+	if (reviews)
+		strbuf_addstr(o, "[metric.peer_review]\nlabel = 360度评价 | 360-degree review\n"
+			      "from = reviews\nagg = review360\n\n");
+	strbuf_addstr(o, "[kpi.sales_achievement]\nlabel = 销售业绩完成率 | Sales achievement\n"
+		      "metric = revenue\n");
+	snprintf(number, sizeof(number), "%lld",
+		 amount && amount->money_sum > 0 ? (long long)(amount->money_sum / 100 / 12 / 10) + 1 : 100000LL);
+	write_target(it, "sales_achievement", number, "per-person targets in the targets export, "
+		     "or one number here (a placeholder: a tenth of the sales export's monthly amount)");
+	strbuf_addstr(o, "dimension = results\nperspective = financial\n\n");
+	strbuf_addstr(o, "[kpi.won_deals]\nlabel = 赢单数 | Deals won\nmetric = won_deals\n");
+	write_target(it, "won_deals", "5", "a placeholder of 5 deals a month");
+	strbuf_addstr(o, "dimension = efficiency\nperspective = customer\n\n");
+	if (amount && amount->money_sum > 0)
+		money_format(&money, amount->money_sum, "");
+	strbuf_addf(o, "[kpi.company_revenue]\nlabel = 公司业绩 | Company revenue\n"
+		    "metric = company_revenue\n; every amount in the sales export: %s\n",
+		    money.len ? money.buf : "none");
+	snprintf(number, sizeof(number), "%lld",
+		 amount && amount->money_sum > 1200 ? (long long)(amount->money_sum / 1200) : 100000LL);
+	write_target(it, "company_revenue", number, "the company's monthly revenue target (a "
+		     "placeholder: every amount in the sales export over 12)");
+	strbuf_addstr(o, "dimension = results\nperspective = financial\n\n");
+	if (reviews) {
+		strbuf_addstr(o, "[kpi.peer_review]\nlabel = 360度评价 | 360-degree review\n"
+			      "metric = peer_review\n; 80 is a solid review (all 4s give 75)\n");
+		write_target(it, "peer_review", "80", "80 is a solid review");
+		strbuf_addstr(o, "dimension = attitude\nperspective = learning\n\n");
+	}
+	write_target_kpis(it);
+	todo(it, "[kpi.*] targets and [role.*] weights: placeholders");
+
+	for (i = 0; i < it->nroles; i++) {
+		struct role_group *g = &it->roles[i];
+		strbuf_addf(o, "; %zu people titled ", g->people);
+		for (t = 0; t < g->titles.nr; t++)
+			strbuf_addf(o, "%s'%s'", t ? ", " : "", g->titles.items[t]);
+		strbuf_addf(o, "\n[role.%s]\nlabel = %s | %s\n", g->name, g->titles.items[0], g->english);
+		if (g->sells)
+			strbuf_addstr(o, reviews ? "kpis = sales_achievement:50, won_deals:20, "
+					  "peer_review:15, company_revenue:15\n"
+					: "kpis = sales_achievement:60, won_deals:25, company_revenue:15\n");
+		else
+			strbuf_addstr(o, reviews ? "; TODO: this role's own KPIs; meanwhile the "
+					  "shared company goal and the 360 review\n"
+					  "kpis = company_revenue:60, peer_review:40\n"
+					: "; TODO: this role's own KPIs; meanwhile the shared company goal\n"
+					  "kpis = company_revenue:100\n");
+		strbuf_addstr(o, "value_coefficient = 1.00\n\n");
+	}
+	if (!it->nroles)
+		todo(it, "[role.*]: no job titles found in the HR export");
+
+	strbuf_release(&money);
+	money_format(&money, salary ? salary->money_sum : 0, "");
+	strbuf_addf(o, "[bonus]\n; TODO: your pool; a placeholder: one month of every base "
+		    "salary (%s)\npool = %lld.%02lld\ncurrency = CNY\n\n", money.buf,
+		    salary ? (long long)(salary->money_sum / 100) : 0LL,
+		    salary ? (long long)(salary->money_sum % 100) : 0LL);
+	todo(it, "[bonus] pool: a placeholder");
+	strbuf_addstr(o, "[policy]\n; A KPI whose target is missing drops out for that person "
+		      "and the other weights scale up (the letter says so).\n"
+		      "on_missing_target = reweight\n");
+	strbuf_release(&money);
+}
+
+static int write_file(struct init *it, const char *path, struct diag *d)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | (it->o->force ? O_TRUNC : O_EXCL), 0644);
+	ssize_t w = -1;
+	if (fd < 0 && errno == EEXIST) {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "exists already: not overwritten");
+		diag_hint(d, "write elsewhere with -o FILE, or add --force to replace it");
+		return -1;
+	}
+	if (fd >= 0)
+		w = write(fd, it->out.buf, it->out.len);
+	if (fd < 0 || w != (ssize_t)it->out.len || close(fd) < 0)
+		return diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write: %s", strerror(errno));
+	return 0;
+}
+
+int cmd_init(const struct cmd_opts *o, struct diag *d)
+{
+	struct init it;
+	struct config builtin;
+	const char *path = o->output_dir ? o->output_dir : "merit.ini";
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	char period[16];
+	struct strbuf why = STRBUF_INIT;
+	size_t in, i;
+	int rc = -1;
+
+	memset(&it, 0, sizeof(it));
+	it.o = o;
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	it.ini_dir = slash ? dir : ".";
+	if (!o->inputs[INPUT_HR] || !o->inputs[INPUT_SALES]) {
+		free(dir);
+		return diag_error(d, MERIT_USAGE, NULL, 0, 0, "init needs --hr FILE and --sales FILE"),
+		       MERIT_USAGE;
+	}
+	if (!o->force && access(path, F_OK) == 0) {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "exists already: not overwritten");
+		diag_hint(d, "write elsewhere with -o FILE, or add --force to replace it");
+		free(dir);
+		return MERIT_CANTCREAT;
+	}
+	for (in = 0; in < INPUT_COUNT; in++) {
+		if (!o->inputs[in])
+			continue;
+		if (sniff_file(&it.s[in], o->inputs[in], (enum input_kind)in, d) < 0)
+			goto out;
+		it.have[in] = 1;
+	}
+	config_init(&builtin);
+	config_valuesets_builtin(&builtin);
+	group_roles(&it);
+	guess_period(&it, period, &why);
+
+	strbuf_addstr(&it.out, "; merit.ini written by `merit init` from the exports. Every guess\n"
+		      "; says why; lines with TODO need you. Then:\n"
+		      ";   merit validate -c THIS_FILE      (the config and every export)\n"
+		      ";   merit explain -c THIS_FILE EMPLOYEE_ID\n"
+		      ";   merit run -c THIS_FILE\n\n");
+	strbuf_addf(&it.out, "[run]\ncompany = TODO | TODO\n; %s\nperiod = %s\n", why.buf, period);
+	strbuf_addf(&it.out, "; the HR export's headers are %s\nlocale = %s\n",
+		    chinese_headers(&it.s[INPUT_HR]) ? "Chinese" : "not Chinese",
+		    chinese_headers(&it.s[INPUT_HR]) ? "zh" : "en");
+	strbuf_addstr(&it.out, "output_dir = out\nstate_dir = state\n\n");
+	todo(&it, "[run] company: your company's name");
+	for (in = 0; in < INPUT_COUNT; in++) {
+		if (!it.have[in]) {
+			if (schema_inputs[in].required) {
+				strbuf_addf(&it.out, "; TODO [input.%s] file = the %s export (required)\n\n",
+					    input_name((int)in), input_name((int)in));
+				todo(&it, "[input.%s]: required; give --%s FILE", input_name((int)in),
+				     input_name((int)in));
+			}
+			continue;
+		}
+		write_input(&it, (int)in, o->inputs[in]);
+		write_columns(&it, (int)in);
+	}
+	write_values(&it, &builtin);
+	write_scoring(&it);
+	config_release(&builtin);
+	if (write_file(&it, path, d) < 0)
+		goto out;
+	if (!o->quiet) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "%s: written; %d of %d required fields mapped\n", path, it.mapped,
+			    it.wanted);
+		strbuf_addstr(&sb, "left to do (each a TODO line in the file):\n");
+		for (i = 0; i < it.todo.nr; i++)
+			strbuf_addf(&sb, "  %s\n", it.todo.items[i]);
+		strbuf_addf(&sb, "then: merit validate -c %s\n", path);
+		fputs(sb.buf, stdout);
+		strbuf_release(&sb);
+	}
+	rc = 0;
+out:
+	for (in = 0; in < INPUT_COUNT; in++)
+		if (it.have[in])
+			sniff_release(&it.s[in]);
+	for (i = 0; i < it.nroles; i++) {
+		free(it.roles[i].name);
+		free(it.roles[i].english);
+		strlist_release(&it.roles[i].titles);
+	}
+	free(it.roles);
+	strlist_release(&it.todo);
+	strbuf_release(&it.out);
+	strbuf_release(&why);
+	free(dir);
+	return rc < 0 ? (d->status ? d->status : MERIT_SOFTWARE) : MERIT_OK;
+}

@@ -1,0 +1,634 @@
+/*
+ * sniff: finding an export's shape from its contents, for `merit init`.
+ *
+ * Order: the encoding from the raw bytes (byte-order marks, UTF-8
+ * validity, else GB18030), the delimiter by reading the first rows with
+ * each candidate and keeping the one that gives most rows the same width,
+ * the header as the first row about as wide as the data (title rows above
+ * a table have one or two cells), then every data row's cells are judged
+ * with ingest's own parsers. Headers are mapped through a dictionary of
+ * the names common HR and CRM exports use, then by close spelling.
+ */
+#include "ingest/sniff.h"
+#include "ingest/csvread.h"
+#include "ingest/encoding.h"
+#include "ingest/xlsxread.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/num.h"
+#include "util/strbuf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---------------------------------------------------------- dictionary */
+
+/*
+ * Header names per field, '|'-separated, as HR systems (钉钉, 飞书, 北森,
+ * Moka, Workday) and CRMs (Salesforce, HubSpot, Dynamics, Zoho, 纷享销客,
+ * 销售易) export them. Compared after normalising: ASCII lower case, with
+ * spaces, '_', '-', '.' and brackets removed ("Close Date" = "close_date").
+ */
+struct header_names {
+	enum input_kind in;
+	int field;
+	const char *names;
+};
+
+static const struct header_names dictionary[] = {
+	{ INPUT_HR, HR_EMPLOYEE_ID, "工号|员工编号|员工工号|员工id|人员编号|职工号|员工号|employee id|employee number|employee no|emp id|emp no|staff id|worker id|employee code|person number|userid" },
+	{ INPUT_HR, HR_NAME, "姓名|员工姓名|名字|人员姓名|full name|employee name|name|display name|legal name" },
+	{ INPUT_HR, HR_EMAIL, "邮箱|电子邮箱|邮件|工作邮箱|企业邮箱|邮箱地址|e-mail|email address|work email|business email|primary email" },
+	{ INPUT_HR, HR_DEPARTMENT, "部门|所属部门|部门名称|一级部门|主部门|dept|department name|org unit|organization|business unit|supervisory organization" },
+	{ INPUT_HR, HR_DEPT_TYPE, "部门类型|部门类别|部门性质|department type|dept type|org type" },
+	{ INPUT_HR, HR_ROLE, "岗位|职位|岗位名称|职务|职位名称|job title|title|position|job|job profile|business title" },
+	{ INPUT_HR, HR_GRADE, "职级|级别|职等|职级名称|grade|level|job level|band|pay grade" },
+	{ INPUT_HR, HR_MANAGER_ID, "直属上级|直属上级工号|上级工号|汇报对象|直接上级|直属领导|manager id|manager|reports to|supervisor id|line manager|manager employee id" },
+	{ INPUT_HR, HR_BASE_SALARY, "月基本工资|基本工资|月薪|底薪|基本薪资|月基本薪资|基本月薪|base salary|monthly salary|salary|base pay|monthly base" },
+	{ INPUT_HR, HR_HIRE_DATE, "入职日期|入职时间|入职|hire date|start date|date of joining|joined|date hired|original hire date|join date" },
+	{ INPUT_HR, HR_LEAVE_DATE, "离职日期|离职时间|最后工作日|leave date|termination date|end date|exit date|last working day|last day" },
+	{ INPUT_HR, HR_STATUS, "状态|员工状态|在职状态|任职状态|人员状态|员工类型|employment status|status|worker status|employee status" },
+	{ INPUT_HR, HR_GENDER, "性别|gender|sex" },
+	{ INPUT_HR, HR_LOCALE, "语言|语种|信件语言|language|locale|preferred language" },
+	{ INPUT_HR, HR_COST_CENTRE, "成本中心|成本中心编码|成本中心代码|cost centre|cost center|cost center code|cost centre code" },
+
+	{ INPUT_SALES, SALES_RECORD_ID, "商机编号|商机id|机会编号|销售机会编号|订单编号|合同编号|opportunity id|deal id|record id|opportunity number|deal number|opportunityid|id" },
+	{ INPUT_SALES, SALES_EMPLOYEE_ID, "负责人工号|销售工号|负责人编号|所有人工号|销售员工号|owner employee id|owner id|sales rep id|deal owner id|owner|opportunity owner id|ownerid" },
+	{ INPUT_SALES, SALES_CUSTOMER_ID, "客户编号|客户id|客户编码|account id|customer id|company id|account number|accountid|associated company id" },
+	{ INPUT_SALES, SALES_DATE, "成交日期|关单日期|签约日期|结单日期|赢单日期|结束日期|close date|closed date|closing date|won date|date|closedate|actual close date" },
+	{ INPUT_SALES, SALES_STAGE, "阶段|销售阶段|商机阶段|商机状态|stage|deal stage|sales stage|stagename|pipeline stage|status reason" },
+	{ INPUT_SALES, SALES_AMOUNT, "金额|成交金额|合同金额|商机金额|销售金额|amount|deal amount|opportunity amount|total amount|revenue|actual revenue|amount cny" },
+	{ INPUT_SALES, SALES_NEW_CUSTOMER, "是否新客户|新客户|新老客户|new customer|is new customer|new business|new logo" },
+	{ INPUT_SALES, SALES_COST, "获客成本|获客费用|费用|成本|acquisition cost|cost|cac|spend" },
+
+	{ INPUT_TARGETS, TARGETS_SCOPE, "范围|目标类型|层级|scope|level" },
+	{ INPUT_TARGETS, TARGETS_KEY, "键|对象|对象编号|key|id|who" },
+	{ INPUT_TARGETS, TARGETS_KPI, "指标|考核指标|kpi|measure" },
+	{ INPUT_TARGETS, TARGETS_PERIOD, "期间|月份|周期|period|month" },
+	{ INPUT_TARGETS, TARGETS_TARGET, "目标|目标值|指标值|target|quota|goal" },
+
+	{ INPUT_METRICS, METRICS_EMPLOYEE_ID, "工号|员工编号|employee id|emp id" },
+	{ INPUT_METRICS, METRICS_DEPARTMENT, "部门|department|dept" },
+	{ INPUT_METRICS, METRICS_PERIOD, "期间|月份|周期|period|month" },
+	{ INPUT_METRICS, METRICS_METRIC, "指标|指标名称|metric|measure" },
+	{ INPUT_METRICS, METRICS_VALUE, "数值|值|value|actual" },
+
+	{ INPUT_REVIEWS, REVIEWS_REVIEWER_ID, "评价人工号|评价人|评估人|评估人工号|reviewer|reviewer id|rater id" },
+	{ INPUT_REVIEWS, REVIEWS_REVIEWEE_ID, "被评价人工号|被评价人|被评估人|被评估人工号|reviewee|reviewee id|ratee id|employee id" },
+	{ INPUT_REVIEWS, REVIEWS_RELATION, "关系|评价关系|评估关系|relation|relationship|rater type" },
+	{ INPUT_REVIEWS, REVIEWS_DIMENSION, "维度|评价维度|考核维度|dimension|competency" },
+	{ INPUT_REVIEWS, REVIEWS_SCORE, "分数|评分|得分|score|rating" },
+	{ INPUT_REVIEWS, REVIEWS_COMMENT, "评语|评价|备注|comment|comments|feedback" },
+
+	{ INPUT_TRAINING, TRAINING_EMPLOYEE_ID, "工号|员工编号|employee id|emp id|learner id" },
+	{ INPUT_TRAINING, TRAINING_COURSE, "课程|课程名称|培训课程|course|course name|training|course title" },
+	{ INPUT_TRAINING, TRAINING_DATE, "日期|完成日期|培训日期|date|completion date|completed on" },
+	{ INPUT_TRAINING, TRAINING_HOURS, "学时|课时|时长|hours|duration" },
+	{ INPUT_TRAINING, TRAINING_PASSED, "是否通过|通过|考核结果|passed|pass|completed|result" },
+};
+
+/* Lower-case ASCII, drop spaces and _ - . ( ) （ ）: the form compared. */
+static void normalise(const char *s, struct strbuf *out)
+{
+	strbuf_reset(out);
+	for (; *s; s++) {
+		if (strchr(" _-.()\t", *s))
+			continue;
+		if (!strncmp(s, "（", 3) || !strncmp(s, "）", 3)) {
+			s += 2;
+			continue;
+		}
+		strbuf_addch(out, tolower((unsigned char)*s));
+	}
+}
+
+/* Does normalised header h equal one of the '|'-separated names? */
+static int names_match(const char *names, const char *h, struct strbuf *tmp)
+{
+	const char *p = names;
+	while (*p) {
+		size_t n = strcspn(p, "|");
+		char *one = xstrndup(p, n);
+		int eq;
+		normalise(one, tmp);
+		eq = !strcmp(tmp->buf, h);
+		free(one);
+		if (eq)
+			return 1;
+		p += n + (p[n] == '|');
+	}
+	return 0;
+}
+
+/* Maps header h to a field of input in: 1 with *field and *how, else 0. */
+static int map_header(enum input_kind in, const char *h, const int *taken, int *field,
+		      char **how)
+{
+	const struct input_schema *sc = &schema_inputs[in];
+	struct strbuf nh = STRBUF_INIT, tmp = STRBUF_INIT;
+	const char *cands[SCHEMA_MAX_FIELDS];
+	const char *near;
+	size_t i, f, nc = 0;
+	int found = 0;
+	normalise(h, &nh);
+	for (f = 0; f < sc->nfields && !found; f++) {
+		normalise(sc->fields[f].name, &tmp);
+		if (!taken[f] && !strcmp(tmp.buf, nh.buf)) {
+			*field = (int)f;
+			*how = xstrdup("merit's own name");
+			found = 1;
+		}
+	}
+	for (i = 0; i < sizeof(dictionary) / sizeof(dictionary[0]) && !found; i++) {
+		if (dictionary[i].in != in || taken[dictionary[i].field])
+			continue;
+		if (names_match(dictionary[i].names, nh.buf, &tmp)) {
+			*field = dictionary[i].field;
+			*how = xstrdup("a name HR and CRM exports use");
+			found = 1;
+		}
+	}
+	/* Close spelling of a canonical name ("emploee_id"): ASCII only. */
+	for (f = 0; f < sc->nfields && !found; f++)
+		if (!taken[f])
+			cands[nc++] = sc->fields[f].name;
+	if (!found && nc && (near = config_nearest(h, cands, nc))) {
+		for (f = 0; f < sc->nfields; f++)
+			if (!strcmp(sc->fields[f].name, near))
+				*field = (int)f;
+		*how = xstrfmt("close to '%s': check it", near);
+		found = 1;
+	}
+	strbuf_release(&nh);
+	strbuf_release(&tmp);
+	return found;
+}
+
+/* ---------------------------------------------------------- values */
+
+struct value_words {
+	const char *set, *value, *words;
+};
+
+/* Words in unknown export values that suggest a canonical value. */
+static const struct value_words value_words[] = {
+	{ "stage", "won", "won|win|成交|赢|签约|签单|closed won|已签" },
+	{ "stage", "lost", "lost|lose|丢|输|失败|关闭|dead" },
+	{ "stage", "open", "open|negotiat|proposal|qualif|prospect|discovery|跟进|商谈|谈判|意向|初步|方案|报价" },
+	{ "yesno", "yes", "yes|new|是|新|true" },
+	{ "yesno", "no", "no|existing|old|否|老|false|repeat" },
+	{ "dept_type", "business", "业务|销售|市场|sales|business|market" },
+	{ "dept_type", "service", "服务|客服|support|service" },
+	{ "dept_type", "management", "管理|职能|行政|人力|财务|admin|manage|finance|hr" },
+};
+
+static int contains_ci(const char *hay, const char *needle, size_t n)
+{
+	size_t i, len = strlen(hay);
+	for (i = 0; i + n <= len; i++)
+		if (!strncasecmp(hay + i, needle, n))
+			return 1;
+	return 0;
+}
+
+const char *sniff_guess_value(const char *set, const char *text)
+{
+	size_t i;
+	/* Negations first: "not won" is no win, "非新客户" no new customer. */
+	if (!strcmp(set, "yesno") && (contains_ci(text, "not", 3) || !strncmp(text, "非", 3) ||
+				      !strncmp(text, "不", 3)))
+		return "no";
+	for (i = 0; i < sizeof(value_words) / sizeof(value_words[0]); i++) {
+		const char *p = value_words[i].words;
+		if (strcmp(value_words[i].set, set))
+			continue;
+		while (*p) {
+			size_t n = strcspn(p, "|");
+			if (contains_ci(text, p, n))
+				return value_words[i].value;
+			p += n + (p[n] == '|');
+		}
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------- reading */
+
+/* Either reader behind one next(). */
+struct rows {
+	struct csvread *csv;
+	struct xlsxread *x;
+};
+
+static int rows_next(struct rows *r, struct csv_row *row, struct diag *d)
+{
+	return r->csv ? csvread_next(r->csv, row, d) : xlsxread_next(r->x, row, d);
+}
+
+static void rows_close(struct rows *r)
+{
+	csvread_free(r->csv);
+	xlsxread_free(r->x);
+	r->csv = NULL;
+	r->x = NULL;
+}
+
+/* The encoding from the first bytes (up to 1 MiB). */
+static int sniff_encoding(struct sniff *s, const char *path, enum encoding *enc,
+			  struct diag *d)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n, bad, ascii = 1, i;
+	if (!f)
+		return diag_error(d, MERIT_NOINPUT, path, 0, 0, "cannot open: %s", strerror(errno));
+	buf = xmalloc(1 << 20);
+	n = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	for (i = 0; i < n && ascii; i++)
+		ascii = !(buf[i] & 0x80);
+	bad = utf8_invalid_at(buf, n);
+	*enc = ENC_AUTO;
+	if (n >= 2 && (((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe) ||
+		       ((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff))) {
+		s->encoding = "utf-16";
+		s->encoding_why = xstrdup("a UTF-16 byte-order mark");
+		*enc = ENC_AUTO;   /* FIXME-f10: ENC_UTF16 */
+	} else if (n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		s->encoding = "utf-8";
+		s->encoding_why = xstrdup("a UTF-8 byte-order mark");
+		*enc = ENC_UTF8;
+	} else if (ascii) {
+		s->encoding = "auto";
+		s->encoding_why = xstrdup("only ASCII so far: UTF-8 and GB18030 read it alike");
+	} else if (bad == n || (n == 1 << 20 && bad + 4 > n)) {
+		s->encoding = "utf-8";
+		s->encoding_why = xstrfmt("the first %zu bytes are valid UTF-8", n);
+		*enc = ENC_UTF8;
+	} else {
+		s->encoding = "gb18030";
+		s->encoding_why = xstrfmt("byte %zu is not UTF-8; Chinese Excel saves GB18030", bad + 1);
+		*enc = ENC_GB18030;
+	}
+	free(buf);
+	return 0;
+}
+
+/* Rows whose width is the most common width, out of the first 20. */
+static int delimiter_score(const char *path, enum encoding enc, char delim, int *width)
+{
+	struct diag d;
+	struct csvread *r;
+	struct csv_row row;
+	int counts[64] = { 0 }, k = 0, best = 0, i;
+	diag_init(&d);
+	r = csvread_open(path, path, enc, delim, &d);
+	while (r && k < 20 && csvread_next(r, &row, &d) > 0) {
+		counts[row.n < 63 ? row.n : 63]++;
+		k++;
+	}
+	csvread_free(r);
+	diag_release(&d);
+	*width = 1;
+	for (i = 2; i < 64; i++)
+		if (counts[i] > best)
+			best = counts[i], *width = i;
+	return best;
+}
+
+static void sniff_delimiter(struct sniff *s, const char *path, enum encoding enc)
+{
+	static const char cands[] = { ',', ';', '\t', '|' };
+	static const char *const names[] = { "comma", "semicolon", "tab", "pipe" };
+	int best = -1, bw = 0, i, w, sc, bscore = 0;
+	for (i = 0; i < 4; i++) {
+		sc = delimiter_score(path, enc, cands[i], &w);
+		if (sc > bscore || (sc == bscore && sc && w > bw)) {
+			best = i, bscore = sc, bw = w;
+		}
+	}
+	if (best < 0)
+		best = 0;
+	s->delimiter = cands[best];
+	s->delimiter_why = bscore ? xstrfmt("%d of the first rows split into %d cells by %s",
+					    bscore, bw, names[best])
+				  : xstrdup("no delimiter splits the rows: one column");
+}
+
+/* ---------------------------------------------------------- judging */
+
+static const char *const null_words[] = {
+	"-", "--", "—", "/", "N/A", "n/a", "NA", "#N/A", "NULL", "null", "None", "none", "nil",
+	"无", "空", "暂无", "(blank)", "(空白)",
+};
+
+static int is_null_word(const char *t)
+{
+	size_t i;
+	for (i = 0; i < sizeof(null_words) / sizeof(null_words[0]); i++)
+		if (!strcmp(t, null_words[i]))
+			return 1;
+	return 0;
+}
+
+static void add_value(struct sniff_col *c, const char *t)
+{
+	size_t i;
+	for (i = 0; i < c->nvalues; i++)
+		if (!strcmp(c->values[i].text, t)) {
+			c->values[i].count++;
+			return;
+		}
+	if (c->nvalues == SNIFF_MAX_DISTINCT) {
+		c->values_overflow = 1;
+		return;
+	}
+	c->values = xrealloc(c->values, (c->nvalues + 1) * sizeof(*c->values));
+	c->values[c->nvalues].text = xstrdup(t);
+	c->values[c->nvalues++].count = 1;
+}
+
+/* a/b/yyyy, a-b-yy, a.b.yyyy: the day-month evidence of one cell. */
+static void dmy_evidence(struct sniff_col *c, const char *t)
+{
+	int a = 0, b = 0, y = 0, na = 0, nb = 0, ny = 0;
+	char sep;
+	while (isdigit((unsigned char)*t) && na < 3)
+		a = a * 10 + (*t++ - '0'), na++;
+	sep = *t;
+	if (!na || na > 2 || !strchr("/-.", sep) || !sep)
+		return;
+	t++;
+	while (isdigit((unsigned char)*t) && nb < 3)
+		b = b * 10 + (*t++ - '0'), nb++;
+	if (!nb || nb > 2 || *t != sep)
+		return;
+	t++;
+	while (isdigit((unsigned char)*t) && ny < 5)
+		y = y * 10 + (*t++ - '0'), ny++;
+	if ((ny != 4 && ny != 2) || (*t && *t != ' ' && *t != 'T'))
+		return;
+	if (ny == 2)
+		y += 2000;
+	if (date_valid_ymd(y, b, a)) {
+		c->ok_dm++;
+		if (date_from_ymd(y, b, a) > c->latest_dm)
+			c->latest_dm = date_from_ymd(y, b, a);
+	}
+	if (date_valid_ymd(y, a, b)) {
+		c->ok_md++;
+		if (date_from_ymd(y, a, b) > c->latest_md)
+			c->latest_md = date_from_ymd(y, a, b);
+	}
+	c->dmy_cells++;
+	c->dmy_sep = sep;
+	c->dmy_short_year = ny == 2;
+	if (a > c->max_first)
+		c->max_first = a;
+	if (b > c->max_second)
+		c->max_second = b;
+}
+
+static void judge_cell(struct sniff *s, struct sniff_col *c, const char *t)
+{
+	double v;
+	int64_t cents;
+	int32_t day;
+	if (!*t)
+		return;
+	if (is_null_word(t)) {
+		size_t i;
+		for (i = 0; i < s->nulls.nr; i++)
+			if (!strcmp(s->nulls.items[i], t))
+				break;
+		if (i == s->nulls.nr)
+			strlist_push(&s->nulls, t);
+		return;
+	}
+	c->filled++;
+	c->numbers += num_parse(t, &v) == NUM_OK;
+	if (money_parse(t, &cents) == NUM_OK) {
+		c->money++;
+		if ((cents > 0 && c->money_sum > INT64_MAX - cents) ||
+		    (cents < 0 && c->money_sum < INT64_MIN - cents))
+			c->money_sum = cents > 0 ? INT64_MAX : INT64_MIN;
+		else
+			c->money_sum += cents;
+	}
+	if (date_parse(t, NULL, 0, &day) == DATE_OK) {
+		c->dates_builtin++;
+		if (day > c->latest_builtin)
+			c->latest_builtin = day;
+	}
+	dmy_evidence(c, t);
+	add_value(c, t);
+}
+
+/* Decides a date column's format from the evidence gathered. */
+static void decide_date(struct sniff_col *c)
+{
+	char fmt[16];
+	if (!c->filled)
+		return;
+	if (c->dates_builtin * 10 >= c->filled * 9 || !c->dmy_cells) {
+		c->date_ok = c->dates_builtin;
+		c->date_why = xstrfmt("%zu of %zu cells are dates as written (2026-10-05, 2026/10/05, "
+				      "2026年10月5日)", c->dates_builtin, c->filled);
+		c->latest = c->latest_builtin;
+		return;
+	}
+	if (c->max_first > 12 && c->max_second <= 12)
+		snprintf(fmt, sizeof(fmt), "%%d%c%%m%c%%%c", c->dmy_sep, c->dmy_sep,
+			 c->dmy_short_year ? 'y' : 'Y');
+	else
+		snprintf(fmt, sizeof(fmt), "%%m%c%%d%c%%%c", c->dmy_sep, c->dmy_sep,
+			 c->dmy_short_year ? 'y' : 'Y');
+	c->date_format = xstrdup(fmt);
+	c->latest = fmt[1] == 'd' ? c->latest_dm : c->latest_md;
+	/* date_parse tries the format, then the built-ins */
+	c->date_ok = (fmt[1] == 'd' ? c->ok_dm : c->ok_md) + c->dates_builtin;
+	if (c->max_first > 12 && c->max_second <= 12)
+		c->date_why = xstrfmt("%zu of %zu cells parse as %s; a first number up to %d "
+				      "can only be a day", c->date_ok, c->filled, fmt, c->max_first);
+	else if (c->max_second > 12)
+		c->date_why = xstrfmt("%zu of %zu cells parse as %s; a second number up to %d "
+				      "can only be a day (US order)", c->date_ok, c->filled, fmt,
+				      c->max_second);
+	else
+		c->date_why = xstrfmt("%zu of %zu cells parse as %s, but AMBIGUOUS: no number "
+				      "above 12 tells day from month; check against a known date",
+				      c->date_ok, c->filled, fmt);
+}
+
+/* Picks the header among the first rows: the first row about as wide as
+ * the widest row, all its cells text. */
+static int pick_header(struct csv_row *rows, size_t nrows, size_t *widths, char **why)
+{
+	size_t i, j, maxw = 0;
+	for (i = 0; i < nrows; i++) {
+		widths[i] = 0;
+		for (j = 0; j < rows[i].n; j++)
+			widths[i] += rows[i].cell[j][0] != '\0';
+		if (widths[i] > maxw)
+			maxw = widths[i];
+	}
+	for (i = 0; i < nrows; i++) {
+		double v;
+		size_t numbers = 0;
+		if (widths[i] * 4 < maxw * 3 || widths[i] < 2)
+			continue;
+		for (j = 0; j < rows[i].n; j++)
+			numbers += num_parse(rows[i].cell[j], &v) == NUM_OK;
+		if (numbers * 2 > widths[i])
+			continue;
+		*why = i ? xstrfmt("row %d is the first with %zu of the %zu columns filled, as text "
+				   "(the rows above are titles)", rows[i].row_line, widths[i], maxw)
+			 : xstrfmt("the first row names %zu columns", widths[i]);
+		return (int)i;
+	}
+	*why = xstrdup("no row looks like a header: the first row is taken");
+	return 0;
+}
+
+/* Copies a row (the reader's storage is reused by the next call). */
+static void row_copy(struct csv_row *dst, const struct csv_row *src)
+{
+	size_t i;
+	int *lines = xcalloc(src->n + 1, sizeof(*lines));
+	dst->n = src->n;
+	dst->cell = xcalloc(src->n + 1, sizeof(*dst->cell));
+	for (i = 0; i < src->n; i++) {
+		dst->cell[i] = xstrdup(src->cell[i]);
+		lines[i] = src->line[i];
+	}
+	dst->line = lines;
+	dst->row_line = src->row_line;
+}
+
+static void row_free(struct csv_row *r)
+{
+	size_t i;
+	for (i = 0; i < r->n; i++)
+		free(r->cell[i]);
+	free(r->cell);
+	free((int *)r->line);
+}
+
+#define HEAD_ROWS 12
+
+static void judge_row(struct sniff *s, const struct csv_row *row)
+{
+	size_t j;
+	s->rows++;
+	for (j = 0; j < s->ncols && j < row->n; j++)
+		judge_cell(s, &s->cols[j], row->cell[j]);
+}
+
+static void set_header(struct sniff *s, const struct csv_row *hdr)
+{
+	int taken[SCHEMA_MAX_FIELDS] = { 0 };
+	size_t j;
+	s->ncols = hdr->n;
+	while (s->ncols && !hdr->cell[s->ncols - 1][0])
+		s->ncols--;
+	s->cols = xcalloc(s->ncols + 1, sizeof(*s->cols));
+	for (j = 0; j < s->ncols; j++) {
+		struct sniff_col *c = &s->cols[j];
+		c->header = xstrdup(hdr->cell[j]);
+		c->field = -1;
+		c->latest = c->latest_builtin = c->latest_dm = c->latest_md = DATE_NONE;
+		if (*c->header && map_header(s->in, c->header, taken, &c->field, &c->how))
+			taken[c->field] = 1;
+	}
+}
+
+int sniff_file(struct sniff *s, const char *path, enum input_kind in, struct diag *d)
+{
+	struct rows r = { 0 };
+	struct csv_row head[HEAD_ROWS], row;
+	size_t widths[HEAD_ROWS], nhead = 0, i, j;
+	enum encoding enc = ENC_AUTO;
+	int rc, h;
+
+	memset(s, 0, sizeof(*s));
+	s->in = in;
+	s->delimiter = ',';
+	if (xlsxread_is_xlsx(path)) {
+		s->xlsx = 1;
+		r.x = xlsxread_open(path, path, NULL, d);
+		if (!r.x)
+			return -1;
+		s->sheet = xstrdup(xlsxread_sheet(r.x));
+		s->encoding = "xlsx";
+	} else {
+		if (sniff_encoding(s, path, &enc, d) < 0)
+			return -1;
+		sniff_delimiter(s, path, enc);
+		r.csv = csvread_open(path, path, enc, s->delimiter, d);
+		if (!r.csv)
+			return -1;
+	}
+	while (nhead < HEAD_ROWS && (rc = rows_next(&r, &row, d)) > 0)
+		row_copy(&head[nhead++], &row);
+	if (!nhead) {
+		rows_close(&r);
+		return diag_error(d, MERIT_DATAERR, path, 0, 0, "the export has no rows");
+	}
+	h = pick_header(head, nhead, widths, &s->header_why);
+	s->header_row = head[h].row_line;
+	set_header(s, &head[h]);
+	for (i = (size_t)h + 1; i < nhead; i++)
+		judge_row(s, &head[i]);
+	for (i = 0; i < nhead; i++)
+		row_free(&head[i]);
+	rc = 1;
+	while (s->rows < SNIFF_MAX_ROWS && (rc = rows_next(&r, &row, d)) > 0)
+		judge_row(s, &row);
+	if (rc > 0 && rows_next(&r, &row, d) > 0)
+		s->more_rows = 1;
+	rows_close(&r);
+	if (rc < 0)
+		return -1;
+	for (j = 0; j < s->ncols; j++) {
+		struct sniff_col *c = &s->cols[j];
+		int date_field = c->field >= 0 && schema_inputs[in].fields[c->field].type == FT_DATE;
+		if (date_field)
+			decide_date(c);
+	}
+	return 0;
+}
+
+const struct sniff_col *sniff_field(const struct sniff *s, int f)
+{
+	size_t j;
+	for (j = 0; j < s->ncols; j++)
+		if (s->cols[j].field == f)
+			return &s->cols[j];
+	return NULL;
+}
+
+void sniff_release(struct sniff *s)
+{
+	size_t j, k;
+	for (j = 0; j < s->ncols; j++) {
+		struct sniff_col *c = &s->cols[j];
+		free(c->header);
+		free(c->how);
+		free(c->date_format);
+		free(c->date_why);
+		for (k = 0; k < c->nvalues; k++)
+			free(c->values[k].text);
+		free(c->values);
+	}
+	free(s->cols);
+	free(s->sheet);
+	free(s->encoding_why);
+	free(s->delimiter_why);
+	free(s->header_why);
+	strlist_release(&s->nulls);
+	memset(s, 0, sizeof(*s));
+}
