@@ -11,34 +11,14 @@
 #include "util/diag.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Columns on screen: CJK and full-width characters take two. */
-static size_t display_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-	while (*p) {
-		unsigned cp;
-		int len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
-		cp = len == 1 ? *p : len == 2 ? *p & 0x1f : len == 3 ? *p & 0x0f : *p & 0x07;
-		for (int k = 1; k < len && p[k]; k++)
-			cp = (cp << 6) | (p[k] & 0x3f);
-		w += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-				       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-				       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-				       (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000)) ? 2 : 1;
-		while (len-- > 0 && *p)
-			p++;
-	}
-	return w;
-}
-
 static void add_padded(struct strbuf *sb, const char *s, size_t width, int right)
 {
-	size_t w = display_width(s);
+	size_t w = utf8_width(s);
 	if (right)
 		for (; w < width; w++)
 			strbuf_addch(sb, ' ');
@@ -74,10 +54,10 @@ static void history_table(const struct ledger_period *rows, size_t n, struct str
 		c[5] = strbuf_detach(&sb, NULL);
 	}
 	for (k = 0; k < HISTORY_COLS; k++) {
-		width[k] = display_width(head[k]);
+		width[k] = utf8_width(head[k]);
 		for (i = k; i < ncells; i += HISTORY_COLS)
-			if (display_width(cells[i]) > width[k])
-				width[k] = display_width(cells[i]);
+			if (utf8_width(cells[i]) > width[k])
+				width[k] = utf8_width(cells[i]);
 	}
 	for (i = 0; i < ncells + HISTORY_COLS; i += HISTORY_COLS) {
 		struct strbuf line = STRBUF_INIT;

@@ -12,6 +12,7 @@
 #include "config_internal.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <iniparser.h>
 
@@ -52,32 +53,6 @@ const struct ini_key *config_sec_key(const struct ini_section *s, const char *na
 		if (!strcmp(s->keys[i].name, name))
 			return &s->keys[i];
 	return NULL;
-}
-
-/* Whether s[0..n) is UTF-8 (labels end up in PDFs and the workbook). */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, need;
-	while (i < n) {
-		unsigned c = s[i];
-		if (c < 0x80)
-			need = 0;
-		else if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if ((c & 0xF0) == 0xE0)
-			need = 2;
-		else if (c >= 0xF0 && c <= 0xF4)
-			need = 3;
-		else
-			return 0;
-		if (need > n - i - 1)
-			return 0;
-		for (k = 1; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-		i += need + 1;
-	}
-	return 1;
 }
 
 /* One logical line (continuations joined) of the index pass. */
@@ -181,7 +156,7 @@ void config_index_build(struct config_loader *L, const char *buf, size_t len)
 		const char *p = buf + pos;
 		lineno++;
 		pos += n + (nl ? 1 : 0);
-		if (!utf8_valid((const unsigned char *)p, n)) {
+		if (!utf8_valid(p, n)) {
 			config_err(L, lineno, NULL, NULL, "line is not valid UTF-8");
 			diag_hint(L->d, "save the INI file as UTF-8 (not GBK/ANSI)");
 			continue;

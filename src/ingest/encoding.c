@@ -3,6 +3,7 @@
  * iconv(3). UTF-8 input is validated in place and never copied.
  */
 #include "ingest/encoding.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -28,56 +29,6 @@ void decoder_release(struct decoder *dc)
 const char *decoder_name(const struct decoder *dc)
 {
 	return dc->got == ENC_GB18030 ? "gb18030" : "utf-8";
-}
-
-/* Strict RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. */
-size_t utf8_invalid_at(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n, k;
-		unsigned lo = 0x80, hi = 0xBF;
-		if (c < 0x80) {
-			/* Exports are mostly ASCII: skip eight bytes at a time. */
-			while (i + 8 <= len) {
-				uint64_t w;
-				memcpy(&w, s + i, 8);
-				if (w & 0x8080808080808080ULL)
-					break;
-				i += 8;
-			}
-			if (i < len && s[i] < 0x80)
-				i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else
-			return i;
-		if (i + n >= len)   /* truncated sequence */
-			return i;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (k = 2; k <= n; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += n + 1;
-	}
-	return len;
 }
 
 static size_t first_non_ascii(const char *s, size_t len)

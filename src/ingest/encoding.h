@@ -45,7 +45,4 @@ int decoder_feed(struct decoder *dc, const char *in, size_t len, const char **ou
 /* "utf-8" or "gb18030" (an all-ASCII file under auto reports "utf-8"). */
 const char *decoder_name(const struct decoder *dc);
 
-/* Offset of the first byte of s that is not valid UTF-8, or len. */
-size_t utf8_invalid_at(const char *s, size_t len);
-
 #endif

@@ -26,6 +26,7 @@
 #include "util/log.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -335,12 +336,12 @@ static void check_glyphs(struct letter *lt)
 			continue;
 		if (missing++ < 8) {
 			strbuf_addf(&list, "%sU+%04X '", list.len ? ", " : "", (unsigned)c);
-			letter_utf8_put(&list, c);
+			utf8_put(&list, c);
 			strbuf_addch(&list, '\'');
 		}
 		if (lt->e->name) {
 			struct strbuf ch = STRBUF_INIT;
-			letter_utf8_put(&ch, c);
+			utf8_put(&ch, c);
 			if (strstr(lt->e->name, ch.buf))
 				in_name = 1;
 			strbuf_release(&ch);

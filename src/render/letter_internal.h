@@ -1,7 +1,7 @@
 /*
  * letter_internal: what the files of the letter module share, and nothing
  * outside src/render/letter*.c includes. The module's jobs, one file each:
- *   letter_wrap.c     UTF-8 and line breaking (public: letter_wrap())
+ *   letter_wrap.c     line breaking (public: letter_wrap())
  *   letter_layout.c   the display list: positioned texts, lines, boxes,
  *                     measured with the full font, flowing onto new pages
  *   letter_phrases.c  phrase-bank lookups and number formats
@@ -135,13 +135,6 @@ struct letter {
 	HPDF_STATUS hpdf_error, hpdf_detail;
 	int64_t bytes;
 };
-
-
-/* ---- letter_wrap.c ---- */
-
-/* Decodes one code point at s (n bytes left); invalid bytes give U+FFFD. */
-uint32_t letter_utf8_next(const unsigned char *s, size_t n, size_t *used);
-void letter_utf8_put(struct strbuf *sb, uint32_t c);
 
 /* ---- letter_layout.c: every call records what it draws in L ---- */
 

@@ -6,6 +6,7 @@
  */
 #include "render/letter_internal.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,10 @@ void layout_text(struct layout *L, double x, double y, double size, uint32_t col
 	struct dl_op *o;
 	size_t i, used, start = L->text.len;
 	for (i = 0; i < len; i += used) {
-		uint32_t c = letter_utf8_next((const unsigned char *)s + i, len - i, &used);
+		uint32_t c = utf8_next(s + i, len - i, &used);
 		if (c < 0x20 || c == 0x7F)
 			continue;
-		letter_utf8_put(&L->text, c);
+		utf8_put(&L->text, c);
 		layout_cp_seen(L, c);
 	}
 	if (L->text.len == start)
@@ -91,7 +92,7 @@ static double text_width(struct layout *L, const char *s, size_t len, double siz
 	long w = 0;
 	size_t i, used;
 	for (i = 0; i < len; i += used)
-		w += font_face_width(L->font, letter_utf8_next((const unsigned char *)s + i, len - i, &used));
+		w += font_face_width(L->font, utf8_next(s + i, len - i, &used));
 	return (double)w * size / 1000.0;
 }
 

@@ -8,6 +8,7 @@
 #include "util/outdir.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -262,7 +263,7 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 		replay_page(lt, pg, font, p);
 		if (p == 0 && pad) {
 			strbuf_reset(&lt->scratch);
-			letter_utf8_put(&lt->scratch, pad);
+			utf8_put(&lt->scratch, pad);
 			HPDF_Page_BeginText(pg);
 			HPDF_Page_SetFontAndSize(pg, font, 1);
 			HPDF_Page_SetTextRenderingMode(pg, HPDF_INVISIBLE);

@@ -1,64 +1,14 @@
 /*
- * letter_wrap: UTF-8 decoding and line breaking for the letters: Latin at
+ * letter_wrap: line breaking for the letters (UTF-8 from util/utf8.h): Latin at
  * spaces, Chinese between any two characters, with the kinsoku rules for
  * punctuation (render/letter.h has the contract).
  */
 #include "render/letter_internal.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Decodes one code point at s (n bytes left); invalid bytes give U+FFFD. */
-uint32_t letter_utf8_next(const unsigned char *s, size_t n, size_t *used)
-{
-	uint32_t c = s[0], min;
-	size_t k, i;
-	if (c < 0x80) {
-		*used = 1;
-		return c;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2, c &= 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3, c &= 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4, c &= 0x07, min = 0x10000;
-	else
-		goto bad;
-	if (k > n)
-		goto bad;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		goto bad;
-	*used = k;
-	return c;
-bad:
-	*used = 1;
-	return 0xFFFD;
-}
-
-void letter_utf8_put(struct strbuf *sb, uint32_t c)
-{
-	char b[4];
-	size_t n;
-	if (c < 0x80) {
-		b[0] = (char)c, n = 1;
-	} else if (c < 0x800) {
-		b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3F)), n = 2;
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xE0 | c >> 12), b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (c & 0x3F)), n = 3;
-	} else {
-		b[0] = (char)(0xF0 | c >> 18), b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F)), n = 4;
-	}
-	strbuf_add(sb, b, n);
-}
 
 static int is_cjk(uint32_t c)
 {
@@ -141,7 +91,7 @@ size_t letter_wrap(const char *text, size_t len, long max_width, wrap_width_fn w
 	for (i = 0; i < len;) {
 		size_t used;
 		cps[n].off = i;
-		cps[n].cp = letter_utf8_next((const unsigned char *)text + i, len - i, &used);
+		cps[n].cp = utf8_next(text + i, len - i, &used);
 		cps[n].w = cps[n].cp == '\n' ? 0 : width(ctx, cps[n].cp);
 		n++;
 		i += used;

@@ -12,6 +12,7 @@
 #include "render/xlsx_internal.h"
 #include "util/date.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,43 +25,6 @@
 
 /* ---- text: display width and safe cell contents ---- */
 
-static int is_wide(uint32_t cp)
-{
-	return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-	       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-	       (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-}
-
-/* Decodes one UTF-8 sequence at s; returns its length, 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t v;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2, v = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3, v = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4, v = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
-	    (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 /*
  * Width in Excel character units: CJK and full-width forms count double.
  * With `longest`, also the longest run of narrow characters between spaces
@@ -68,15 +32,15 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
  */
 static double measure(const char *s, double *longest)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s, *end = s + strlen(s);
 	double w = 0, word = 0;
-	while (*p) {
+	while (p < end) {
 		uint32_t cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (!n)
 			n = 1, cp = '?';
-		w += is_wide(cp) ? 2 : 1;
-		if (cp == ' ' || is_wide(cp))
+		w += utf8_is_wide(cp) ? 2 : 1;
+		if (cp == ' ' || utf8_is_wide(cp))
 			word = 0;
 		else if (longest && ++word > *longest)
 			*longest = word;
@@ -111,12 +75,12 @@ static double header_width(const char *s)
  */
 static const char *cell_text(struct xw *x, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s, *end = s + strlen(s);
 	size_t chars = 0;
 	int clean = 1;
-	while (*p) {
+	while (p < end) {
 		uint32_t cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (!n || (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F ||
 		    ++chars > CELL_CHARS_MAX) {
 			clean = 0;
@@ -127,10 +91,10 @@ static const char *cell_text(struct xw *x, const char *s)
 	if (clean)
 		return s;
 	strbuf_reset(&x->scratch);
-	p = (const unsigned char *)s;
-	for (chars = 0; *p && chars < CELL_CHARS_MAX; chars++) {
+	p = s;
+	for (chars = 0; p < end && chars < CELL_CHARS_MAX; chars++) {
 		uint32_t cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (!n) {
 			strbuf_addstr(&x->scratch, "\xEF\xBF\xBD");
 			n = 1;
@@ -147,15 +111,15 @@ static const char *cell_text(struct xw *x, const char *s)
 /* The currency's width: its symbol in the configured format, e.g. "¥". */
 double xlsx_symbol_width(const char *num_format)
 {
-	const unsigned char *p = (const unsigned char *)num_format;
+	const char *p = num_format, *end = num_format + strlen(num_format);
 	double w = 0;
-	while (*p && *p != '#' && *p != '0') {
+	while (p < end && *p != '#' && *p != '0') {
 		uint32_t cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (!n)
 			n = 1;
 		if (cp != '"' && cp != '[' && cp != ']' && cp != '$' && cp != '\\')
-			w += is_wide(cp) ? 2 : 1;
+			w += utf8_is_wide(cp) ? 2 : 1;
 		p += n;
 	}
 	return w + 1;

@@ -412,7 +412,13 @@ static void test_more_errors(void **state)
 	static const char *const turn[] = { "turnover is computed from the hr input only", NULL };
 	static const char *const sect[] = { "unknown input 'hrr'", "did you mean 'hr'?", NULL };
 	static const char *const fmt[] = { "has no digit placeholder", "quote it", NULL };
+	static const char *const utf8[] = { ":18: error: line is not valid UTF-8", NULL };
 	(void)state;
+	/* util/utf8.h's strict rule, as for CSV: a surrogate, a code point
+	 * above U+10FFFF and an overlong form are each rejected. */
+	expect_config_error(base_ini, "; \xED\xA0\x80\n", utf8);
+	expect_config_error(base_ini, "; \xF4\x90\x80\x80\n", utf8);
+	expect_config_error(base_ini, "; \xE0\x80\xAF\n", utf8);
 	expect_config_error(base_ini, "pool = 2000\n", dup);
 	expect_config_error(base_ini, "[metric.m]\nfrom = sales\nagg = count\nwhere = stage:wonn\n",
 			    where);

@@ -18,6 +18,7 @@
 #include "ingest/encoding.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 static char tmpdir[] = "/tmp/merit-test-csv-XXXXXX";
 

@@ -1,6 +1,7 @@
 /*
  * Unit tests of src/util: diag grouping of row problems, strmap/u64set,
- * money formatting, and the atomic output folder with its lock.
+ * money formatting, UTF-8 decoding and width, and the atomic output folder
+ * with its lock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "util/outdir.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
+#include "util/utf8.h"
 
 static void test_diag_row_limit(void **state)
 {
@@ -255,6 +257,60 @@ static void test_outdir_lock_busy(void **state)
 	diag_release(&d);
 }
 
+/* One rule for every reader of text: strict RFC 3629. */
+static void test_utf8_decode(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t n, len;          /* bytes given, sequence length (0 = invalid) */
+		uint32_t cp;
+	} cases[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "\xC3\xA9", 2, 2, 0xE9 },                  /* é */
+		{ "\xE7\x8E\x8B", 3, 3, 0x738B },           /* 王 */
+		{ "\xF0\x9F\x98\x80", 4, 4, 0x1F600 },
+		{ "\xF4\x8F\xBF\xBF", 4, 4, 0x10FFFF },    /* the last code point */
+		{ "\xC0\xAF", 2, 0, 0 },                     /* overlong '/' */
+		{ "\xE0\x80\xAF", 3, 0, 0 },                 /* overlong, 3 bytes */
+		{ "\xF0\x80\x80\xAF", 4, 0, 0 },             /* overlong, 4 bytes */
+		{ "\xED\xA0\x80", 3, 0, 0 },                 /* surrogate U+D800 */
+		{ "\xF4\x90\x80\x80", 4, 0, 0 },             /* U+110000 */
+		{ "\xE7\x8E", 2, 0, 0 },                     /* truncated */
+		{ "\xE7\x8E\x8B", 2, 0, 0 },                 /* truncated by n */
+		{ "\x80", 1, 0, 0 },                         /* lone continuation */
+	};
+	size_t i, used;
+	uint32_t cp;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cp = 0;
+		assert_int_equal(utf8_decode(cases[i].s, cases[i].n, &cp), cases[i].len);
+		if (cases[i].len)
+			assert_int_equal(cp, cases[i].cp);
+	}
+	assert_int_equal(utf8_next("\xED\xA0\x80", 3, &used), 0xFFFD);
+	assert_int_equal(used, 1);
+	assert_int_equal(utf8_invalid_at("ok \xE7\x8E\x8B \xED\xA0\x80", 10), 7);
+	assert_true(utf8_valid("\xE7\x8E\x8B", 3));
+}
+
+static void test_utf8_width_and_put(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	/* 3 CJK x 2 + "ab" + the fullwidth comma U+FF0C (2) = 10 */
+	assert_int_equal(utf8_width("王建国ab\xEF\xBC\x8C"), 10);
+	/* an invalid byte counts one column: "a" + 0xFF + "b" = 3 */
+	assert_int_equal(utf8_width("a\xFF" "b"), 3);
+	assert_int_equal(utf8_width(""), 0);
+	utf8_put(&sb, 0x41);
+	utf8_put(&sb, 0xE9);
+	utf8_put(&sb, 0x738B);
+	utf8_put(&sb, 0x1F600);
+	assert_string_equal(sb.buf, "A\xC3\xA9\xE7\x8E\x8B\xF0\x9F\x98\x80");
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +320,8 @@ int main(void)
 		cmocka_unit_test(test_strmap_many),
 		cmocka_unit_test(test_u64set),
 		cmocka_unit_test(test_money_format),
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_utf8_width_and_put),
 		cmocka_unit_test(test_outdir_dirname),
 		cmocka_unit_test(test_outdir_commit_replaces),
 		cmocka_unit_test(test_outdir_uncommitted_leaves_previous),
