@@ -61,18 +61,24 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 			long n = sysconf(_SC_NPROCESSORS_ONLN);
 			jobs = n > 0 ? (int)n : 1;
 		}
-		progress_stage(5, 5, "writing letters");
 		struct letters_opts lo;
 		char *shown = xstrfmt("%s/letters", final_dir);
+		char *packs = xstrfmt("%s/managers", dir);
+		char *packs_shown = xstrfmt("%s/managers", final_dir);
+		progress_stage(5, 5, "writing letters and team packs");
 		path = xstrfmt("%s/letters", dir);
 		memset(&lo, 0, sizeof(lo));
 		lo.dir = path;
 		lo.shown_dir = shown;
+		lo.pack_dir = packs;
+		lo.pack_shown_dir = packs_shown;
 		lo.jobs = jobs;
 		t = now_ms();
 		rc = letters_write_opts(c, &p->cfg, &lo, d);
 		free(path);
 		free(shown);
+		free(packs);
+		free(packs_shown);
 		manifest_timing(m, "letters", now_ms() - t);
 		if (rc < 0)
 			return -1;

@@ -47,6 +47,7 @@ static void employee_release(struct employee *e)
 		free(e->kpis[i].target_source);
 	free(e->kpis);
 	free(e->overrides);
+	free(e->past);
 }
 
 void company_release(struct company *c)
@@ -77,6 +78,8 @@ void company_release(struct company *c)
 		free(c->overrides[i].approved_by);
 	}
 	free(c->overrides);
+	free(c->team_start);
+	free(c->team_idx);
 	strmap_release(&c->by_id);
 	strmap_release(&c->interned);
 	for (i = 0; i < c->ninterned; i++)
@@ -171,4 +174,18 @@ void override_describe(const struct override_row *o, const struct config *cfg,
 						     : ": not eligible -> excluded");
 		break;
 	}
+}
+
+size_t company_team_size(const struct company *c, size_t m)
+{
+	if (!c->team_start || m >= c->nemps)
+		return 0;
+	return c->team_start[m + 1] - c->team_start[m];
+}
+
+const struct trend_point *employee_prev(const struct company *c, const struct employee *e)
+{
+	if (!c->npast || !e->past || !e->past[c->npast - 1].present)
+		return NULL;
+	return &e->past[c->npast - 1];
 }

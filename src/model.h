@@ -61,6 +61,22 @@ struct kpi_result {
 	unsigned overridden;      /* bits 1 << OVERRIDE_ACTUAL / OVERRIDE_TARGET */
 };
 
+/*
+ * Trends (SPEC 11): the employee's results in the periods before this one,
+ * read from the ledger by the pipeline (ledger_apply_history), so that the
+ * letters, team packs and the History sheet only read the model. Only
+ * periods before the run's are read: re-running an old period never sees
+ * (or changes) the later ones.
+ */
+#define TREND_PAST 11             /* + this period: the History sheet's twelve */
+
+struct trend_point {
+	int present;              /* 0: no ledger row for that period (a gap) */
+	double score;             /* the final (normalised) score as recorded */
+	int rating;               /* band index as recorded, -1 none */
+	const char *rating_label; /* as recorded, "中文 | English"; interned, may be NULL */
+};
+
 /* Per-employee, per-metric evidence for `merit explain`. */
 struct metric_value {
 	int present;              /* 0: missing (no rows / zero denominator) */
@@ -116,6 +132,9 @@ struct employee {
 	size_t *overrides;
 	size_t noverrides;
 	unsigned overridden;      /* bits 1 << enum override_kind applied to this employee */
+
+	/* Trends: company.npast points, like company.past (oldest first). */
+	struct trend_point *past;
 };
 
 /* Fairness group statistics (SPEC 7), before and after normalisation. */
@@ -236,6 +255,17 @@ struct company {
 
 	struct input_stats inputs[INPUT_COUNT];
 
+	/* Trends: the labels of the TREND_PAST periods before this one, oldest
+	 * first (every employee's `past` follows them). */
+	char past[TREND_PAST][32];
+	size_t npast;
+
+	/* Teams (SPEC 11): the in-scope direct reports of employee m, in HR
+	 * order, are team_idx[team_start[m] .. team_start[m + 1]); a manager is
+	 * an employee with at least one. NULL until teams_compute(). */
+	size_t *team_start, *team_idx;
+	size_t nmanagers;
+
 	int64_t pool_cents, allocated_cents, unallocated_cents;
 	double gender_gap_mean_pct, gender_gap_median_pct;   /* NAN when no gender */
 
@@ -263,5 +293,10 @@ struct employee *company_add_employee(struct company *c);
 /* The employee's result for config KPI `kpi` (index into cfg->kpis), or
  * NULL when the KPI is not in the employee's role. */
 const struct kpi_result *employee_kpi(const struct employee *e, size_t kpi);
+/* Number of in-scope direct reports of employee m (0 before teams_compute). */
+size_t company_team_size(const struct company *c, size_t m);
+/* The employee's result in the period just before this one, or NULL when
+ * the ledger has none (the "change since last period" of the team pack). */
+const struct trend_point *employee_prev(const struct company *c, const struct employee *e);
 
 #endif

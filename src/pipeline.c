@@ -1,8 +1,8 @@
 /*
  * pipeline: the stages every command shares, in their one order:
- * config -> period -> ingest -> scope -> metrics -> scorecard (with actual
- * and target overrides) -> fairness -> rating and exclude overrides ->
- * history flags -> bonus. Each stage annotates the model; a stage that
+ * config -> period -> ingest -> scope (and teams) -> metrics -> scorecard
+ * (with actual and target overrides) -> fairness -> rating and exclude
+ * overrides -> history (flags, trends) -> bonus. Each stage annotates the model; a stage that
  * reports errors stops the pipeline so later stages never see bad data.
  */
 #include "pipeline.h"
@@ -13,6 +13,7 @@
 #include "compute/overrides.h"
 #include "compute/scope.h"
 #include "compute/scorecard.h"
+#include "compute/teams.h"
 #include "deliver/ledger.h"
 #include "ingest/ingest.h"
 #include "util/date.h"
@@ -106,6 +107,7 @@ int pipeline_compute(struct pipeline *p, struct diag *d)
 	scope_compute(c, cfg);
 	if (overrides_check(c, cfg, d) < 0)
 		return -1;
+	teams_compute(c);
 	if (metrics_compute(c, cfg, d) < 0 || d->status)
 		return -1;
 	if (scorecard_compute(c, cfg, d) < 0 || d->status)

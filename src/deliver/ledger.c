@@ -249,6 +249,56 @@ static int read_streaks(sqlite3_stmt *st, struct company *c, int bottom)
 	return rc;
 }
 
+/* The labels of the TREND_PAST periods before the run's, oldest first. */
+static void past_labels(struct company *c)
+{
+	int year = c->period.year, month = c->period.first_month;
+	size_t k;
+	c->npast = TREND_PAST;
+	for (k = TREND_PAST; k-- > 0;)
+		period_prev_label(&year, &month, c->period.kind, c->past[k]);
+}
+
+/*
+ * Trends: each employee's results in the TREND_PAST periods before the
+ * run's (one query per period). Only earlier periods are read, so a re-run
+ * of an old period shows the history as it was then. `past` is allocated
+ * for employees with at least one earlier result only. -1 on an SQLite error.
+ */
+static int read_trends(sqlite3 *db, struct company *c)
+{
+	sqlite3_stmt *st;
+	size_t k;
+	int rc = sqlite3_prepare_v2(db, "SELECT employee_id, norm_score, rating_band_index, "
+				    "rating_label FROM results WHERE period = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -1;
+	for (k = 0; k < c->npast; k++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, c->past[k], -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(st, 0);
+			const char *label = (const char *)sqlite3_column_text(st, 3);
+			long i = id ? company_find(c, id) : -1;
+			struct trend_point *tp;
+			if (i < 0 || sqlite3_column_type(st, 1) == SQLITE_NULL)
+				continue;
+			if (!c->emps[i].past)
+				c->emps[i].past = xcalloc(c->npast, sizeof(*c->emps[i].past));
+			tp = &c->emps[i].past[k];
+			tp->present = 1;
+			tp->score = sqlite3_column_double(st, 1);
+			tp->rating = sqlite3_column_type(st, 2) == SQLITE_NULL
+					     ? -1 : sqlite3_column_int(st, 2);
+			tp->rating_label = label && *label ? company_intern(c, label) : NULL;
+		}
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_OK ? 0 : -1;
+}
+
 static void set_flags(struct employee *e, const struct config *cfg)
 {
 	e->flags &= ~(unsigned)(FLAG_WARNING | FLAG_ROLE_REVIEW | FLAG_PROMOTE);
@@ -291,6 +341,9 @@ int ledger_apply_history(struct company *c, const struct config *cfg, struct dia
 		e->top_streak = rated && e->rating == 0;
 	}
 	if (st && read_streaks(st, c, bottom) < 0)
+		goto step_fail;
+	past_labels(c);
+	if (st && read_trends(db, c) < 0)
 		goto step_fail;
 	for (i = 0; i < c->nemps; i++)
 		set_flags(&c->emps[i], cfg);

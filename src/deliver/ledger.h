@@ -13,8 +13,9 @@ struct company;
 struct config;
 struct diag;
 
-/* Reads earlier periods (read-only) and sets bottom/top streaks and flags.
- * A missing ledger is an empty history. */
+/* Reads earlier periods (read-only): sets bottom/top streaks and flags, and
+ * each employee's trend (company.past, employee.past). A missing ledger is
+ * an empty history. */
 int ledger_apply_history(struct company *c, const struct config *cfg, struct diag *d);
 
 /*

@@ -45,11 +45,13 @@ static const char *const letter_names[] = {
 	"courses", "points", "max_points", "partial", "ineligible", "reweighted",
 	"bonus_capped", "top_performer", "small_group", "warning", "role_review", "promote",
 	"reviews", "training", "next_targets", "kpi", "achievement", "actual", "target",
-	"score", "dimension", "page", "pages", "mean", "n",
+	"score", "dimension", "page", "pages", "mean", "n", "previous", "change",
+	"team_size", "report", "report_id", "group",
 	NULL
 };
 
-/* Keys every phrase bank must define (the fallbacks of every lookup). */
+/* Keys every phrase bank must define (the fallbacks of every lookup); the
+ * second list only when team packs are written. */
 static const char *const required_keys[] = {
 	"labels.confidential", "labels.page", "labels.footer", "labels.final_score",
 	"labels.raw_score", "labels.rating", "labels.bonus", "labels.proration",
@@ -62,10 +64,20 @@ static const char *const required_keys[] = {
 	"labels.training_points", "labels.next_target", "labels.comments_hint",
 	"labels.sign_employee", "labels.sign_manager", "labels.sign_date", "labels.none",
 	"default.strength", "default.improve", "default.support", "default.all_good",
-	"default.no_strength",
+	"default.no_strength", "labels.trend_title", "labels.trend_change",
 	NULL
 };
 
+
+static const char *const pack_required_keys[] = {
+	"labels.pack_member", "labels.employee_id", "labels.change", "labels.flags", "labels.group", "labels.people",
+	"labels.mean_before", "labels.sd_before", "labels.mean_after", "labels.sd_after",
+	"labels.rating_counts", "labels.calibration_note", "labels.heatmap_legend",
+	"labels.not_in_role", "flag.warning", "flag.role_review", "flag.promote",
+	"flag.top_performer", "default.talk_best", "default.talk_weak", "default.talk_all_good",
+	"default.talk_none", "pack.warning", "pack.role_review", "pack.promote",
+	NULL
+};
 
 static const char *const locale_names[LOCALE_COUNT] = { "zh", "en" };
 
@@ -218,9 +230,73 @@ static double follow_h(const char *rest)
 		return 58 + 40;
 	if (!strncmp(rest, "@summary", 8))
 		return 50;
-	if (!strncmp(rest, "@kpis", 5) || !strncmp(rest, "@chart", 6))
+	if (!strncmp(rest, "@kpis", 5) || !strncmp(rest, "@chart", 6) ||
+	    !strncmp(rest, "@team", 5) || !strncmp(rest, "@heatmap", 8) ||
+	    !strncmp(rest, "@calibration", 12))
 		return 4 * LH_TABLE + 4 * CELL_PAD;
+	if (!strncmp(rest, "@talking_points", 15))
+		return 80;
 	return 3 * LH_BODY;
+}
+
+/*
+ * One item of a "> " box (the team pack's "how to hold the review"):
+ * consecutive items share one tinted box, each a bulleted paragraph.
+ */
+static double box_item_h(struct letter *lt, const char *s, size_t len, int first)
+{
+	struct layout *L = &lt->L;
+	size_t nl;
+	strbuf_reset(&lt->scratch);
+	strbuf_add(&lt->scratch, s, len);
+	nl = layout_wrap(L, lt->scratch.buf, BODY_W - 30, FS_BODY);
+	return (double)nl * LH_BODY + (first ? 6 : 0) + 2;
+}
+
+/* The whole box from its first item on (the rest of the template): kept on
+ * one page when it fits on one. */
+static double box_h(struct letter *lt, const char *s, const char *rest)
+{
+	double h = box_item_h(lt, s, strlen(s), 1) + 5;
+	while (rest && *rest) {
+		const char *eol = strchr(rest, '\n'), *p = rest;
+		size_t n = eol ? (size_t)(eol - rest) : strlen(rest);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (p[0] != '>' || p[1] != ' ')
+			break;
+		h += box_item_h(lt, p + 2, n - (size_t)(p + 2 - rest), 0);
+		rest = eol ? eol + 1 : NULL;
+	}
+	return h;
+}
+
+static void box_item(struct letter *lt, const char *s, int first, const char *rest)
+{
+	struct layout *L = &lt->L;
+	size_t nl = layout_wrap(L, s, BODY_W - 30, FS_BODY);
+	double h = (double)nl * LH_BODY + (first ? 6 : 0) + 2;
+	if (first) {
+		double all = box_h(lt, s, rest);
+		layout_ensure(L, all < BODY_TOP - BODY_BOTTOM ? all : h);
+		nl = layout_wrap(L, s, BODY_W - 30, FS_BODY);
+	}
+	layout_ensure(L, h);
+	layout_rect(L, BODY_L, L->y - h, BODY_W, h, C_BOX_BG, NO_COLOR);
+	layout_rect(L, BODY_L, L->y - h, 3, h, C_ACCENT, NO_COLOR);
+	if (first)
+		L->y -= 6;
+	layout_rect(L, BODY_L + 12, L->y - LH_BODY / 2 - 1.5, 3, 3, C_ACCENT, NO_COLOR);
+	layout_paragraph(L, s, BODY_L + 22, BODY_W - 30, FS_BODY, LH_BODY, C_TEXT, 0);
+	L->y -= 2;
+}
+
+static void box_end(struct letter *lt)
+{
+	struct layout *L = &lt->L;
+	layout_rect(L, BODY_L, L->y - 5, BODY_W, 5, C_BOX_BG, NO_COLOR);
+	layout_rect(L, BODY_L, L->y - 5, 3, 5, C_ACCENT, NO_COLOR);
+	L->y -= 5 + 6;
 }
 
 /* Lays out the rendered template, one layout command per line. */
@@ -229,6 +305,7 @@ static void layout_body(struct letter *lt)
 	struct layout *L = &lt->L;
 	struct strbuf para = STRBUF_INIT;
 	char *line = lt->body.buf, *next;
+	int in_box = 0;
 	for (; line && *line; line = next) {
 		size_t n;
 		next = strchr(line, '\n');
@@ -239,6 +316,10 @@ static void layout_body(struct letter *lt)
 			line[--n] = '\0';
 		while (*line == ' ' || *line == '\t')
 			line++;
+		if (in_box && !(line[0] == '>' && line[1] == ' ')) {
+			box_end(lt);
+			in_box = 0;
+		}
 		if (!*line) {
 			if (para.len)
 				flush_para(lt, &para);
@@ -274,9 +355,16 @@ static void layout_body(struct letter *lt)
 		} else if (line[0] == '-' && line[1] == ' ') {
 			flush_para(lt, &para);
 			letter_bullet(lt, line + 2);
+		} else if (line[0] == '>' && line[1] == ' ') {
+			flush_para(lt, &para);
+			box_item(lt, line + 2, !in_box, next);
+			in_box = 1;
 		} else if (line[0] == '@') {
 			flush_para(lt, &para);
-			letter_block(lt, line + 1);
+			if (letter_block_known(line + 1))
+				letter_block(lt, line + 1);
+			else
+				pack_block(lt, line + 1);
 		} else {
 			/* Lines of one paragraph join: with a space in English, directly
 			 * in Chinese, where a space would show as a gap. */
@@ -285,6 +373,8 @@ static void layout_body(struct letter *lt)
 			strbuf_addstr(&para, line);
 		}
 	}
+	if (in_box)
+		box_end(lt);
 	flush_para(lt, &para);
 	strbuf_release(&para);
 }
@@ -349,8 +439,8 @@ static void check_glyphs(struct letter *lt)
 	}
 	if (missing) {
 		diag_warn(lt->d, lt->cfg->letters.font, 0, 0,
-			  "letter for '%s': the font has no glyph for %s%s%s; %s as empty boxes",
-			  lt->e->id, list.buf, missing > 8 ? " and more" : "",
+			  "%s for '%s': the font has no glyph for %s%s%s; %s as empty boxes",
+			  letter_doc_name(lt), lt->e->id, list.buf, missing > 8 ? " and more" : "",
 			  in_name ? " (in the name)" : "", missing > 1 ? "they print" : "it prints");
 		diag_hint(lt->d, "set [letters] font to a font that covers these characters");
 	}
@@ -373,17 +463,24 @@ static void letter_reset(struct letter *lt)
 	strbuf_reset(&lt->body);
 }
 
-static int letter_make(struct letter *lt, size_t emp, struct diag *d)
+/* One document: employee emp's letter, or (DOC_PACK) manager emp's team pack. */
+static int letter_make(struct letter *lt, size_t emp, enum doc_kind kind, struct diag *d)
 {
 	lt->emp = emp;
 	lt->e = &lt->c->emps[emp];
+	lt->kind = kind;
+	lt->dir = kind == DOC_PACK ? lt->sh->pack_dir : lt->sh->dir;
+	lt->shown_dir = kind == DOC_PACK ? lt->sh->pack_shown_dir : lt->sh->shown_dir;
 	lt->loc = (unsigned)lt->e->locale < LOCALE_COUNT ? lt->e->locale : lt->cfg->locale;
 	lt->bank = lt->sh->bank[lt->loc];
 	lt->d = d;
 	letter_reset(lt);
 	lt->L.zh = lt->loc == LOCALE_ZH;
 	set_vars(lt);
-	template_render(lt->sh->tpl[lt->loc], template_vars_lookup, &lt->vars, &lt->body);
+	if (kind == DOC_PACK)
+		pack_set_vars(lt);
+	template_render(kind == DOC_PACK ? lt->sh->pack_tpl[lt->loc] : lt->sh->tpl[lt->loc],
+			template_vars_lookup, &lt->vars, &lt->body);
 	layout_body(lt);
 	page_frames(lt);
 	layout_cp_seen(&lt->L, ' ');
@@ -440,14 +537,17 @@ static void *worker_run(void *arg)
 	letter_init(lt, sh, w->font);
 	w->font = NULL;                  /* the letter owns it now */
 	while (!atomic_load(&sh->stop)) {
-		size_t i = atomic_fetch_add(&sh->next_emp, 1);
+		size_t i = atomic_fetch_add(&sh->next_emp, 1), nemps = sh->c->nemps;
 		struct diag d;
-		if (i >= sh->c->nemps)
+		if (i >= nemps + sh->nmanagers)
 			break;
-		if (!sh->c->emps[i].in_scope)
+		if (i < nemps && !sh->c->emps[i].in_scope)
 			continue;
 		diag_init(&d);
-		letter_make(lt, i, &d);
+		if (i < nemps)
+			letter_make(lt, i, DOC_LETTER, &d);
+		else
+			letter_make(lt, sh->managers[i - nemps], DOC_PACK, &d);
 		progress_count("letters", (unsigned long)atomic_fetch_add(&sh->done, 1) + 1,
 			       (unsigned long)sh->work);
 		if (d.nr) {
@@ -504,11 +604,12 @@ static int check_blocks(const char *path, struct diag *d)
 			continue;
 		for (e = p + strlen(p); e > p && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ');)
 			*--e = '\0';
-		if (!letter_block_known(p + 1)) {
+		if (!letter_block_known(p + 1) && !pack_block_known(p + 1)) {
 			rc = diag_error(d, MERIT_CONFIG, path, ln, (int)(p - line) + 1,
 					"unknown letter block '%s'", p);
-			diag_hint(d, "blocks: @summary @kpis @chart @strengths @improve @dimensions "
-				     "@reviews @training @next_targets @comments @signatures");
+			diag_hint(d, "blocks: @summary @trend @kpis @chart @strengths @improve "
+				     "@dimensions @reviews @training @next_targets @comments @signatures; "
+				     "team packs also @team @heatmap @calibration @talking_points");
 		}
 	}
 	free(line);
@@ -529,6 +630,13 @@ static int load_templates(struct letters_shared *sh, struct diag *d)
 		sh->tpl[loc] = template_load(path.buf, letter_names, d);
 		if (!sh->tpl[loc] || check_blocks(path.buf, d) < 0)
 			rc = -1;
+		if (sh->pack_dir) {
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/pack.%s.txt", dir, locale_names[loc]);
+			sh->pack_tpl[loc] = template_load(path.buf, letter_names, d);
+			if (!sh->pack_tpl[loc] || check_blocks(path.buf, d) < 0)
+				rc = -1;
+		}
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/phrases.%s.ini", dir, locale_names[loc]);
 		sh->bank[loc] = template_set_load(path.buf, letter_names, d);
@@ -540,6 +648,11 @@ static int load_templates(struct letters_shared *sh, struct diag *d)
 			if (!template_set_get(sh->bank[loc], required_keys[i]))
 				rc = diag_error(d, MERIT_CONFIG, path.buf, 0, 0,
 						"missing entry '%s'", required_keys[i]);
+		for (i = 0; sh->pack_dir && pack_required_keys[i]; i++)
+			if (!template_set_get(sh->bank[loc], pack_required_keys[i]))
+				rc = diag_error(d, MERIT_CONFIG, path.buf, 0, 0,
+						"missing entry '%s' (team packs)",
+						pack_required_keys[i]);
 	}
 	strbuf_release(&path);
 	return rc;
@@ -605,6 +718,7 @@ static void shared_release(struct letters_shared *sh)
 	int loc;
 	for (loc = 0; loc < LOCALE_COUNT; loc++) {
 		template_free(sh->tpl[loc]);
+		template_free(sh->pack_tpl[loc]);
 		template_set_free(sh->bank[loc]);
 	}
 	free(sh->rev_start);
@@ -612,8 +726,9 @@ static void shared_release(struct letters_shared *sh)
 	free(sh->trn_start);
 	free(sh->trn_idx);
 	targets_free(sh->targets);
+	free(sh->managers);
 	if (sh->diags) {
-		for (i = 0; i < sh->c->nemps; i++)
+		for (i = 0; i < sh->c->nemps + sh->nmanagers; i++)
 			if (sh->diags[i]) {
 				diag_release(sh->diags[i]);
 				free(sh->diags[i]);
@@ -646,10 +761,21 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 	return letters_write_opts(c, cfg, &o, d);
 }
 
+/* The managers who get a team pack: at least one in-scope direct report. */
+static void list_managers(struct letters_shared *sh)
+{
+	const struct company *c = sh->c;
+	size_t m;
+	sh->managers = xcalloc(c->nmanagers + 1, sizeof(*sh->managers));
+	for (m = 0; m < c->nemps && sh->nmanagers < c->nmanagers; m++)
+		if (company_team_size(c, m))
+			sh->managers[sh->nmanagers++] = m;
+}
+
 int letters_write_opts(const struct company *c, const struct config *cfg,
 		       const struct letters_opts *o, struct diag *d)
 {
-	const char *dir = o->dir;
+	const char *dir = o->dir, *pack_dir = o->pack_dir;
 	int jobs = o->jobs;
 	struct letters_shared sh;
 	struct worker *w;
@@ -661,19 +787,28 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 	sh.cfg = cfg;
 	sh.dir = dir;
 	sh.shown_dir = o->shown_dir ? o->shown_dir : dir;
+	sh.pack_dir = pack_dir;
+	sh.pack_shown_dir = o->pack_shown_dir ? o->pack_shown_dir : pack_dir;
 	pthread_mutex_init(&sh.lock, NULL);
 	if (load_templates(&sh, d) < 0 || (sh.password_field = password_field(cfg, d)) == -3) {
 		shared_release(&sh);
 		return -1;
 	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		diag_error(d, MERIT_CANTCREAT, sh.shown_dir, 0, 0, "cannot create the letters folder: %s",
-			   strerror(errno));
-		shared_release(&sh);
-		return -1;
+	for (k = 0; k < 2; k++) {
+		const char *folder = k ? pack_dir : dir;
+		if (folder && mkdir(folder, 0700) < 0 && errno != EEXIST) {
+			diag_error(d, MERIT_CANTCREAT, k ? sh.pack_shown_dir : sh.shown_dir, 0, 0,
+				   "cannot create the %s folder: %s", k ? "team packs" : "letters",
+				   strerror(errno));
+			shared_release(&sh);
+			return -1;
+		}
 	}
+	if (pack_dir)
+		list_managers(&sh);
 	for (i = 0; i < c->nemps; i++)
 		work += c->emps[i].in_scope != 0;
+	work += sh.nmanagers;
 	sh.work = work;
 	n = jobs_for(jobs, cfg, work);
 	w = xcalloc((size_t)n, sizeof(*w));
@@ -687,7 +822,7 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 	period_next(&c->period, &sh.next);
 	sh.targets = targets_new(c);
 	index_inputs(&sh);
-	sh.diags = xcalloc(c->nemps + 1, sizeof(*sh.diags));
+	sh.diags = xcalloc(c->nemps + sh.nmanagers + 1, sizeof(*sh.diags));
 	atomic_init(&sh.next_emp, 0);
 	atomic_init(&sh.done, 0);
 	atomic_init(&sh.stop, 0);
@@ -726,7 +861,7 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 		if (w[0].font)
 			worker_run(&w[0]);
 	}
-	for (i = 0; i < c->nemps; i++)
+	for (i = 0; i < c->nemps + sh.nmanagers; i++)
 		if (sh.diags[i]) {
 			merge_diag(d, sh.diags[i]);
 			if (sh.diags[i]->errors)

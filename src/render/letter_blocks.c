@@ -37,16 +37,6 @@ const char *letter_fit(struct letter *lt, const char *s, double width, double si
 	return letter_keep(lt, strbuf_detach(&sb, NULL));
 }
 
-struct table {
-	int ncols;
-	const char **cells;       /* (nrows + 1) x ncols; row 0 is the header */
-	const char **notes;       /* per data row, under the flex column; may be NULL */
-	size_t nrows;
-	const int *right;         /* per column: 1 = right-aligned (numbers) */
-	int flex;                 /* the column that takes the remaining width */
-};
-
-#define MAX_COLS 8
 
 static double cell_lines_h(struct letter *lt, const char *s, double w)
 {
@@ -109,10 +99,10 @@ static void table_row(struct letter *lt, const struct table *t, const double *cw
  * when numbers are so wide that the flex column would drop below 30 % of
  * the width, every other column shrinks in proportion and wraps.
  */
-static void table_draw(struct letter *lt, const struct table *t)
+void letter_table_draw(struct letter *lt, const struct table *t)
 {
 	struct layout *L = &lt->L;
-	double cw[MAX_COLS], others = 0, flexw;
+	double cw[TABLE_MAX_COLS], others = 0, flexw;
 	size_t r;
 	int j;
 	for (j = 0; j < t->ncols; j++) {
@@ -225,7 +215,7 @@ static void block_kpis(struct letter *lt)
 			t.notes[i] = letter_label(lt, strcmp(k->dropped, "missing_target")
 					      ? "not_scored_missing_actual" : "not_scored_missing_target");
 	}
-	table_draw(lt, &t);
+	letter_table_draw(lt, &t);
 	free(t.cells);
 	free(t.notes);
 }
@@ -308,7 +298,7 @@ void letter_bullet(struct letter *lt, const char *s)
 }
 
 /* Sets the per-KPI placeholders the phrase bank uses. */
-static void kpi_vars(struct letter *lt, const struct kpi_result *k)
+void letter_kpi_vars(struct letter *lt, const struct kpi_result *k)
 {
 	const struct kpi_def *kd = &lt->cfg->kpis[k->kpi];
 	template_vars_set(&lt->vars, "kpi", letter_label_text(&kd->label, lt->loc));
@@ -321,7 +311,7 @@ static void kpi_vars(struct letter *lt, const struct kpi_result *k)
 }
 
 /* The first phrase found: the KPI's own, its dimension's, the default. */
-static const char *kpi_phrase(struct letter *lt, const struct kpi_result *k, const char *key)
+const char *letter_kpi_phrase(struct letter *lt, const struct kpi_result *k, const char *key)
 {
 	const struct kpi_def *kd = &lt->cfg->kpis[k->kpi];
 	const char *s = letter_phrasef(lt, "kpi.%s.%s", kd->name, key);
@@ -333,7 +323,7 @@ static const char *kpi_phrase(struct letter *lt, const struct kpi_result *k, con
 }
 
 /* Scored KPIs ordered by achievement, best first (ties: scorecard order). */
-static size_t kpis_by_achievement(const struct employee *e, size_t *order)
+size_t letter_kpis_by_achievement(const struct employee *e, size_t *order)
 {
 	size_t n = 0, i, j;
 	for (i = 0; i < e->nkpis; i++)
@@ -353,13 +343,13 @@ static void block_strengths(struct letter *lt)
 {
 	const struct employee *e = lt->e;
 	size_t *order = xmalloc((e->nkpis + 1) * sizeof(*order)), n, i, shown = 0;
-	n = kpis_by_achievement(e, order);
+	n = letter_kpis_by_achievement(e, order);
 	for (i = 0; i < n && shown < 2; i++) {
 		const struct kpi_result *k = &e->kpis[order[i]];
 		if (k->achievement < 1.0)
 			break;
-		kpi_vars(lt, k);
-		letter_bullet(lt, kpi_phrase(lt, k, "strength"));
+		letter_kpi_vars(lt, k);
+		letter_bullet(lt, letter_kpi_phrase(lt, k, "strength"));
 		shown++;
 	}
 	if (!shown)
@@ -371,16 +361,16 @@ static void block_improve(struct letter *lt)
 {
 	const struct employee *e = lt->e;
 	size_t *order = xmalloc((e->nkpis + 1) * sizeof(*order)), n, i, shown = 0;
-	n = kpis_by_achievement(e, order);
+	n = letter_kpis_by_achievement(e, order);
 	for (i = n; i-- > 0 && shown < 2;) {
 		const struct kpi_result *k = &e->kpis[order[i]];
 		struct strbuf sb = STRBUF_INIT;
 		if (k->achievement >= 1.0)
 			break;
-		kpi_vars(lt, k);
-		strbuf_addstr(&sb, kpi_phrase(lt, k, "improve"));
+		letter_kpi_vars(lt, k);
+		strbuf_addstr(&sb, letter_kpi_phrase(lt, k, "improve"));
 		strbuf_addstr(&sb, lt->loc == LOCALE_ZH ? "" : " ");
-		strbuf_addstr(&sb, kpi_phrase(lt, k, "support"));
+		strbuf_addstr(&sb, letter_kpi_phrase(lt, k, "support"));
 		letter_bullet(lt, letter_keep(lt, strbuf_detach(&sb, NULL)));
 		shown++;
 	}
@@ -478,7 +468,7 @@ static void block_reviews(struct letter *lt)
 		row[2] = letter_keepf(lt, "%.1f", sum[rel] / (double)cnt[rel]);
 	}
 	if (t.nrows)
-		table_draw(lt, &t);
+		letter_table_draw(lt, &t);
 	if (cnt[REL_SELF]) {
 		template_vars_setf(&lt->vars, "mean", "%.1f", sum[REL_SELF] / (double)cnt[REL_SELF]);
 		template_vars_setf(&lt->vars, "n", "%zu", cnt[REL_SELF]);
@@ -513,7 +503,7 @@ static void block_training(struct letter *lt)
 		t.nrows++;
 	}
 	if (t.nrows)
-		table_draw(lt, &t);
+		letter_table_draw(lt, &t);
 	layout_paragraph(&lt->L, letter_label(lt, "training_points"), BODY_L, BODY_W, FS_BODY, LH_BODY,
 			 C_TEXT, 0);
 	lt->L.y -= 4;
@@ -539,7 +529,7 @@ static void block_next_targets(struct letter *lt)
 		row[1] = letter_fmt_value(lt, e->kpis[i].kpi, v);
 	}
 	if (t.nrows)
-		table_draw(lt, &t);
+		letter_table_draw(lt, &t);
 	free(cells);
 }
 
@@ -589,6 +579,34 @@ static void block_signatures(struct letter *lt)
 	L->y = y - 12;
 }
 
+/*
+ * The trend (SPEC 11), kept to one short band so that it never pushes a
+ * one-page letter onto a second page: on the left the title and the
+ * change since the last period, on the right the chart. Nothing when the
+ * ledger holds no earlier result.
+ */
+static void block_trend(struct letter *lt)
+{
+	struct layout *L = &lt->L;
+	const struct employee *e = lt->e;
+	const struct trend_point *prev = employee_prev(lt->c, e);
+	double h = 46, lw = BODY_W * 0.36, top;
+	if (!letter_trend_has(lt->c, e))
+		return;
+	layout_ensure(L, h + 6);
+	top = L->y;
+	layout_paragraph(L, letter_label(lt, "trend_title"), BODY_L, lw - 8, FS_SMALL, LH_SMALL,
+			 C_ACCENT, 1);
+	if (prev && e->rating >= 0) {
+		template_vars_set(&lt->vars, "previous", letter_fmt_score(lt, prev->score));
+		template_vars_set(&lt->vars, "change", letter_fmt_change(lt, e->norm_score - prev->score));
+		layout_paragraph(L, letter_label(lt, "trend_change"), BODY_L, lw - 8, FS_SMALL, LH_SMALL,
+				 C_TEXT, 0);
+	}
+	letter_trend_draw(lt, e, BODY_L + lw, top, BODY_W - lw, h);
+	L->y = top - h - 6;
+}
+
 static const struct {
 	const char *name;
 	void (*lay_out)(struct letter *lt);
@@ -598,6 +616,7 @@ static const struct {
 	{ "dimensions", block_dimensions }, { "reviews", block_reviews },
 	{ "training", block_training }, { "next_targets", block_next_targets },
 	{ "comments", block_comments }, { "signatures", block_signatures },
+	{ "trend", block_trend },
 };
 #define NBLOCKS (sizeof(blocks) / sizeof(blocks[0]))
 

@@ -94,13 +94,26 @@ struct layout {
 };
 
 
+/*
+ * The kinds of document the workers write: one review letter per in-scope
+ * employee (letters/<id>.pdf) and one team pack per manager
+ * (managers/<id>.pdf, pack.c). One stream of work items: items
+ * 0 .. nemps-1 are letters (of in-scope employees), nemps + j the pack of
+ * managers[j].
+ */
+enum doc_kind { DOC_LETTER, DOC_PACK };
+
 /* Read-only state shared by every worker. */
 struct letters_shared {
 	const struct company *c;
 	const struct config *cfg;
 	const char *dir;
 	const char *shown_dir;           /* for messages: the published folder */
+	const char *pack_dir;            /* NULL: no team packs */
+	const char *pack_shown_dir;
+	size_t *managers, nmanagers;     /* employees who get a pack, HR order */
 	struct template *tpl[LOCALE_COUNT];
+	struct template *pack_tpl[LOCALE_COUNT];
 	struct template_set *bank[LOCALE_COUNT];
 	size_t *rev_start, *rev_idx;     /* reviews by reviewee: [start[e], start[e+1]) */
 	size_t *trn_start, *trn_idx;     /* training rows by employee */
@@ -108,11 +121,11 @@ struct letters_shared {
 	struct period next;
 	int password_field;              /* -1 none, -2 employee_id, else HR field */
 
-	atomic_size_t next_emp;
+	atomic_size_t next_emp;          /* the next work item */
 	atomic_size_t done;              /* letters finished, for the progress bar */
 	size_t work;                     /* letters to write */
 	atomic_int stop;
-	struct diag **diags;             /* per employee, NULL when nothing to say */
+	struct diag **diags;             /* per work item, NULL when nothing to say */
 	int64_t bytes;                   /* total written, for the benchmark */
 	pthread_mutex_t lock;
 };
@@ -122,8 +135,11 @@ struct letter {
 	const struct letters_shared *sh;
 	const struct company *c;
 	const struct config *cfg;
-	const struct employee *e;
+	const struct employee *e;        /* the letter's employee, the pack's manager */
 	size_t emp;
+	enum doc_kind kind;
+	const char *dir;                 /* where the document goes */
+	const char *shown_dir;           /* that folder as messages name it */
 	enum locale loc;
 	const struct template_set *bank;
 	struct template_vars vars;
@@ -183,8 +199,29 @@ const char *letter_fmt_pct(struct letter *lt, double ratio);
 /* 2 decimals, or 4 when 2 would round across a rating threshold. */
 const char *letter_fmt_score(struct letter *lt, double s);
 const char *letter_fmt_money(struct letter *lt, int64_t cents);
+/* A change of score, 2 decimals with its sign: "+3.25", "-0.50", "0.00". */
+const char *letter_fmt_change(struct letter *lt, double delta);
 
 /* ---- letter_blocks.c ---- */
+
+struct table {
+	int ncols;
+	const char **cells;       /* (nrows + 1) x ncols; row 0 is the header */
+	const char **notes;       /* per data row, under the flex column; may be NULL */
+	size_t nrows;
+	const int *right;         /* per column: 1 = right-aligned (numbers) */
+	int flex;                 /* the column that takes the remaining width */
+};
+#define TABLE_MAX_COLS 8
+
+/* A table across the body; rows flow onto new pages, the header repeats. */
+void letter_table_draw(struct letter *lt, const struct table *t);
+/* Scored KPIs of e by achievement, best first, into order; returns how many. */
+size_t letter_kpis_by_achievement(const struct employee *e, size_t *order);
+/* Sets the per-KPI placeholders ({{kpi}}, {{achievement}}, ...) for k. */
+void letter_kpi_vars(struct letter *lt, const struct kpi_result *k);
+/* The first phrase found: kpi.NAME.key, dimension.DIM.key, default.key ("" if none). */
+const char *letter_kpi_phrase(struct letter *lt, const struct kpi_result *k, const char *key);
 
 /* 1 if an "@name" line names a block. */
 int letter_block_known(const char *name);
@@ -195,7 +232,31 @@ const char *letter_fit(struct letter *lt, const char *s, double width, double si
 /* A bulleted paragraph. */
 void letter_bullet(struct letter *lt, const char *s);
 
+/* ---- letter_trend.c ---- */
+
+/* 1 if e has a result in one of the earlier periods the chart shows. */
+int letter_trend_has(const struct company *c, const struct employee *e);
+/* e's score over the last six periods against the band edges, in the box
+ * with top-left corner (x, top), w x h points; nothing without history. */
+void letter_trend_draw(struct letter *lt, const struct employee *e, double x, double top,
+		       double w, double h);
+
+/* ---- pack.c: the managers' team packs ---- */
+
+/* 1 if an "@name" line names a pack block. */
+int pack_block_known(const char *name);
+/* Lays out pack block `name` (nothing for an unknown name). */
+void pack_block(struct letter *lt, const char *name);
+/* Placeholders of the pack (team_size) for manager lt->e. */
+void pack_set_vars(struct letter *lt);
+
 /* ---- letter.c ---- */
+
+/* "letter" or "team pack", for messages. */
+static inline const char *letter_doc_name(const struct letter *lt)
+{
+	return lt->kind == DOC_PACK ? "team pack" : "letter";
+}
 
 /* The next period's target for a KPI: employee > role > department > company. */
 int letter_next_target(const struct letter *lt, int kpi, double *value);

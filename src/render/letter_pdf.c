@@ -177,8 +177,8 @@ static int password_for(struct letter *lt, const char **pw)
 	*pw = f == -2 ? lt->e->id : lt->e->hr_text[f];
 	if (!*pw || !**pw)
 		return diag_error(lt->d, MERIT_DATAERR, NULL, 0, 0,
-				  "letter for '%s': the password column '%s' is empty",
-				  lt->e->id, lt->cfg->letters.password);
+				  "%s for '%s': the password column '%s' is empty",
+				  letter_doc_name(lt), lt->e->id, lt->cfg->letters.password);
 	return 0;
 }
 
@@ -190,7 +190,7 @@ static int write_letter(struct letter *lt)
 	struct strbuf *path = &lt->path;
 	size_t name;
 	strbuf_reset(path);
-	strbuf_addf(path, "%s/", lt->sh->dir);
+	strbuf_addf(path, "%s/", lt->dir);
 	name = path->len;
 	letter_file_name(lt->e->id, path);
 	if (outdir_replace_file(path->buf, lt->pdfbuf.buf, lt->pdfbuf.len, 0600) == 0)
@@ -198,9 +198,9 @@ static int write_letter(struct letter *lt)
 	{
 		int e = errno;
 		struct strbuf shown = STRBUF_INIT;
-		strbuf_addf(&shown, "%s/%s", lt->sh->shown_dir, path->buf + name);
-		diag_error(lt->d, MERIT_CANTCREAT, shown.buf, 0, 0, "cannot write the letter of '%s': %s",
-			   lt->e->id, strerror(e));
+		strbuf_addf(&shown, "%s/%s", lt->shown_dir, path->buf + name);
+		diag_error(lt->d, MERIT_CANTCREAT, shown.buf, 0, 0, "cannot write the %s of '%s': %s",
+			   letter_doc_name(lt), lt->e->id, strerror(e));
 		strbuf_release(&shown);
 	}
 	return -1;
@@ -320,7 +320,8 @@ int letter_pdf_write(struct letter *lt)
 		return -1;
 	if (err)
 		return diag_error(lt->d, MERIT_SOFTWARE, NULL, 0, 0,
-				  "letter for '%s': libharu error 0x%04lX (detail %u)", lt->e->id,
+				  "%s for '%s': libharu error 0x%04lX (detail %u)",
+				  letter_doc_name(lt), lt->e->id,
 				  (unsigned long)err, (unsigned)lt->hpdf_detail);
 	if (write_letter(lt) < 0)
 		return -1;

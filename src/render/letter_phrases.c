@@ -159,6 +159,13 @@ const char *letter_fmt_score(struct letter *lt, double s)
 	return letter_keepf(lt, "%.*f", dp, s);
 }
 
+/* A change of score with its sign: "+3.25", "-0.50", "0.00". */
+const char *letter_fmt_change(struct letter *lt, double delta)
+{
+	double r = round(delta * 100.0) / 100.0;
+	return letter_keepf(lt, "%s%.2f", r > 0 ? "+" : r < 0 ? "-" : "", fabs(r));
+}
+
 const char *letter_fmt_money(struct letter *lt, int64_t cents)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -31,6 +31,10 @@ struct letters_opts {
 	const char *dir;        /* where the files go (created 0700) */
 	const char *shown_dir;  /* the folder messages name: the published one
 				   when dir is a run's temporary folder */
+	const char *pack_dir;   /* not NULL: also managers/<manager_id>.pdf, a team
+				   pack per manager with an in-scope direct report
+				   (SPEC 11), written by the same workers */
+	const char *pack_shown_dir;
 	int jobs;
 };
 

@@ -5,7 +5,7 @@
  * properties and formats, has each sheet written in order, and closes.
  *
  * Sheets: Summary, Employees, KPI detail (continued on "KPI detail 2", ...
- * past Excel's row limit), Departments, Payroll, Audit. Sheet names are
+ * past Excel's row limit), Departments, Payroll, History, Audit. Sheet names are
  * fixed English (import macros and the checker find them); headers and
  * words inside follow cfg->locale.
  *
@@ -194,6 +194,7 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 	xlsx_write_kpi_detail(&x);
 	xlsx_write_departments(&x);
 	xlsx_write_payroll(&x);
+	xlsx_write_history(&x);
 	xlsx_write_audit(&x, warnings);
 
 	/* Close even after an error: it frees the workbook and its temporary

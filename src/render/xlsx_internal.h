@@ -11,6 +11,7 @@
  *   xlsx_summary.c  Summary and its charts
  *   xlsx_people.c   Employees and KPI detail (the two big sheets)
  *   xlsx_finance.c  Departments, Payroll, Audit
+ *   xlsx_history.c  History: the last twelve periods per employee
  *   xlsx_zip.c      the zlib level of the zip entries
  *
  * Ownership: struct xw and its struct xstats belong to xlsx_write(); a
@@ -33,6 +34,7 @@
 #define SHEET_DEPTS "Departments"
 #define SHEET_PAYROLL "Payroll"
 #define SHEET_AUDIT "Audit"
+#define SHEET_HISTORY "History"
 
 /* Excel's limit: rows per sheet, header included. */
 #define ROWS_MAX ((size_t)LXW_ROW_MAX)
@@ -166,6 +168,7 @@ void xlsx_write_employees(struct xw *x);
 void xlsx_write_kpi_detail(struct xw *x);
 void xlsx_write_departments(struct xw *x);
 void xlsx_write_payroll(struct xw *x);
+void xlsx_write_history(struct xw *x);
 void xlsx_write_audit(struct xw *x, size_t warnings);
 
 /* Column of Departments holding the bonus total (the Summary chart reads it). */

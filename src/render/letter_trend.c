@@ -1,0 +1,127 @@
+/*
+ * letter_trend: the small trend chart of letters and team packs (SPEC 11):
+ * an employee's final score over the last TREND_SHOWN periods, this one
+ * included, against the rating bands' edges. Every period has its slot on
+ * the x axis, so a period without a result is a gap in the line, not a
+ * shorter chart. The figures come from the model (company.past,
+ * employee.past, read from the ledger by the pipeline).
+ */
+#include "render/letter_internal.h"
+#include "util/strbuf.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The chart's periods: the last TREND_SHOWN - 1 past ones and this one. */
+#define TREND_SHOWN 6
+
+/* Slot k's score (0 = oldest shown); 0 when that period has no result. */
+static int trend_value(const struct company *c, const struct employee *e, int k, double *v)
+{
+	size_t first = c->npast >= TREND_SHOWN - 1 ? c->npast - (TREND_SHOWN - 1) : 0;
+	size_t slots = c->npast - first + 1, idx = first + (size_t)k;
+	if ((size_t)k + 1 == slots) {
+		*v = e->norm_score;
+		return e->in_scope && e->rating >= 0;
+	}
+	if (!e->past || idx >= c->npast || !e->past[idx].present)
+		return 0;
+	*v = e->past[idx].score;
+	return 1;
+}
+
+static const char *trend_label(const struct company *c, int k, int slots)
+{
+	return k + 1 == slots ? c->period.label : c->past[c->npast - (size_t)(slots - 1) + (size_t)k];
+}
+
+int letter_trend_has(const struct company *c, const struct employee *e)
+{
+	size_t k;
+	if (!e->past)
+		return 0;
+	for (k = c->npast >= TREND_SHOWN - 1 ? c->npast - (TREND_SHOWN - 1) : 0; k < c->npast; k++)
+		if (e->past[k].present)
+			return 1;
+	return 0;
+}
+
+/*
+ * Draws the chart into the box whose top-left corner is (x, top), w x h
+ * points: period labels under the axis, each score above its point, the
+ * band edges as dashed lines named at the right. Nothing when the employee
+ * has no earlier result.
+ */
+void letter_trend_draw(struct letter *lt, const struct employee *e, double x, double top,
+		       double w, double h)
+{
+	struct layout *L = &lt->L;
+	const struct company *c = lt->c;
+	const struct config *cfg = lt->cfg;
+	int slots = (int)(c->npast >= TREND_SHOWN - 1 ? TREND_SHOWN : c->npast + 1), k, prev = 0;
+	double v, lo = INFINITY, hi = -INFINITY, lw = 0, px0, px1, py0, py1, step, lastx = 0,
+		lasty = 0;
+	size_t b;
+
+	if (!letter_trend_has(c, e))
+		return;
+	for (k = 0; k < slots; k++)
+		if (trend_value(c, e, k, &v)) {
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+		}
+	/* The band edges near the scores, so the reader sees which band each
+	 * point fell in; the bottom band's 0 is no edge worth a line. */
+	for (b = 0; b < cfg->nbands; b++) {
+		double t = cfg->bands[b].threshold;
+		const char *name = letter_label_text(&cfg->bands[b].label, lt->loc);
+		if (t <= 0)
+			continue;
+		lo = fmin(lo, t);
+		hi = fmax(hi, t);
+		lw = fmax(lw, layout_str_width(L, name, 6));
+	}
+	lo = fmax(0, floor((lo - 5) / 5) * 5);
+	hi = ceil((hi + 5) / 5) * 5;
+	px0 = x + 4;
+	px1 = x + w - lw - 6;
+	py1 = top - 9;                /* room for the value labels */
+	py0 = top - h + 9;            /* room for the period labels */
+	step = (px1 - px0) / slots;
+	layout_rect(L, x, top - h, w, h, C_BOX_BG, NO_COLOR);
+	/* Each edge dashed, its band named just above it at the right; a name
+	 * that would touch the one above is left out (the line stays). */
+	for (b = 0, lasty = INFINITY; b < cfg->nbands; b++) {
+		double t = cfg->bands[b].threshold, y = py0 + (t - lo) / (hi - lo) * (py1 - py0);
+		const char *name = letter_label_text(&cfg->bands[b].label, lt->loc);
+		if (t <= 0 || t < lo || t > hi)
+			continue;
+		layout_line(L, px0, y, px1, y, 0.4, C_GREY, 1);
+		if (y + 7 <= lasty && y + 7 <= top) {
+			layout_text(L, px1 + 3, y + 1, 6, C_GREY, 0, name, strlen(name));
+			lasty = y + 1;
+		}
+	}
+	for (k = 0; k < slots; k++) {
+		const char *pl = trend_label(c, k, slots);
+		double cx = px0 + step * (k + 0.5), cy;
+		layout_text(L, cx - layout_str_width(L, pl, 6) / 2, top - h + 2.5, 6,
+			    k + 1 == slots ? C_TEXT : C_GREY, 0, pl, strlen(pl));
+		if (!trend_value(c, e, k, &v)) {
+			prev = 0;        /* a gap: the line does not bridge it */
+			continue;
+		}
+		cy = py0 + (v - lo) / (hi - lo) * (py1 - py0);
+		if (prev)
+			layout_line(L, lastx, lasty, cx, cy, 1.0, C_ACCENT, 0);
+		layout_rect(L, cx - 1.8, cy - 1.8, 3.6, 3.6, k + 1 == slots ? C_RED : C_ACCENT, NO_COLOR);
+		{
+			const char *s = letter_fmt_score(lt, v);
+			layout_text(L, cx - layout_str_width(L, s, 6) / 2, cy + 3.5, 6, C_TEXT, 0, s,
+				    strlen(s));
+		}
+		prev = 1;
+		lastx = cx;
+		lasty = cy;
+	}
+}
