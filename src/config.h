@@ -41,18 +41,43 @@ struct strlist {
 void strlist_push(struct strlist *l, const char *s);   /* copies s */
 void strlist_release(struct strlist *l);
 
-enum encoding { ENC_AUTO, ENC_UTF8, ENC_GB18030 };
+/* ENC_UTF16: by its byte-order mark, little-endian without one. auto
+ * also recognises UTF-16 by its byte-order mark. */
+enum encoding { ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE };
 
-/* [input.NAME] + [columns.NAME] */
+/* salary_period: how base_salary is exported (SPEC 3.1). */
+enum salary_period { SALARY_MONTH, SALARY_YEAR, SALARY_HOUR };
+
+/* [input.NAME] + [columns.NAME] + [defaults.NAME] (SPEC 3, 3.1) */
 struct input_conf {
 	int declared;
-	char *file;                 /* resolved against the INI's folder */
+	char *file;                 /* resolved against the INI's folder; may be a glob */
 	char *file_display;         /* as written in the INI, for messages */
 	enum encoding encoding;
 	char delimiter;             /* ',' unless `delimiter = ;` or `tab` */
 	struct strlist date_formats;
-	/* Per canonical field (schema order): extra header aliases. */
+	int header_row;             /* the header's row number (default 1) */
+	struct strlist nulls;       /* cell texts that mean "empty" */
+	enum salary_period salary_period;   /* hr only */
+	double hours_per_year;      /* salary_period = hour (default 2080) */
+	int employee_key;           /* HR field the employee columns hold (HR_EMPLOYEE_ID) */
+	int wide;                   /* layout = wide (targets) */
+	double scale;               /* multiplies every number and amount (default 1) */
+	struct strlist months;      /* wide: the header of each month, January first */
+	/* Per canonical field (schema order): header aliases; an alias may
+	 * join several headers with '+'. */
 	struct strlist aliases[SCHEMA_MAX_FIELDS];
+	char *defaults[SCHEMA_MAX_FIELDS];  /* [defaults.NAME], or NULL */
+	/* What in the config uses the field ("[metric.won] where"), or NULL:
+	 * a used field must have a column or a default (SPEC 3.1). */
+	char *used_by[SCHEMA_MAX_FIELDS];
+};
+
+/* [values.role]: a job title pattern (* and ? wildcards) -> a role. */
+struct role_title {
+	char *pattern;
+	int role;                   /* index into config.roles */
+	int line;                   /* in the INI */
 };
 
 /* [values.NAME]: canonical value -> aliases (built-ins included). */
@@ -250,6 +275,8 @@ struct config {
 	size_t nkpis;
 	struct role_def *roles;
 	size_t nroles;
+	struct role_title *role_titles;
+	size_t nrole_titles;
 
 	struct rating_band *bands;
 	size_t nbands;
@@ -279,6 +306,12 @@ int config_metric_index(const struct config *cfg, const char *name);
 int config_kpi_index(const struct config *cfg, const char *name);
 /* Matches a role by NAME or either half of its label (case-insensitive). */
 int config_role_find(const struct config *cfg, const char *text);
+/*
+ * A job title's role: config_role_find(), else the [values.role] patterns
+ * (any case). Returns the role, -1 when none matches, -2 when patterns of
+ * two roles match (*other then is the second role; *first the first).
+ */
+int config_role_of_title(const struct config *cfg, const char *title, int *first, int *other);
 /* The name in cands nearest to word (a likely typo: at most 2 edits, or a
  * third of its length; ASCII case ignored), or NULL: for "did you mean"
  * hints, e.g. config_nearest("cast", names, n) gives "csat". */

@@ -224,10 +224,14 @@ struct input_stats {
 	int present;
 	char sha256[65];
 	const char *encoding;     /* "utf-8" or "gb18030" as detected */
+	size_t files;             /* files read (`file =` a glob: several) */
 	size_t rows;              /* data rows read */
 	size_t rows_used;         /* counted in some period aggregate */
 	size_t set_aside_no_date, set_aside_no_amount, set_aside_other_period,
 	       set_aside_open;
+	size_t set_aside_duplicate;  /* a record_id seen before */
+	size_t set_aside_problem;    /* a row problem (bad cell, unknown owner, ...) */
+	int no_duplicate_check;      /* sales without record_id: nothing to compare */
 };
 
 struct company {

@@ -1,5 +1,7 @@
 /*
- * schema: the tables behind schema.h. Adding a canonical field is one line
+ * schema: the tables behind schema.h. `required` is SPEC 3.1's "always
+ * required" list; any other field is needed only when the config uses it
+ * (input_conf.used_by). Adding a canonical field is one line
  * here plus one enum entry.
  */
 #include "schema.h"
@@ -9,29 +11,30 @@
 static const struct field_def hr_fields[HR_NFIELDS] = {
 	[HR_EMPLOYEE_ID] = { "employee_id", FT_TEXT, 1, NULL },
 	[HR_NAME] = { "name", FT_TEXT, 1, NULL },
-	[HR_EMAIL] = { "email", FT_TEXT, 1, NULL },
+	[HR_EMAIL] = { "email", FT_TEXT, 0, NULL },
 	[HR_DEPARTMENT] = { "department", FT_TEXT, 1, NULL },
-	[HR_DEPT_TYPE] = { "dept_type", FT_VALUE, 1, "dept_type" },
+	[HR_DEPT_TYPE] = { "dept_type", FT_VALUE, 0, "dept_type" },
 	[HR_ROLE] = { "role", FT_TEXT, 1, NULL },
-	[HR_GRADE] = { "grade", FT_TEXT, 1, NULL },
-	[HR_MANAGER_ID] = { "manager_id", FT_TEXT, 1, NULL },
+	[HR_GRADE] = { "grade", FT_TEXT, 0, NULL },
+	[HR_MANAGER_ID] = { "manager_id", FT_TEXT, 0, NULL },
 	[HR_BASE_SALARY] = { "base_salary", FT_MONEY, 1, NULL },
 	[HR_HIRE_DATE] = { "hire_date", FT_DATE, 1, NULL },
-	[HR_LEAVE_DATE] = { "leave_date", FT_DATE, 1, NULL },
-	[HR_STATUS] = { "status", FT_TEXT, 1, NULL },
+	[HR_LEAVE_DATE] = { "leave_date", FT_DATE, 0, NULL },
+	[HR_STATUS] = { "status", FT_TEXT, 0, NULL },
 	[HR_GENDER] = { "gender", FT_TEXT, 0, NULL },
 	[HR_LOCALE] = { "locale", FT_VALUE, 0, "locale" },
 	[HR_COST_CENTRE] = { "cost_centre", FT_TEXT, 0, NULL },
+	[HR_ALT_ID] = { "alt_id", FT_TEXT, 0, NULL },
 };
 
 static const struct field_def sales_fields[SALES_NFIELDS] = {
-	[SALES_RECORD_ID] = { "record_id", FT_TEXT, 1, NULL },
+	[SALES_RECORD_ID] = { "record_id", FT_TEXT, 0, NULL },
 	[SALES_EMPLOYEE_ID] = { "employee_id", FT_TEXT, 1, NULL },
-	[SALES_CUSTOMER_ID] = { "customer_id", FT_TEXT, 1, NULL },
+	[SALES_CUSTOMER_ID] = { "customer_id", FT_TEXT, 0, NULL },
 	[SALES_DATE] = { "date", FT_DATE, 1, NULL },
-	[SALES_STAGE] = { "stage", FT_VALUE, 1, "stage" },
+	[SALES_STAGE] = { "stage", FT_VALUE, 0, "stage" },
 	[SALES_AMOUNT] = { "amount", FT_MONEY, 1, NULL },
-	[SALES_NEW_CUSTOMER] = { "new_customer", FT_VALUE, 1, "yesno" },
+	[SALES_NEW_CUSTOMER] = { "new_customer", FT_VALUE, 0, "yesno" },
 	[SALES_COST] = { "cost", FT_MONEY, 0, NULL },
 };
 
@@ -41,6 +44,7 @@ static const struct field_def targets_fields[TARGETS_NFIELDS] = {
 	[TARGETS_KPI] = { "kpi", FT_TEXT, 1, NULL },
 	[TARGETS_PERIOD] = { "period", FT_TEXT, 1, NULL },
 	[TARGETS_TARGET] = { "target", FT_NUMBER, 1, NULL },
+	[TARGETS_YEAR] = { "year", FT_TEXT, 0, NULL },
 };
 
 static const struct field_def metrics_fields[METRICS_NFIELDS] = {

@@ -27,7 +27,7 @@ enum field_type {
 struct field_def {
 	const char *name;
 	enum field_type type;
-	int required;          /* the column must exist */
+	int required;          /* always needed: a column or a [defaults.X] value */
 	const char *valueset;  /* FT_VALUE: "stage", "yesno", ... */
 };
 
@@ -41,7 +41,7 @@ struct input_schema {
 enum hr_field {
 	HR_EMPLOYEE_ID, HR_NAME, HR_EMAIL, HR_DEPARTMENT, HR_DEPT_TYPE, HR_ROLE, HR_GRADE,
 	HR_MANAGER_ID, HR_BASE_SALARY, HR_HIRE_DATE, HR_LEAVE_DATE, HR_STATUS, HR_GENDER,
-	HR_LOCALE, HR_COST_CENTRE,
+	HR_LOCALE, HR_COST_CENTRE, HR_ALT_ID,
 	HR_NFIELDS
 };
 
@@ -53,6 +53,7 @@ enum sales_field {
 
 enum targets_field {
 	TARGETS_SCOPE, TARGETS_KEY, TARGETS_KPI, TARGETS_PERIOD, TARGETS_TARGET,
+	TARGETS_YEAR,   /* layout = wide only: the year of the month columns */
 	TARGETS_NFIELDS
 };
 

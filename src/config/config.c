@@ -31,7 +31,7 @@
 enum sec_kind {
 	K_RUN, K_RATING, K_SCORING, K_TRAINING, K_REVIEW360, K_FAIRNESS, K_BONUS,
 	K_BONUS_POOLS, K_POLICY, K_HISTORY, K_LETTERS, K_MAIL,
-	K_INPUT, K_COLUMNS, K_VALUES, K_METRIC, K_KPI, K_ROLE,
+	K_INPUT, K_COLUMNS, K_VALUES, K_METRIC, K_KPI, K_ROLE, K_DEFAULTS,
 	K_COUNT
 };
 #define K_FIRST_PREFIX K_INPUT
@@ -39,7 +39,7 @@ enum sec_kind {
 static const char *const sec_names[K_COUNT] = {
 	"run", "rating", "scoring", "training", "review360", "fairness", "bonus",
 	"bonus.pools", "policy", "history", "letters", "mail",
-	"input", "columns", "values", "metric", "kpi", "role",
+	"input", "columns", "values", "metric", "kpi", "role", "defaults",
 };
 
 static void unknown_section(struct config_loader *L, const struct ini_section *s)
@@ -103,8 +103,12 @@ void config_init(struct config *cfg)
 	cfg->promote_after = 3;
 	cfg->mail.starttls_required = 1;
 	cfg->mail.retries = 3;
-	for (i = 0; i < INPUT_COUNT; i++)
+	for (i = 0; i < INPUT_COUNT; i++) {
 		cfg->inputs[i].delimiter = ',';
+		cfg->inputs[i].header_row = 1;
+		cfg->inputs[i].hours_per_year = 2080;
+		cfg->inputs[i].scale = 1;
+	}
 }
 
 static void load_sections(struct config_loader *L)
@@ -139,12 +143,17 @@ static void load_sections(struct config_loader *L)
 
 	config_valuesets_builtin(cfg);
 	for (i = 0; i < nlist[K_VALUES]; i++)
-		config_load_values(L, lists[K_VALUES][i], lists[K_VALUES][i]->name + strlen("values."));
+		if (strcmp(lists[K_VALUES][i]->name, "values.role"))   /* after the roles */
+			config_load_values(L, lists[K_VALUES][i],
+					   lists[K_VALUES][i]->name + strlen("values."));
 	for (i = 0; i < nlist[K_INPUT]; i++)
 		config_load_input(L, lists[K_INPUT][i], lists[K_INPUT][i]->name + strlen("input."));
 	for (i = 0; i < nlist[K_COLUMNS]; i++)
 		config_load_columns(L, lists[K_COLUMNS][i],
 				    lists[K_COLUMNS][i]->name + strlen("columns."));
+	for (i = 0; i < nlist[K_DEFAULTS]; i++)
+		config_load_defaults(L, lists[K_DEFAULTS][i],
+				     lists[K_DEFAULTS][i]->name + strlen("defaults."));
 	config_check_inputs(L);
 	config_load_run(L, fixed[K_RUN]);
 	config_load_metrics(L, lists[K_METRIC], nlist[K_METRIC]);
@@ -152,6 +161,9 @@ static void load_sections(struct config_loader *L)
 	config_load_roles(L, lists[K_ROLE], nlist[K_ROLE]);
 	if (!nlist[K_ROLE])
 		config_err(L, 0, NULL, NULL, "no roles: declare at least one [role.NAME] scorecard");
+	for (i = 0; i < nlist[K_VALUES]; i++)
+		if (!strcmp(lists[K_VALUES][i]->name, "values.role"))
+			config_load_role_titles(L, lists[K_VALUES][i]);
 	config_load_scoring(L, fixed[K_SCORING]);
 	config_load_training(L, fixed[K_TRAINING]);
 	config_load_history(L, fixed[K_HISTORY]);
@@ -162,6 +174,7 @@ static void load_sections(struct config_loader *L)
 	config_load_policy(L, fixed[K_POLICY]);
 	config_load_letters(L, fixed[K_LETTERS]);
 	config_load_mail(L, fixed[K_MAIL]);
+	config_fields_used(L);
 	for (k = K_FIRST_PREFIX; k < K_COUNT; k++)
 		free(lists[k]);
 }
@@ -266,9 +279,17 @@ void config_release(struct config *cfg)
 		free(ic->file);
 		free(ic->file_display);
 		strlist_release(&ic->date_formats);
-		for (j = 0; j < SCHEMA_MAX_FIELDS; j++)
+		strlist_release(&ic->nulls);
+		strlist_release(&ic->months);
+		for (j = 0; j < SCHEMA_MAX_FIELDS; j++) {
 			strlist_release(&ic->aliases[j]);
+			free(ic->defaults[j]);
+			free(ic->used_by[j]);
+		}
 	}
+	for (i = 0; i < cfg->nrole_titles; i++)
+		free(cfg->role_titles[i].pattern);
+	free(cfg->role_titles);
 	for (i = 0; i < cfg->nvaluesets; i++)
 		valueset_release(&cfg->valuesets[i]);
 	free(cfg->valuesets);

@@ -11,6 +11,7 @@
 #include "util/strbuf.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -183,12 +184,71 @@ static int section_input(struct config_loader *L, const struct ini_section *s, c
 	return -1;
 }
 
+/* header_row, null, salary_period, hours_per_year, employee_key, layout, scale. */
+static void load_input_shape(struct config_loader *L, const struct ini_section *s,
+			     enum input_kind in)
+{
+	static const char *const periods[] = { "month", "year", "hour" };
+	static const char *const layouts[] = { "long", "wide" };
+	static const char *const keys[] = { "employee_id", "alt_id", "email", "name" };
+	static const int key_fields[] = { HR_EMPLOYEE_ID, HR_ALT_ID, HR_EMAIL, HR_NAME };
+	struct input_conf *ic = &L->cfg->inputs[in];
+	const char *v;
+	int line, k = 0;
+
+	config_get_int(L, s, "header_row", 1, 1000000, &ic->header_row);
+	v = config_val(L, s, "null", &line);
+	if (v)
+		config_split(v, ',', &ic->nulls);
+	if ((v = config_val(L, s, "salary_period", &line)) && in != INPUT_HR) {
+		config_err(L, line, s->name, "salary_period", "only [input.hr] has a base_salary");
+		diag_hint(L->d, "move the key to [input.hr]");
+	}
+	k = 0;
+	config_get_enum(L, s, "salary_period", periods, ARRAY_SIZE(periods), &k);
+	ic->salary_period = (enum salary_period)k;
+	config_get_real(L, s, "hours_per_year", 1, 8784, &ic->hours_per_year);
+	if ((v = config_val(L, s, "hours_per_year", &line)) && ic->salary_period != SALARY_HOUR) {
+		config_err(L, line, s->name, "hours_per_year", "used only with salary_period = hour");
+		diag_hint(L->d, "set salary_period = hour, or remove hours_per_year");
+	}
+	if ((v = config_val(L, s, "employee_key", &line))) {
+		if (in == INPUT_HR) {
+			config_err(L, line, s->name, "employee_key",
+				   "[input.hr] is what employee_key refers to");
+			diag_hint(L->d, "set employee_key in the input whose employee column holds "
+				  "another HR field (alt_id, email or name)");
+		}
+		k = 0;
+		config_get_enum(L, s, "employee_key", keys, ARRAY_SIZE(keys), &k);
+		ic->employee_key = key_fields[k];
+	}
+	if ((v = config_val(L, s, "layout", &line))) {
+		k = 0;
+		config_get_enum(L, s, "layout", layouts, ARRAY_SIZE(layouts), &k);
+		ic->wide = k == 1;
+		if (ic->wide && in != INPUT_TARGETS) {
+			config_err(L, line, s->name, "layout",
+				   "layout = wide is for [input.targets] (one column per month)");
+			ic->wide = 0;
+		}
+	}
+	config_get_real(L, s, "scale", 1e-9, 1e9, &ic->scale);
+}
+
 static void load_input(struct config_loader *L, const struct ini_section *s, enum input_kind in)
 {
-	static const char *const keys[] = { "file", "encoding", "date_format", "delimiter" };
-	static const char *const encodings[] = { "auto", "utf-8", "gb18030", "utf8", "gbk", "gb2312" };
+	static const char *const keys[] = {
+		"file", "encoding", "date_format", "delimiter", "header_row", "null",
+		"salary_period", "hours_per_year", "employee_key", "layout", "scale",
+	};
+	static const char *const encodings[] = {
+		"auto", "utf-8", "gb18030", "utf8", "gbk", "gb2312", "utf-16", "utf16",
+		"utf-16le", "utf-16be",
+	};
 	static const enum encoding enc_values[] = {
-		ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_UTF8, ENC_GB18030, ENC_GB18030
+		ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_UTF8, ENC_GB18030, ENC_GB18030, ENC_UTF16,
+		ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE,
 	};
 	struct input_conf *ic = &L->cfg->inputs[in];
 	const char *v;
@@ -241,40 +301,104 @@ static void load_input(struct config_loader *L, const struct ini_section *s, enu
 		}
 		free(t);
 	}
+	load_input_shape(L, s, in);
 }
 
+/* Checks the `+` joins of one alias list: no empty part. */
+static void check_joins(struct config_loader *L, int line, const struct ini_section *s,
+			const char *key, const struct strlist *al)
+{
+	size_t j;
+	for (j = 0; j < al->nr; j++) {
+		const char *a = al->items[j];
+		size_t n = strlen(a);
+		if (a[0] == '+' || a[n - 1] == '+' || strstr(a, "++")) {
+			config_err(L, line, s->name, key, "'%s': a '+' joins two header names", a);
+			diag_hint(L->d, "write e.g. name = FirstName + LastName");
+		}
+	}
+}
+
+/*
+ * One header may feed several fields (SPEC 3.1: where people are known
+ * only by name, employee_id = Agent and name = Agent), so aliases are not
+ * checked against each other.
+ */
 static void load_columns(struct config_loader *L, const struct ini_section *s, enum input_kind in)
 {
 	const struct input_schema *sc = &schema_inputs[in];
 	struct input_conf *ic = &L->cfg->inputs[in];
+	const char *known[SCHEMA_MAX_FIELDS + 1] = { 0 };
+	size_t i, nknown = sc->nfields;
+	int line;
+	const char *v;
+
+	for (i = 0; i < sc->nfields; i++)
+		known[i] = sc->fields[i].name;
+	if (in == INPUT_TARGETS)
+		known[nknown++] = "months";
+	config_check_keys(L, s, known, nknown);
+	for (i = 0; i < s->nkeys; i++) {
+		int fi = schema_field_index(in, s->keys[i].name);
+		if (fi < 0)
+			continue;
+		v = config_val(L, s, s->keys[i].name, &line);
+		config_split(v, ',', &ic->aliases[fi]);
+		check_joins(L, line, s, s->keys[i].name, &ic->aliases[fi]);
+	}
+	if (in == INPUT_TARGETS && (v = config_val(L, s, "months", &line))) {
+		config_split(v, ',', &ic->months);
+		if (ic->months.nr != 12) {
+			config_err(L, line, s->name, "months", "%zu headers; a year has 12 months",
+				   ic->months.nr);
+			diag_hint(L->d, "name the column of each month, January first: "
+				  "months = M01, M02, ..., M12");
+		}
+	}
+}
+
+/* [defaults.X]: a field's value where its column is absent or its cell empty. */
+static void load_defaults(struct config_loader *L, const struct ini_section *s,
+			  enum input_kind in)
+{
+	const struct input_schema *sc = &schema_inputs[in];
+	struct input_conf *ic = &L->cfg->inputs[in];
 	const char *known[SCHEMA_MAX_FIELDS] = { 0 };
-	size_t i, j, f, g;
+	size_t i;
 
 	for (i = 0; i < sc->nfields; i++)
 		known[i] = sc->fields[i].name;
 	config_check_keys(L, s, known, sc->nfields);
 	for (i = 0; i < s->nkeys; i++) {
 		int line, fi = schema_field_index(in, s->keys[i].name);
+		const struct field_def *f;
 		const char *v;
+		char *t;
 		if (fi < 0)
 			continue;
+		f = &sc->fields[fi];
 		v = config_val(L, s, s->keys[i].name, &line);
-		config_split(v, ',', &ic->aliases[fi]);
-		/* One header may name only one field, or the mapping is a guess. */
-		for (j = 0; j < ic->aliases[fi].nr; j++) {
-			const char *a = ic->aliases[fi].items[j];
-			for (f = 0; f < sc->nfields; f++) {
-				int clash = (int)f != fi && !strcasecmp(a, sc->fields[f].name);
-				for (g = 0; !clash && (int)f != fi && g < ic->aliases[f].nr; g++)
-					clash = !strcasecmp(a, ic->aliases[f].items[g]);
-				if (clash) {
-					config_err(L, line, s->name, s->keys[i].name,
-						   "header '%s' is also mapped to '%s'", a,
-						   sc->fields[f].name);
-					break;
-				}
+		t = config_trimdup(v, strlen(v));
+		if (!*t) {
+			config_err(L, line, s->name, f->name, "empty value");
+			diag_hint(L->d, "remove the key, or give the value every row should take");
+			free(t);
+			continue;
+		}
+		if (f->type == FT_VALUE &&
+		    !config_map_value(L, line, s->name, f->name, f->valueset, t)) {
+			free(t);
+			continue;
+		}
+		if (f->type == FT_NUMBER || f->type == FT_MONEY) {
+			double x;
+			if (config_parse_real(L, line, s->name, f->name, t, 0, -1e15, 1e15, &x) < 0) {
+				free(t);
+				continue;
 			}
 		}
+		free(ic->defaults[fi]);
+		ic->defaults[fi] = t;
 	}
 }
 
@@ -293,6 +417,14 @@ void config_load_columns(struct config_loader *L, const struct ini_section *s,
 		load_columns(L, s, (enum input_kind)in);
 }
 
+void config_load_defaults(struct config_loader *L, const struct ini_section *s,
+			  const char *suffix)
+{
+	int in = section_input(L, s, suffix);
+	if (in >= 0)
+		load_defaults(L, s, (enum input_kind)in);
+}
+
 /* Declared inputs are known only after every [input.X] was read. */
 void config_check_inputs(struct config_loader *L)
 {
@@ -305,4 +437,162 @@ void config_check_inputs(struct config_loader *L)
 				  schema_inputs[i].name, schema_inputs[i].name);
 		}
 	}
+}
+
+/* ------------------------------------------------------ [values.role] */
+
+/*
+ * A job title against a pattern: '*' any run of characters, '?' one
+ * character (UTF-8), ASCII letters in any case. Not fnmatch(3): its
+ * brackets and backslashes mean something, and titles contain both.
+ */
+static int title_match(const char *p, const char *t)
+{
+	const char *star = NULL, *resume = NULL;
+	while (*t) {
+		if (*p == '*') {
+			star = ++p;
+			resume = t;
+			continue;
+		}
+		if (*p == '?') {
+			p++;
+			t++;
+			while ((*t & 0xC0) == 0x80)
+				t++;
+			continue;
+		}
+		if (*p && tolower((unsigned char)*p) == tolower((unsigned char)*t)) {
+			p++;
+			t++;
+			continue;
+		}
+		if (!star)
+			return 0;
+		p = star;
+		t = ++resume;
+		while ((*t & 0xC0) == 0x80)
+			t = ++resume;
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+int config_role_of_title(const struct config *cfg, const char *title, int *first, int *other)
+{
+	size_t i, len = strlen(title);
+	int found = config_role_find(cfg, title);
+	char *t;
+	*first = *other = -1;
+	if (found >= 0 || !cfg->nrole_titles)
+		return found;
+	str_trim(&title, &len);
+	t = xstrndup(title, len);
+	for (i = 0; i < cfg->nrole_titles; i++) {
+		const struct role_title *rt = &cfg->role_titles[i];
+		if (!title_match(rt->pattern, t))
+			continue;
+		if (*first < 0) {
+			*first = (int)i;
+		} else if (cfg->role_titles[*first].role != rt->role) {
+			*other = (int)i;
+			break;
+		}
+	}
+	free(t);
+	if (*other >= 0)
+		return -2;
+	return *first >= 0 ? cfg->role_titles[*first].role : -1;
+}
+
+void config_load_role_titles(struct config_loader *L, const struct ini_section *s)
+{
+	struct config *cfg = L->cfg;
+	size_t i, j, nt = 0;
+	for (i = 0; i < s->nkeys; i++) {
+		int line, r;
+		const char *v = config_val(L, s, s->keys[i].name, &line);
+		struct strlist pats = { 0 };
+		r = config_role_find(cfg, s->keys[i].name);
+		if (r < 0) {
+			const char **names = xcalloc(cfg->nroles + 1, sizeof(*names));
+			for (j = 0; j < cfg->nroles; j++)
+				names[j] = cfg->roles[j].name;
+			config_err(L, line, s->name, s->keys[i].name, "no [role.%s] to map titles to",
+				   s->keys[i].name);
+			if (!config_suggest(L, s->keys[i].name, names, cfg->nroles))
+				diag_hint(L->d, "each key of [values.role] is the NAME of a [role.NAME]");
+			free(names);
+			continue;
+		}
+		config_split(v, ',', &pats);
+		for (j = 0; j < pats.nr; j++) {
+			ALLOC_GROW(cfg->role_titles, cfg->nrole_titles + 1, nt);
+			cfg->role_titles[cfg->nrole_titles].pattern = xstrdup(pats.items[j]);
+			cfg->role_titles[cfg->nrole_titles].role = r;
+			cfg->role_titles[cfg->nrole_titles].line = line;
+			cfg->nrole_titles++;
+		}
+		strlist_release(&pats);
+	}
+}
+
+/* ------------------------------------------------------- required-by-use */
+
+static void use(struct config *cfg, enum input_kind in, int field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void use(struct config *cfg, enum input_kind in, int field, const char *fmt, ...)
+{
+	struct input_conf *ic = &cfg->inputs[in];
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	if (field < 0 || (size_t)field >= schema_inputs[in].nfields || ic->used_by[field])
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	ic->used_by[field] = strbuf_detach(&sb, NULL);
+}
+
+static int has_key(const struct config_loader *L, const char *sec, const char *key)
+{
+	size_t i;
+	for (i = 0; i < L->ix.nr; i++)
+		if (!strcmp(L->ix.secs[i].name, sec))
+			return config_sec_key(&L->ix.secs[i], key) != NULL;
+	return 0;
+}
+
+/*
+ * SPEC 3.1: a field is needed when something in the config uses it. Run
+ * once after every section is loaded; the loader checks each used field
+ * against the export's header (only it knows which columns exist).
+ */
+void config_fields_used(struct config_loader *L)
+{
+	struct config *cfg = L->cfg;
+	size_t i, w;
+	for (i = 0; i < cfg->nmetrics; i++) {
+		const struct metric_def *m = &cfg->metrics[i];
+		if (m->agg == AGG_RATIO || m->agg == AGG_TURNOVER || m->agg == AGG_REVIEW360)
+			continue;
+		use(cfg, m->from, m->field, "[metric.%s] field", m->name);
+		for (w = 0; w < m->nwhere; w++)
+			use(cfg, m->from, m->where[w].field, "[metric.%s] where", m->name);
+	}
+	if (cfg->fairness.method != FAIR_NONE || cfg->fairness.forced_per_group)
+		use(cfg, INPUT_HR, cfg->fairness.group_field, "[fairness] group");
+	if (has_key(L, "bonus", "ineligible_status") && cfg->bonus.ineligible_status.nr)
+		use(cfg, INPUT_HR, HR_STATUS, "[bonus] ineligible_status");
+	if (cfg->mail.url)
+		use(cfg, INPUT_HR, HR_EMAIL, "[mail] (letters are mailed to it)");
+	if (cfg->letters.password && strcmp(cfg->letters.password, "employee_id"))
+		use(cfg, INPUT_HR, schema_field_index(INPUT_HR, cfg->letters.password),
+		    "[letters] password");
+	for (i = 0; i < INPUT_COUNT; i++)
+		if (i != INPUT_HR && cfg->inputs[i].employee_key != HR_EMPLOYEE_ID)
+			use(cfg, INPUT_HR, cfg->inputs[i].employee_key, "[input.%s] employee_key",
+			    schema_inputs[i].name);
 }

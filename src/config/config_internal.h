@@ -6,7 +6,7 @@
  *   config_ini.c      the line index and iniparser (its only user): where each
  *                     section and key is, and its value
  *   config_parse.c    text -> typed values, unknown-key suggestions
- *   config_inputs.c   [values.*], [input.*], [columns.*]
+ *   config_inputs.c   [values.*], [input.*], [columns.*], [defaults.*], fields used
  *   config_metrics.c  [metric.*]
  *   config_scoring.c  [kpi.*], [role.*], [rating], [scoring], [training], [review360]
  *   config_policy.c   [run], [fairness], [bonus], [bonus.pools], [policy], [history],
@@ -154,7 +154,13 @@ void config_load_values(struct config_loader *L, const struct ini_section *s, co
 void config_load_input(struct config_loader *L, const struct ini_section *s, const char *suffix);
 void config_load_columns(struct config_loader *L, const struct ini_section *s,
 			 const char *suffix);
+void config_load_defaults(struct config_loader *L, const struct ini_section *s,
+			  const char *suffix);
 void config_check_inputs(struct config_loader *L);
+/* [values.role], after the roles. */
+void config_load_role_titles(struct config_loader *L, const struct ini_section *s);
+/* Marks the fields the config uses (input_conf.used_by); after every section. */
+void config_fields_used(struct config_loader *L);
 
 /* config_metrics.c */
 void config_load_metrics(struct config_loader *L, const struct ini_section **secs, size_t n);

@@ -64,7 +64,7 @@ void dupcheck_prefetch(const struct dupcheck *dc, uint64_t h)
 	__builtin_prefetch(block_of(dc, h), 1);
 }
 
-int dupcheck_add(struct dupcheck *dc, uint64_t h, int line)
+int dupcheck_add(struct dupcheck *dc, uint64_t h, uint64_t row)
 {
 	uint64_t x = (h ^ 0x9E3779B97F4A7C15ULL) * 0xC2B2AE3D27D4EB4FULL;
 	uint64_t *block = block_of(dc, h);
@@ -84,7 +84,7 @@ int dupcheck_add(struct dupcheck *dc, uint64_t h, int line)
 	if (missing)
 		return 0;
 	u64set_add(&dc->cand_hash, h);
-	u64set_add(&dc->cand_line, (uint64_t)line);
+	u64set_add(&dc->cand_line, row);
 	dc->ncand++;
 	return 1;
 }
@@ -94,7 +94,7 @@ int dupcheck_is_candidate_id(const struct dupcheck *dc, const char *id, size_t l
 	return u64set_has(&dc->cand_hash, str_hash(id, len));
 }
 
-int dupcheck_is_candidate_line(const struct dupcheck *dc, int line)
+int dupcheck_is_candidate_line(const struct dupcheck *dc, uint64_t row)
 {
-	return u64set_has(&dc->cand_line, (uint64_t)line);
+	return u64set_has(&dc->cand_line, row);
 }

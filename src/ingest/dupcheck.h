@@ -21,7 +21,7 @@ struct dupcheck {
 	uint64_t *bits;          /* nblocks blocks of 8 words (64 bytes) */
 	size_t nblocks;
 	struct u64set cand_hash; /* hashes of candidate ids */
-	struct u64set cand_line; /* lines of candidate rows */
+	struct u64set cand_line; /* rows (lines) of candidate rows */
 	size_t ncand;
 };
 
@@ -31,13 +31,14 @@ void dupcheck_init(struct dupcheck *dc, uint64_t file_bytes);
 void dupcheck_init_bytes(struct dupcheck *dc, size_t bytes);
 void dupcheck_release(struct dupcheck *dc);
 /*
- * Adds the id of hash h (str_hash); returns 1 if it may have been added
+ * Adds the id of hash h (str_hash) of the row identified by row (its line,
+ * or loader_row_key() when an input has several files); returns 1 if it may have been added
  * before (the row is then a candidate). The filter lives in RAM, not cache:
  * call dupcheck_prefetch(h) first and do other work in between.
  */
 void dupcheck_prefetch(const struct dupcheck *dc, uint64_t h);
-int dupcheck_add(struct dupcheck *dc, uint64_t h, int line);
+int dupcheck_add(struct dupcheck *dc, uint64_t h, uint64_t row);
 int dupcheck_is_candidate_id(const struct dupcheck *dc, const char *id, size_t len);
-int dupcheck_is_candidate_line(const struct dupcheck *dc, int line);
+int dupcheck_is_candidate_line(const struct dupcheck *dc, uint64_t row);
 
 #endif

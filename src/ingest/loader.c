@@ -8,8 +8,10 @@
 #include "util/date.h"
 #include "util/diag.h"
 #include "util/num.h"
+#include "util/sha256.h"
 #include "util/strbuf.h"
 
+#include <glob.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
@@ -24,85 +26,206 @@ static const char *display_of(const struct input_conf *ic)
 	return ic->file;   /* resolved: a path the user can open from here */
 }
 
-/* Does header cell h name field f (canonical name or an INI alias)? */
-static int header_matches(const struct input_conf *ic, enum input_kind in, int f,
-			  const char *h)
+/* Header cell index named by alias a (trimmed, any case), or -1. */
+static int header_index(const struct src_row *hdr, size_t ncols, const char *a, size_t len)
 {
-	size_t i;
-	if (!strcasecmp(h, schema_inputs[in].fields[f].name))
-		return 1;
-	for (i = 0; i < ic->aliases[f].nr; i++) {
-		struct strbuf a = STRBUF_INIT;
-		int eq;
-		strbuf_addstr(&a, ic->aliases[f].items[i]);
-		strbuf_trim(&a);
-		eq = !strcasecmp(h, a.buf);
-		strbuf_release(&a);
-		if (eq)
-			return 1;
-	}
-	return 0;
+	size_t j;
+	if (!len)
+		return -1;
+	for (j = 0; j < ncols; j++)
+		if (strlen(hdr->cell[j]) == len && !strncasecmp(hdr->cell[j], a, len))
+			return (int)j;
+	return -1;
 }
 
-static void missing_column(struct loader *ld, int f, const struct csv_row *hdr)
+/*
+ * Maps field f through alias a: a header's name, or (when no header is
+ * called a and a holds '+') the headers its parts name, all of them
+ * present. Returns 1 when mapped.
+ */
+static int map_alias(struct loader *ld, int f, const struct src_row *hdr, size_t ncols,
+		     const char *a)
+{
+	size_t len = strlen(a), k = 0;
+	const char *p = a;
+	int j;
+	str_trim(&a, &len);
+	if ((j = header_index(hdr, ncols, a, len)) >= 0) {
+		ld->col[f] = j;
+		return 1;
+	}
+	if (!memchr(a, '+', len))
+		return 0;
+	for (p = a; p < a + len && k < LOADER_MAX_JOIN - 1;) {
+		const char *q = memchr(p, '+', (size_t)(a + len - p));
+		const char *part = p;
+		size_t n = (size_t)((q ? q : a + len) - p);
+		str_trim(&part, &n);
+		if ((j = header_index(hdr, ncols, part, n)) < 0)
+			return 0;
+		ld->join[f][k++] = j;
+		p = q ? q + 1 : a + len;
+	}
+	ld->join[f][k] = -1;
+	ld->col[f] = COL_SYNTH;
+	ld->need_synth = 1;
+	return 1;
+}
+
+static void missing_column(struct loader *ld, int f, const struct src_row *hdr, int status,
+			   const char *used_by)
 {
 	struct strbuf names = STRBUF_INIT, found = STRBUF_INIT;
 	const struct strlist *al = &ld->ic->aliases[f];
+	const char *fname = schema_inputs[ld->in].fields[f].name;
 	size_t i;
-	strbuf_addf(&names, "'%s'", schema_inputs[ld->in].fields[f].name);
+	strbuf_addf(&names, "'%s'", fname);
 	for (i = 0; i < al->nr; i++)
 		strbuf_addf(&names, ", '%s'", al->items[i]);
 	for (i = 0; i < hdr->n; i++)
 		strbuf_addf(&found, "%s'%s'", i ? ", " : "", hdr->cell[i]);
-	diag_error(ld->d, MERIT_DATAERR, ld->file, hdr->row_line, 0,
-		   "input '%s' has no column for field '%s'", input_name(ld),
-		   schema_inputs[ld->in].fields[f].name);
-	diag_hint(ld->d, "looked for %s; the header has %s; add the export's name to [columns.%s] %s",
-		  names.buf, found.len ? found.buf : "no columns", input_name(ld),
-		  schema_inputs[ld->in].fields[f].name);
+	if (used_by)
+		diag_error(ld->d, status, ld->file, hdr->row_line, 0,
+			   "input '%s' has no column for field '%s', which %s uses", input_name(ld),
+			   fname, used_by);
+	else
+		diag_error(ld->d, status, ld->file, hdr->row_line, 0,
+			   "input '%s' has no column for field '%s'", input_name(ld), fname);
+	diag_hint(ld->d, "looked for %s; the header has %s; add the export's name to [columns.%s] %s, "
+		  "or give every row a value in [defaults.%s]",
+		  names.buf, found.len ? found.buf : "no columns", input_name(ld), fname, input_name(ld));
 	strbuf_release(&names);
 	strbuf_release(&found);
 }
 
-static int map_header(struct loader *ld, const struct csv_row *hdr)
+/* Is field f of this input read from the layout rather than a column? */
+static int made_by_layout(const struct loader *ld, int f)
 {
-	const struct input_schema *s = &schema_inputs[ld->in];
-	size_t f, j;
+	return ld->ic->wide && ld->in == INPUT_TARGETS &&
+	       (f == TARGETS_PERIOD || f == TARGETS_TARGET);
+}
+
+static int map_wide(struct loader *ld, const struct src_row *hdr)
+{
+	const struct strlist *m = &ld->ic->months;
+	size_t i;
 	int missing = 0;
-	for (f = 0; f < s->nfields; f++) {
-		ld->col[f] = -1;
-		for (j = 0; j < hdr->n && ld->col[f] < 0; j++)
-			if (header_matches(ld->ic, ld->in, (int)f, hdr->cell[j]))
-				ld->col[f] = (int)j;
-		if (ld->col[f] < 0 && s->fields[f].required) {
-			missing_column(ld, (int)f, hdr);
+	for (i = 0; i < 12; i++) {
+		const char *a = i < m->nr ? m->items[i] : "";
+		ld->month_col[i] = *a ? header_index(hdr, ld->ncols, a, strlen(a)) : -1;
+		if (ld->month_col[i] < 0) {
+			diag_error(ld->d, MERIT_DATAERR, ld->file, hdr->row_line, 0,
+				   "input '%s' has no column '%s' for month %zu", input_name(ld),
+				   *a ? a : "?", i + 1);
+			diag_hint(ld->d, "[columns.%s] months names the column of each month, "
+				  "January first", input_name(ld));
 			missing = 1;
 		}
-		if (s->fields[f].type == FT_VALUE)
-			ld->vs[f] = config_valueset(ld->cfg, s->fields[f].valueset);
 	}
-	/* Excel may end the header with empty cells too (trailing commas). */
-	for (ld->ncols = hdr->n; ld->ncols && !*hdr->cell[ld->ncols - 1]; ld->ncols--)
-		;
+	if (ld->col[TARGETS_YEAR] == COL_ABSENT && !ld->deflt[TARGETS_YEAR]) {
+		missing_column(ld, TARGETS_YEAR, hdr, MERIT_DATAERR, "layout = wide");
+		missing = 1;
+	}
+	ld->col[TARGETS_PERIOD] = ld->col[TARGETS_TARGET] = COL_SYNTH;
+	ld->need_synth = 1;
 	return missing ? -1 : 0;
 }
 
-static int open_file(struct loader *ld)
+static int map_header(struct loader *ld, const struct src_row *hdr)
 {
-	struct csv_row hdr;
+	const struct input_schema *s = &schema_inputs[ld->in];
+	size_t f, i;
+	int missing = 0;
+	/* Excel may end the header with empty cells too (trailing commas). */
+	for (ld->ncols = hdr->n; ld->ncols && !*hdr->cell[ld->ncols - 1]; ld->ncols--)
+		;
+	ld->need_synth = 0;
+	for (f = 0; f < s->nfields; f++) {
+		const struct strlist *al = &ld->ic->aliases[f];
+		int mapped = 0;
+		ld->col[f] = COL_ABSENT;
+		ld->deflt[f] = ld->ic->defaults[f];
+		if (s->fields[f].type == FT_VALUE)
+			ld->vs[f] = config_valueset(ld->cfg, s->fields[f].valueset);
+		/* The canonical name first, then the aliases in INI order. */
+		mapped = map_alias(ld, (int)f, hdr, ld->ncols, s->fields[f].name);
+		for (i = 0; !mapped && i < al->nr; i++)
+			mapped = map_alias(ld, (int)f, hdr, ld->ncols, al->items[i]);
+		if (mapped || ld->deflt[f] || made_by_layout(ld, (int)f))
+			continue;
+		if (s->fields[f].required) {
+			missing_column(ld, (int)f, hdr, MERIT_DATAERR, NULL);
+			missing = 1;
+		} else if (ld->ic->used_by[f]) {
+			missing_column(ld, (int)f, hdr, MERIT_CONFIG, ld->ic->used_by[f]);
+			missing = 1;
+		}
+	}
+	if (ld->ic->wide && ld->in == INPUT_TARGETS && map_wide(ld, hdr) < 0)
+		missing = 1;
+	return missing ? -1 : 0;
+}
+
+/* Opens file number i and reads up to its header. */
+static int open_file(struct loader *ld, size_t i)
+{
+	struct src_row hdr;
 	int rc;
-	ld->r = csvread_open(ld->ic->file, ld->file, ld->ic->encoding, ld->ic->delimiter, ld->d);
-	if (!ld->r) {
+	source_close(&ld->src);
+	ld->nfile = i;
+	if (source_open(&ld->src, ld->files.items[i], ld->files.items[i], ld->ic, ld->d) < 0) {
 		diag_hint(ld->d, "check `file =` in [input.%s]", input_name(ld));
 		return -1;
 	}
-	rc = csvread_next(ld->r, &hdr, ld->d);
+	ld->file = ld->src.display;
+	do
+		rc = source_next(&ld->src, &hdr, ld->d);
+	while (rc > 0 && hdr.row_line < ld->ic->header_row);
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
+	if (rc == 0) {
+		if (ld->ic->header_row > 1)
+			return diag_error(ld->d, MERIT_DATAERR, ld->file, 0, 0,
+					  "input '%s' has no row at or below header_row = %d",
+					  input_name(ld), ld->ic->header_row);
 		return diag_error(ld->d, MERIT_DATAERR, ld->file, 0, 0,
 				  "input '%s' is empty: no header row", input_name(ld));
+	}
 	return map_header(ld, &hdr);
+}
+
+static int has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* The files `file =` names: itself, or its glob's matches in name order. */
+static int expand_files(struct loader *ld)
+{
+	glob_t g;
+	size_t i;
+	int rc;
+	if (!has_glob(ld->ic->file)) {
+		strlist_push(&ld->files, ld->ic->file);
+		return 0;
+	}
+	rc = glob(ld->ic->file, 0, NULL, &g);
+	if (rc == GLOB_NOMATCH || (rc == 0 && !g.gl_pathc)) {
+		if (rc == 0)
+			globfree(&g);
+		diag_error(ld->d, MERIT_NOINPUT, NULL, 0, 0, "input '%s': no file matches '%s'",
+			   input_name(ld), ld->ic->file_display ? ld->ic->file_display : ld->ic->file);
+		diag_hint(ld->d, "check `file =` in [input.%s] (relative to the INI's folder)",
+			  input_name(ld));
+		return -1;
+	}
+	if (rc != 0)
+		return diag_error(ld->d, MERIT_NOINPUT, NULL, 0, 0, "input '%s': cannot list '%s'",
+				  input_name(ld), ld->ic->file);
+	for (i = 0; i < g.gl_pathc; i++)   /* glob() sorts them */
+		strlist_push(&ld->files, g.gl_pathv[i]);
+	globfree(&g);
+	return 0;
 }
 
 int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
@@ -122,27 +245,28 @@ int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 				  "required input [input.%s] is not declared", schema_inputs[in].name);
 	}
 	ld->file = display_of(ld->ic);
-	if (open_file(ld) < 0) {
+	ld->need_null = ld->ic->nulls.nr > 0;
+	if (expand_files(ld) < 0 || open_file(ld, 0) < 0) {
 		loader_close(ld);
 		return -1;
 	}
 	ld->st->present = 1;
-	ld->st->encoding = csvread_encoding(ld->r);
+	ld->st->encoding = source_encoding(&ld->src);
+	ld->st->files = ld->files.nr;
 	return 1;
 }
 
 int loader_reopen(struct loader *ld)
 {
-	csvread_free(ld->r);
-	ld->r = NULL;
 	ld->st = NULL;      /* a second pass counts nothing again */
-	return open_file(ld);
+	return open_file(ld, 0);
 }
 
-void loader_skim(struct loader *ld, int field, csvread_keep_fn *keep, void *arg)
+void loader_skim(struct loader *ld, int field, source_keep_fn *keep, void *arg)
 {
-	if (ld->col[field] >= 0)
-		csvread_skim(ld->r, (size_t)ld->col[field], keep, arg);
+	/* Several files: each would need the skim again; a rare case, parsed. */
+	if (ld->col[field] >= 0 && ld->files.nr == 1)
+		source_skim(&ld->src, (size_t)ld->col[field], keep, arg);
 }
 
 static void hint(const struct loader *ld, const char *fmt, ...)
@@ -173,18 +297,133 @@ static int row_fits(struct loader *ld)
 	return 0;
 }
 
+/* Blanks the cells that hold a `null` marker ("NULL", "-", ...). */
+static void blank_nulls(struct loader *ld)
+{
+	const struct strlist *nl = &ld->ic->nulls;
+	size_t i, k;
+	for (i = 0; i < ld->row.n; i++) {
+		char *cell = ld->row.cell[i];
+		if (!*cell)
+			continue;
+		for (k = 0; k < nl->nr; k++)
+			if (!strcasecmp(cell, nl->items[k])) {
+				*cell = '\0';
+				break;
+			}
+	}
+}
+
+/* Identifiers are joined with '-', other texts with a space (SPEC 3.1). */
+static char join_separator(const struct loader *ld, int f)
+{
+	const char *name = schema_inputs[ld->in].fields[f].name;
+	size_t n = strlen(name);
+	return !strcmp(name, "key") || (n > 3 && !strcmp(name + n - 3, "_id")) ? '-' : ' ';
+}
+
+static const char *cell_at(const struct loader *ld, int j)
+{
+	return j >= 0 && (size_t)j < ld->row.n ? ld->row.cell[j] : "";
+}
+
+static void build_joins(struct loader *ld)
+{
+	size_t f, k;
+	for (f = 0; f < schema_inputs[ld->in].nfields; f++) {
+		if (ld->col[f] != COL_SYNTH || made_by_layout(ld, (int)f))
+			continue;
+		strbuf_reset(&ld->synth[f]);
+		for (k = 0; k < LOADER_MAX_JOIN && ld->join[f][k] >= 0; k++) {
+			const char *t = cell_at(ld, ld->join[f][k]);
+			if (!*t)
+				continue;
+			if (ld->synth[f].len)
+				strbuf_addch(&ld->synth[f], join_separator(ld, (int)f));
+			strbuf_addstr(&ld->synth[f], t);
+		}
+	}
+}
+
+/*
+ * layout = wide: the next non-empty month cell of the current row, from
+ * ld->month on, as TARGETS_PERIOD "YYYY-MM" and TARGETS_TARGET; 0 when the
+ * row has no more.
+ */
+static int next_month(struct loader *ld)
+{
+	for (; ld->month < 12; ld->month++) {
+		const char *t = cell_at(ld, ld->month_col[ld->month]);
+		const char *year = loader_text(ld, TARGETS_YEAR);
+		if (!*t)
+			continue;
+		strbuf_reset(&ld->synth[TARGETS_TARGET]);
+		strbuf_addstr(&ld->synth[TARGETS_TARGET], t);
+		strbuf_reset(&ld->synth[TARGETS_PERIOD]);
+		if (*year)
+			strbuf_addf(&ld->synth[TARGETS_PERIOD], "%s-%02d", year, ld->month + 1);
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads the next physical row of the input, going on to its next file. */
+static int next_physical(struct loader *ld)
+{
+	for (;;) {
+		int rc = source_next(&ld->src, &ld->row, ld->d);
+		if (rc != 0)
+			return rc;
+		if (ld->st) {
+			const char *sha = source_sha256(&ld->src);
+			if (ld->files.nr > 1)
+				strbuf_addf(&ld->file_sha, "%s  %s\n", sha, ld->file);
+			else
+				memcpy(ld->st->sha256, sha, strlen(sha) + 1);
+		}
+		if (ld->nfile + 1 >= ld->files.nr)
+			return 0;
+		if (open_file(ld, ld->nfile + 1) < 0)
+			return -1;
+	}
+}
+
 int loader_next(struct loader *ld)
 {
 	int rc;
-	do {
-		rc = csvread_next(ld->r, &ld->row, ld->d);
+	if (ld->ic->wide && ld->in == INPUT_TARGETS && ld->month < 12) {
+		ld->month++;
 		ld->bad = 0;
-		if (rc > 0 && ld->st)
+		if (next_month(ld))
+			return 1;
+	}
+	for (;;) {
+		rc = next_physical(ld);
+		ld->bad = 0;
+		if (rc <= 0)
+			break;
+		if (ld->st)
 			ld->st->rows++;
-	} while (rc > 0 && !row_fits(ld));
+		if (!row_fits(ld))
+			continue;
+		if (ld->need_null)
+			blank_nulls(ld);
+		if (ld->need_synth)
+			build_joins(ld);
+		if (!(ld->ic->wide && ld->in == INPUT_TARGETS))
+			return 1;
+		ld->month = 0;
+		if (next_month(ld))
+			return 1;
+	}
 	if (rc == 0 && ld->st) {
-		memcpy(ld->st->sha256, csvread_sha256(ld->r), 65);
-		ld->st->encoding = csvread_encoding(ld->r);
+		if (ld->files.nr > 1) {
+			struct sha256 sha;
+			sha256_init(&sha);
+			sha256_update(&sha, ld->file_sha.buf, ld->file_sha.len);
+			sha256_final_hex(&sha, ld->st->sha256);
+		}
+		ld->st->encoding = source_encoding(&ld->src);
 	}
 	return rc;
 }
@@ -192,28 +431,71 @@ int loader_next(struct loader *ld)
 void loader_close(struct loader *ld)
 {
 	size_t f;
-	csvread_free(ld->r);
-	ld->r = NULL;
+	source_close(&ld->src);
 	for (f = 0; f < SCHEMA_MAX_FIELDS; f++) {
 		strbuf_release(&ld->memo_text[f]);
+		strbuf_release(&ld->synth[f]);
 		ld->memo_value[f] = NULL;
 	}
+	strbuf_release(&ld->where);
+	strbuf_release(&ld->file_sha);
+	strlist_release(&ld->files);
 }
 
 const char *loader_text(const struct loader *ld, int field)
 {
 	int j = ld->col[field];
-	if (j < 0 || (size_t)j >= ld->row.n)
-		return "";
-	return ld->row.cell[j];
+	const char *s = "";
+	if (j >= 0) {
+		if ((size_t)j < ld->row.n)
+			s = ld->row.cell[j];
+	} else if (j == COL_SYNTH) {
+		s = ld->synth[field].buf;
+	}
+	if (!*s && ld->deflt[field])
+		s = ld->deflt[field];
+	return s;
+}
+
+int loader_has(const struct loader *ld, int field)
+{
+	return ld->col[field] != COL_ABSENT || ld->deflt[field];
+}
+
+/* The column a field's messages name: its own, a join's first, a month's. */
+static int col_of(const struct loader *ld, int field)
+{
+	int j = ld->col[field];
+	if (j >= 0)
+		return j;
+	if (j != COL_SYNTH)
+		return -1;
+	if (made_by_layout(ld, field))
+		return field == TARGETS_TARGET ? ld->month_col[ld->month] : -1;
+	return ld->join[field][0];
 }
 
 int loader_line(const struct loader *ld, int field)
 {
-	int j = ld->col[field];
+	int j = col_of(ld, field);
 	if (j < 0 || (size_t)j >= ld->row.n)
 		return ld->row.row_line;
 	return ld->row.line[j];
+}
+
+uint64_t loader_row_key(const struct loader *ld)
+{
+	return (uint64_t)ld->nfile << 32 | (uint32_t)ld->row.row_line;
+}
+
+void loader_row_place(const struct loader *ld, uint64_t key, struct strbuf *out)
+{
+	size_t file = (size_t)(key >> 32);
+	int line = (int)(key & 0xffffffffu);
+	if (ld->files.nr > 1 && file < ld->files.nr)
+		strbuf_addf(out, "%s:%d", ld->files.items[file], line);
+	else
+		strbuf_addf(out, "line %d", line);
 }
 
 static void problem(struct loader *ld, enum row_problem kind, int is_error, int field,
@@ -223,13 +505,15 @@ static void problem(struct loader *ld, enum row_problem kind, int is_error, int 
 		    const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int col = field >= 0 && ld->col[field] >= 0 ? ld->col[field] + 1 : 0;
+	int col = field >= 0 ? col_of(ld, field) + 1 : 0;
 	int line = field >= 0 ? loader_line(ld, field) : ld->row.row_line;
+	const char *file;
 	ld->bad = 1;
 	if (ld->quiet)
 		return;
 	strbuf_vaddf(&sb, fmt, ap);
-	diag_row(ld->d, row_problem_names[kind], is_error, ld->file, line, col, "%s", sb.buf);
+	source_locate(&ld->src, line, col, &ld->where, &file, &line, &col);
+	diag_row(ld->d, row_problem_names[kind], is_error, file, line, col, "%s", sb.buf);
 	strbuf_release(&sb);
 }
 

@@ -1,7 +1,14 @@
 /*
- * loader: what the per-input loaders (hr.c, sales.c, small.c) share:
- * opening an input, mapping its header to the schema once, and reading
- * typed cells of the current row, reporting problems with file:line:col.
+ * loader: what the per-input loaders (hr.c, sales.c, small.c) share, and
+ * the one place that turns an export into canonical rows (SPEC 3, 3.1):
+ * opening an input's file or files (a glob, in name order) through a row
+ * source (source.h: CSV today), skipping the rows above `header_row`,
+ * blanking `null` markers, mapping each file's header to the schema once
+ * ([columns.X] aliases, `+` joins, one header for several fields), filling
+ * absent or empty fields from [defaults.X], turning a `layout = wide` row
+ * into one row per month, and reading typed cells of the current row,
+ * reporting problems with file:line:col. The per-input loaders and compute
+ * see canonical fields only.
  *
  * Internal to ingest/. A struct loader lives on the caller's stack;
  * loader_close() releases it.
@@ -20,11 +27,15 @@
 
 #include <stdint.h>
 
-#include "ingest/csvread.h"
+#include "ingest/source.h"
 #include "model.h"
 #include "util/strbuf.h"
 
 struct diag;
+
+#define COL_ABSENT (-1)
+#define COL_SYNTH (-2)
+#define LOADER_MAX_JOIN 8
 
 struct loader {
 	struct company *c;
@@ -33,10 +44,23 @@ struct loader {
 	enum input_kind in;
 	const struct input_conf *ic;
 	struct input_stats *st;
-	const char *file;                 /* as written in the INI */
-	struct csvread *r;
-	struct csv_row row;
-	int col[SCHEMA_MAX_FIELDS];       /* column of each field, -1 if absent */
+	const char *file;                 /* the current file's name in messages */
+	struct strlist files;             /* the files `file =` names (a glob: several) */
+	size_t nfile;                     /* the current one */
+	struct source src;
+	struct src_row row;
+	struct strbuf where;              /* source_locate()'s text */
+	/* Column of each field: >= 0, or COL_ABSENT, or COL_SYNTH (joined or
+	 * made by layout = wide: text in synth[]). */
+	int col[SCHEMA_MAX_FIELDS];
+	int join[SCHEMA_MAX_FIELDS][LOADER_MAX_JOIN];   /* COL_SYNTH joins: columns, -1 ends */
+	struct strbuf synth[SCHEMA_MAX_FIELDS];
+	const char *deflt[SCHEMA_MAX_FIELDS];           /* [defaults.X] or NULL */
+	int month_col[12];                /* layout = wide */
+	int month;                        /* wide: the month of the current row, 0-11 */
+	int need_null;                    /* null markers to blank */
+	int need_synth;                   /* some field is COL_SYNTH */
+	struct strbuf file_sha;           /* several files: "hex  name" lines */
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
 	/* The last text mapped per value field and its canonical value: exports
 	 * repeat "Closed Won" on most rows, and one strcmp beats a
@@ -61,7 +85,7 @@ int loader_reopen(struct loader *ld);
  * skipped unparsed (csvread_skim); loader_next() still returns every row it
  * could not rule out, so test the field again there.
  */
-void loader_skim(struct loader *ld, int field, csvread_keep_fn *keep, void *arg);
+void loader_skim(struct loader *ld, int field, source_keep_fn *keep, void *arg);
 /*
  * Next data row: 1, 0 at the end (stats final), -1 on a fatal file error.
  * A row with fewer cells than the header, or with more whose extra cells
@@ -71,9 +95,18 @@ void loader_skim(struct loader *ld, int field, csvread_keep_fn *keep, void *arg)
 int loader_next(struct loader *ld);
 void loader_close(struct loader *ld);
 
-/* The cell of a field, trimmed; "" when empty or the column is absent. */
+/* The cell of a field, trimmed, else its [defaults.X] value, else "". */
 const char *loader_text(const struct loader *ld, int field);
+/* Whether the field has a column or a default (it may be read at all). */
+int loader_has(const struct loader *ld, int field);
 int loader_line(const struct loader *ld, int field);
+/*
+ * The current row's identity across every file of the input (file number
+ * in the high bits, row line in the low ones), and its place for messages
+ * ("line 12" in a single file, "sales-02.csv:12" otherwise).
+ */
+uint64_t loader_row_key(const struct loader *ld);
+void loader_row_place(const struct loader *ld, uint64_t key, struct strbuf *out);
 
 /*
  * Typed cells: 1 with the value, 0 when empty, -1 after reporting a

@@ -204,7 +204,7 @@ static void type_row(struct sales_ctx *sc, struct loader *ld)
 		int32_t day;
 		sc->has[f] = 0;
 		sc->canon[f] = NULL;
-		if (ld->col[f] < 0)
+		if (!loader_has(ld, (int)f))
 			continue;
 		switch (s->fields[f].type) {
 		case FT_VALUE:
@@ -344,18 +344,22 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 	while ((rc = loader_next(ld)) > 0) {
 		const char *id = loader_text(ld, SALES_RECORD_ID);
 		size_t len = strlen(id), first;
-		int line = ld->row.row_line;
+		uint64_t key = loader_row_key(ld);
 		tune.parsed++;
 		if (!len || !dupcheck_is_candidate_id(dc, id, len))
 			continue;
 		if (strmap_get(&seen, id, &first)) {
+			struct strbuf place = STRBUF_INIT;
+			loader_row_place(ld, (uint64_t)first, &place);
 			loader_problem(ld, ROW_DUPLICATE_RECORD, SALES_RECORD_ID,
-				       "record_id '%s' appears again (first at line %zu)", id, first);
+				       "record_id '%s' appears again (first at %s)", id, place.buf);
+			strbuf_release(&place);
+			sc->c->inputs[INPUT_SALES].set_aside_duplicate++;
 			continue;
 		}
 		strlist_push(&keys, id);
-		strmap_put(&seen, keys.items[keys.nr - 1], (size_t)line);
-		if (dupcheck_is_candidate_line(dc, line)) {
+		strmap_put(&seen, keys.items[keys.nr - 1], (size_t)key);
+		if (dupcheck_is_candidate_line(dc, key)) {
 			long emp;
 			/* Quiet only for what the first pass already said; an
 			 * overflow is only found now, when the row is counted. */
@@ -404,24 +408,34 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 	struct sales_ctx sc;
 	struct dupcheck dc;
 	struct stat stbuf;
+	uint64_t bytes = 0;
+	size_t i;
+	int dup_check;
 	int rc = loader_open(&ld, c, cfg, INPUT_SALES, d);
 	if (rc <= 0)
 		return rc;
 	ctx_init(&sc, c, cfg);
+	for (i = 0; i < ld.files.nr; i++)
+		if (stat(ld.files.items[i], &stbuf) == 0)
+			bytes += (uint64_t)stbuf.st_size;
 	if (tune.filter_bytes)
 		dupcheck_init_bytes(&dc, tune.filter_bytes);
 	else
-		dupcheck_init(&dc, stat(cfg->inputs[INPUT_SALES].file, &stbuf) == 0 ? (uint64_t)stbuf.st_size : 0);
+		dupcheck_init(&dc, bytes);
+	/* SPEC 3.1: without record_id there is no duplicate check (the
+	 * summary says so); an order-line export repeats its order number. */
+	dup_check = loader_has(&ld, SALES_RECORD_ID);
+	c->inputs[INPUT_SALES].no_duplicate_check = !dup_check;
 	tune.parsed = 0;
 	while ((rc = loader_next(&ld)) > 0) {
-		const char *id = loader_text(&ld, SALES_RECORD_ID);
+		const char *id = dup_check ? loader_text(&ld, SALES_RECORD_ID) : "";
 		size_t len = strlen(id);
 		uint64_t h = len ? str_hash(id, len) : 0;
 		long emp;
 		if (len)
 			dupcheck_prefetch(&dc, h);   /* typing the row hides the miss */
 		emp = check_row(&sc, &ld);
-		if (len && dupcheck_add(&dc, h, ld.row.row_line))
+		if (len && dupcheck_add(&dc, h, loader_row_key(&ld)))
 			continue;   /* held back until the second pass */
 		if (emp >= 0)
 			count_row(&sc, (size_t)emp, &ld);

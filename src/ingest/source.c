@@ -1,0 +1,117 @@
+/*
+ * source: the dispatch of source.h and the CSV source, a thin adapter over
+ * csvread.h.
+ */
+#include "ingest/source.h"
+#include "ingest/csvread.h"
+#include "util/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int csv_next(void *impl, struct src_row *row, struct diag *d)
+{
+	struct csv_row cr;
+	int rc = csvread_next(impl, &cr, d);
+	if (rc > 0) {
+		row->n = cr.n;
+		row->cell = cr.cell;
+		row->line = cr.line;
+		row->row_line = cr.row_line;
+	}
+	return rc;
+}
+
+static const char *csv_sha256(const void *impl)
+{
+	return csvread_sha256(impl);
+}
+
+static const char *csv_encoding(const void *impl)
+{
+	return csvread_encoding(impl);
+}
+
+static void csv_skim(void *impl, size_t col, source_keep_fn *keep, void *arg)
+{
+	csvread_skim(impl, col, keep, arg);
+}
+
+static void csv_free(void *impl)
+{
+	csvread_free(impl);
+}
+
+static const struct src_ops csv_ops = {
+	csv_next, csv_sha256, csv_encoding, csv_skim, NULL, csv_free,
+};
+
+int csv_source_open(struct source *s, const char *path, const struct input_conf *ic,
+		    struct diag *d)
+{
+	s->impl = csvread_open(path, s->display, ic->encoding, ic->delimiter, d);
+	if (!s->impl)
+		return -1;
+	s->ops = &csv_ops;
+	return 0;
+}
+
+int source_open(struct source *s, const char *path, const char *display,
+		const struct input_conf *ic, struct diag *d)
+{
+	memset(s, 0, sizeof(*s));
+	s->display = xstrdup(display);
+	/* New sources are chosen here, by name (an .xlsx workbook, ...). */
+	if (csv_source_open(s, path, ic, d) < 0) {
+		free(s->display);
+		s->display = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int source_next(struct source *s, struct src_row *row, struct diag *d)
+{
+	return s->ops->next(s->impl, row, d);
+}
+
+const char *source_sha256(const struct source *s)
+{
+	return s->ops->sha256(s->impl);
+}
+
+const char *source_encoding(const struct source *s)
+{
+	return s->ops->encoding(s->impl);
+}
+
+int source_skim(struct source *s, size_t col, source_keep_fn *keep, void *arg)
+{
+	if (!s->ops->skim)
+		return 0;
+	s->ops->skim(s->impl, col, keep, arg);
+	return 1;
+}
+
+void source_locate(const struct source *s, int line, int col, struct strbuf *where,
+		   const char **file, int *oline, int *ocol)
+{
+	if (s->ops && s->ops->locate) {
+		strbuf_reset(where);
+		s->ops->locate(s->impl, s->display, line, col, where);
+		*file = where->buf;
+		*oline = *ocol = 0;
+		return;
+	}
+	*file = s->display;
+	*oline = line;
+	*ocol = col;
+}
+
+void source_close(struct source *s)
+{
+	if (s->ops && s->impl)
+		s->ops->free(s->impl);
+	free(s->display);
+	memset(s, 0, sizeof(*s));
+}
