@@ -14,7 +14,10 @@
 #include "util/diag.h"
 #include "util/strbuf.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* For the four required fields only: an error whatever [policy] says. */
 static int require(struct loader *ld, int field)
@@ -40,6 +43,33 @@ static char *dup_or_null(const char *s)
 	return *s ? xstrdup(s) : NULL;
 }
 
+/*
+ * The monthly salary from base_salary as exported (SPEC 3.1): a year / 12,
+ * an hourly rate x hours_per_year / 12, rounded half away from zero to the
+ * cent once (salaries are not negative here). -1 past int64.
+ */
+static int monthly(const struct input_conf *ic, int64_t *cents)
+{
+	double h = ic->hours_per_year, x;
+	switch (ic->salary_period) {
+	case SALARY_YEAR:
+		*cents = (*cents + 6) / 12;
+		return 0;
+	case SALARY_HOUR:
+		if (h == (double)(int64_t)h && *cents <= (INT64_MAX - 6) / (int64_t)h) {
+			*cents = (*cents * (int64_t)h + 6) / 12;
+			return 0;
+		}
+		x = (double)*cents * h / 12;
+		if (!(x < 9.2e18))
+			return -1;
+		*cents = llround(x);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 /* Checks one row; fills the typed values. Returns 0 if it can be loaded. */
 struct hr_row {
 	int64_t salary;
@@ -63,6 +93,9 @@ static int check_row(struct loader *ld, struct hr_row *r)
 		require(ld, HR_BASE_SALARY);
 	else if (rc > 0 && r->salary < 0)
 		loader_problem(ld, ROW_BAD_NUMBER, HR_BASE_SALARY, "base_salary '%s' is negative",
+			       loader_text(ld, HR_BASE_SALARY));
+	else if (rc > 0 && monthly(ld->ic, &r->salary) < 0)
+		loader_problem(ld, ROW_BAD_NUMBER, HR_BASE_SALARY, "base_salary '%s' is out of range",
 			       loader_text(ld, HR_BASE_SALARY));
 	r->hire = r->leave = DATE_NONE;
 	if (loader_date(ld, HR_HIRE_DATE, &r->hire) == 0)
@@ -116,6 +149,52 @@ static void add_employee(struct loader *ld, const struct hr_row *r)
 	ld->st->rows_used++;
 }
 
+static int cmp_cents(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * SPEC 3.1: salaries read as monthly that look hourly or yearly get a
+ * warning with the key that fixes them. Judged on the median, so a few
+ * part-timers or executives do not trip it: under 500 a month is no
+ * monthly salary anywhere; 100,000 or more is a yearly one in the
+ * currencies where a month's pay has four or five digits (in yen or won a
+ * monthly figure is that large, so no yearly check there).
+ */
+static void check_plausible(const struct company *c, const struct config *cfg, const char *file,
+			    struct diag *d)
+{
+	static const char *const small_units[] = {
+		"CNY", "RMB", "USD", "EUR", "GBP", "HKD", "SGD", "AUD", "CAD", "CHF", "NZD",
+	};
+	int64_t *v, med;
+	size_t i, n = c->nemps;
+	int small_unit = 0;
+	if (!n || cfg->inputs[INPUT_HR].salary_period != SALARY_MONTH)
+		return;
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = c->emps[i].base_salary;
+	qsort(v, n, sizeof(*v), cmp_cents);
+	med = v[n / 2];
+	free(v);
+	for (i = 0; i < sizeof(small_units) / sizeof(small_units[0]); i++)
+		small_unit |= cfg->bonus.currency && !strcasecmp(cfg->bonus.currency, small_units[i]);
+	if (med < 50000) {
+		diag_warn(d, file, 0, 0, "base_salary: the median is %lld.%02lld a month, which "
+			  "looks like an hourly rate", (long long)(med / 100), (long long)(med % 100));
+		diag_hint(d, "if the export holds hourly rates, set salary_period = hour (and "
+			  "hours_per_year) in [input.hr]");
+	} else if (small_unit && med >= 10000000) {
+		diag_warn(d, file, 0, 0, "base_salary: the median is %lld.%02lld a month, which "
+			  "looks like a yearly salary", (long long)(med / 100), (long long)(med % 100));
+		diag_hint(d, "if the export holds yearly salaries, set salary_period = year in "
+			  "[input.hr]");
+	}
+}
+
 int ingest_hr(struct company *c, const struct config *cfg, struct diag *d)
 {
 	struct loader ld;
@@ -127,6 +206,8 @@ int ingest_hr(struct company *c, const struct config *cfg, struct diag *d)
 		if (check_row(&ld, &r) == 0)
 			add_employee(&ld, &r);
 	}
+	if (rc == 0)
+		check_plausible(c, cfg, cfg->inputs[INPUT_HR].file, d);
 	loader_close(&ld);
 	return rc < 0 ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 #include "util/strbuf.h"
 
 #include <glob.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
@@ -572,13 +573,41 @@ static int number_result(struct loader *ld, int field, enum num_result r, const 
 
 int loader_number(struct loader *ld, int field, double *out)
 {
-	return number_result(ld, field, num_parse(loader_text(ld, field), out), "a number");
+	int rc = number_result(ld, field, num_parse(loader_text(ld, field), out), "a number");
+	if (rc > 0)
+		*out *= ld->ic->scale;
+	return rc;
+}
+
+/*
+ * cents x scale, rounded half away from zero to the cent; exact in integers
+ * when the scale is whole (1000: values in thousands). NUM_RANGE past int64.
+ */
+static enum num_result scale_cents(int64_t *cents, double scale)
+{
+	double x;
+	if (scale == 1)
+		return NUM_OK;
+	if (scale == (double)(int64_t)scale && scale > 0) {
+		int64_t k = (int64_t)scale;
+		if (*cents > INT64_MAX / k || *cents < INT64_MIN / k)
+			return NUM_RANGE;
+		*cents *= k;
+		return NUM_OK;
+	}
+	x = (double)*cents * scale;
+	if (!(x > -9.2e18 && x < 9.2e18))
+		return NUM_RANGE;
+	*cents = llround(x);
+	return NUM_OK;
 }
 
 int loader_money(struct loader *ld, int field, int64_t *cents)
 {
-	return number_result(ld, field, money_parse(loader_text(ld, field), cents),
-			     "an amount of money");
+	enum num_result r = money_parse(loader_text(ld, field), cents);
+	if (r == NUM_OK)
+		r = scale_cents(cents, ld->ic->scale);
+	return number_result(ld, field, r, "an amount of money");
 }
 
 int loader_date(struct loader *ld, int field, int32_t *out)
