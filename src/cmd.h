@@ -6,6 +6,8 @@
 #ifndef MERIT_CMD_H
 #define MERIT_CMD_H
 
+#include "schema.h"
+
 struct diag;
 
 struct cmd_opts {
@@ -20,7 +22,7 @@ struct cmd_opts {
 	int resend;               /* mail --resend */
 	const char **only;        /* mail --only ID (repeatable) */
 	int nonly;
-	const char *inputs[6];    /* init: --hr, --sales, ... FILE (enum input_kind order) */
+	const char *inputs[INPUT_COUNT];   /* init: --hr, --sales, ... FILE (enum input_kind order) */
 	int force;                /* init --force: replace an existing file */
 	const char **args;        /* positional arguments after the subcommand */
 	int nargs;

@@ -10,6 +10,7 @@
  * the names common HR and CRM exports use, then by close spelling.
  */
 #include "ingest/sniff.h"
+#include "util/utf8.h"
 #include "ingest/csvread.h"
 #include "ingest/encoding.h"
 #include "ingest/xlsxread.h"
