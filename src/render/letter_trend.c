@@ -89,18 +89,24 @@ void letter_trend_draw(struct letter *lt, const struct employee *e, double x, do
 	py0 = top - h + 9;            /* room for the period labels */
 	step = (px1 - px0) / slots;
 	layout_rect(L, x, top - h, w, h, C_BOX_BG, NO_COLOR);
-	/* Each edge dashed, its band named just above it at the right; a name
-	 * that would touch the one above is left out (the line stays). */
-	for (b = 0, lasty = INFINITY; b < cfg->nbands; b++) {
-		double t = cfg->bands[b].threshold, y = py0 + (t - lo) / (hi - lo) * (py1 - py0);
+	/* Each band is a zone of the plot (the top band tinted green, the
+	 * bottom one orange), its edge a dashed line, and its name at the right,
+	 * in the middle of its zone when the zone is tall enough for it. */
+	for (b = 0, lasty = py1; b < cfg->nbands; b++) {
+		double t = cfg->bands[b].threshold, y = t <= lo ? py0 : py0 + (t - lo) / (hi - lo) * (py1 - py0);
 		const char *name = letter_label_text(&cfg->bands[b].label, lt->loc);
-		if (t <= 0 || t < lo || t > hi)
-			continue;
-		layout_line(L, px0, y, px1, y, 0.4, C_GREY, 1);
-		if (y + 7 <= lasty && y + 7 <= top) {
-			layout_text(L, px1 + 3, y + 1, 6, C_GREY, 0, name, strlen(name));
-			lasty = y + 1;
-		}
+		uint32_t tint = b == 0 ? 0xDDEFD9 : b + 1 == cfg->nbands ? 0xFBE3D6 : NO_COLOR;
+		if (y >= lasty)
+			continue;        /* the zone lies above the plot */
+		if (tint != NO_COLOR)
+			layout_rect(L, px0, y, px1 - px0, lasty - y, tint, NO_COLOR);
+		if (t > lo)
+			layout_line(L, px0, y, px1, y, 0.4, C_GREY, 1);
+		if (lasty - y >= 6.5)
+			layout_text(L, px1 + 3, (y + lasty) / 2 - 2, 6, C_GREY, 0, name, strlen(name));
+		lasty = y;
+		if (y <= py0)
+			break;
 	}
 	for (k = 0; k < slots; k++) {
 		const char *pl = trend_label(c, k, slots);

@@ -277,7 +277,7 @@ static void block_calibration(struct letter *lt)
 	const struct company *c = lt->c;
 	const struct config *cfg = lt->cfg;
 	static const int right[7] = { 0, 1, 1, 1, 1, 1, 0 };
-	struct table t = { 7, NULL, NULL, 0, right, 0 };
+	struct table t = { 7, NULL, NULL, 0, right, 6 };
 	unsigned char *seen = xcalloc(c->ngroups + 1, 1);
 	size_t first, end, i, b;
 	team_range(lt, &first, &end);
