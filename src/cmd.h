@@ -20,6 +20,7 @@ struct cmd_opts {
 	int quiet;                /* -q: nothing on stdout/stderr on success */
 	int verbose;              /* -v */
 	int resend;               /* mail --resend */
+	int managers;             /* mail --managers: team packs instead of letters */
 	const char **only;        /* mail --only ID (repeatable) */
 	int nonly;
 	const char *inputs[INPUT_COUNT];   /* init: --hr, --sales, ... FILE (enum input_kind order) */

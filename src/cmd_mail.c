@@ -23,6 +23,7 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 	struct mailing_stats st;
 	struct outdir od = OUTDIR_INIT;
 	int status;
+	const char *what = o->managers ? " team packs" : "";
 
 	/* The run lock too: a `merit run` must not swap out/<period> (letters,
 	 * mail/) from under a mailing that reads and writes there. */
@@ -37,16 +38,17 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 	mo.nonly = o->nonly > 0 ? (size_t)o->nonly : 0;
 	mo.resend = o->resend;
 	mo.dry_run = o->dry_run;
+	mo.managers = o->managers;
 	status = mailing_run(&p.cfg, &p.company, &mo, &st, d);
 	if (!o->quiet) {
 		if (o->dry_run)
-			printf("mail %s (dry run): %zu message%s written to %s/%s/mail, "
-			       "%zu already sent\n", p.company.period.label, st.written,
+			printf("mail %s%s (dry run): %zu message%s written to %s/%s/mail%s, "
+			       "%zu already sent\n", p.company.period.label, what, st.written,
 			       st.written == 1 ? "" : "s", p.output_root, p.company.period.label,
-			       st.already_sent);
+			       o->managers ? "/managers" : "", st.already_sent);
 		else
-			printf("mail %s: %zu sent, %zu already sent, %zu failed\n",
-			       p.company.period.label, st.sent, st.already_sent, st.failed);
+			printf("mail %s%s: %zu sent, %zu already sent, %zu failed\n",
+			       p.company.period.label, what, st.sent, st.already_sent, st.failed);
 	}
 	outdir_release(&od);
 	pipeline_release(&p);

@@ -22,6 +22,7 @@ static const char usage_text[] =
 	"       merit explain  -c FILE [-p PERIOD] EMPLOYEE_ID\n"
 	"       merit history  -c FILE EMPLOYEE_ID\n"
 	"       merit mail     -c FILE [-p PERIOD] [--dry-run] [--only EMPLOYEE_ID]... [--resend]\n"
+	"                      [--managers]\n"
 	"       merit init     --hr FILE --sales FILE [--targets FILE] [--metrics FILE]\n"
 	"                      [--reviews FILE] [--training FILE] [-o FILE] [--force]\n"
 	"       merit --help | --version\n";
@@ -32,11 +33,13 @@ static const char help_text[] =
 	"bonuses to the cent, an XLSX workbook and a PDF letter per employee.\n"
 	"\n"
 	"commands:\n"
-	"  run        compute and write out/<period>/ (results.csv, workbook, letters, manifest)\n"
+	"  run        compute and write out/<period>/ (results.csv, workbook, letters,\n"
+	"             managers' team packs, manifest)\n"
 	"  validate   check the config and every input; change nothing\n"
 	"  explain    show how one employee's result was computed\n"
 	"  history    an employee's past periods from the ledger\n"
-	"  mail       send every employee their letter over SMTP\n"
+	"  mail       send every employee their letter over SMTP (--managers: every\n"
+	"             manager their team pack)\n"
 	"  init       write a starter config from the exports (CSV or .xlsx)\n"
 	"\n"
 	"options:\n"
@@ -47,12 +50,13 @@ static const char help_text[] =
 	"      --hr FILE ...   init: the exports (--sales, --targets, --metrics,\n"
 	"                      --reviews, --training)\n"
 	"      --force         init: replace an existing config file\n"
-	"  -j, --jobs N        parallel letter workers\n"
-	"      --no-letters    skip the PDF letters\n"
+	"  -j, --jobs N        parallel letter (and team pack) workers\n"
+	"      --no-letters    skip the PDF letters and the managers' team packs\n"
 	"      --dry-run       run: compute and render, publish nothing;\n"
 	"                      mail: write .eml files instead of sending\n"
 	"      --only ID       mail: only this employee (repeatable)\n"
 	"      --resend        mail: resend letters that changed since they were sent\n"
+	"      --managers      mail: the team packs to the managers, not the letters\n"
 	"  -q, --quiet         print nothing but errors\n"
 	"  -v, --verbose       also print warnings and notes\n"
 	"  -h, --help          this text\n"
@@ -62,7 +66,7 @@ static const char help_text[] =
 	"70 internal, 73 cannot create output, 75 another run holds the lock,\n"
 	"78 bad configuration.\n";
 
-enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND, OPT_FORCE,
+enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND, OPT_FORCE, OPT_MANAGERS,
        OPT_INPUT };    /* OPT_INPUT + enum input_kind: init --hr ... --training */
 
 static const struct option long_opts[] = {
@@ -79,6 +83,7 @@ static const struct option long_opts[] = {
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "resend", no_argument, NULL, OPT_RESEND },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "managers", no_argument, NULL, OPT_MANAGERS },
 	{ "hr", required_argument, NULL, OPT_INPUT + 0 },
 	{ "sales", required_argument, NULL, OPT_INPUT + 1 },
 	{ "targets", required_argument, NULL, OPT_INPUT + 2 },
@@ -204,6 +209,7 @@ static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct co
 		case OPT_NO_LETTERS: o->no_letters = 1; break;
 		case OPT_DRY_RUN: o->dry_run = 1; break;
 		case OPT_RESEND: o->resend = 1; break;
+		case OPT_MANAGERS: o->managers = 1; break;
 		case OPT_ONLY: o->only[o->nonly++] = optarg; break;
 		case OPT_FORCE: o->force = 1; break;
 		case OPT_INPUT + 0: case OPT_INPUT + 1: case OPT_INPUT + 2:

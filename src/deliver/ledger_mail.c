@@ -1,5 +1,6 @@
 /*
- * ledger_mail: the mail_sent table in the history database. Kept apart from
+ * ledger_mail: the mail_sent table (letters) and the pack_sent table
+ * (managers' team packs) in the history database. Kept apart from
  * ledger.c's results tables (another owner, replaced per period by `merit
  * run`): what was mailed must survive a re-run of the period, since it is
  * what stops a second copy from going out.
@@ -20,17 +21,29 @@
 struct ledger_mail {
 	sqlite3 *db;     /* NULL: a dry run with no database yet (empty) */
 	char *path;
+	const char *table;   /* mail_sent (letters) or pack_sent (team packs) */
 	int empty;       /* read-only and the table does not exist */
 };
 
+/* The table's name goes between the two halves; both kinds have the same
+ * columns (letter_sha256 is the SHA-256 of the PDF sent, letter or pack). */
 static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS mail_sent ("
+	" ("
 	" period TEXT NOT NULL,"
 	" employee_id TEXT NOT NULL,"
 	" message_id TEXT NOT NULL,"
 	" letter_sha256 TEXT NOT NULL,"
 	" sent_at TEXT NOT NULL,"
 	" PRIMARY KEY (period, employee_id))";
+
+/* Prepares the SQL statement head + the ledger's table + tail. */
+static int prepare(struct ledger_mail *l, const char *head, const char *tail, sqlite3_stmt **st)
+{
+	char *sql = xstrfmt("%s%s%s", head, l->table, tail);
+	int rc = sqlite3_prepare_v2(l->db, sql, -1, st, NULL);
+	free(sql);
+	return rc;
+}
 
 static int db_error(struct ledger_mail *l, struct diag *d, const char *what)
 {
@@ -40,10 +53,17 @@ static int db_error(struct ledger_mail *l, struct diag *d, const char *what)
 
 struct ledger_mail *ledger_mail_open(const char *state_dir, int create, struct diag *d)
 {
+	return ledger_mail_open_kind(state_dir, create, LEDGER_MAIL_LETTERS, d);
+}
+
+struct ledger_mail *ledger_mail_open_kind(const char *state_dir, int create,
+					  enum ledger_mail_kind kind, struct diag *d)
+{
 	struct ledger_mail *l = xcalloc(1, sizeof(*l));
 	struct stat st;
 	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 
+	l->table = kind == LEDGER_MAIL_PACKS ? "pack_sent" : "mail_sent";
 	l->path = xstrfmt("%s/history.db", state_dir);
 	if (!create && stat(l->path, &st) < 0) {
 		l->empty = 1;
@@ -63,16 +83,18 @@ struct ledger_mail *ledger_mail_open(const char *state_dir, int create, struct d
 	/* `merit run` may be writing its results tables at the same time. */
 	sqlite3_busy_timeout(l->db, 10000);
 	if (create) {
-		if (sqlite3_exec(l->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-			db_error(l, d, "cannot create table mail_sent");
+		char *sql = xstrfmt("CREATE TABLE IF NOT EXISTS %s%s", l->table, schema);
+		int rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			db_error(l, d, "cannot create the mail table");
 			ledger_mail_free(l);
 			return NULL;
 		}
 	} else {
 		sqlite3_stmt *st_ = NULL;
-		int rc = sqlite3_prepare_v2(l->db,
-			"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mail_sent'",
-			-1, &st_, NULL);
+		int rc = prepare(l, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '",
+				 "'", &st_);
 		if (rc != SQLITE_OK) {
 			db_error(l, d, "cannot read history database");
 			ledger_mail_free(l);
@@ -108,9 +130,8 @@ int ledger_mail_lookup(struct ledger_mail *l, const char *period, const char *em
 	memset(e, 0, sizeof(*e));
 	if (l->empty)
 		return 0;
-	if (sqlite3_prepare_v2(l->db,
-			       "SELECT message_id, letter_sha256, sent_at FROM mail_sent"
-			       " WHERE period = ?1 AND employee_id = ?2", -1, &st, NULL) != SQLITE_OK)
+	if (prepare(l, "SELECT message_id, letter_sha256, sent_at FROM ",
+		    " WHERE period = ?1 AND employee_id = ?2", &st) != SQLITE_OK)
 		return db_error(l, d, "cannot read mail_sent");
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, employee_id, -1, SQLITE_STATIC);
@@ -148,10 +169,9 @@ int ledger_mail_record(struct ledger_mail *l, const char *period, const char *em
 	iso_time(when, sent_at);
 	/* One statement in autocommit mode is its own transaction: durable
 	 * when step returns, whatever happens to the process afterwards. */
-	if (sqlite3_prepare_v2(l->db,
-			       "INSERT OR REPLACE INTO mail_sent"
-			       " (period, employee_id, message_id, letter_sha256, sent_at)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL) != SQLITE_OK)
+	if (prepare(l, "INSERT OR REPLACE INTO ",
+		    " (period, employee_id, message_id, letter_sha256, sent_at)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5)", &st) != SQLITE_OK)
 		return db_error(l, d, "cannot record sent mail");
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, employee_id, -1, SQLITE_STATIC);
@@ -171,8 +191,7 @@ long ledger_mail_count(struct ledger_mail *l, const char *period, struct diag *d
 	long n = -1;
 	if (l->empty)
 		return 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT count(*) FROM mail_sent WHERE period = ?1", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (prepare(l, "SELECT count(*) FROM ", " WHERE period = ?1", &st) != SQLITE_OK)
 		return db_error(l, d, "cannot read mail_sent");
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)

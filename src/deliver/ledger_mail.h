@@ -22,6 +22,10 @@ struct diag;
 
 struct ledger_mail;
 
+/* What is mailed: review letters (table mail_sent) or the managers' team
+ * packs (table pack_sent, same columns; `merit mail --managers`). */
+enum ledger_mail_kind { LEDGER_MAIL_LETTERS, LEDGER_MAIL_PACKS };
+
 struct ledger_mail_entry {
 	char message_id[256];
 	char letter_sha256[65];
@@ -34,6 +38,9 @@ struct ledger_mail_entry {
  * empty ledger when the file or table does not exist yet. NULL on error.
  */
 struct ledger_mail *ledger_mail_open(const char *state_dir, int create, struct diag *d);
+/* The same for one kind of document: ledger_mail_open() is LEDGER_MAIL_LETTERS. */
+struct ledger_mail *ledger_mail_open_kind(const char *state_dir, int create,
+					  enum ledger_mail_kind kind, struct diag *d);
 void ledger_mail_free(struct ledger_mail *l);
 
 /* 1 and *e filled if (period, employee_id) was sent, 0 if not, -1 on error. */

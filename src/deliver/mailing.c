@@ -8,6 +8,9 @@
  *   in the ledger, letter changed        -> send only with --resend,
  *                                           else report it
  *
+ * With --managers the same batch mails each manager their team pack
+ * (managers/<id>.pdf) instead, recorded in a table of its own.
+ *
  * Each delivery is recorded right after the server accepted it, so a run
  * that is killed or fails half-way is finished by simply running it again.
  * A file lock in the state folder keeps two `merit mail` runs from sending
@@ -40,13 +43,15 @@
 #define LETTER_MAX_BYTES (32L << 20)
 
 static const char *const placeholder_names[] = {
-	"name", "employee_id", "period", "company", "department", "role", NULL
+	"name", "employee_id", "period", "company", "department", "role", "team_size", NULL
 };
 
 struct batch {
 	const struct config *cfg;
 	const struct company *c;
 	const struct mailing_opts *o;
+	const char *folder;                 /* "letters" or "managers" (team packs) */
+	const char *what;                   /* "letter" or "team pack", for messages */
 	struct mailing_stats *st;
 	struct diag *d;
 	char *from_name, *from_addr, *bcc, *reply_to;
@@ -164,7 +169,9 @@ static int setup_addresses(struct batch *b)
 static const struct mail_template *template_for(struct batch *b, enum locale loc)
 {
 	if (!b->tmpl_loaded[loc]) {
-		char *path = xstrfmt("%s/mail.%s.txt", b->cfg->letters.templates_dir,
+		/* Team packs have their own words: mail-pack.<locale>.txt. */
+		char *path = xstrfmt("%s/%s.%s.txt", b->cfg->letters.templates_dir,
+				     b->o->managers ? "mail-pack" : "mail",
 				     loc == LOCALE_ZH ? "zh" : "en");
 		int rc = mail_template_load(&b->tmpl[loc], path, placeholder_names, b->d);
 		free(path);
@@ -186,10 +193,10 @@ static void assert_private(const struct batch *b, const struct employee *e,
 {
 	struct strbuf want = STRBUF_INIT;
 	size_t i;
-	strbuf_addf(&want, "%s/%s/letters/", b->o->output_root, b->c->period.label);
+	strbuf_addf(&want, "%s/%s/%s/", b->o->output_root, b->c->period.label, b->folder);
 	letter_file_name(e->id, &want);
 	if (strcmp(want.buf, letter_path))
-		BUG("letter '%s' is not the one of employee '%s'", letter_path, e->id);
+		BUG("%s '%s' is not the one of employee '%s'", b->what, letter_path, e->id);
 	if (strcmp(m->to_addr, e->email) || nrcpts < 1 || strcmp(rcpts[0], e->email))
 		BUG("message for '%s' not addressed to their HR email", e->id);
 	for (i = 1; i < nrcpts; i++)
@@ -218,6 +225,15 @@ static int write_eml(struct batch *b, const struct employee *e, const struct str
 		diag_error(b->d, MERIT_CANTCREAT, dir.buf, 0, 0, "cannot create folder: %s",
 			   strerror(errno));
 		goto out;
+	}
+	/* A manager's pack message must not replace their own letter's. */
+	if (b->o->managers) {
+		strbuf_addstr(&dir, "/managers");
+		if (mkdir(dir.buf, 0700) < 0 && errno != EEXIST) {
+			diag_error(b->d, MERIT_CANTCREAT, dir.buf, 0, 0, "cannot create folder: %s",
+				   strerror(errno));
+			goto out;
+		}
 	}
 	strbuf_addf(&path, "%s/", dir.buf);
 	letter_file_name(e->id, &path);
@@ -306,12 +322,12 @@ static void mail_employee(struct batch *b, const struct employee *e)
 		diag_hint(b->d, "fix the email column of the HR export (line %d)", e->line);
 		goto out;
 	}
-	strbuf_addf(&letter_path, "%s/%s/letters/", b->o->output_root, period);
+	strbuf_addf(&letter_path, "%s/%s/%s/", b->o->output_root, period, b->folder);
 	letter_file_name(e->id, &letter_path);
 	if (read_file(letter_path.buf, &pdf, &err) < 0) {
 		b->st->no_letter++;
 		data_problem(b, MERIT_NOINPUT);
-		diag_error(b->d, MERIT_NOINPUT, where, 0, 0, "letter '%s' cannot be read: %s",
+		diag_error(b->d, MERIT_NOINPUT, where, 0, 0, "%s '%s' cannot be read: %s", b->what,
 			   letter_path.buf, strerror(err));
 		diag_hint(b->d, "run `merit run -p %s` first", period);
 		goto out;
@@ -336,7 +352,7 @@ static void mail_employee(struct batch *b, const struct employee *e)
 		b->st->changed++;
 		data_problem(b, MERIT_DATAERR);
 		diag_error(b->d, MERIT_DATAERR, where, 0, 0,
-			   "letter changed since it was sent on %s, not resent; use --resend",
+			   "%s changed since it was sent on %s, not resent; use --resend", b->what,
 			   prev.sent_at);
 		goto out;
 	}
@@ -357,6 +373,7 @@ static void mail_employee(struct batch *b, const struct employee *e)
 	template_vars_set(&vars, "company", label_get(&b->cfg->company, e->locale));
 	template_vars_set(&vars, "department", e->department ? e->department : "");
 	template_vars_set(&vars, "role", role_label(b->cfg, e));
+	template_vars_setf(&vars, "team_size", "%zu", company_team_size(b->c, (size_t)(e - b->c->emps)));
 	mail_template_render(t, template_vars_lookup, &vars, &subject, &body);
 
 	msgid = mime_message_id(period, e->id, sha, b->from_addr);
@@ -411,7 +428,7 @@ static size_t *select_employees(struct batch *b, size_t *n)
 	*n = 0;
 	if (!b->o->nonly) {
 		for (i = 0; i < c->nemps; i++)
-			if (c->emps[i].in_scope)
+			if (b->o->managers ? company_team_size(c, i) > 0 : c->emps[i].in_scope)
 				v[(*n)++] = i;
 		free(chosen);
 		return v;
@@ -423,7 +440,13 @@ static size_t *select_employees(struct batch *b, size_t *n)
 				   "--only '%s': no such employee in the HR export", b->o->only[k]);
 			continue;
 		}
-		if (!c->emps[idx].in_scope) {
+		if (b->o->managers && !company_team_size(c, (size_t)idx)) {
+			diag_error(b->d, MERIT_USAGE, NULL, 0, 0,
+				   "--only '%s': no direct report in scope for %s, so there is no "
+				   "team pack", b->o->only[k], c->period.label);
+			continue;
+		}
+		if (!b->o->managers && !c->emps[idx].in_scope) {
 			diag_error(b->d, MERIT_USAGE, NULL, 0, 0,
 				   "--only '%s': not in scope for %s, so there is no letter",
 				   b->o->only[k], c->period.label);
@@ -453,6 +476,8 @@ int mailing_run(const struct config *cfg, const struct company *c,
 	b.o = o;
 	b.st = st;
 	b.d = d;
+	b.folder = o->managers ? "managers" : "letters";
+	b.what = o->managers ? "team pack" : "letter";
 
 	if (setup_addresses(&b) < 0) {
 		status = MERIT_CONFIG;
@@ -467,7 +492,8 @@ int mailing_run(const struct config *cfg, const struct company *c,
 		status = d->status ? d->status : MERIT_CANTCREAT;
 		goto out;
 	}
-	b.ledger = ledger_mail_open(cfg->state_dir, !o->dry_run, d);
+	b.ledger = ledger_mail_open_kind(cfg->state_dir, !o->dry_run,
+					 o->managers ? LEDGER_MAIL_PACKS : LEDGER_MAIL_LETTERS, d);
 	if (!b.ledger) {
 		status = MERIT_CANTCREAT;
 		goto out;
@@ -481,12 +507,13 @@ int mailing_run(const struct config *cfg, const struct company *c,
 			   b.not_attempted == 1 ? "" : "s", b.stop_reason);
 	if (o->dry_run)
 		diag_note(d, "mail %s (dry run): %zu written, %zu already sent, %zu changed, "
-			  "%zu without address, %zu without letter", c->period.label, st->written,
-			  st->already_sent, st->changed, st->bad_address, st->no_letter);
+			  "%zu without address, %zu without %s", c->period.label, st->written,
+			  st->already_sent, st->changed, st->bad_address, st->no_letter, b.what);
 	else
 		diag_note(d, "mail %s: %zu sent, %zu already sent, %zu changed, %zu failed, "
-			  "%zu without address, %zu without letter", c->period.label, st->sent,
-			  st->already_sent, st->changed, st->failed, st->bad_address, st->no_letter);
+			  "%zu without address, %zu without %s", c->period.label, st->sent,
+			  st->already_sent, st->changed, st->failed, st->bad_address, st->no_letter,
+			  b.what);
 
 	/* Set-up problems (config, files) first, then data problems: running
 	 * again fixes neither. Delivery failures last: a re-run may. */

@@ -23,6 +23,9 @@ struct mailing_opts {
 	size_t nonly;
 	int resend;                  /* also send letters changed since they were sent */
 	int dry_run;                 /* write <root>/<period>/mail/<id>.eml, record nothing */
+	int managers;                /* the team packs (<root>/<period>/managers/) to
+	                                each manager instead of the letters; dry runs
+	                                write mail/managers/<id>.eml */
 };
 
 struct mailing_stats {

@@ -125,6 +125,42 @@ expect "mail: a missing letter is an error naming the file" 66 "$W/m6.err" \
 	"out/2026-10/letters/E1003.pdf' cannot be read" "merit run -p 2026-10"
 mv "$W/E1003.pdf.away" "$LETTERS/E1003.pdf"
 
+# Team packs (--managers): one message per manager carrying their own pack
+# (tests/mail_check.py with the managers/ folder as the documents), in a
+# ledger table of their own, so the letters mailed above do not count and a
+# re-run sends nothing; someone without reports is refused. The dry run
+# comes first: it writes only what is still due.
+INBOX=$W/inbox-packs
+start_sink
+NP=$(ls "$OUT/managers" | grep -c '\.pdf$')
+SUBJ_PZH='示例贸易有限公司 2026-10 团队绩效面谈准备 — {name}'
+SUBJ_PEN="Example Trading Co.: your team's review pack for 2026-10"
+run_merit "$W/p4.out" "$W/p4.err" mail -c "$INI" --managers --dry-run
+if [ "$rc" = 0 ] && [ "$(ls "$OUT/mail/managers" | grep -c '\.eml$')" = 9 ] &&
+   check "$OUT/mail/managers" "$OUT/managers" "$HR" --subject-zh "$SUBJ_PZH" --subject-en "$SUBJ_PEN" &&
+   cmp -s "$OUT/mail/E1001.eml" "$W/E1001.first.eml"; then
+	pass "mail --managers --dry-run: 9 .eml files in mail/managers/, the letters' .eml untouched"
+else
+	fail "mail --managers --dry-run" "exit $rc; $(head -c 300 "$W/p4.err"; head -3 "$W/check.out")"
+fi
+
+run_merit "$W/p1.out" "$W/p1.err" mail -c "$INI" --managers
+if [ "$rc" = 0 ] && [ "$NP" = 9 ] && grep -q "mail 2026-10 team packs: 9 sent, 0 already sent, 0 failed" "$W/p1.out" &&
+   check "$INBOX" "$OUT/managers" "$HR" --envelope --subject-zh "$SUBJ_PZH" --subject-en "$SUBJ_PEN"; then
+	pass "mail --managers: one message per manager (9), own address, own team pack"
+else
+	fail "mail --managers" "exit $rc, NP=$NP; $(head -c 300 "$W/p1.err"; cat "$W/p1.out"; head -5 "$W/check.out")"
+fi
+run_merit "$W/p2.out" "$W/p2.err" mail -c "$INI" --managers
+if [ "$rc" = 0 ] && grep -q "0 sent, 9 already sent" "$W/p2.out" && [ "$(inbox_count)" = 9 ]; then
+	pass "mail --managers: a re-run sends nothing"
+else
+	fail "mail --managers re-run" "exit $rc, $(inbox_count) messages; $(cat "$W/p2.out")"
+fi
+run_merit "$W/p3.out" "$W/p3.err" mail -c "$INI" --managers --only E1002
+expect "mail --managers --only someone without reports: 64" 64 "$W/p3.err" \
+	"--only 'E1002': no direct report in scope for 2026-10, so there is no team pack"
+
 # The password (given in the environment) appears nowhere.
 if grep -r -a -l -F -- "$PW" "$W"/*.out "$W"/*.err "$W/out" "$W/state" "$INBOX" "$INI" 2>/dev/null |
    grep -q .; then
