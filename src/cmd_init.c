@@ -31,6 +31,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+/* The exports init reads: the first six inputs (overrides are written by
+ * people, not exported). */
+#define CMD_INIT_INPUTS 6
+
 /* Common job titles -> a role name; titles containing the word group
  * under it. The names are those of the shipped config's scorecards. */
 static const struct { const char *word, *role, *english; } title_roles[] = {
@@ -590,7 +594,7 @@ int cmd_init(const struct cmd_opts *o, struct diag *d)
 		free(dir);
 		return MERIT_CANTCREAT;
 	}
-	for (in = 0; in < INPUT_COUNT; in++) {
+	for (in = 0; in < CMD_INIT_INPUTS; in++) {
 		if (!o->inputs[in])
 			continue;
 		if (sniff_file(&it.s[in], o->inputs[in], (enum input_kind)in, d) < 0)
@@ -613,7 +617,7 @@ int cmd_init(const struct cmd_opts *o, struct diag *d)
 		    chinese_headers(&it.s[INPUT_HR]) ? "zh" : "en");
 	strbuf_addstr(&it.out, "output_dir = out\nstate_dir = state\n\n");
 	todo(&it, "[run] company: your company's name");
-	for (in = 0; in < INPUT_COUNT; in++) {
+	for (in = 0; in < CMD_INIT_INPUTS; in++) {
 		if (!it.have[in]) {
 			if (schema_inputs[in].required) {
 				strbuf_addf(&it.out, "; TODO [input.%s] file = the %s export (required)\n\n",
