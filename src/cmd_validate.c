@@ -31,9 +31,21 @@ int cmd_validate(const struct cmd_opts *o, struct diag *d)
 		strbuf_addf(&sb, "  employees: %zu in HR, %zu in scope, %zu eligible for a bonus\n",
 			    c->nemps, in_scope, eligible);
 		strbuf_addf(&sb, "  sales rows: %zu read, %zu in the period; set aside: %zu without "
-			    "a date, %zu without an amount, %zu in other periods\n",
+			    "a date, %zu without an amount, %zu in other periods",
 			    s->rows, s->rows_used, s->set_aside_no_date, s->set_aside_no_amount,
 			    s->set_aside_other_period);
+		if (s->set_aside_duplicate)
+			strbuf_addf(&sb, ", %zu duplicate%s", s->set_aside_duplicate,
+				    s->set_aside_duplicate == 1 ? "" : "s");
+		strbuf_addch(&sb, '\n');
+		if (s->no_duplicate_check)
+			strbuf_addstr(&sb, "  sales: no record_id column, so duplicate rows are not "
+				      "checked\n");
+		/* SPEC 3.1: every row set aside by a problem is counted, per input. */
+		for (i = 0; i < INPUT_COUNT; i++)
+			if (c->inputs[i].set_aside_problem)
+				strbuf_addf(&sb, "  %s rows set aside by a problem: %zu\n",
+					    schema_inputs[i].name, c->inputs[i].set_aside_problem);
 		strbuf_addstr(&sb, "  bonus pool: ");
 		money_format(&sb, c->pool_cents, p.cfg.bonus.currency_symbol);
 		strbuf_addstr(&sb, ", allocated ");

@@ -23,6 +23,7 @@ void company_init(struct company *c, const struct period *p)
 	memset(c, 0, sizeof(*c));
 	c->period = *p;
 	strmap_init(&c->by_id);
+	strmap_init(&c->hr_set_aside);
 	strmap_init(&c->interned);
 	c->gender_gap_mean_pct = NAN;
 	c->gender_gap_median_pct = NAN;
@@ -81,6 +82,9 @@ void company_release(struct company *c)
 	free(c->team_start);
 	free(c->team_idx);
 	strmap_release(&c->by_id);
+	strmap_release(&c->hr_set_aside);
+	strlist_release(&c->hr_set_aside_keys);
+	strlist_release(&c->hr_set_aside_why);
 	strmap_release(&c->interned);
 	for (i = 0; i < c->ninterned; i++)
 		free(c->interned_strs[i]);

@@ -241,6 +241,12 @@ struct company {
 	struct employee *emps;    /* HR order */
 	size_t nemps, emps_alloc;
 	struct strmap by_id;      /* employee id -> index */
+	/* Ingest only: HR rows set aside by a problem, so that later rows that
+	 * name them say why (SPEC 3.1). Key "<kind>:<text>" (kind i, a, e, n:
+	 * employee_id, alt_id, email, name; email and name ASCII lower-cased)
+	 * -> index into set_aside_why ("hr.csv:286, set aside: ..."). */
+	struct strmap hr_set_aside;
+	struct strlist hr_set_aside_keys, hr_set_aside_why;
 
 	struct group_stats *groups;
 	size_t ngroups;

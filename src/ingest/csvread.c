@@ -16,6 +16,7 @@
 #include "ingest/csvread.h"
 #include "ingest/csvline.h"
 #include "ingest/encoding.h"
+#include "ingest/utf16.h"
 #include "util/diag.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -53,6 +54,7 @@ struct csvread {
 	struct sha256 sha;
 	char hex[65];
 	int nohash;                 /* skimming: the SHA-256 is not wanted */
+	struct utf16 *u16;          /* a UTF-16 file: fp converts it (utf16.h) */
 	struct decoder dec;
 
 	char *buf;                  /* raw bytes read, not yet handed on */
@@ -129,6 +131,11 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->fp = fp;
+	/* UTF-16 is read through a converting stream: UTF-8 from here on. */
+	if ((fp = utf16_wrap(r->fp, enc, &r->u16))) {
+		r->fp = fp;
+		enc = ENC_UTF8;
+	}
 	r->display = xstrdup(display);
 	r->delim = delimiter ? delimiter : ',';
 	sha256_init(&r->sha);
@@ -152,6 +159,7 @@ void csvread_free(struct csvread *r)
 		return;
 	if (r->fp)
 		fclose(r->fp);
+	utf16_free(r->u16);
 	if (r->sha.ctx)
 		sha256_final_hex(&r->sha, r->hex);
 	csv_free(&r->p);
@@ -168,6 +176,8 @@ void csvread_free(struct csvread *r)
 
 const char *csvread_sha256(const struct csvread *r)
 {
+	if (r->u16)
+		return r->nohash ? "" : utf16_sha256(r->u16);
 	return r->nohash ? "" : r->hex;
 }
 
@@ -181,7 +191,7 @@ void csvread_skim(struct csvread *r, size_t col, csvread_keep_fn *keep, void *ar
 
 const char *csvread_encoding(const struct csvread *r)
 {
-	return decoder_name(&r->dec);
+	return r->u16 ? utf16_name(r->u16) : decoder_name(&r->dec);
 }
 
 static int count_lines(const char *s, size_t n)
@@ -243,6 +253,14 @@ static int next_chunk(struct csvread *r, struct diag *d)
 			sha256_update(&r->sha, r->buf + r->have, n);
 		r->have += n;
 		if (n == 0) {
+			if (ferror(r->fp) && r->u16 && utf16_bad_offset(r->u16) >= 0) {
+				diag_error(d, MERIT_DATAERR, r->display, 0, 0,
+					   "byte %lld is not valid %s (a lone surrogate or a cut-off unit)",
+					   utf16_bad_offset(r->u16), utf16_name(r->u16));
+				diag_hint(d, "save the file again as UTF-16 or UTF-8, or set the "
+					  "input's `encoding =` to what the file holds");
+				return -1;
+			}
 			if (ferror(r->fp))
 				return diag_error(d, MERIT_DATAERR, r->display, 0, 0,
 						  "cannot read: %s", strerror(errno));

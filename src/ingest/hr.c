@@ -6,7 +6,10 @@
  * only softens optional fields); a row with a problem is not loaded, except an unknown role made a warning by
  * [policy] unknown_role = warn: that employee is kept with role -1 (no
  * scorecard), because dropping them would turn every sale they made into an
- * unknown-owner error as well.
+ * unknown-owner error as well. A row set aside is remembered with its first
+ * problem (loader_set_aside_hr), so later rows naming it say why. Job
+ * titles map to roles through [values.role] patterns; titles with no role
+ * are reported once each and summarised by count.
  */
 #include "ingest/ingest_internal.h"
 #include "ingest/loader.h"
@@ -70,6 +73,8 @@ static int monthly(const struct input_conf *ic, int64_t *cents)
 	}
 }
 
+static int role_of(struct loader *ld);
+
 /* Checks one row; fills the typed values. Returns 0 if it can be loaded. */
 struct hr_row {
 	int64_t salary;
@@ -82,7 +87,7 @@ static int check_row(struct loader *ld, struct hr_row *r)
 {
 	const char *id = loader_text(ld, HR_EMPLOYEE_ID);
 	size_t first;
-	int rc;
+	int rc, bad;
 	require(ld, HR_EMPLOYEE_ID);
 	require(ld, HR_NAME);
 	if (*id && strmap_get(&ld->c->by_id, id, &first))
@@ -108,16 +113,104 @@ static int check_row(struct loader *ld, struct hr_row *r)
 	loader_value(ld, HR_DEPT_TYPE, &r->dept_type);
 	r->locale = NULL;
 	loader_value(ld, HR_LOCALE, &r->locale);
-	if (ld->bad)
-		return -1;
-	r->role = config_role_find(ld->cfg, loader_text(ld, HR_ROLE));
-	if (r->role < 0) {
-		loader_problem(ld, ROW_UNKNOWN_ROLE, HR_ROLE, "role '%s' matches no [role.NAME]",
-			       loader_text(ld, HR_ROLE));
-		if (ld->cfg->policy.row_is_error[ROW_UNKNOWN_ROLE])
-			return -1;
+	/* Every problem of the row is reported, the role's too (SPEC 3.1). */
+	bad = ld->bad;
+	r->role = role_of(ld);
+	if (r->role == -1 && !ld->cfg->policy.row_is_error[ROW_UNKNOWN_ROLE])
+		ld->bad = bad;   /* kept with no scorecard (see the top of this file) */
+	return ld->bad ? -1 : 0;
+}
+
+/* Titles that matched no role, counted by distinct text (SPEC 3.1). */
+struct title_tally {
+	struct strmap index;         /* title -> index into titles/counts */
+	struct strlist titles;
+	size_t *counts;
+	size_t alloc, rows;
+};
+
+static struct title_tally *tally_of(struct loader *ld)
+{
+	return (struct title_tally *)ld->user;
+}
+
+/*
+ * The row's role: its text as a [role.NAME] or label, else a [values.role]
+ * pattern; -1 (kept under unknown_role = warn, with no scorecard) after an
+ * unknown_role problem, reported once per distinct title and counted; -2
+ * after an error when patterns of two roles match.
+ */
+static int role_of(struct loader *ld)
+{
+	const struct config *cfg = ld->cfg;
+	const char *title = loader_text(ld, HR_ROLE);
+	struct title_tally *t = tally_of(ld);
+	int first, other, role = config_role_of_title(cfg, title, &first, &other);
+	size_t k;
+	if (role >= 0)
+		return role;
+	if (role == -2) {
+		const struct role_title *a = &cfg->role_titles[first], *b = &cfg->role_titles[other];
+		loader_error(ld, ROW_UNKNOWN_ROLE, HR_ROLE, "title '%s' matches two roles: %s ('%s', "
+			     "line %d) and %s ('%s', line %d)", title, cfg->roles[a->role].name,
+			     a->pattern, a->line, cfg->roles[b->role].name, b->pattern, b->line);
+		diag_hint(ld->d, "make the [values.role] patterns of %s and %s exclusive",
+			  cfg->roles[a->role].name, cfg->roles[b->role].name);
+		return -2;
 	}
-	return 0;
+	t->rows++;
+	if (strmap_get(&t->index, title, &k)) {
+		t->counts[k]++;
+		if (cfg->policy.row_is_error[ROW_UNKNOWN_ROLE])
+			ld->bad = 1;   /* reported at its first row; counted in the summary */
+		return -1;
+	}
+	ALLOC_GROW(t->counts, t->titles.nr + 1, t->alloc);
+	t->counts[t->titles.nr] = 1;
+	strlist_push(&t->titles, title);
+	strmap_put(&t->index, t->titles.items[t->titles.nr - 1], t->titles.nr - 1);
+	loader_problem(ld, ROW_UNKNOWN_ROLE, HR_ROLE, "role '%s' matches no [role.NAME]", title);
+	return -1;
+}
+
+static const struct title_tally *sort_tally;
+
+/* Most frequent first, then in order of appearance. */
+static int by_count(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t cx = sort_tally->counts[x], cy = sort_tally->counts[y];
+	return cx != cy ? (cx < cy) - (cx > cy) : (x > y) - (x < y);
+}
+
+/* One line for every title with no role, when some repeat: "'Clerk' (120 rows), ...". */
+static void report_titles(struct loader *ld, struct title_tally *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t *order, i, n = t->titles.nr, shown = n < 30 ? n : 30;
+	int is_error = ld->cfg->policy.row_is_error[ROW_UNKNOWN_ROLE];
+	if (!n || t->rows == n)
+		return;
+	order = xcalloc(n, sizeof(*order));
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_tally = t;
+	qsort(order, n, sizeof(*order), by_count);
+	for (i = 0; i < shown; i++)
+		strbuf_addf(&sb, "%s'%s' (%zu row%s)", i ? ", " : "", t->titles.items[order[i]],
+			    t->counts[order[i]], t->counts[order[i]] == 1 ? "" : "s");
+	if (n > shown)
+		strbuf_addf(&sb, " and %zu more", n - shown);
+	if (is_error)
+		diag_error(ld->d, MERIT_DATAERR, ld->ic->file, 0, 0, "%zu rows have one of %zu titles "
+			   "that match no [role.NAME]: %s", t->rows, n, sb.buf);
+	else
+		diag_warn(ld->d, ld->ic->file, 0, 0, "%zu rows have one of %zu titles that match no "
+			  "[role.NAME] (kept with no scorecard): %s", t->rows, n, sb.buf);
+	diag_hint(ld->d, "map job titles to roles in [values.role] (wildcards * and ?), e.g. "
+		  "sales = *Sales Rep*, 销售*");
+	free(order);
+	strbuf_release(&sb);
 }
 
 static void add_employee(struct loader *ld, const struct hr_row *r)
@@ -201,13 +294,26 @@ int ingest_hr(struct company *c, const struct config *cfg, struct diag *d)
 	int rc = loader_open(&ld, c, cfg, INPUT_HR, d);
 	if (rc <= 0)
 		return rc;
+	struct title_tally tally;
+	memset(&tally, 0, sizeof(tally));
+	strmap_init(&tally.index);
+	ld.user = &tally;
 	while ((rc = loader_next(&ld)) > 0) {
 		struct hr_row r;
 		if (check_row(&ld, &r) == 0)
 			add_employee(&ld, &r);
+		else
+			loader_set_aside_hr(&ld);
 	}
-	if (rc == 0)
+	if (rc == 0 && !c->inputs[INPUT_HR].rows)
+		rc = diag_error(d, MERIT_DATAERR, ld.file, 0, 0, "the HR export has no rows");
+	if (rc == 0) {
+		report_titles(&ld, &tally);
 		check_plausible(c, cfg, cfg->inputs[INPUT_HR].file, d);
+	}
 	loader_close(&ld);
+	strmap_release(&tally.index);
+	strlist_release(&tally.titles);
+	free(tally.counts);
 	return rc < 0 ? -1 : 0;
 }

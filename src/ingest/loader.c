@@ -12,6 +12,8 @@
 #include "util/strbuf.h"
 
 #include <glob.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -26,6 +28,9 @@ static const char *display_of(const struct input_conf *ic)
 {
 	return ic->file;   /* resolved: a path the user can open from here */
 }
+
+static void hint(const struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Header cell index named by alias a (trimmed, any case), or -1. */
 static int header_index(const struct src_row *hdr, size_t ncols, const char *a, size_t len)
@@ -229,6 +234,151 @@ static int expand_files(struct loader *ld)
 	return 0;
 }
 
+void loader_key_text(int hr_field, const char *text, struct strbuf *out)
+{
+	size_t i;
+	strbuf_reset(out);
+	strbuf_addstr(out, text);
+	strbuf_trim(out);
+	if (hr_field == HR_EMAIL || hr_field == HR_NAME)
+		for (i = 0; i < out->len; i++)
+			if (out->buf[i] >= 'A' && out->buf[i] <= 'Z')
+				out->buf[i] = (char)(out->buf[i] - 'A' + 'a');
+}
+
+/* employee_key = alt_id, email or name: HR's key texts -> rows. */
+static void build_keymap(struct loader *ld)
+{
+	const struct company *c = ld->c;
+	struct strbuf k = STRBUF_INIT;
+	size_t i, first;
+	ld->keyed = 1;
+	strmap_init(&ld->keymap);
+	ld->key_next = xcalloc(c->nemps + 1, sizeof(*ld->key_next));
+	for (i = 0; i < c->nemps; i++) {
+		const char *t = c->emps[i].hr_text[ld->ic->employee_key];
+		ld->key_next[i] = SIZE_MAX;
+		loader_key_text(ld->ic->employee_key, t ? t : "", &k);
+		if (!k.len)
+			continue;
+		if (strmap_get(&ld->keymap, k.buf, &first)) {
+			while (ld->key_next[first] != SIZE_MAX)
+				first = ld->key_next[first];
+			ld->key_next[first] = i;
+			continue;
+		}
+		strlist_push(&ld->keymap_keys, k.buf);
+		strmap_put(&ld->keymap, ld->keymap_keys.items[ld->keymap_keys.nr - 1], i);
+	}
+	strbuf_release(&k);
+}
+
+/* SPEC 4: hired on or before the period's last day and not gone before its first. */
+static int in_period(const struct company *c, const struct employee *e)
+{
+	return e->hire_date <= c->period.last &&
+	       (e->leave_date == DATE_NONE || e->leave_date >= c->period.first);
+}
+
+static char key_kind(int hr_field)
+{
+	return hr_field == HR_ALT_ID ? 'a' : hr_field == HR_EMAIL ? 'e' : hr_field == HR_NAME ? 'n' : 'i';
+}
+
+void loader_set_aside_hr(struct loader *ld)
+{
+	static const int fields[] = { HR_EMPLOYEE_ID, HR_ALT_ID, HR_EMAIL, HR_NAME };
+	struct company *c = ld->c;
+	struct strbuf key = STRBUF_INIT, norm = STRBUF_INIT, why = STRBUF_INIT;
+	size_t i, have;
+	const char *file;
+	int line = ld->row.row_line, col = 0;
+	source_locate(&ld->src, line, 0, &ld->where, &file, &line, &col);
+	if (line)
+		strbuf_addf(&why, "%s:%d, set aside: %s", file, line, ld->first_problem.buf);
+	else
+		strbuf_addf(&why, "%s, set aside: %s", file, ld->first_problem.buf);
+	strlist_push(&c->hr_set_aside_why, why.buf);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		loader_key_text(fields[i], loader_text(ld, fields[i]), &norm);
+		if (!norm.len)
+			continue;
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%c:%s", key_kind(fields[i]), norm.buf);
+		if (strmap_get(&c->hr_set_aside, key.buf, &have))
+			continue;   /* the first set-aside row with it names it */
+		strlist_push(&c->hr_set_aside_keys, key.buf);
+		strmap_put(&c->hr_set_aside, c->hr_set_aside_keys.items[c->hr_set_aside_keys.nr - 1],
+			   c->hr_set_aside_why.nr - 1);
+	}
+	strbuf_release(&key);
+	strbuf_release(&norm);
+	strbuf_release(&why);
+}
+
+static const char *const key_names[] = {
+	[HR_EMPLOYEE_ID] = "employee_id", [HR_ALT_ID] = "alt_id", [HR_EMAIL] = "email",
+	[HR_NAME] = "name",
+};
+
+long loader_employee(struct loader *ld, int field, enum row_problem kind, const char *what)
+{
+	const struct company *c = ld->c;
+	const char *text = loader_text(ld, field);
+	int kf = ld->keyed ? ld->ic->employee_key : HR_EMPLOYEE_ID;
+	struct strbuf k = STRBUF_INIT, key = STRBUF_INIT;
+	size_t e = 0, why;
+	long found = -1;
+	if (!ld->keyed) {
+		if (strmap_get(&c->by_id, text, &e))
+			return (long)e;
+		strbuf_addstr(&k, text);
+	} else {
+		loader_key_text(kf, text, &k);
+		if (strmap_get(&ld->keymap, k.buf, &e)) {
+			size_t n = 0, in = 0, i;
+			for (i = e; i != SIZE_MAX; i = ld->key_next[i]) {
+				n++;
+				if (in_period(c, &c->emps[i])) {
+					if (!in++)
+						found = (long)i;
+				}
+			}
+			if (n == 1) {
+				found = (long)e;
+			} else if (in != 1) {
+				struct strbuf rows = STRBUF_INIT;
+				for (i = e; i != SIZE_MAX; i = ld->key_next[i])
+					if (!in || in_period(c, &c->emps[i]))
+						strbuf_addf(&rows, "%s%s (line %d)", rows.len ? ", " : "",
+							    c->emps[i].id, c->emps[i].line);
+				loader_error(ld, kind, field, "%s '%s' matches %zu HR rows by %s: %s", what,
+					     text, in ? in : n, key_names[kf], rows.buf);
+				hint(ld, "an %s must name one employee: make it unique in the HR export, "
+				     "or key this input by another field (employee_key)", key_names[kf]);
+				strbuf_release(&rows);
+				found = -2;
+			}
+			if (found != -1) {
+				strbuf_release(&k);
+				return found < 0 ? -1 : found;
+			}
+		}
+	}
+	strbuf_addf(&key, "%c:%s", key_kind(kf), k.buf);
+	if (c->hr_set_aside_why.nr && strmap_get(&c->hr_set_aside, key.buf, &why))
+		loader_problem(ld, kind, field, "%s '%s' is %s", what, text,
+			       c->hr_set_aside_why.items[why]);
+	else if (kf == HR_EMPLOYEE_ID)
+		loader_problem(ld, kind, field, "%s '%s' is not in the HR export", what, text);
+	else
+		loader_problem(ld, kind, field, "%s '%s' matches no %s in the HR export", what, text,
+			       key_names[kf]);
+	strbuf_release(&k);
+	strbuf_release(&key);
+	return -1;
+}
+
 int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 		enum input_kind in, struct diag *d)
 {
@@ -251,6 +401,8 @@ int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 		loader_close(ld);
 		return -1;
 	}
+	if (in != INPUT_HR && ld->ic->employee_key != HR_EMPLOYEE_ID)
+		build_keymap(ld);
 	ld->st->present = 1;
 	ld->st->encoding = source_encoding(&ld->src);
 	ld->st->files = ld->files.nr;
@@ -270,8 +422,6 @@ void loader_skim(struct loader *ld, int field, source_keep_fn *keep, void *arg)
 		source_skim(&ld->src, (size_t)ld->col[field], keep, arg);
 }
 
-static void hint(const struct loader *ld, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /*
  * Does the row have as many cells as the header? Fewer is a truncated
@@ -392,12 +542,19 @@ static int next_physical(struct loader *ld)
 int loader_next(struct loader *ld)
 {
 	int rc;
+	/* The row just done was set aside by a problem: every such row is
+	 * counted (SPEC 3.1), whatever input it is in. */
+	if (ld->bad && ld->st)
+		ld->st->set_aside_problem++;
+	ld->bad = 0;
 	if (ld->ic->wide && ld->in == INPUT_TARGETS && ld->month < 12) {
 		ld->month++;
 		ld->bad = 0;
+		strbuf_reset(&ld->first_problem);
 		if (next_month(ld))
 			return 1;
 	}
+	strbuf_reset(&ld->first_problem);
 	for (;;) {
 		rc = next_physical(ld);
 		ld->bad = 0;
@@ -440,7 +597,12 @@ void loader_close(struct loader *ld)
 	}
 	strbuf_release(&ld->where);
 	strbuf_release(&ld->file_sha);
+	strbuf_release(&ld->first_problem);
 	strlist_release(&ld->files);
+	strmap_release(&ld->keymap);
+	strlist_release(&ld->keymap_keys);
+	free(ld->key_next);
+	ld->key_next = NULL;
 }
 
 const char *loader_text(const struct loader *ld, int field)
@@ -513,6 +675,8 @@ static void problem(struct loader *ld, enum row_problem kind, int is_error, int 
 	if (ld->quiet)
 		return;
 	strbuf_vaddf(&sb, fmt, ap);
+	if (!ld->first_problem.len)
+		strbuf_addstr(&ld->first_problem, sb.buf);
 	source_locate(&ld->src, line, col, &ld->where, &file, &line, &col);
 	diag_row(ld->d, row_problem_names[kind], is_error, file, line, col, "%s", sb.buf);
 	strbuf_release(&sb);

@@ -61,6 +61,13 @@ struct loader {
 	int need_null;                    /* null markers to blank */
 	int need_synth;                   /* some field is COL_SYNTH */
 	struct strbuf file_sha;           /* several files: "hex  name" lines */
+	struct strbuf first_problem;      /* the current row's first problem, for naming it */
+	/* employee_key other than employee_id: HR key text -> first HR row
+	 * with it; key_next chains the other rows with the same text. */
+	int keyed;
+	struct strmap keymap;
+	struct strlist keymap_keys;
+	size_t *key_next;
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
 	/* The last text mapped per value field and its canonical value: exports
 	 * repeat "Closed Won" on most rows, and one strcmp beats a
@@ -70,6 +77,7 @@ struct loader {
 	size_t ncols;                     /* header cells up to the last non-empty one */
 	int bad;                          /* the current row had a problem */
 	int quiet;                        /* re-reading: mark problems, report none */
+	void *user;                       /* the per-input loader's own state */
 };
 
 /*
@@ -116,6 +124,19 @@ int loader_number(struct loader *ld, int field, double *out);
 int loader_money(struct loader *ld, int field, int64_t *cents);
 int loader_date(struct loader *ld, int field, int32_t *out);
 int loader_value(struct loader *ld, int field, const char **canonical);
+
+/*
+ * The employee a cell names (through the input's employee_key): the HR
+ * row's index, or -1 after an unknown_employee / unknown_owner problem of
+ * `kind` (naming the HR row when it was set aside, with why), or -1 after
+ * an error when the key matches several in-scope HR rows. what is how
+ * the message names the cell ("owner", "employee_id").
+ */
+long loader_employee(struct loader *ld, int field, enum row_problem kind, const char *what);
+/* Records the HR row being read as set aside (hr.c), with its first problem. */
+void loader_set_aside_hr(struct loader *ld);
+/* Normalised key text of an HR field for matching (email, name: any case). */
+void loader_key_text(int hr_field, const char *text, struct strbuf *out);
 
 /* Reports a problem of `kind` at the field's cell and marks the row bad. */
 void loader_problem(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)

@@ -235,14 +235,13 @@ static void type_row(struct sales_ctx *sc, struct loader *ld)
 /* Checks and types a row, reporting its problems: the owner's index, or -1. */
 static long check_row(struct sales_ctx *sc, struct loader *ld)
 {
-	const char *owner = loader_text(ld, SALES_EMPLOYEE_ID);
-	size_t emp = 0;
-	int known = *owner && strmap_get(&sc->c->by_id, owner, &emp);
-	if (!known)
-		loader_problem(ld, ROW_UNKNOWN_OWNER, SALES_EMPLOYEE_ID,
-			       *owner ? "owner '%s' is not in the HR export" : "owner is empty%s", owner);
+	long emp = -1;
+	if (!*loader_text(ld, SALES_EMPLOYEE_ID))
+		loader_problem(ld, ROW_UNKNOWN_OWNER, SALES_EMPLOYEE_ID, "owner is empty");
+	else
+		emp = loader_employee(ld, SALES_EMPLOYEE_ID, ROW_UNKNOWN_OWNER, "owner");
 	type_row(sc, ld);
-	return ld->bad ? -1 : (long)emp;
+	return ld->bad ? -1 : emp;
 }
 
 /* Counts a checked row in the period's aggregates, or sets it aside. */

@@ -115,15 +115,10 @@ static int require(struct loader *ld, int field)
 /* The employee an id names, or -1 after an unknown_employee problem. */
 static long employee(struct loader *ld, int field)
 {
-	const char *id = loader_text(ld, field);
-	long e;
 	if (!require(ld, field))
 		return -1;
-	e = company_find(ld->c, id);
-	if (e < 0)
-		loader_problem(ld, ROW_UNKNOWN_EMPLOYEE, field, "%s '%s' is not in the HR export",
-			       schema_inputs[ld->in].fields[field].name, id);
-	return e;
+	return loader_employee(ld, field, ROW_UNKNOWN_EMPLOYEE,
+			       schema_inputs[ld->in].fields[field].name);
 }
 
 /*
@@ -259,8 +254,11 @@ static void target_row(struct small *sm)
 		loader_problem(ld, ROW_BAD_VALUE, TARGETS_KPI, "kpi '%s' is not a [kpi.NAME]", kpi);
 	period_cell(ld, TARGETS_PERIOD, &t.period);
 	rc = loader_number(ld, TARGETS_TARGET, &t.value);
-	if (scope && t.scope == 0 && require(ld, TARGETS_KEY))
-		employee(ld, TARGETS_KEY);
+	if (scope && t.scope == 0 && require(ld, TARGETS_KEY)) {
+		long e = employee(ld, TARGETS_KEY);
+		if (e >= 0)
+			key = c->emps[e].id;   /* employee_key = alt_id: compute matches ids */
+	}
 	if (scope && t.scope == 1 && require(ld, TARGETS_KEY)) {
 		int r = config_role_find(ld->cfg, key);
 		if (r < 0)
@@ -289,12 +287,15 @@ static void metric_row(struct small *sm)
 	const char *id = loader_text(ld, METRICS_EMPLOYEE_ID);
 	const char *dept = NULL, *name = NULL;
 	struct metric_row m;
+	long e;
 	int rc;
 	memset(&m, 0, sizeof(m));
 	m.line = ld->row.row_line;
-	if (*id)
-		employee(ld, METRICS_EMPLOYEE_ID);
-	else if (!*loader_text(ld, METRICS_DEPARTMENT))
+	if (*id) {
+		/* employee_key = email or name: compute matches HR ids */
+		if ((e = employee(ld, METRICS_EMPLOYEE_ID)) >= 0)
+			id = c->emps[e].id;
+	} else if (!*loader_text(ld, METRICS_DEPARTMENT))
 		loader_problem(ld, ROW_MISSING_FIELD, METRICS_EMPLOYEE_ID,
 			       "employee_id and department are both empty");
 	else

@@ -150,11 +150,17 @@ int manifest_write(struct manifest *m, const struct config *cfg, const struct co
 		json_str(&sb, cfg->inputs[i].file_display);
 		strbuf_addstr(&sb, ", \"encoding\": ");
 		json_str(&sb, s->encoding ? s->encoding : "utf-8");
-		strbuf_addf(&sb, ", \"sha256\": \"%s\", \"rows\": %zu, \"rows_used\": %zu, "
-			    "\"set_aside\": {\"no_date\": %zu, \"no_amount\": %zu, "
-			    "\"other_period\": %zu, \"open\": %zu}}",
-			    s->sha256, s->rows, s->rows_used, s->set_aside_no_date,
-			    s->set_aside_no_amount, s->set_aside_other_period, s->set_aside_open);
+		strbuf_addf(&sb, ", \"sha256\": \"%s\", \"files\": %zu, \"rows\": %zu, "
+			    "\"rows_used\": %zu, \"set_aside\": {\"no_date\": %zu, "
+			    "\"no_amount\": %zu, \"other_period\": %zu, \"open\": %zu, "
+			    "\"duplicate\": %zu, \"problem\": %zu}",
+			    s->sha256, s->files, s->rows, s->rows_used, s->set_aside_no_date,
+			    s->set_aside_no_amount, s->set_aside_other_period, s->set_aside_open,
+			    s->set_aside_duplicate, s->set_aside_problem);
+		if (i == INPUT_SALES)
+			strbuf_addf(&sb, ", \"duplicate_check\": %s",
+				    s->no_duplicate_check ? "false" : "true");
+		strbuf_addch(&sb, '}');
 	}
 	strbuf_addstr(&sb, "\n  ],\n  \"outputs\": [");
 	first = 1;
