@@ -169,7 +169,11 @@ static void write_input(struct init *it, int in, const char *path)
 		    s->more_rows ? " (the first ones; the file has more)" : "");
 	strbuf_addf(o, "file = %s\n", rel);
 	if (s->xlsx) {
-		strbuf_addf(o, "; the workbook's first sheet\nsheet = %s\n", s->sheet);
+		if (s->nsheets > 1)
+			strbuf_addf(o, "; of the workbook's %d sheets, the one whose header names "
+				    "most fields\nsheet = %s\n", s->nsheets, s->sheet);
+		else
+			strbuf_addf(o, "; the workbook's only sheet\nsheet = %s\n", s->sheet);
 	} else {
 		strbuf_addf(o, "; %s\nencoding = %s\n", s->encoding_why, s->encoding);
 		if (s->delimiter != ',')

@@ -55,6 +55,7 @@ struct input_conf {
 	char *file_display;         /* as written in the INI, for messages */
 	enum encoding encoding;
 	char delimiter;             /* ',' unless `delimiter = ;` or `tab` */
+	char *sheet;                /* .xlsx: `sheet =` name or 1-based number; NULL: the first */
 	struct strlist date_formats;
 	int header_row;             /* the header's row number (default 1) */
 	struct strlist nulls;       /* cell texts that mean "empty" */

@@ -278,6 +278,7 @@ void config_release(struct config *cfg)
 		struct input_conf *ic = &cfg->inputs[i];
 		free(ic->file);
 		free(ic->file_display);
+		free(ic->sheet);
 		strlist_release(&ic->date_formats);
 		strlist_release(&ic->nulls);
 		strlist_release(&ic->months);

@@ -240,7 +240,7 @@ static void load_input(struct config_loader *L, const struct ini_section *s, enu
 {
 	static const char *const keys[] = {
 		"file", "encoding", "date_format", "delimiter", "header_row", "null",
-		"salary_period", "hours_per_year", "employee_key", "layout", "scale",
+		"salary_period", "hours_per_year", "employee_key", "layout", "scale", "sheet",
 	};
 	static const char *const encodings[] = {
 		"auto", "utf-8", "gb18030", "utf8", "gbk", "gb2312", "utf-16", "utf16",
@@ -268,6 +268,13 @@ static void load_input(struct config_loader *L, const struct ini_section *s, enu
 	}
 	config_get_enum(L, s, "encoding", encodings, ARRAY_SIZE(encodings), &e);
 	ic->encoding = enc_values[e];
+	v = config_val(L, s, "sheet", &line);
+	if (v) {
+		free(ic->sheet);
+		ic->sheet = config_trimdup(v, strlen(v));
+		if (!*ic->sheet)
+			config_err(L, line, s->name, "sheet", "empty value; a sheet name or its number (1 = the first)");
+	}
 	v = config_val(L, s, "date_format", &line);
 	if (v) {
 		config_split(v, ',', &ic->date_formats);

@@ -180,7 +180,9 @@ static int open_file(struct loader *ld, size_t i)
 	source_close(&ld->src);
 	ld->nfile = i;
 	if (source_open(&ld->src, ld->files.items[i], ld->files.items[i], ld->ic, ld->d) < 0) {
-		diag_hint(ld->d, "check `file =` in [input.%s]", input_name(ld));
+		/* The source's own hint (a workbook's sheet names) says more. */
+		if (ld->d->nr && !ld->d->msgs[ld->d->nr - 1].hint)
+			diag_hint(ld->d, "check `file =` in [input.%s]", input_name(ld));
 		return -1;
 	}
 	ld->file = ld->src.display;

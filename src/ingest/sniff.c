@@ -258,7 +258,7 @@ static int sniff_encoding(struct sniff *s, const char *path, enum encoding *enc,
 		       ((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff))) {
 		s->encoding = "utf-16";
 		s->encoding_why = xstrdup("a UTF-16 byte-order mark");
-		*enc = ENC_AUTO;   /* FIXME-f10: ENC_UTF16 */
+		*enc = ENC_UTF16;
 	} else if (n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
 		s->encoding = "utf-8";
 		s->encoding_why = xstrdup("a UTF-8 byte-order mark");
@@ -547,7 +547,9 @@ static void set_header(struct sniff *s, const struct csv_row *hdr)
 	}
 }
 
-int sniff_file(struct sniff *s, const char *path, enum input_kind in, struct diag *d)
+/* Sniffs one file, or one sheet (a number, "1" the first) of a workbook. */
+static int sniff_one(struct sniff *s, const char *path, const char *sheet, enum input_kind in,
+		     struct diag *d)
 {
 	struct rows r = { 0 };
 	struct csv_row head[HEAD_ROWS], row;
@@ -558,9 +560,9 @@ int sniff_file(struct sniff *s, const char *path, enum input_kind in, struct dia
 	memset(s, 0, sizeof(*s));
 	s->in = in;
 	s->delimiter = ',';
-	if (xlsxread_is_xlsx(path)) {
+	if (sheet) {
 		s->xlsx = 1;
-		r.x = xlsxread_open(path, path, NULL, d);
+		r.x = xlsxread_open(path, path, sheet, d);
 		if (!r.x)
 			return -1;
 		s->sheet = xstrdup(xlsxread_sheet(r.x));
@@ -599,6 +601,51 @@ int sniff_file(struct sniff *s, const char *path, enum input_kind in, struct dia
 		int date_field = c->field >= 0 && schema_inputs[in].fields[c->field].type == FT_DATE;
 		if (date_field)
 			decide_date(c);
+	}
+	return 0;
+}
+
+static size_t mapped_fields(const struct sniff *s)
+{
+	size_t j, n = 0;
+	for (j = 0; j < s->ncols; j++)
+		n += s->cols[j].field >= 0;
+	return n;
+}
+
+int sniff_file(struct sniff *s, const char *path, enum input_kind in, struct diag *d)
+{
+	struct sniff next;
+	struct diag quiet;
+	char num[16];
+	size_t best = 0, k;
+	if (!xlsxread_is_xlsx(path))
+		return sniff_one(s, path, NULL, in, d);
+	/* A workbook: the sheet whose header names most fields (exports put
+	 * a cover or notes sheet first). */
+	if (sniff_one(s, path, "1", in, d) < 0)
+		return -1;
+	best = mapped_fields(s);
+	s->nsheets = 1;
+	for (k = 2; k <= 50; k++) {
+		snprintf(num, sizeof(num), "%zu", k);
+		diag_init(&quiet);
+		if (sniff_one(&next, path, num, in, &quiet) < 0) {
+			diag_release(&quiet);
+			sniff_release(&next);
+			break;
+		}
+		diag_release(&quiet);
+		s->nsheets++;
+		if (mapped_fields(&next) > best) {
+			int n = s->nsheets;
+			best = mapped_fields(&next);
+			sniff_release(s);
+			*s = next;
+			s->nsheets = n;
+		} else {
+			sniff_release(&next);
+		}
 	}
 	return 0;
 }

@@ -65,6 +65,7 @@ struct sniff {
 	enum input_kind in;
 	int xlsx;
 	char *sheet;                /* xlsx: the sheet read */
+	int nsheets;                /* xlsx: sheets in the workbook (up to 50 looked at) */
 	const char *encoding;       /* "auto", "utf-8", "gb18030", "utf-16" */
 	char *encoding_why;
 	char delimiter;

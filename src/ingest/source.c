@@ -1,9 +1,10 @@
 /*
- * source: the dispatch of source.h and the CSV source, a thin adapter over
- * csvread.h.
+ * source: the dispatch of source.h and its two sources, thin adapters over
+ * csvread.h and xlsxread.h.
  */
 #include "ingest/source.h"
 #include "ingest/csvread.h"
+#include "ingest/xlsxread.h"
 #include "util/strbuf.h"
 
 #include <stdlib.h>
@@ -56,13 +57,72 @@ int csv_source_open(struct source *s, const char *path, const struct input_conf 
 	return 0;
 }
 
+/* ------------------------------------------------ .xlsx (xlsxread.h) */
+
+static int xlsx_next(void *impl, struct src_row *row, struct diag *d)
+{
+	struct csv_row cr;
+	int rc = xlsxread_next(impl, &cr, d);
+	if (rc > 0) {
+		row->n = cr.n;
+		row->cell = cr.cell;
+		row->line = cr.line;
+		row->row_line = cr.row_line;
+	}
+	return rc;
+}
+
+static const char *xlsx_sha256(const void *impl)
+{
+	return xlsxread_sha256(impl);
+}
+
+static const char *xlsx_encoding(const void *impl)
+{
+	(void)impl;
+	return "xlsx";
+}
+
+/* "hr.xlsx:花名册!J17", or "hr.xlsx:花名册!17:17" for the whole row. */
+static void xlsx_locate(const void *impl, const char *display, int line, int col,
+			struct strbuf *out)
+{
+	char ref[16];
+	if (col > 0) {
+		xlsxread_cellref((size_t)col - 1, line, ref);
+		strbuf_addf(out, "%s:%s!%s", display, xlsxread_sheet(impl), ref);
+	} else {
+		strbuf_addf(out, "%s:%s!%d:%d", display, xlsxread_sheet(impl), line, line);
+	}
+}
+
+static void xlsx_free(void *impl)
+{
+	xlsxread_free(impl);
+}
+
+static const struct src_ops xlsx_ops = {
+	xlsx_next, xlsx_sha256, xlsx_encoding, NULL, xlsx_locate, xlsx_free,
+};
+
+int xlsx_source_open(struct source *s, const char *path, const struct input_conf *ic,
+		     struct diag *d)
+{
+	s->impl = xlsxread_open(path, s->display, ic->sheet, d);
+	if (!s->impl)
+		return -1;
+	s->ops = &xlsx_ops;
+	return 0;
+}
+
 int source_open(struct source *s, const char *path, const char *display,
 		const struct input_conf *ic, struct diag *d)
 {
 	memset(s, 0, sizeof(*s));
 	s->display = xstrdup(display);
-	/* New sources are chosen here, by name (an .xlsx workbook, ...). */
-	if (csv_source_open(s, path, ic, d) < 0) {
+	/* New sources are chosen here, by name. */
+	if ((xlsxread_is_xlsx(path) ? xlsx_source_open(s, path, ic, d)
+				    : csv_source_open(s, path, ic, d)) < 0) {
 		free(s->display);
 		s->display = NULL;
 		return -1;

@@ -1,5 +1,5 @@
 /*
- * source: where an input's physical rows come from (a CSV file today).
+ * source: where an input's physical rows come from (a CSV file or an .xlsx sheet).
  *
  * A row source knows one file's format and nothing of merit's fields: it
  * yields physical rows, each an array of cell texts (UTF-8, trimmed,
@@ -94,5 +94,8 @@ void source_close(struct source *s);
 /* The CSV source (csvread.h). */
 int csv_source_open(struct source *s, const char *path, const struct input_conf *ic,
 		    struct diag *d);
+/* The .xlsx source (xlsxread.h): sheet `ic->sheet`, cells named "hr.xlsx:Sheet1!C17". */
+int xlsx_source_open(struct source *s, const char *path, const struct input_conf *ic,
+		     struct diag *d);
 
 #endif

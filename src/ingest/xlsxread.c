@@ -76,6 +76,7 @@ struct xlsxread {
 	struct strbuf cells;
 	size_t *off;
 	size_t ncells, off_alloc;
+	size_t width;               /* the widest row so far */
 	char **cellp;
 	int *linep;
 	size_t ptr_alloc;
@@ -768,6 +769,16 @@ static void XMLCALL sheet_chars(void *arg, const XML_Char *s, int len)
 static void emit_row(struct xlsxread *r, struct csv_row *row)
 {
 	size_t i;
+	/* A sheet leaves a row's trailing empty cells out where a CSV writes
+	 * them: as wide as the widest row so far (the header), a short row
+	 * is not taken for a truncated one. */
+	if (r->ncells > r->width)
+		r->width = r->ncells;
+	while (r->ncells < r->width) {
+		ALLOC_GROW(r->off, r->ncells + 1, r->off_alloc);
+		r->off[r->ncells++] = r->cells.len;
+		strbuf_addch(&r->cells, '\0');
+	}
 	ALLOC_GROW(r->cellp, r->ncells, r->ptr_alloc);
 	r->linep = xrealloc(r->linep, r->ptr_alloc * sizeof(*r->linep));
 	for (i = 0; i < r->ncells; i++) {

@@ -15,7 +15,9 @@
  * 1900-02-29 = serial 60 given as that non-date, or 1904 system), booleans
  * as TRUE/FALSE, shared, inline and rich-text strings as their text. Cells
  * the XML skips are empty cells in their column (the cell reference places
- * them). row.line[i] and row.row_line are the sheet's row number.
+ * them), and a row is padded with empty cells to the widest row so far (a
+ * sheet leaves trailing empty cells out; a CSV writes them). row.line[i]
+ * and row.row_line are the sheet's row number.
  *
  * Ownership: xlsxread_open() returns a reader that xlsxread_free()
  * releases. A struct csv_row points into the reader until the next call.

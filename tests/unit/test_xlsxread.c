@@ -195,15 +195,16 @@ static void test_cell_types(void **state)
 
 /* Cells the XML leaves out are empty cells in their column; cells with no
  * reference follow the previous one; an all-empty row is skipped, a row
- * with no r attribute is the next number. */
+ * with no r attribute is the next number; a shorter row is padded to the
+ * widest so far (27 cells: A to AA). */
 static void test_skipped_cells(void **state)
 {
 	(void)state;
 	mem_rows(SHEET("<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>b</t></is></c>"
 		       "<c r=\"E2\"><v>5</v></c><c><v>6</v></c></row>"
 		       "<row r=\"3\"><c r=\"A3\" s=\"3\"/><c r=\"B3\" t=\"inlineStr\"><is><t> </t></is></c></row>"
-		       "<row><c r=\"AA5\"><v>1</v></c></row>"),
-		 0, "2:|b|||5|6\n4:" "||||||||||||||||||||||||||1\n");
+		       "<row><c r=\"AA5\"><v>1</v></c></row><row r=\"6\"><c r=\"A6\"><v>7</v></c></row>"),
+		 0, "2:|b|||5|6\n4:" "||||||||||||||||||||||||||1\n6:7||||||||||||||||||||||||||\n");
 }
 
 /* Prefixed names (<x:row>) and a sheet with no styles or strings at all. */
