@@ -215,7 +215,7 @@ static void flush_para(struct letter *lt, struct strbuf *para)
 	if (!para->len)
 		return;
 	layout_paragraph(&lt->L, para->buf, BODY_L, BODY_W, FS_BODY, LH_BODY, C_TEXT, 0);
-	lt->L.y -= 4;
+	lt->L.y -= 3;
 	strbuf_reset(para);
 }
 
@@ -227,9 +227,9 @@ static double follow_h(const char *rest)
 	if (!rest || *rest != '@')
 		return 3 * LH_BODY;
 	if (!strncmp(rest, "@comments", 9))
-		return 58 + 40;
+		return COMMENTS_MIN_H + SIGNATURES_H;
 	if (!strncmp(rest, "@summary", 8))
-		return 50;
+		return 44;
 	if (!strncmp(rest, "@kpis", 5) || !strncmp(rest, "@chart", 6) ||
 	    !strncmp(rest, "@team", 5) || !strncmp(rest, "@heatmap", 8) ||
 	    !strncmp(rest, "@calibration", 12))
@@ -329,15 +329,15 @@ static void layout_body(struct letter *lt)
 		}
 		if (line[0] == '=' && line[1] == ' ') {
 			flush_para(lt, &para);
-			layout_paragraph(L, line + 2, BODY_L, BODY_W, 15, 20, C_ACCENT, 1);
-			L->y -= 4;
+			layout_paragraph(L, line + 2, BODY_L, BODY_W, 14, 18, C_ACCENT, 1);
+			L->y -= 3;
 		} else if (line[0] == '#' && line[1] == ' ') {
 			flush_para(lt, &para);
 			/* Keep a heading with (the start of) what follows. */
-			layout_ensure(L, 5 + 15 + 3 + follow_h(next));
+			layout_ensure(L, 3 + 13.5 + 3 + follow_h(next));
 			if (L->y < BODY_TOP)
-				L->y -= 5;
-			layout_paragraph(L, line + 2, BODY_L, BODY_W, 11, 15, C_ACCENT, 1);
+				L->y -= 3;
+			layout_paragraph(L, line + 2, BODY_L, BODY_W, 10.5, 13.5, C_ACCENT, 1);
 			layout_line(L, BODY_L, L->y + 1, BODY_L + BODY_W, L->y + 1, 0.5, C_RULE, 0);
 			L->y -= 3;
 		} else if (line[0] == '!' && line[1] == ' ') {

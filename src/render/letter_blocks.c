@@ -135,7 +135,7 @@ void letter_table_draw(struct letter *lt, const struct table *t)
 			table_row(lt, t, cw, 0);     /* the header again on the new page */
 		table_row(lt, t, cw, r);
 	}
-	L->y -= 6;
+	L->y -= 4;
 }
 
 static int kpi_scored(const struct kpi_result *k)
@@ -149,7 +149,7 @@ static void block_summary(struct letter *lt)
 	const struct employee *e = lt->e;
 	const char *lab[6], *val[6];
 	int n = 0, i, cols, rows;
-	double cw, ch = 34, top, size = 13;
+	double cw, ch = 31, top, size = 13;
 
 	lab[n] = letter_label(lt, "final_score"), val[n++] = letter_fmt_score(lt, e->norm_score);
 	lab[n] = letter_label(lt, "rating"), val[n++] = template_vars_lookup(&lt->vars, "rating");
@@ -181,10 +181,10 @@ static void block_summary(struct letter *lt)
 		double x = BODY_L + (i % cols) * cw + 10, y = top - 4 - (i / cols) * ch;
 		const char *v = letter_fit(lt, val[i] ? val[i] : "", cw - 20, size);
 		const char *l = letter_fit(lt, lab[i], cw - 20, FS_SMALL);
-		layout_text(L, x, y - 11, FS_SMALL, C_GREY, 0, l, strlen(l));
-		layout_text(L, x, y - 27, size, i < 3 ? C_ACCENT : C_TEXT, i < 3, v, strlen(v));
+		layout_text(L, x, y - 10, FS_SMALL, C_GREY, 0, l, strlen(l));
+		layout_text(L, x, y - 25, size, i < 3 ? C_ACCENT : C_TEXT, i < 3, v, strlen(v));
 	}
-	L->y = top - rows * ch - 8 - 6;
+	L->y = top - rows * ch - 8 - 5;
 }
 
 static void block_kpis(struct letter *lt)
@@ -229,7 +229,7 @@ static void block_chart(struct letter *lt)
 {
 	struct layout *L = &lt->L;
 	const struct employee *e = lt->e;
-	double lw = 0, maxa = 1.2, x0, x1, top, row = 13, h, tick;
+	double lw = 0, maxa = 1.2, x0, x1, top, row = 10.5, h, tick;
 	const char *title = letter_label(lt, "chart_title");
 	size_t i;
 	if (!e->nkpis)
@@ -248,12 +248,12 @@ static void block_chart(struct letter *lt)
 	lw = fmin(lw + 8, 0.32 * BODY_W);
 	x0 = BODY_L + lw;
 	x1 = BODY_L + BODY_W - 44;
-	h = 16 + e->nkpis * row + 14;
+	h = 14 + e->nkpis * row + 12;
 	layout_ensure(L, h);
 	top = L->y;
-	layout_text(L, BODY_L, layout_baseline(top, 14, 9), 9, C_GREY, 0, letter_fit(lt, title, BODY_W, 9),
-		strlen(letter_fit(lt, title, BODY_W, 9)));
-	top -= 16;
+	layout_text(L, BODY_L, layout_baseline(top, 13, 8.5), 8.5, C_GREY, 0,
+		    letter_fit(lt, title, BODY_W, 8.5), strlen(letter_fit(lt, title, BODY_W, 8.5)));
+	top -= 14;
 	for (tick = 0; tick <= maxa + 1e-9; tick += 0.5) {
 		double x = x0 + tick / maxa * (x1 - x0);
 		const char *s = letter_fmt_pct(lt, tick);
@@ -265,14 +265,14 @@ static void block_chart(struct letter *lt)
 		const struct kpi_result *k = &e->kpis[i];
 		const char *name = letter_fit(lt, letter_label_text(&lt->cfg->kpis[k->kpi].label, lt->loc),
 				       lw - 6, FS_SMALL);
-		double y = top - i * row, by = y - row / 2 - 4;
+		double y = top - i * row, by = y - row / 2 - 3.25;
 		layout_text(L, BODY_L, layout_baseline(y, row, FS_SMALL), FS_SMALL, C_TEXT, 0, name,
 			strlen(name));
 		if (kpi_scored(k)) {
 			double a = fmax(k->achievement, 0.0), w = fmin(a, maxa) / maxa * (x1 - x0);
 			const char *s = letter_fmt_pct(lt, a);
 			if (w > 0)
-				layout_rect(L, x0, by, w, 8, bar_color(a), NO_COLOR);
+				layout_rect(L, x0, by, w, 6.5, bar_color(a), NO_COLOR);
 			layout_text(L, x0 + w + 3, layout_baseline(y, row, 7.5), 7.5, C_TEXT, 0, s, strlen(s));
 		} else {
 			layout_text(L, x0 + 3, layout_baseline(y, row, 7.5), 7.5, C_GREY, 0, "—", strlen("—"));
@@ -284,7 +284,7 @@ static void block_chart(struct letter *lt)
 		double x = x0 + 1.0 / maxa * (x1 - x0);
 		layout_line(L, x, top + 2, x, top - e->nkpis * row, 0.9, C_RED, 1);
 	}
-	L->y = top - e->nkpis * row - 16;
+	L->y = top - e->nkpis * row - 12;
 }
 
 void letter_bullet(struct letter *lt, const char *s)
@@ -294,7 +294,7 @@ void letter_bullet(struct letter *lt, const char *s)
 	/* Drawn, not typed: wqy-zenhei has no U+2022 bullet. */
 	layout_rect(L, BODY_L + 4, L->y - LH_BODY / 2 - 1.5, 3, 3, C_ACCENT, NO_COLOR);
 	layout_paragraph(L, s, BODY_L + 16, BODY_W - 16, FS_BODY, LH_BODY, C_TEXT, 0);
-	L->y -= 3;
+	L->y -= 2;
 }
 
 /* Sets the per-KPI placeholders the phrase bank uses. */
@@ -437,16 +437,17 @@ static void block_dimensions(struct letter *lt)
 	}
 }
 
+/* One line, "Mean (1–5): Manager 4.0 (Reviewers 1) · Peer 3.5 (Reviewers 2)",
+ * like the dimensions: a table took a fifth of the page. */
 static void block_reviews(struct letter *lt)
 {
 	const struct letters_shared *sh = lt->sh;
 	const struct company *c = lt->c;
-	static const int right[3] = { 0, 1, 1 };
 	static const int rel_order[] = { REL_MANAGER, REL_PEER, REL_SUBORDINATE };
 	double sum[REL_COUNT] = { 0 };
 	size_t cnt[REL_COUNT] = { 0 }, i;
-	const char *cells[4 * 3];
-	struct table t = { 3, cells, NULL, 0, right, 0 };
+	int zh = lt->loc == LOCALE_ZH;
+	struct strbuf sb = STRBUF_INIT;
 	for (i = sh->rev_start[lt->emp]; i < sh->rev_start[lt->emp + 1]; i++) {
 		const struct review_row *r = &c->reviews[sh->rev_idx[i]];
 		if ((unsigned)r->relation < REL_COUNT) {
@@ -454,21 +455,19 @@ static void block_reviews(struct letter *lt)
 			cnt[r->relation]++;
 		}
 	}
-	cells[0] = letter_label(lt, "relation");
-	cells[1] = letter_label(lt, "reviewers");
-	cells[2] = letter_label(lt, "mean");
 	for (i = 0; i < 3; i++) {
 		int rel = rel_order[i];
-		const char **row;
 		if (!cnt[rel])
 			continue;
-		row = cells + (++t.nrows) * 3;
-		row[0] = letter_named(lt, "relation", rel_keys[rel]);
-		row[1] = letter_keepf(lt, "%zu", cnt[rel]);
-		row[2] = letter_keepf(lt, "%.1f", sum[rel] / (double)cnt[rel]);
+		strbuf_addf(&sb, "%s%s %.1f%s%s %zu%s", sb.len ? "  ·  " : "",
+			    letter_named(lt, "relation", rel_keys[rel]), sum[rel] / (double)cnt[rel],
+			    zh ? "（" : " (", letter_label(lt, "reviewers"), cnt[rel], zh ? "）" : ")");
 	}
-	if (t.nrows)
-		letter_table_draw(lt, &t);
+	if (sb.len)
+		layout_paragraph(&lt->L, letter_keepf(lt, "%s%s%s", letter_label(lt, "mean"),
+						      zh ? "：" : ": ", sb.buf),
+				 BODY_L, BODY_W, FS_BODY, LH_BODY, C_TEXT, 0);
+	strbuf_release(&sb);
 	if (cnt[REL_SELF]) {
 		template_vars_setf(&lt->vars, "mean", "%.1f", sum[REL_SELF] / (double)cnt[REL_SELF]);
 		template_vars_setf(&lt->vars, "n", "%zu", cnt[REL_SELF]);
@@ -480,72 +479,65 @@ static void block_reviews(struct letter *lt)
 	lt->L.y -= 4;
 }
 
-/* Passed courses dated inside the period, in input order. */
+/* Passed courses dated inside the period, in input order, one bullet each
+ * ("Course · 2026-10-10 · Hours 6.0"): a table's header row cost a line. */
 static void block_training(struct letter *lt)
 {
 	const struct letters_shared *sh = lt->sh;
 	const struct company *c = lt->c;
-	static const int right[3] = { 0, 0, 1 };
-	size_t i, n = sh->trn_start[lt->emp + 1] - sh->trn_start[lt->emp];
-	const char **cells = xcalloc((n + 1) * 3, sizeof(*cells));
-	struct table t = { 3, cells, NULL, 0, right, 0 };
-	cells[0] = letter_label(lt, "course");
-	cells[1] = letter_label(lt, "date");
-	cells[2] = letter_label(lt, "hours");
+	size_t i;
 	for (i = sh->trn_start[lt->emp]; i < sh->trn_start[lt->emp + 1]; i++) {
 		const struct training_row *tr = &c->training[sh->trn_idx[i]];
-		const char **row = cells + (t.nrows + 1) * 3;
 		char iso[16];
 		date_format_iso(tr->date, iso);
-		row[0] = tr->course ? tr->course : "";
-		row[1] = letter_keep(lt, xstrdup(iso));
-		row[2] = isfinite(tr->hours) && tr->hours > 0 ? letter_keepf(lt, "%.1f", tr->hours) : "";
-		t.nrows++;
+		if (isfinite(tr->hours) && tr->hours > 0)
+			letter_bullet(lt, letter_keepf(lt, "%s  ·  %s  ·  %s %.1f",
+						       tr->course ? tr->course : "", iso,
+						       letter_label(lt, "hours"), tr->hours));
+		else
+			letter_bullet(lt, letter_keepf(lt, "%s  ·  %s", tr->course ? tr->course : "",
+						       iso));
 	}
-	if (t.nrows)
-		letter_table_draw(lt, &t);
 	layout_paragraph(&lt->L, letter_label(lt, "training_points"), BODY_L, BODY_W, FS_BODY, LH_BODY,
 			 C_TEXT, 0);
-	lt->L.y -= 4;
-	free(cells);
+	lt->L.y -= 3;
 }
 
+/* "Sales achievement ¥300,000.00  ·  Conversion 30%": one or two lines
+ * under the section's heading instead of a table of its own. */
 static void block_next_targets(struct letter *lt)
 {
 	const struct employee *e = lt->e;
-	static const int right[2] = { 0, 1 };
-	const char **cells = xcalloc((e->nkpis + 1) * 2, sizeof(*cells));
-	struct table t = { 2, cells, NULL, 0, right, 0 };
+	struct strbuf sb = STRBUF_INIT;
 	size_t i;
-	cells[0] = letter_label(lt, "kpi");
-	cells[1] = letter_label(lt, "next_target");
 	for (i = 0; i < e->nkpis; i++) {
 		double v;
-		const char **row;
 		if (!letter_next_target(lt, e->kpis[i].kpi, &v))
 			continue;
-		row = cells + (++t.nrows) * 2;
-		row[0] = letter_label_text(&lt->cfg->kpis[e->kpis[i].kpi].label, lt->loc);
-		row[1] = letter_fmt_value(lt, e->kpis[i].kpi, v);
+		strbuf_addf(&sb, "%s%s %s", sb.len ? "  ·  " : "",
+			    letter_label_text(&lt->cfg->kpis[e->kpis[i].kpi].label, lt->loc),
+			    letter_fmt_value(lt, e->kpis[i].kpi, v));
 	}
-	if (t.nrows)
-		letter_table_draw(lt, &t);
-	free(cells);
+	if (sb.len) {
+		layout_paragraph(&lt->L, sb.buf, BODY_L, BODY_W, FS_BODY, LH_BODY, C_TEXT, 0);
+		lt->L.y -= 3;
+	}
+	strbuf_release(&sb);
 }
 
 /* A ruled box with the hint inside its top: two-way feedback on paper. */
 static void block_comments(struct letter *lt)
 {
 	struct layout *L = &lt->L;
-	double h = 58, y, top, room;
+	double h = COMMENTS_MIN_H, y, top, room;
 	size_t i, n;
 	/* The box and the signatures below it stay on one page. */
-	layout_ensure(L, h + 40);
+	layout_ensure(L, h + SIGNATURES_H);
 	top = L->y;
 	/* Room left on the page goes to the employee's own words (up to about
 	 * ten lines): never a new page for it, never a cramped box beside an
 	 * empty half page. */
-	room = top - BODY_BOTTOM - 40 - 8;
+	room = top - BODY_BOTTOM - SIGNATURES_H - 8;
 	if (room > h)
 		h = room < 200 ? room : 200;
 	layout_rect(L, BODY_L, top - h, BODY_W, h, NO_COLOR, C_RULE);
@@ -553,7 +545,7 @@ static void block_comments(struct letter *lt)
 	for (y = top - 3, i = 0; i < n && i < 2; i++, y -= LH_SMALL)
 		layout_text(L, BODY_L + 8, layout_baseline(y, LH_SMALL, FS_SMALL), FS_SMALL, C_GREY, 0,
 			letter_label(lt, "comments_hint") + L->wl.v[i].off, L->wl.v[i].len);
-	for (y -= 18; y > top - h + 6; y -= 18)
+	for (y -= 17; y > top - h + 5; y -= 17)
 		layout_line(L, BODY_L + 8, y, BODY_L + BODY_W - 8, y, 0.3, C_RULE, 1);
 	L->y = top - h - 4;
 }
@@ -565,8 +557,8 @@ static void block_signatures(struct letter *lt)
 	const char *date = letter_label(lt, "sign_date");
 	double colw = (BODY_W - 24) / 2, y;
 	int i;
-	layout_ensure(L, 40);
-	y = L->y - 24;
+	layout_ensure(L, SIGNATURES_H);
+	y = L->y - 18;
 	for (i = 0; i < 2; i++) {
 		double x = BODY_L + i * (colw + 24), dw = colw * 0.32;
 		const char *w = letter_fit(lt, who[i], colw - dw - 8, FS_SMALL);
@@ -576,7 +568,7 @@ static void block_signatures(struct letter *lt)
 		layout_text(L, x, y - 11, FS_SMALL, C_GREY, 0, w, strlen(w));
 		layout_text(L, x + colw - dw, y - 11, FS_SMALL, C_GREY, 0, dt, strlen(dt));
 	}
-	L->y = y - 12;
+	L->y = y - 14;
 }
 
 /*

@@ -41,16 +41,18 @@ struct diag;
 #define MARGIN 40.0
 #define BODY_L MARGIN
 #define BODY_W (PAGE_W - 2 * MARGIN)
-#define BODY_TOP (PAGE_H - MARGIN - 34.0)   /* below the header band */
-#define BODY_BOTTOM (MARGIN + 22.0)         /* above the footer band */
+#define BODY_TOP (PAGE_H - MARGIN - 31.0)   /* below the header band */
+#define BODY_BOTTOM (MARGIN + 19.0)         /* above the footer band */
 
-#define FS_BODY 9.5
-#define LH_BODY 13.5
+/* Sizes chosen so that a letter of up to six KPIs without notices fits
+ * one A4 page (issue 14), with the body at 9 pt. */
+#define FS_BODY 9.0
+#define LH_BODY 12.5
 #define FS_SMALL 8.0
 #define LH_SMALL 11.0
 #define FS_TABLE 8.5
-#define LH_TABLE 11.5
-#define CELL_PAD 3.5
+#define LH_TABLE 11.0
+#define CELL_PAD 2.75
 
 #define C_TEXT 0x222222
 #define C_GREY 0x666666
@@ -249,6 +251,10 @@ int pack_block_known(const char *name);
 void pack_block(struct letter *lt, const char *name);
 /* Placeholders of the pack (team_size) for manager lt->e. */
 void pack_set_vars(struct letter *lt);
+
+/* Height of the smallest comment box and of the signature lines. */
+#define COMMENTS_MIN_H 40.0
+#define SIGNATURES_H 32.0
 
 /* ---- letter.c ---- */
 

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "model.h"
 #include "render/letter.h"
+#include "render/letter_internal.h"   /* FS_BODY: the one-page promise is at >= 9 pt */
 #include "render/render.h"
 #include "render/template.h"
 #include "util/date.h"
@@ -533,7 +534,7 @@ static void test_letters(void **state)
 	char *l1 = xstrfmt("%s/letters", dir1), *l2 = xstrfmt("%s/letters", dir2);
 	static const char *const zh[] = {
 		"张伟，您好", "优秀", "¥12,345.67", "销售业绩完成率", "赢单率", "新客户数",
-		"示例贸易有限公司", "保密", "1 / 2", "晋升推荐", "104.20", "¥231,000.00",
+		"示例贸易有限公司", "保密", "1 / 1", "晋升推荐", "104.20", "¥231,000.00",
 		"同事", NULL
 	};
 	static const char *const en[] = {
@@ -563,7 +564,7 @@ static void test_letters(void **state)
 	assert_non_null(strstr(d.msgs[0].text, "U+1F600"));
 	assert_non_null(strstr(d.msgs[0].text, "(in the name)"));
 
-	check_letter(l1, "E001", zh, 2);     /* reviews, targets, notices: 2 pages */
+	check_letter(l1, "E001", zh, 1);     /* reviews, targets, a notice: one page since issue 14 */
 	check_letter(l1, "E002", en, 1);
 	check_letter(l1, "E003", many, 2);
 	{
@@ -631,6 +632,85 @@ static void test_letters_password(void **state)
 	diag_init(&d);
 	assert_int_equal(letters_write(&c, &cfg, dir, 2, &d), -1);
 	assert_int_equal(d.status, MERIT_CONFIG);
+	diag_release(&d);
+	company_release(&c);
+	rmtree(dir);
+	free(dir);
+}
+
+/*
+ * One page (issue 14): six KPIs, 360 reviews, no notice, in both languages,
+ * at a 9 pt body; ten KPIs and a warning notice still flow onto a second
+ * page without losing a section.
+ */
+static void test_letters_one_page(void **state)
+{
+	static const int six[] = { LF_SALES, LF_CONVERSION, LF_NEW_CUSTOMERS, LF_PEER_REVIEW,
+				   LF_CSAT, LF_COMPANY_REVENUE };
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	char *dir = tmpdir_new("one");
+	size_t i, k;
+	(void)state;
+	assert_true(FS_BODY >= 9.0);
+	letter_fixture_config(&cfg);
+	letter_fixture_company(&c, "2026-10");
+	for (i = 0; i < 3; i++) {
+		static const char *const ids[] = { "Z6", "N6", "W10" };
+		static const char *const who[] = { "王建华", "Olivia Hughes", "李桂英" };
+		size_t nk = i == 2 ? 10 : 6;
+		struct employee *e = letter_fixture_employee(&c, ids[i], who[i],
+							     i == 1 ? LOCALE_EN : LOCALE_ZH, nk);
+		for (k = 0; k < nk; k++) {
+			int kpi = k < 6 ? six[k] : (int)(LF_LEADS + k - 6);
+			const struct kpi_def *kd = &letter_fixture_kpis[kpi];
+			/* 70 %, 85 %, ... 145 % of target: strengths and areas both. */
+			double a = 0.7 + 0.15 * (double)k;
+			letter_fixture_kpi(e, kpi, 100.0 / (double)nk, kd->target,
+					   kd->direction == DIR_LOWER ? kd->target / a : kd->target * a, NULL);
+		}
+		e->raw_score = e->norm_score = 91.25;
+		e->rating = 0;
+		e->bonus = 1234567;
+		if (i == 2)
+			e->flags |= FLAG_WARNING, e->bottom_streak = 2;
+	}
+	for (i = 0; i < 3; i++)
+		for (k = 0; k < 3; k++)
+			letter_fixture_review(&c, (i + 1) % 3, i, k ? REL_PEER : REL_MANAGER, 3 + (double)k);
+	diag_init(&d);
+	assert_int_equal(letters_write(&c, &cfg, dir, 1, &d), 0);
+	{
+		char *z6 = xstrfmt("%s/Z6.pdf", dir), *n6 = xstrfmt("%s/N6.pdf", dir);
+		char *w10 = xstrfmt("%s/W10.pdf", dir), *t;
+		static const char *const zh_sections[] = { "绩效结果", "绩效指标", "各指标完成率",
+			"做得好的地方", "可以提升的地方", "各维度得分", "360 度评价", "员工意见",
+			"员工签字", "上级签字", NULL };
+		static const char *const en_sections[] = { "Your result", "Key performance indicators",
+			"Achievement against target", "What went well", "Where to grow next",
+			"Scores by dimension", "360-degree feedback", "Your comments", "Employee",
+			"Manager", NULL };
+		assert_int_equal(pdf_pages(z6), 1);
+		assert_int_equal(pdf_pages(n6), 1);
+		assert_int_equal(pdf_pages(w10), 2);
+		t = pdf_text(z6);
+		for (i = 0; zh_sections[i]; i++)
+			assert_non_null(strstr(t, zh_sections[i]));
+		free(t);
+		t = pdf_text(n6);
+		for (i = 0; en_sections[i]; i++)
+			assert_non_null(strstr(t, en_sections[i]));
+		free(t);
+		t = pdf_text(w10);
+		for (i = 0; zh_sections[i]; i++)
+			assert_non_null(strstr(t, zh_sections[i]));
+		assert_non_null(strstr(t, "绩效警告"));
+		free(t);
+		free(z6);
+		free(n6);
+		free(w10);
+	}
 	diag_release(&d);
 	company_release(&c);
 	rmtree(dir);
@@ -753,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_letters_password),
 		cmocka_unit_test(test_letters_template_error),
 		cmocka_unit_test(test_letters_unwritable),
+		cmocka_unit_test(test_letters_one_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
