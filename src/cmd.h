@@ -21,6 +21,7 @@ struct cmd_opts {
 	int verbose;              /* -v */
 	int resend;               /* mail --resend */
 	int managers;             /* mail --managers: team packs instead of letters */
+	const char *by;           /* approve --by NAME */
 	const char **only;        /* mail --only ID (repeatable) */
 	int nonly;
 	const char *inputs[INPUT_COUNT];   /* init: --hr, --sales, ... FILE (enum input_kind order) */
@@ -35,5 +36,7 @@ int cmd_explain(const struct cmd_opts *o, struct diag *d);
 int cmd_history(const struct cmd_opts *o, struct diag *d);
 int cmd_mail(const struct cmd_opts *o, struct diag *d);
 int cmd_init(const struct cmd_opts *o, struct diag *d);
+int cmd_approve(const struct cmd_opts *o, struct diag *d);
+int cmd_status(const struct cmd_opts *o, struct diag *d);
 
 #endif

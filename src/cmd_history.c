@@ -2,10 +2,11 @@
  * cmd_history: `merit history EMPLOYEE_ID` — the employee's past periods
  * from the ledger (scores, ratings, bonuses, flags) as a text table. Reads
  * only the config and the ledger; deliver/ledger.c gives the rows, the
- * table is laid out here.
+ * table is laid out here, then the overrides and approvals (SPEC 11).
  */
 #include "cmd.h"
 #include "config.h"
+#include "deliver/approval.h"
 #include "deliver/ledger.h"
 #include "render/render.h"
 #include "util/diag.h"
@@ -15,6 +16,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void add_padded(struct strbuf *sb, const char *s, size_t width, int right)
 {
@@ -77,6 +79,49 @@ static void history_table(const struct ledger_period *rows, size_t n, struct str
 	free(cells);
 }
 
+/*
+ * SPEC 11, below the table: each period's overrides of the employee and
+ * its finance approval, one line each:
+ *   2026-10  override rating: Needs improvement -> Qualified (reason; approved by X on DATE)
+ *   2026-10  approved by Wang Fang on 2026-11-02T09:15:00Z (run 3f2a9c1d0e4b5a6c)
+ * An approval the period's next run voided says so.
+ */
+static int history_notes(const struct config *cfg, const struct ledger_period *rows, size_t n,
+			 struct strbuf *out, struct diag *d)
+{
+	size_t i;
+	int first = 1;
+	for (i = 0; i < n; i++) {
+		const char *p = rows[i].overrides, *nl;
+		struct approval a;
+		struct ledger_run run;
+		int found;
+		for (; p && *p; p = nl ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			strbuf_addf(out, "%s%s  override %.*s\n", first ? "\n" : "", rows[i].period,
+				    (int)(nl ? (size_t)(nl - p) : strlen(p)), p);
+			first = 0;
+			if (!nl)
+				break;
+		}
+		found = approval_latest(cfg, rows[i].period, &a, d);
+		if (found < 0 || ledger_last_run(cfg, rows[i].period, &run, d) < 0) {
+			approval_release(&a);
+			return -1;
+		}
+		if (found) {
+			strbuf_addf(out, "%s%s  approved by %s on %s (run %s)", first ? "\n" : "",
+				    rows[i].period, a.by, a.at, a.run_id);
+			if (a.run_seq != run.seq)
+				strbuf_addf(out, ", void: run again at %s", run.started);
+			strbuf_addch(out, '\n');
+			first = 0;
+		}
+		approval_release(&a);
+	}
+	return 0;
+}
+
 int cmd_history(const struct cmd_opts *o, struct diag *d)
 {
 	struct config cfg;
@@ -91,7 +136,10 @@ int cmd_history(const struct cmd_opts *o, struct diag *d)
 		status = d->status ? d->status : MERIT_SOFTWARE;
 	} else {
 		history_table(rows, n, &sb);
-		fputs(sb.buf, stdout);
+		if (history_notes(&cfg, rows, n, &sb, d) < 0)
+			status = d->status ? d->status : MERIT_SOFTWARE;
+		else
+			fputs(sb.buf, stdout);
 		ledger_periods_free(rows, n);
 	}
 	strbuf_release(&sb);

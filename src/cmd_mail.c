@@ -9,12 +9,32 @@
  * summary line goes to stdout; per-employee problems are diag messages.
  */
 #include "cmd.h"
+#include "deliver/approval.h"
 #include "deliver/mailing.h"
 #include "pipeline.h"
 #include "util/diag.h"
 #include "util/outdir.h"
+#include "util/strbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+
+/*
+ * SPEC 11: nothing is mailed before finance approved the very files that
+ * would go out ([mail] require_approval = yes, the default). A dry run
+ * sends nothing and may be what reviewers look at, so it needs no approval.
+ */
+static int approved(const struct pipeline *p, const struct cmd_opts *o, struct diag *d)
+{
+	char *folder;
+	int rc;
+	if (o->dry_run || !p->cfg.mail.require_approval)
+		return 0;
+	folder = xstrfmt("%s/%s", p->output_root, p->company.period.label);
+	rc = approval_require(&p->cfg, p->company.period.label, folder, d);
+	free(folder);
+	return rc;
+}
 
 int cmd_mail(const struct cmd_opts *o, struct diag *d)
 {
@@ -28,6 +48,7 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 	/* The run lock too: a `merit run` must not swap out/<period> (letters,
 	 * mail/) from under a mailing that reads and writes there. */
 	if (pipeline_load_config(&p, o, d) < 0 || outdir_lock(&od, p.output_root, d) < 0 ||
+	    approved(&p, o, d) < 0 ||
 	    pipeline_load_inputs(&p, d) < 0 || pipeline_compute(&p, d) < 0) {
 		outdir_release(&od);
 		pipeline_release(&p);

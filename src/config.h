@@ -252,6 +252,7 @@ struct mail_conf {
 	int starttls_none;         /* starttls = none: never upgrade (local test servers) */
 	int messages_per_minute;   /* 0 = unlimited */
 	int retries;
+	int require_approval;      /* SPEC 11: mail only an approved period (default 1) */
 };
 
 struct config {

@@ -25,6 +25,8 @@ static const char usage_text[] =
 	"                      [--managers]\n"
 	"       merit init     --hr FILE --sales FILE [--targets FILE] [--metrics FILE]\n"
 	"                      [--reviews FILE] [--training FILE] [-o FILE] [--force]\n"
+	"       merit approve  -c FILE -p PERIOD --by NAME\n"
+	"       merit status   -c FILE -p PERIOD\n"
 	"       merit --help | --version\n";
 
 static const char help_text[] =
@@ -39,7 +41,9 @@ static const char help_text[] =
 	"  explain    show how one employee's result was computed\n"
 	"  history    an employee's past periods from the ledger\n"
 	"  mail       send every employee their letter over SMTP (--managers: every\n"
-	"             manager their team pack)\n"
+	"             manager their team pack); an approved period only\n"
+	"  approve    finance sign-off: records who approved which files of a period\n"
+	"  status     run, approval and mailing state of a period, one line each\n"
 	"  init       write a starter config from the exports (CSV or .xlsx)\n"
 	"\n"
 	"options:\n"
@@ -57,6 +61,7 @@ static const char help_text[] =
 	"      --only ID       mail: only this employee (repeatable)\n"
 	"      --resend        mail: resend letters that changed since they were sent\n"
 	"      --managers      mail: the team packs to the managers, not the letters\n"
+	"      --by NAME       approve: who signs off\n"
 	"  -q, --quiet         print nothing but errors\n"
 	"  -v, --verbose       also print warnings and notes\n"
 	"  -h, --help          this text\n"
@@ -64,9 +69,9 @@ static const char help_text[] =
 	"\n"
 	"exit codes: 0 ok, 64 usage, 65 bad input data, 66 input missing,\n"
 	"70 internal, 73 cannot create output, 75 another run holds the lock,\n"
-	"78 bad configuration.\n";
+	"77 not approved (mail), 78 bad configuration.\n";
 
-enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND, OPT_FORCE, OPT_MANAGERS,
+enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND, OPT_BY, OPT_FORCE, OPT_MANAGERS,
        OPT_INPUT };    /* OPT_INPUT + enum input_kind: init --hr ... --training */
 
 static const struct option long_opts[] = {
@@ -90,6 +95,7 @@ static const struct option long_opts[] = {
 	{ "metrics", required_argument, NULL, OPT_INPUT + 3 },
 	{ "reviews", required_argument, NULL, OPT_INPUT + 4 },
 	{ "training", required_argument, NULL, OPT_INPUT + 5 },
+	{ "by", required_argument, NULL, OPT_BY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,6 +112,8 @@ static const struct command commands[] = {
 	{ "history", cmd_history, 1, 1 },
 	{ "mail", cmd_mail, 0, 0 },
 	{ "init", cmd_init, 0, 0 },
+	{ "approve", cmd_approve, 0, 0 },
+	{ "status", cmd_status, 0, 0 },
 };
 
 /*
@@ -210,6 +218,7 @@ static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct co
 		case OPT_DRY_RUN: o->dry_run = 1; break;
 		case OPT_RESEND: o->resend = 1; break;
 		case OPT_MANAGERS: o->managers = 1; break;
+		case OPT_BY: o->by = optarg; break;
 		case OPT_ONLY: o->only[o->nonly++] = optarg; break;
 		case OPT_FORCE: o->force = 1; break;
 		case OPT_INPUT + 0: case OPT_INPUT + 1: case OPT_INPUT + 2:

@@ -103,6 +103,7 @@ void config_init(struct config *cfg)
 	cfg->promote_after = 3;
 	cfg->mail.starttls_required = 1;
 	cfg->mail.retries = 3;
+	cfg->mail.require_approval = 1;
 	for (i = 0; i < INPUT_COUNT; i++) {
 		cfg->inputs[i].delimiter = ',';
 		cfg->inputs[i].header_row = 1;

@@ -417,7 +417,7 @@ void config_load_mail(struct config_loader *L, const struct ini_section *s)
 {
 	static const char *const keys[] = {
 		"url", "user", "password_env", "password_file", "from", "reply_to", "bcc",
-		"starttls", "messages_per_minute", "retries", "ca_file"
+		"starttls", "messages_per_minute", "retries", "ca_file", "require_approval"
 	};
 	static const char *const tls[] = { "required", "optional", "none" };
 	struct mail_conf *mc = &L->cfg->mail;
@@ -450,4 +450,9 @@ void config_load_mail(struct config_loader *L, const struct ini_section *s)
 	mc->starttls_none = e == 2;
 	config_get_int(L, s, "messages_per_minute", 0, 100000, &mc->messages_per_minute);
 	config_get_int(L, s, "retries", 0, 100, &mc->retries);
+	{
+		const char *v = config_val(L, s, "require_approval", &line), *c;
+		if (v && (c = config_map_value(L, line, "mail", "require_approval", "yesno", v)))
+			mc->require_approval = !strcmp(c, "yes");
+	}
 }

@@ -18,6 +18,11 @@
  *           published manifest.json carries the pending run's id, and are
  *           dropped when it does not. So `results` always agrees with the
  *           published output, whatever the moment a run died.
+ *   overrides(run_id, period, employee_id, change, reason, approved_by,
+ *           decided): the overrides a run applied (SPEC 11), keyed by its
+ *           run id like runs (an audit log, never replaced); history shows
+ *           those of the run whose results are the period's. Created
+ *           when first needed, so older ledgers need no migration.
  * rating_label keeps the band's full "中文 | English" label, so the history
  * reads the same whatever the run's locale was. Bands are compared by
  * index: 0 is the top band, nbands - 1 the bottom band of the current config.
@@ -31,6 +36,7 @@
  */
 #include "deliver/ledger.h"
 #include "model.h"
+#include "util/date.h"
 #include "util/diag.h"
 #include "util/num.h"
 #include "util/outdir.h"
@@ -418,6 +424,64 @@ static int insert_results(sqlite3 *db, const struct company *c, const struct con
 	return rc;
 }
 
+static const char overrides_sql[] =
+	"CREATE TABLE IF NOT EXISTS overrides ("
+	" run_id TEXT NOT NULL, period TEXT NOT NULL, employee_id TEXT NOT NULL,"
+	" change TEXT NOT NULL, reason TEXT NOT NULL, approved_by TEXT NOT NULL,"
+	" decided TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS overrides_by_run ON overrides (run_id, employee_id);";
+
+/* SPEC 11: the ledger keeps every override the run applied. */
+static int insert_overrides(sqlite3 *db, const struct company *c, const struct config *cfg,
+			    const char *run_id)
+{
+	sqlite3_stmt *st = NULL;
+	struct strbuf change = STRBUF_INIT;
+	char date[16];
+	size_t i;
+	int rc;
+	if (!c->noverrides)
+		return SQLITE_OK;
+	rc = sqlite3_exec(db, overrides_sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	/* the same inputs give the same run id: a re-run replaces its own rows */
+	rc = sqlite3_prepare_v2(db, "DELETE FROM overrides WHERE run_id = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO overrides (run_id, period, employee_id, change, "
+				"reason, approved_by, decided) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				-1, &st, NULL);
+	for (i = 0; i < c->noverrides && rc == SQLITE_OK; i++) {
+		const struct override_row *o = &c->overrides[i];
+		if (!o->applied)
+			continue;
+		strbuf_reset(&change);
+		override_describe(o, cfg, cfg->locale, &change);
+		date_format_iso(o->date, date);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, c->period.label, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, c->emps[o->employee].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, change.buf, (int)change.len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, o->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, o->approved_by, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, date, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	strbuf_release(&change);
+	return rc;
+}
+
 static int insert_run(sqlite3 *db, const struct company *c, const char *run_id,
 		      const char *inputs_hash, const char *output)
 {
@@ -554,6 +618,8 @@ int ledger_record(const struct company *c, const struct config *cfg, const char 
 	if (rc == SQLITE_OK)
 		rc = insert_results(db, c, cfg, run_id);
 	if (rc == SQLITE_OK)
+		rc = insert_overrides(db, c, cfg, run_id);
+	if (rc == SQLITE_OK)
 		rc = insert_run(db, c, run_id, inputs_hash, output);
 	status = close_write(db, rc, path, "cannot record the period in the ledger", d);
 	free(path);
@@ -680,6 +746,45 @@ static void reconcile_if_idle(const struct config *cfg, sqlite3 *db)
 	diag_release(&quiet);
 }
 
+int ledger_last_run(const struct config *cfg, const char *period, struct ledger_run *r,
+		    struct diag *d)
+{
+	char *path = ledger_path(cfg);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc, version = 0, found = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (!path)
+		return 0;
+	if (open_readonly(path, &db, d) < 0 || (db && check_version(db, path, &version, d) < 0))
+		goto out;
+	found = 0;
+	if (!db || version < 1)
+		goto out;
+	rc = sqlite3_prepare_v2(db, "SELECT rowid, run_id, started FROM runs WHERE period = ?1 "
+				"ORDER BY rowid DESC LIMIT 1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	if (rc == SQLITE_ROW) {
+		const unsigned char *id = sqlite3_column_text(st, 1), *at = sqlite3_column_text(st, 2);
+		r->seq = sqlite3_column_int64(st, 0);
+		snprintf(r->run_id, sizeof(r->run_id), "%s", id ? (const char *)id : "");
+		snprintf(r->started, sizeof(r->started), "%s", at ? (const char *)at : "");
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		ledger_error(d, db, rc, path, "cannot read the ledger");
+		found = -1;
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return found;
+}
+
 int ledger_ensure_state_dir(const struct config *cfg, struct diag *d)
 {
 	struct stat st;
@@ -734,6 +839,37 @@ void ledger_unlock(int fd)
 		close(fd);
 }
 
+/* Each period's overrides of the employee, from the run whose results the
+ * period keeps; no overrides table yet is none. */
+static int read_overrides(sqlite3 *db, const char *employee_id, struct ledger_period *r,
+			  size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = sqlite3_prepare_v2(db, "SELECT change, reason, approved_by, decided FROM overrides "
+				    "WHERE run_id = ?1 AND employee_id = ?2 ORDER BY rowid",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return strstr(sqlite3_errmsg(db), "no such table") ? SQLITE_OK : rc;
+	for (i = 0; i < n && rc == SQLITE_OK; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, r[i].run_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, employee_id, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			strbuf_addf(&sb, "%s%s (%s; approved by %s on %s)", sb.len ? "\n" : "",
+				    (const char *)sqlite3_column_text(st, 0),
+				    (const char *)sqlite3_column_text(st, 1),
+				    (const char *)sqlite3_column_text(st, 2),
+				    (const char *)sqlite3_column_text(st, 3));
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		r[i].overrides = sb.len ? strbuf_detach(&sb, NULL) : NULL;
+		strbuf_release(&sb);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ledger_history(const struct config *cfg, const char *employee_id,
 		   struct ledger_period **rows, size_t *nrows, struct diag *d)
 {
@@ -763,7 +899,7 @@ int ledger_history(const struct config *cfg, const char *employee_id,
 	reconcile_if_idle(cfg, db);
 	if (version > 0) {
 		rc = sqlite3_prepare_v2(db, "SELECT period, raw_score, norm_score, rating_label, "
-					"bonus_cents, flags FROM results WHERE employee_id = ?1 "
+					"bonus_cents, flags, run_id FROM results WHERE employee_id = ?1 "
 					"ORDER BY period", -1, &st, NULL);
 		if (rc != SQLITE_OK) {
 			ledger_error(d, db, rc, path, "cannot read the ledger");
@@ -779,6 +915,9 @@ int ledger_history(const struct config *cfg, const char *employee_id,
 			r[n].rating_label = xstrdup(label ? (const char *)label : "");
 			r[n].bonus_cents = sqlite3_column_int64(st, 4);
 			r[n].flags = (unsigned)sqlite3_column_int64(st, 5);
+			r[n].run_id = xstrdup(sqlite3_column_text(st, 6)
+					      ? (const char *)sqlite3_column_text(st, 6) : "");
+			r[n].overrides = NULL;
 			n++;
 		}
 		if (rc != SQLITE_DONE) {
@@ -789,6 +928,10 @@ int ledger_history(const struct config *cfg, const char *employee_id,
 	if (!n) {
 		diag_error(d, MERIT_NOINPUT, path, 0, 0,
 			   "employee '%s' has no periods in the ledger", employee_id);
+		goto out;
+	}
+	if (read_overrides(db, employee_id, r, n) != SQLITE_OK) {
+		ledger_error(d, db, sqlite3_errcode(db), path, "cannot read the ledger");
 		goto out;
 	}
 	status = 0;
@@ -811,6 +954,8 @@ void ledger_periods_free(struct ledger_period *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		free(rows[i].period);
 		free(rows[i].rating_label);
+		free(rows[i].run_id);
+		free(rows[i].overrides);
 	}
 	free(rows);
 }

@@ -34,6 +34,17 @@ int ledger_confirm(const struct config *cfg, const char *period, struct diag *d)
  * The caller holds the ledger lock. */
 int ledger_reconcile(const struct config *cfg, struct diag *d);
 
+/* The last published (confirmed) run of a period. seq grows with every
+ * run, re-runs of the same inputs included (their run_id is the same). */
+struct ledger_run {
+	long long seq;
+	char run_id[64];
+	char started[32];          /* "2026-11-01T08:00:00Z" */
+};
+/* 1 with *r filled, 0 when the period has no run in the ledger, -1 on error. */
+int ledger_last_run(const struct config *cfg, const char *period, struct ledger_run *r,
+		    struct diag *d);
+
 /* Creates [run] state_dir 0700, and makes an existing one 0700. */
 int ledger_ensure_state_dir(const struct config *cfg, struct diag *d);
 
@@ -51,6 +62,9 @@ struct ledger_period {
 	char *rating_label;
 	int64_t bonus_cents;
 	unsigned flags;            /* FLAG_* of model.h */
+	char *run_id;              /* the run whose results these are */
+	char *overrides;           /* SPEC 11: "change (reason; approved by X on DATE)"
+	                              lines, '\n'-separated; NULL when none */
 };
 
 /* `merit history`: the employee's recorded periods, oldest first, into a

@@ -21,6 +21,7 @@
 #include "compute/targets.h"
 #include "render/letter_internal.h"
 #include "render/render.h"
+#include "util/date.h"
 #include "util/diag.h"
 #include "util/fault.h"
 #include "util/log.h"
@@ -47,6 +48,7 @@ static const char *const letter_names[] = {
 	"reviews", "training", "next_targets", "kpi", "achievement", "actual", "target",
 	"score", "dimension", "page", "pages", "mean", "n", "previous", "change",
 	"team_size", "report", "report_id", "group",
+	"adjusted", "adjusted_date",
 	NULL
 };
 
@@ -143,6 +145,23 @@ static const char *clean(struct letter *lt, const char *s)
 	return letter_keep(lt, copy);
 }
 
+/* SPEC 11: "adjusted after review on DATE", the latest decision's date. */
+static void set_adjusted(struct letter *lt)
+{
+	const struct employee *e = lt->e;
+	int32_t last = DATE_NONE;
+	char date[16];
+	size_t i;
+	for (i = 0; i < e->noverrides; i++) {
+		const struct override_row *o = &lt->c->overrides[e->overrides[i]];
+		if (o->applied && (last == DATE_NONE || o->date > last))
+			last = o->date;
+	}
+	template_vars_set(&lt->vars, "adjusted", last != DATE_NONE ? "1" : NULL);
+	date_format_iso(last, date);
+	template_vars_set(&lt->vars, "adjusted_date", last != DATE_NONE ? letter_keepf(lt, "%s", date) : NULL);
+}
+
 static void set_vars(struct letter *lt)
 {
 	const struct employee *e = lt->e;
@@ -208,6 +227,7 @@ static void set_vars(struct letter *lt)
 	template_vars_set(v, "training", sh->trn_start[lt->emp + 1] > sh->trn_start[lt->emp] ||
 			  e->training_points > 0 ? "1" : NULL);
 	template_vars_set(v, "next_targets", has_next_targets(lt) ? "1" : NULL);
+	set_adjusted(lt);
 }
 
 static void flush_para(struct letter *lt, struct strbuf *para)

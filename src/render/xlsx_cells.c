@@ -149,6 +149,14 @@ void xlsx_put_text(struct xw *x, struct sheet *s, size_t row, size_t col, const 
 	widen(s, col, text_width(text) * (f == x->bold ? 1.1 : 1.0));
 }
 
+void xlsx_put_note(struct xw *x, struct sheet *s, size_t row, size_t col, const char *text)
+{
+	if (!text || !*text)
+		return;
+	xlsx_note(x, worksheet_write_comment(s->ws, (lxw_row_t)row, (lxw_col_t)col,
+					     cell_text(x, text)));
+}
+
 /* Width of v printed in nf, without printing it (millions of cells). */
 static double num_width(double v, const struct numfmt *nf)
 {

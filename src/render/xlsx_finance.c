@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Departments: name, headcount, raw and normalised mean and SD, small,
  * a count per rating band, then the bonus total (and pool with pools). */
@@ -180,6 +181,46 @@ void xlsx_write_payroll(struct xw *x)
 
 /* ---- Audit ---- */
 
+/* SPEC 11: every override applied, with its reason, approver and date. */
+static void audit_overrides(struct xw *x, struct sheet *s, size_t row)
+{
+	const struct company *c = x->c;
+	const struct input_conf *ic = &x->cfg->inputs[INPUT_OVERRIDES];
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	const char *h[] = { xlsx_tr(x, "工号", "Employee ID"), xlsx_tr(x, "姓名", "Name"),
+			    xlsx_tr(x, "类型", "Kind"), xlsx_tr(x, "指标", "KPI"),
+			    xlsx_tr(x, "调整前 -> 调整后", "Before -> after"),
+			    xlsx_tr(x, "原因", "Reason"), xlsx_tr(x, "批准人", "Approved by"),
+			    xlsx_tr(x, "日期", "Date"), xlsx_tr(x, "来源", "Source") };
+	if (!c->noverrides)
+		return;
+	xlsx_put_text(x, s, row++, 0, xlsx_tr(x, "复核调整（申诉、校准）", "Overrides (appeals, calibration)"),
+		      x->bold);
+	xlsx_put_header(x, s, row++, h, sizeof(h) / sizeof(h[0]));
+	for (i = 0; i < c->noverrides; i++, row++) {
+		const struct override_row *o = &c->overrides[i];
+		const struct employee *e = &c->emps[o->employee];
+		const char *arrow;
+		xlsx_put_text(x, s, row, 0, e->id, NULL);
+		xlsx_put_text(x, s, row, 1, e->name, NULL);
+		xlsx_put_text(x, s, row, 2, override_kind_names[o->kind], NULL);
+		if (o->kpi >= 0)
+			xlsx_put_text(x, s, row, 3, label_get(&x->cfg->kpis[o->kpi].label, x->loc), NULL);
+		strbuf_reset(&sb);
+		override_describe(o, x->cfg, x->loc, &sb);
+		arrow = strstr(sb.buf, ": ");   /* the kind and KPI have their own columns */
+		xlsx_put_text(x, s, row, 4, arrow ? arrow + 2 : sb.buf, NULL);
+		xlsx_put_text(x, s, row, 5, o->reason, NULL);
+		xlsx_put_text(x, s, row, 6, o->approved_by, NULL);
+		xlsx_put_date(x, s, row, 7, o->date);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s:%d", ic->file_display ? ic->file_display : ic->file, o->line);
+		xlsx_put_text(x, s, row, 8, sb.buf, NULL);
+	}
+	strbuf_release(&sb);
+}
+
 static void audit_body(struct xw *x, struct sheet *s, size_t warnings)
 {
 	const struct company *c = x->c;
@@ -230,6 +271,7 @@ static void audit_body(struct xw *x, struct sheet *s, size_t warnings)
 		}
 		row++;
 	}
+	audit_overrides(x, s, row + 1);
 }
 
 void xlsx_write_audit(struct xw *x, size_t warnings)

@@ -118,6 +118,8 @@ void xlsx_put_sum(struct xw *x, struct sheet *s, size_t row, size_t col, size_t 
 /* Header labels in columns 0..n-1 (NULL skips one); long ones wrap. */
 void xlsx_put_header(struct xw *x, struct sheet *s, size_t row, const char *const *labels,
 		     size_t n);
+/* A cell note (Excel comment) marking the cell, e.g. an override (SPEC 11). */
+void xlsx_put_note(struct xw *x, struct sheet *s, size_t row, size_t col, const char *text);
 /* A date (days since 1970-01-01); DATE_NONE writes nothing. */
 void xlsx_put_date(struct xw *x, struct sheet *s, size_t row, size_t col, int32_t day);
 
@@ -153,6 +155,13 @@ const char *xlsx_reason_text(const struct xw *x, const char *reason);
 const char *xlsx_flags_text(struct xw *x, unsigned flags, struct strbuf *sb);
 const char *xlsx_dim_label(const struct xw *x, int dim);
 const char *xlsx_persp_label(const struct xw *x, int p);
+/* An override in words for a cell note or the Audit sheet: before -> after,
+ * reason, approver and date, in sb (returned). */
+const char *xlsx_override_text(struct xw *x, const struct override_row *o, struct strbuf *sb);
+/* Notes on the cells of row `row` that the employee's overrides of `kind`
+ * changed (of KPI `kpi`, or -1), at column col. */
+void xlsx_override_note(struct xw *x, struct sheet *s, size_t row, size_t col,
+			const struct employee *e, enum override_kind kind, int kpi);
 /* The number format of a KPI's actual and target: that of its metric. */
 const struct numfmt *xlsx_kpi_numfmt(const struct xw *x, int kpi);
 

@@ -92,9 +92,15 @@ static void employees_row(struct xw *x, struct sheet *s, size_t row, const struc
 	xlsx_put_text(x, s, row, EC_ELIGIBLE, e->eligible ? xlsx_tr(x, "是", "yes") : xlsx_tr(x, "否", "no"),
 		 NULL);
 	xlsx_put_text(x, s, row, EC_REASON, xlsx_reason_text(x, e->ineligible_reason), NULL);
+	if (e->overridden & (1u << OVERRIDE_EXCLUDE)) {
+		xlsx_override_note(x, s, row, EC_ELIGIBLE, e, OVERRIDE_EXCLUDE, -1);
+		xlsx_override_note(x, s, row, EC_BONUS, e, OVERRIDE_EXCLUDE, -1);
+	}
 	xlsx_put_num(x, s, row, EC_RAW, e->raw_score, &x->score4);
 	xlsx_put_num(x, s, row, EC_NORM, e->norm_score, &x->score4);
 	xlsx_put_text(x, s, row, EC_RATING, xlsx_rating_label(x, e->rating), NULL);
+	if (e->overridden & (1u << OVERRIDE_RATING))
+		xlsx_override_note(x, s, row, EC_RATING, e, OVERRIDE_RATING, -1);
 	xlsx_put_num(x, s, row, EC_POINTS, e->points, &x->num2);
 	xlsx_put_money(x, s, row, EC_BONUS, e->bonus, &x->money);
 	if (e->cap_cents != INT64_MAX)
@@ -122,6 +128,10 @@ static void employees_row(struct xw *x, struct sheet *s, size_t row, const struc
 				xlsx_put_num(x, s, row, col + 2, r->achievement, &x->pct);
 			if (!r->dropped)
 				xlsx_put_num(x, s, row, col + 3, r->score, &x->score2);
+			if (r->overridden & (1u << OVERRIDE_ACTUAL))
+				xlsx_override_note(x, s, row, col, e, OVERRIDE_ACTUAL, r->kpi);
+			if (r->overridden & (1u << OVERRIDE_TARGET))
+				xlsx_override_note(x, s, row, col + 1, e, OVERRIDE_TARGET, r->kpi);
 		}
 		col += 4;
 	}
@@ -227,6 +237,10 @@ static void kpi_row(struct xw *x, struct sheet *s, size_t row, const struct empl
 		xlsx_put_num(x, s, row, KC_SCORE, r->score, &x->score2);
 	xlsx_put_num(x, s, row, KC_CONTRIB, r->contribution, &x->score4);
 	xlsx_put_text(x, s, row, KC_DROPPED, xlsx_reason_text(x, r->dropped), NULL);
+	if (r->overridden & (1u << OVERRIDE_ACTUAL))
+		xlsx_override_note(x, s, row, KC_ACTUAL, e, OVERRIDE_ACTUAL, r->kpi);
+	if (r->overridden & (1u << OVERRIDE_TARGET))
+		xlsx_override_note(x, s, row, KC_TARGET, e, OVERRIDE_TARGET, r->kpi);
 }
 
 /*

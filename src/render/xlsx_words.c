@@ -4,6 +4,7 @@
  * which number format a KPI's values take.
  */
 #include "render/xlsx_internal.h"
+#include "util/date.h"
 
 #include <string.h>
 
@@ -35,6 +36,7 @@ const char *xlsx_reason_text(const struct xw *x, const char *reason)
 		{ INELIGIBLE_LEFT, "期末前离职", "left before period end" },
 		{ INELIGIBLE_ZERO_POINTS, "绩点为零", "zero points" },
 		{ INELIGIBLE_UNKNOWN_ROLE, "岗位未配置", "role not in the config" },
+		{ INELIGIBLE_EXCLUDED, "复核后不发奖金", "excluded after review" },
 		{ "missing_actual", "缺少实际值", "missing actual" },
 		{ "missing_target", "缺少目标", "missing target" },
 	};
@@ -99,3 +101,28 @@ const struct numfmt *xlsx_kpi_numfmt(const struct xw *x, int kpi)
 	}
 }
 
+
+const char *xlsx_override_text(struct xw *x, const struct override_row *o, struct strbuf *sb)
+{
+	char date[16];
+	strbuf_reset(sb);
+	strbuf_addstr(sb, xlsx_tr(x, "复核调整：", "Override: "));
+	override_describe(o, x->cfg, x->loc, sb);
+	date_format_iso(o->date, date);
+	strbuf_addf(sb, "\n%s%s\n%s%s, %s", xlsx_tr(x, "原因：", "Reason: "), o->reason,
+		    xlsx_tr(x, "批准：", "Approved by "), o->approved_by, date);
+	return sb->buf;
+}
+
+void xlsx_override_note(struct xw *x, struct sheet *s, size_t row, size_t col,
+			const struct employee *e, enum override_kind kind, int kpi)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	for (i = 0; i < e->noverrides; i++) {
+		const struct override_row *o = &x->c->overrides[e->overrides[i]];
+		if (o->applied && o->kind == kind && (kpi < 0 || o->kpi == kpi))
+			xlsx_put_note(x, s, row, col, xlsx_override_text(x, o, &sb));
+	}
+	strbuf_release(&sb);
+}

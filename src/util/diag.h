@@ -29,6 +29,7 @@ enum merit_status {
 	MERIT_SOFTWARE = 70,
 	MERIT_CANTCREAT = 73,
 	MERIT_TEMPFAIL = 75,
+	MERIT_NOPERM = 77,      /* mail: the period is not approved (SPEC 11) */
 	MERIT_CONFIG = 78,
 };
 

@@ -76,6 +76,23 @@ else
 	fail "mail: --dry-run" "mail_sent has rows"
 fi
 
+# Sign-off (SPEC 11): nothing goes out before finance approved the period.
+start_sink
+run_merit "$W/a0.out" "$W/a0.err" mail -c "$INI"
+if [ "$rc" = 77 ] && [ "$(head -1 "$W/a0.err")" = "merit: error: period 2026-10 is not approved" ] &&
+   [ "$(inbox_count)" = 0 ]; then
+	pass "mail: before approval exits 77 'not approved' and sends nothing"
+else
+	fail "mail: before approval" "exit $rc, $(inbox_count) sent; $(head -c 300 "$W/a0.err")"
+fi
+run_merit "$W/a1.out" "$W/a1.err" approve -c "$INI" -p 2026-10 --by "王芳 (Finance)"
+NM=$(ls "$OUT/managers" 2>/dev/null | grep -c '\.pdf$')
+if [ "$rc" = 0 ] && grep -q "^approved 2026-10 by 王芳 (Finance) at .*, $((N + NM + 2)) files (results.csv, the workbook, $N letters, $NM team packs)$" "$W/a1.out"; then
+	pass "mail: merit approve records the period's $((N + NM + 2)) files"
+else
+	fail "mail: approve" "exit $rc; $(cat "$W/a1.out"; head -c 300 "$W/a1.err")"
+fi
+
 # A server that refuses the 3rd message: non-zero exit naming the employee,
 # the address and the server's reply; everything else delivered.
 start_sink --fail 3:554
@@ -104,9 +121,40 @@ else
 	fail "mail: re-run" "exit $rc, $(inbox_count) messages, want $N"
 fi
 
-# A letter that changed after it was mailed: reported, resent only on request.
+# A re-run voids the approval: 77 until finance approves again.
+run_merit "$W/rr.out" "$W/rr.err" run -q -c "$INI"
+run_merit "$W/a2.out" "$W/a2.err" mail -c "$INI"
+if [ "$rc" = 77 ] && grep -q "^merit: error: period 2026-10 is not approved: it was run again at .* after the approval by 王芳 (Finance) on " "$W/a2.err" &&
+   [ "$(inbox_count)" = "$N" ]; then
+	pass "mail: after a re-run the approval is void: 77, nothing sent"
+else
+	fail "mail: re-run voids approval" "exit $rc, $(inbox_count) messages; $(head -c 300 "$W/a2.err")"
+fi
+run_merit "$W/a3.out" "$W/a3.err" approve -q -c "$INI" -p 2026-10 --by "王芳 (Finance)"
+run_merit "$W/a4.out" "$W/a4.err" mail -c "$INI"
+if [ "$rc" = 0 ] && grep -q "0 sent, $N already sent, 0 failed" "$W/a4.out"; then
+	pass "mail: approved again, mail runs (everything already sent)"
+else
+	fail "mail: approved again" "exit $rc; $(cat "$W/a4.out"; head -c 300 "$W/a4.err")"
+fi
+
+# A letter altered on disk after approval: refused with 77, naming it.
 E=E1002
 printf '%% corrected\n' >>"$LETTERS/$E.pdf"
+run_merit "$W/a5.out" "$W/a5.err" mail -c "$INI"
+if [ "$rc" = 77 ] && [ "$(head -1 "$W/a5.err" | sed "s|^$W/||; s|on [-0-9T:]*Z$|on DATE|")" = \
+	"out/2026-10/letters/$E.pdf: error: changed since approval by 王芳 (Finance) on DATE" ] &&
+   [ "$(inbox_count)" = "$N" ]; then
+	pass "mail: a letter altered after approval is refused (77), nothing sent"
+else
+	fail "mail: altered letter" "exit $rc; $(head -c 300 "$W/a5.err")"
+fi
+
+# From here on the mail mechanics themselves (resend, secrecy, TLS) with
+# the sign-off gate off, as a site without a finance step would run it.
+sed -i 's|^retries = \(.*\)|retries = \1\nrequire_approval = no|' "$INI"
+
+# A letter that changed after it was mailed: reported, resent only on request.
 run_merit "$W/m4.out" "$W/m4.err" mail -c "$INI"
 expect "mail: a changed letter is not resent without --resend" 65 "$W/m4.err" \
 	"$E <li.na@example-trading.cn>: error: letter changed since it was sent on .*use --resend"

@@ -13,7 +13,8 @@ same() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
 }
 
-run_merit "$T/o" "$T/e" run -q --no-letters -c "$ini"
+printf '\n[letters]\ntemplates = %s/templates\n' "$ROOT" >>"$ini"
+run_merit "$T/o" "$T/e" run -q -c "$ini"
 if [ "$rc" = 0 ] && cut -d, -f1-11 "$R" | diff - "$ROOT/tests/golden/overrides-2026-10.results.csv" >"$T/diff"; then
 	pass "overrides: results.csv equals the hand derivation (actual, target, rating, exclude, caps)"
 else
@@ -52,6 +53,65 @@ if grep -q 'actual revenue 130,000.00 (an override' "$T/x" &&
 else
 	fail "overrides: explain E3" "$(grep -n 'actual\|score =' "$T/x" | head)"
 fi
+
+# The workbook: Audit lists each override; the changed cells carry a note.
+PY=/usr/bin/python3
+"$PY" - "$T/out/2026-10/merit-2026-10.xlsx" >"$T/xlsx.out" 2>&1 <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for name in ("Employees", "KPI detail"):
+    for row in wb[name].iter_rows():
+        for c in row:
+            if c.comment:
+                print(name, c.coordinate, c.comment.text.split("\n")[0])
+for row in wb["Audit"].iter_rows(values_only=True):
+    if row[0] in ("E1", "E3", "E4", "E5"):
+        print("Audit", *[str(v)[:10] for v in row[:9]], sep="|")
+PYEOF
+cat >"$T/xlsx.want" <<'WANT'
+Employees K2 Override: exclude: eligible -> excluded
+Employees Q2 Override: exclude: eligible -> excluded
+Employees AC4 Override: actual sales_achievement: 85000 -> 130000
+Employees AD5 Override: target sales_achievement: 100000 -> 125000
+Employees O6 Override: rating: Needs improvement -> Qualified
+KPI detail G4 Override: actual sales_achievement: 85000 -> 130000
+KPI detail E5 Override: target sales_achievement: 100000 -> 125000
+Audit|E3|Chen|actual|Sales achi|85000 -> 1|Appeal: de|Li Na (HR)|2026-11-03|overrides.
+Audit|E4|Dana|target|Sales achi|100000 -> |Calibratio|Wang Jiang|2026-11-04|overrides.
+Audit|E5|Eve|rating|None|Needs impr|Appeal uph|Calibratio|2026-11-05|overrides.
+Audit|E1|Alice|exclude|None|eligible -|Bonus with|HR directo|2026-11-05|overrides.
+WANT
+if diff "$T/xlsx.want" "$T/xlsx.out" >"$T/xlsx.diff"; then
+	pass "overrides: workbook notes on the changed cells (Employees, KPI detail) and the Audit list"
+else
+	fail "overrides: workbook" "$(head -c 800 "$T/xlsx.diff")"
+fi
+
+# The letters: "adjusted after review on DATE" (the latest decision) for
+# those with an override, not for the others; the exclusion's reason.
+letter() { pdftotext "$T/out/2026-10/letters/$1.pdf" - 2>/dev/null | tr '\n' ' '; }
+if letter E5 | grep -q 'Your result was adjusted after review on 2026-11-05\.' &&
+   letter E3 | grep -q 'adjusted after review on 2026-11-03\.' &&
+   letter E1 | grep -q 'No bonus is paid for this period: the bonus was withheld after review\.' &&
+   ! letter E2 | grep -q 'adjusted'; then
+	pass "overrides: letters say 'adjusted after review on DATE' (en), only where adjusted"
+else
+	fail "overrides: en letters" "$(letter E5 | head -c 300)"
+fi
+sed -i 's/^locale = en/locale = zh/' "$ini"
+run_merit "$T/o" "$T/e" run -q -c "$ini"
+if letter E4 | grep -q '您的结果已于 2026-11-04 经复核调整。'; then
+	pass "overrides: the zh letter says 您的结果已于 DATE 经复核调整"
+else
+	fail "overrides: zh letter" "rc=$rc $(letter E4 | head -c 300)"
+fi
+sed -i 's/^locale = zh/locale = en/' "$ini"
+run_merit "$T/o" "$T/e" run -q -c "$ini"
+
+# The ledger keeps them: history lists each with reason and approver.
+run_merit "$T/h" "$T/e" history -c "$ini" E3
+same "overrides: history shows the override kept in the ledger" "$(grep override "$T/h")" \
+	"2026-10  override actual sales_achievement: 85000 -> 130000 (Appeal: deal R99 (45,000) closed 2026-10-30, missing from the CRM export; approved by Li Na (HR) on 2026-11-03)"
 
 # Rejections: one bad overrides.csv each; exact first stderr line, 65, and
 # no out/2026-10 published.
