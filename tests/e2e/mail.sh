@@ -121,8 +121,12 @@ else
 	fail "mail: re-run" "exit $rc, $(inbox_count) messages, want $N"
 fi
 
-# A re-run voids the approval: 77 until finance approves again.
+# A re-run voids the approval: 77 until finance approves again. (The run
+# replaces out/2026-10; the dry run's mail/ folder is put back for the
+# team-pack checks below, which compare with it.)
+cp -a "$OUT/mail" "$W/mail.keep"
 run_merit "$W/rr.out" "$W/rr.err" run -q -c "$INI"
+cp -a "$W/mail.keep" "$OUT/mail"
 run_merit "$W/a2.out" "$W/a2.err" mail -c "$INI"
 if [ "$rc" = 77 ] && grep -q "^merit: error: period 2026-10 is not approved: it was run again at .* after the approval by 王芳 (Finance) on " "$W/a2.err" &&
    [ "$(inbox_count)" = "$N" ]; then
