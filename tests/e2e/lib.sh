@@ -49,3 +49,27 @@ workspace() {
 	cp -r "$ROOT/config" "$ROOT/samples" "$ROOT/templates" "$d/"
 	echo "$d"
 }
+
+# An independent largest-remainder allocation over every eligible employee
+# (points column; shares = pool * points / Σ points, floors, leftover cents
+# to the largest fractional parts, ties by employee_id) must match all rows.
+# alloc_check results.csv: prints the rows that differ, nothing when all
+# match. A pool of 500,000.00 (the samples'); no row may be capped.
+alloc_check() {
+	awk -F, 'NR > 1 && $6 == "yes" { id[++n] = $1; p[n] = $19; s += $19 }
+		END { for (i = 1; i <= n; i++) { x = 50000000 * p[i] / s; f = int(x)
+			printf "%.9f %s %d\n", x - f, id[i], f } }' "$1" |
+	sort -k1,1gr -k2,2 | awk -v F="$1" '
+		{ r[NR] = $2; f[NR] = $3; tot += $3 }
+		END { left = 50000000 - tot
+			for (i = 1; i <= NR; i++) want[r[i]] = f[i] + (i <= left ? 1 : 0)
+			FS = ","
+			while ((getline line < F) > 0) {
+				split(line, c, ","); if (!(c[1] in want)) continue
+				split(c[10], q, "."); got = q[1] * 100 + substr(q[2] "00", 1, 2)
+				if (got != want[c[1]]) printf "%s %d!=%d; ", c[1], got, want[c[1]] }
+		}'
+}
+
+# letter_text OUT_PERIOD_DIR ID: a letter's text on one line (pdftotext).
+letter_text() { pdftotext "$1/letters/$2.pdf" - 2>/dev/null | tr '\n' ' '; }

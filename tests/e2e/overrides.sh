@@ -89,7 +89,7 @@ fi
 
 # The letters: "adjusted after review on DATE" (the latest decision) for
 # those with an override, not for the others; the exclusion's reason.
-letter() { pdftotext "$T/out/2026-10/letters/$1.pdf" - 2>/dev/null | tr '\n' ' '; }
+letter() { letter_text "$T/out/2026-10" "$1"; }
 if letter E5 | grep -q 'Your result was adjusted after review on 2026-11-05\.' &&
    letter E3 | grep -q 'adjusted after review on 2026-11-03\.' &&
    letter E1 | grep -q 'No bonus is paid for this period: the bonus was withheld after review\.' &&
