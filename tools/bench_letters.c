@@ -7,12 +7,14 @@
  * the largest one-page Chinese and two-page letters.
  *
  *   out/build/tools/bench_letters [-n 10000] [-j 2] [--record docs/BENCHMARKS.md]
- *                                 [--keep DIR]
+ *                                 [--keep DIR] [--no-history]
  *
  * Run from the repository root (it reads templates/). --record rewrites the
  * section between <!-- bench:letters:begin --> and <!-- bench:letters:end -->.
  * --keep DIR writes the letters into DIR (created; must not hold letters)
  * and leaves them there, to look at or measure, instead of deleting them.
+ * Four in five employees have five earlier months (the trend chart);
+ * --no-history leaves the ledger empty, as in a company's first month.
  */
 #include "config.h"
 #include "model.h"
@@ -53,7 +55,36 @@ static double frand(void)
 	return (double)(rng >> 11) / 9007199254740992.0;
 }
 
-static void company_build(struct company *c, size_t n)
+/*
+ * The trend (SPEC 11) as the ledger gives it after half a year: the five
+ * months before 2026-10 for four in five employees, each with a gap in
+ * one month out of ten (what the pipeline would read into the model).
+ */
+static void history_build(struct company *c)
+{
+	size_t i, k;
+	c->npast = TREND_PAST;
+	for (k = 0; k < TREND_PAST; k++) {
+		int m = 10 - (int)(TREND_PAST - k);      /* 2025-11 .. 2026-09 */
+		snprintf(c->past[k], sizeof(c->past[k]), "%04d-%02d", m < 1 ? 2025 : 2026,
+			 m < 1 ? m + 12 : m);
+	}
+	for (i = 0; i < c->nemps; i++) {
+		struct employee *e = &c->emps[i];
+		if (i % 5 == 4)
+			continue;
+		e->past = xcalloc(TREND_PAST, sizeof(*e->past));
+		for (k = TREND_PAST - 5; k < TREND_PAST; k++) {
+			if ((i + k) % 10 == 0)
+				continue;
+			e->past[k].present = 1;
+			e->past[k].score = round((60 + 50 * frand()) * 10000) / 10000;
+			e->past[k].rating = e->past[k].score >= 90 ? 0 : e->past[k].score >= 80 ? 1 : 2;
+		}
+	}
+}
+
+static void company_build(struct company *c, size_t n, int history)
 {
 	static const int sales[] = { LF_SALES, LF_CONVERSION, LF_NEW_CUSTOMERS, LF_PEER_REVIEW,
 				     LF_COMPANY_REVENUE },
@@ -113,6 +144,8 @@ static void company_build(struct company *c, size_t n)
 		c->emps[i].training_points = 2;
 		c->emps[i].courses_passed = 1;
 	}
+	if (history)
+		history_build(c);
 }
 
 struct sizes {
@@ -194,7 +227,7 @@ int main(int argc, char **argv)
 	char tmp[] = "/tmp/merit-bench-letters-XXXXXX";
 	const char *dir = tmp;
 	size_t n = 10000;
-	int jobs = 2, i, rc;
+	int jobs = 2, i, rc, history = 1;
 	struct sizes st;
 	double secs, load, t0;
 
@@ -207,15 +240,17 @@ int main(int argc, char **argv)
 			rec = argv[++i];
 		else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
 			keep = argv[++i];
+		else if (!strcmp(argv[i], "--no-history"))
+			history = 0;
 		else {
 			fprintf(stderr, "usage: bench_letters [-n N] [-j JOBS] [--record FILE] "
-				"[--keep DIR]\n");
+				"[--keep DIR] [--no-history]\n");
 			return 64;
 		}
 	}
 	letter_fixture_config(&cfg);
 	cfg.path = (char *)"bench.ini";
-	company_build(&c, n);
+	company_build(&c, n, history);
 	if (keep) {
 		dir = keep;
 	} else if (!mkdtemp(tmp)) {
@@ -232,14 +267,15 @@ int main(int argc, char **argv)
 	dir_stats(dir, &c, &st, keep != NULL);
 	strbuf_addf(&sec,
 		    "letters_write, synthetic company (tools/bench_letters.c): %zu employees "
-		    "(half zh, half en, 4-5 KPIs, 360 reviews for 1 in 3), -j %d, "
+		    "(half zh, half en, 4-5 KPIs, 360 reviews for 1 in 3, %s), -j %d, "
 		    "%ld CPUs, load average %.2f at the start\n\n"
 		    "| letters | 1 / 2 / 3+ pages | one page, <= 6 KPIs, no notice "
 		    "| seconds | letters/s | bytes/letter (mean) "
 		    "| largest 1-page zh | largest 2-page | largest |\n"
 		    "|---|---|---|---|---|---|---|---|---|\n"
 		    "| %zu | %zu / %zu / %zu | %zu / %zu (%.1f %%) | %.2f | %.0f | %.0f | %lld | %lld | %lld |\n",
-		    n, jobs, sysconf(_SC_NPROCESSORS_ONLN), load, st.files, st.pages[0],
+		    n, history ? "5 earlier months for 4 in 5 (trend chart)" : "no history", jobs,
+		    sysconf(_SC_NPROCESSORS_ONLN), load, st.files, st.pages[0],
 		    st.pages[1], st.pages[2], st.plain1, st.plain,
 		    st.plain ? 100.0 * (double)st.plain1 / (double)st.plain : 0.0, secs, secs > 0 ? (double)st.files / secs : 0.0,
 		    st.files ? (double)st.bytes / (double)st.files : 0.0, (long long)st.max_zh1,

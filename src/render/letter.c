@@ -46,8 +46,7 @@ static const char *const letter_names[] = {
 	"courses", "points", "max_points", "partial", "ineligible", "reweighted",
 	"bonus_capped", "top_performer", "small_group", "warning", "role_review", "promote",
 	"reviews", "training", "next_targets", "kpi", "achievement", "actual", "target",
-	"score", "dimension", "page", "pages", "mean", "n", "previous", "change",
-	"team_size", "report", "report_id", "group",
+	"score", "dimension", "page", "pages", "mean", "n", "team_size", "report", "report_id",
 	"adjusted", "adjusted_date",
 	NULL
 };
@@ -66,7 +65,7 @@ static const char *const required_keys[] = {
 	"labels.training_points", "labels.next_target", "labels.comments_hint",
 	"labels.sign_employee", "labels.sign_manager", "labels.sign_date", "labels.none",
 	"default.strength", "default.improve", "default.support", "default.all_good",
-	"default.no_strength", "labels.trend_title", "labels.trend_change",
+	"default.no_strength",
 	NULL
 };
 
@@ -627,8 +626,8 @@ static int check_blocks(const char *path, struct diag *d)
 		if (!letter_block_known(p + 1) && !pack_block_known(p + 1)) {
 			rc = diag_error(d, MERIT_CONFIG, path, ln, (int)(p - line) + 1,
 					"unknown letter block '%s'", p);
-			diag_hint(d, "blocks: @summary @trend @kpis @chart @strengths @improve "
-				     "@dimensions @reviews @training @next_targets @comments @signatures; "
+			diag_hint(d, "blocks: @summary @kpis @chart @strengths @improve @dimensions "
+				     "@reviews @training @next_targets @comments @signatures; "
 				     "team packs also @team @heatmap @calibration @talking_points");
 		}
 	}

@@ -148,8 +148,8 @@ static void block_summary(struct letter *lt)
 	struct layout *L = &lt->L;
 	const struct employee *e = lt->e;
 	const char *lab[6], *val[6];
-	int n = 0, i, cols, rows;
-	double cw, ch = 31, top, size = 13;
+	int n = 0, i, cols, rows, trend;
+	double cw, ch = 31, top, size = 13, boxw;
 
 	lab[n] = letter_label(lt, "final_score"), val[n++] = letter_fmt_score(lt, e->norm_score);
 	lab[n] = letter_label(lt, "rating"), val[n++] = template_vars_lookup(&lt->vars, "rating");
@@ -162,11 +162,18 @@ static void block_summary(struct letter *lt)
 	if (e->proration < 1.0 - 1e-9)
 		lab[n] = letter_label(lt, "proration"), val[n++] = letter_label(lt, "proration_value");
 	cols = n;            /* one row: the figures side by side */
-	cw = BODY_W / cols;
+	/* With history, the trend (SPEC 11) takes the right of the row: beside
+	 * the figures it costs no height, so a one-page letter stays one page. */
+	trend = letter_trend_has(lt->c, e);
+	boxw = trend ? BODY_W - TREND_SIDE_W - 6 : BODY_W;
+	cw = boxw / cols;
 	rows = 1;
 	layout_ensure(L, rows * ch + 8);
 	top = L->y;
-	layout_rect(L, BODY_L, top - rows * ch - 8, BODY_W, rows * ch + 8, C_BOX_BG, C_RULE);
+	layout_rect(L, BODY_L, top - rows * ch - 8, boxw, rows * ch + 8, C_BOX_BG, C_RULE);
+	if (trend)
+		letter_trend_draw(lt, e, BODY_L + BODY_W - TREND_SIDE_W, top, TREND_SIDE_W,
+				  rows * ch + 8);
 	/* One size for the three key figures, the largest at which all fit;
 	 * the others shrink on their own. */
 	for (i = 0; i < 3; i++)
@@ -571,34 +578,6 @@ static void block_signatures(struct letter *lt)
 	L->y = y - 14;
 }
 
-/*
- * The trend (SPEC 11), kept to one short band so that it never pushes a
- * one-page letter onto a second page: on the left the title and the
- * change since the last period, on the right the chart. Nothing when the
- * ledger holds no earlier result.
- */
-static void block_trend(struct letter *lt)
-{
-	struct layout *L = &lt->L;
-	const struct employee *e = lt->e;
-	const struct trend_point *prev = employee_prev(lt->c, e);
-	double h = 46, lw = BODY_W * 0.36, top;
-	if (!letter_trend_has(lt->c, e))
-		return;
-	layout_ensure(L, h + 6);
-	top = L->y;
-	layout_paragraph(L, letter_label(lt, "trend_title"), BODY_L, lw - 8, FS_SMALL, LH_SMALL,
-			 C_ACCENT, 1);
-	if (prev && e->rating >= 0) {
-		template_vars_set(&lt->vars, "previous", letter_fmt_score(lt, prev->score));
-		template_vars_set(&lt->vars, "change", letter_fmt_change(lt, e->norm_score - prev->score));
-		layout_paragraph(L, letter_label(lt, "trend_change"), BODY_L, lw - 8, FS_SMALL, LH_SMALL,
-				 C_TEXT, 0);
-	}
-	letter_trend_draw(lt, e, BODY_L + lw, top, BODY_W - lw, h);
-	L->y = top - h - 6;
-}
-
 static const struct {
 	const char *name;
 	void (*lay_out)(struct letter *lt);
@@ -608,7 +587,6 @@ static const struct {
 	{ "dimensions", block_dimensions }, { "reviews", block_reviews },
 	{ "training", block_training }, { "next_targets", block_next_targets },
 	{ "comments", block_comments }, { "signatures", block_signatures },
-	{ "trend", block_trend },
 };
 #define NBLOCKS (sizeof(blocks) / sizeof(blocks[0]))
 

@@ -236,6 +236,9 @@ void letter_bullet(struct letter *lt, const char *s);
 
 /* ---- letter_trend.c ---- */
 
+/* Width of the trend chart beside the letter's result figures. */
+#define TREND_SIDE_W 180.0
+
 /* 1 if e has a result in one of the earlier periods the chart shows. */
 int letter_trend_has(const struct company *c, const struct employee *e);
 /* e's score over the last six periods against the band edges, in the box

@@ -59,8 +59,7 @@ void letter_trend_draw(struct letter *lt, const struct employee *e, double x, do
 	const struct company *c = lt->c;
 	const struct config *cfg = lt->cfg;
 	int slots = (int)(c->npast >= TREND_SHOWN - 1 ? TREND_SHOWN : c->npast + 1), k, prev = 0;
-	double v, lo = INFINITY, hi = -INFINITY, lw = 0, px0, px1, py0, py1, step, lastx = 0,
-		lasty = 0;
+	double v, lo = INFINITY, hi = -INFINITY, px0, px1, py0, py1, step, lastx = 0, lasty = 0;
 	size_t b;
 
 	if (!letter_trend_has(c, e))
@@ -74,24 +73,23 @@ void letter_trend_draw(struct letter *lt, const struct employee *e, double x, do
 	 * point fell in; the bottom band's 0 is no edge worth a line. */
 	for (b = 0; b < cfg->nbands; b++) {
 		double t = cfg->bands[b].threshold;
-		const char *name = letter_label_text(&cfg->bands[b].label, lt->loc);
 		if (t <= 0)
 			continue;
 		lo = fmin(lo, t);
 		hi = fmax(hi, t);
-		lw = fmax(lw, layout_str_width(L, name, 6));
 	}
 	lo = fmax(0, floor((lo - 5) / 5) * 5);
 	hi = ceil((hi + 5) / 5) * 5;
 	px0 = x + 4;
-	px1 = x + w - lw - 6;
+	px1 = x + w - 4;
 	py1 = top - 9;                /* room for the value labels */
 	py0 = top - h + 9;            /* room for the period labels */
 	step = (px1 - px0) / slots;
-	layout_rect(L, x, top - h, w, h, C_BOX_BG, NO_COLOR);
+	layout_rect(L, x, top - h, w, h, C_BOX_BG, C_RULE);
 	/* Each band is a zone of the plot (the top band tinted green, the
-	 * bottom one orange), its edge a dashed line, and its name at the right,
-	 * in the middle of its zone when the zone is tall enough for it. */
+	 * bottom one orange), its edge a dashed line, and its name small at the
+	 * left, in the middle of its zone when the zone is tall enough for it:
+	 * inside the plot, so that the chart fits beside the result figures. */
 	for (b = 0, lasty = py1; b < cfg->nbands; b++) {
 		double t = cfg->bands[b].threshold, y = t <= lo ? py0 : py0 + (t - lo) / (hi - lo) * (py1 - py0);
 		const char *name = letter_label_text(&cfg->bands[b].label, lt->loc);
@@ -103,7 +101,7 @@ void letter_trend_draw(struct letter *lt, const struct employee *e, double x, do
 		if (t > lo)
 			layout_line(L, px0, y, px1, y, 0.4, C_GREY, 1);
 		if (lasty - y >= 6.5)
-			layout_text(L, px1 + 3, (y + lasty) / 2 - 2, 6, C_GREY, 0, name, strlen(name));
+			layout_text(L, px0 + 2, (y + lasty) / 2 - 2, 5.5, C_GREY, 0, name, strlen(name));
 		lasty = y;
 		if (y <= py0)
 			break;

@@ -64,10 +64,11 @@ for r in rows:
     if not ("2026-09" in t and shown(s9[e], t) and shown(float(r["norm_score"]), t)):
         bad += 1
         print(f"{e}: letter lacks 2026-09 {s9[e]} or 2026-10 {r['norm_score']}")
-# The 2026-09 letters have no earlier period: no trend at all.
+# The 2026-09 letters have no earlier period: no trend at all (its first
+# slot would be labelled 2026-04, a month the letter names nowhere else).
 for e in s9:
     t = text(f"{r9}/letters/{e}.pdf")
-    if "近期得分走势" in t or "Score over the last periods" in t:
+    if "2026-04" in t:
         bad += 1
         print(f"{e}: 2026-09 letter shows a trend without history")
 print(f"{n} letters with both points, {bad} problems")
@@ -77,6 +78,31 @@ if $PY "$W/trend.py" "$R9" "$R10" >"$W/tr.out" 2>&1; then
 	pass "trend: each 2026-10 letter shows both months' scores, 2026-09 letters none ($(tail -1 "$W/tr.out"))"
 else
 	fail "trend in letters" "$(head -c 600 "$W/tr.out")"
+fi
+
+# The trend sits beside the result figures: it adds no page. The same
+# month on a fresh ledger (no history) gives every letter whose flags are
+# the same (a warning from the history adds text of its own) as many pages.
+sed -e 's|^state_dir = .*|state_dir = ../state-fresh|' "$ini" >"$W/config/fresh.ini"
+run_merit "$W/o" "$W/e" run -q -c "$W/config/fresh.ini" -p 2026-10 -o "$W/fresh"
+cat >"$W/pages.py" <<'EOF'
+import csv, subprocess, sys
+a, b = sys.argv[1], sys.argv[2]
+def flags(r):
+    return {x["employee_id"]: x["flags"] for x in csv.DictReader(open(r + "/results.csv"))}
+def pages(p):
+    out = subprocess.run(["pdfinfo", p], capture_output=True, text=True).stdout
+    return int(next(l.split()[1] for l in out.splitlines() if l.startswith("Pages:")))
+fa, fb = flags(a), flags(b)
+same = [e for e in fa if fb.get(e) == fa[e]]
+bad = [e for e in same if pages(f"{a}/letters/{e}.pdf") != pages(f"{b}/letters/{e}.pdf")]
+print(f"{len(same)} letters compared, {len(bad)} with another page count: {bad[:5]}")
+sys.exit(1 if bad or len(same) < 40 else 0)
+EOF
+if [ "$rc" = 0 ] && $PY "$W/pages.py" "$R10" "$W/fresh/2026-10" >"$W/pg.out" 2>&1; then
+	pass "the trend adds no page to a letter ($(cat "$W/pg.out"))"
+else
+	fail "trend and pages" "rc=$rc $(head -c 300 "$W/pg.out" "$W/e")"
 fi
 
 cat >"$W/hist.py" <<'EOF'

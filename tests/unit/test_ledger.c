@@ -314,6 +314,75 @@ static void test_pending_reconciled(void **state)
 	free(dir);
 }
 
+/*
+ * Trends (SPEC 11): the eleven periods before the run's, read into the
+ * model. Recorded: 2026-06, 2026-08, 2026-09 (X scores 70 + k, k = month
+ * - 6, so 70, 72, 73). For 2026-10 the slots are 2025-11 .. 2026-09:
+ * 2026-06 is slot 7, 2026-07 (not run) slot 8 is a gap, 2026-08 slot 9,
+ * 2026-09 slot 10. W was never in scope: no trend at all. Re-reading for
+ * 2026-08 sees 2026-06 only, never the later 2026-09.
+ */
+static void trend_month(const struct config *cfg, const char *period, double x_score)
+{
+	struct company c;
+	struct diag d;
+	diag_init(&d);
+	company_month(&c, period, 2);
+	c.emps[0].norm_score = x_score;
+	assert_int_equal(ledger_apply_history(&c, cfg, &d), 0);
+	assert_int_equal(ledger_record(&c, cfg, period, "hash", "/nowhere", &d), 0);
+	assert_int_equal(ledger_confirm(cfg, period, &d), 0);
+	company_release(&c);
+	diag_release(&d);
+}
+
+static void test_trends(void **state)
+{
+	struct config cfg;
+	struct company c;
+	struct diag d;
+	char *dir = xstrfmt("%s/trends", tmpdir);
+	const struct employee *x, *z;
+	(void)state;
+	config_setup(&cfg, dir);
+	diag_init(&d);
+	trend_month(&cfg, "2026-06", 70);
+	trend_month(&cfg, "2026-08", 72);
+	trend_month(&cfg, "2026-09", 73);
+
+	company_month(&c, "2026-10", 2);
+	assert_int_equal(ledger_apply_history(&c, &cfg, &d), 0);
+	assert_int_equal(c.npast, 11);
+	assert_string_equal(c.past[0], "2025-11");
+	assert_string_equal(c.past[10], "2026-09");
+	x = &c.emps[0];
+	z = &c.emps[2];
+	assert_non_null(x->past);
+	assert_true(x->past[7].present && x->past[7].score == 70);
+	assert_false(x->past[8].present);                 /* 2026-07: a gap */
+	assert_true(x->past[9].present && x->past[9].score == 72);
+	assert_true(x->past[10].present && x->past[10].score == 73);
+	assert_int_equal(x->past[10].rating, 2);
+	assert_false(x->past[6].present);
+	/* Z scored 70 + 10 * 2 = 90 every month, band 1. */
+	assert_true(z->past[10].present && z->past[10].score == 90 && z->past[10].rating == 1);
+	assert_ptr_equal(employee_prev(&c, z), &z->past[10]);
+	assert_null(c.emps[3].past);                      /* W: never recorded */
+	company_release(&c);
+
+	/* Re-running 2026-08 reads 2025-09 .. 2026-07: 2026-06 only. */
+	company_month(&c, "2026-08", 2);
+	assert_int_equal(ledger_apply_history(&c, &cfg, &d), 0);
+	assert_string_equal(c.past[10], "2026-07");
+	assert_true(c.emps[0].past[9].present && c.emps[0].past[9].score == 70);
+	assert_false(c.emps[0].past[10].present);
+	assert_null(employee_prev(&c, &c.emps[0]));
+	assert_int_equal(d.nr, 0);
+	fixture_release(&cfg, &c);
+	diag_release(&d);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_ledger),
 		cmocka_unit_test(test_history_without_ledger),
 		cmocka_unit_test(test_pending_reconciled),
+		cmocka_unit_test(test_trends),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
