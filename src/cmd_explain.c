@@ -19,7 +19,7 @@ int cmd_explain(const struct cmd_opts *o, struct diag *d)
 	long idx;
 	int status = MERIT_OK;
 
-	if (pipeline_load(&p, o, d) < 0 || pipeline_compute(&p, d) < 0) {
+	if (pipeline_load(&p, o->config, o->period, o->output_dir, d) < 0 || pipeline_compute(&p, d) < 0) {
 		status = d->status ? d->status : MERIT_SOFTWARE;
 		goto out;
 	}

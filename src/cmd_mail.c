@@ -47,8 +47,8 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 
 	/* The run lock too: a `merit run` must not swap out/<period> (letters,
 	 * mail/) from under a mailing that reads and writes there. */
-	if (pipeline_load_config(&p, o, d) < 0 || outdir_lock(&od, p.output_root, d) < 0 ||
-	    approved(&p, o, d) < 0 ||
+	if (pipeline_load_config(&p, o->config, o->period, o->output_dir, d) < 0 ||
+	    outdir_lock(&od, p.output_root, d) < 0 || approved(&p, o, d) < 0 ||
 	    pipeline_load_inputs(&p, d) < 0 || pipeline_compute(&p, d) < 0) {
 		outdir_release(&od);
 		pipeline_release(&p);

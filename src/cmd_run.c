@@ -111,7 +111,7 @@ int cmd_run(const struct cmd_opts *o, struct diag *d)
 	int status = MERIT_SOFTWARE, ledger_fd = -1;
 
 	manifest_init(&m);
-	if (pipeline_load_config(&p, o, d) < 0)
+	if (pipeline_load_config(&p, o->config, o->period, o->output_dir, d) < 0)
 		goto out;
 	/* Lock before reading anything, so two runs never interleave. */
 	if (outdir_lock(&od, p.output_root, d) < 0)

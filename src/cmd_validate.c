@@ -18,7 +18,7 @@ int cmd_validate(const struct cmd_opts *o, struct diag *d)
 	size_t i, in_scope = 0, eligible = 0;
 	int rc = -1;
 
-	if (pipeline_load(&p, o, d) == 0 && pipeline_compute(&p, d) == 0)
+	if (pipeline_load(&p, o->config, o->period, o->output_dir, d) == 0 && pipeline_compute(&p, d) == 0)
 		rc = 0;
 	if (rc == 0 && !o->quiet) {
 		const struct company *c = &p.company;

@@ -81,6 +81,9 @@ void company_release(struct company *c)
 	free(c->overrides);
 	free(c->team_start);
 	free(c->team_idx);
+	for (i = 0; i < c->ndetails; i++)
+		free(c->details[i]);
+	free(c->details);
 	strmap_release(&c->by_id);
 	strmap_release(&c->hr_set_aside);
 	strlist_release(&c->hr_set_aside_keys);
@@ -90,6 +93,12 @@ void company_release(struct company *c)
 		free(c->interned_strs[i]);
 	free(c->interned_strs);
 	memset(c, 0, sizeof(*c));
+}
+
+struct metric_detail *company_add_detail(struct company *c)
+{
+	ALLOC_GROW(c->details, c->ndetails + 1, c->details_alloc);
+	return c->details[c->ndetails++] = xcalloc(1, sizeof(struct metric_detail));
 }
 
 const char *company_intern(struct company *c, const char *s)

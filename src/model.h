@@ -54,6 +54,8 @@ struct kpi_result {
 	int has_target;
 	double target;
 	char *target_source;      /* "employee E001 2026-10 (targets.csv:12)", owned */
+	int has_next_target;      /* the targets input has one for company.next_period */
+	double next_target;       /* what the letter shows for next period */
 	double achievement;       /* ratio: 1.0 = 100 % */
 	double score;             /* 0..cap */
 	double contribution;      /* eff_weight * score / 100 */
@@ -77,11 +79,24 @@ struct trend_point {
 	const char *rating_label; /* as recorded, "中文 | English"; interned, may be NULL */
 };
 
-/* Per-employee, per-metric evidence for `merit explain`. */
+/*
+ * The parts behind a turnover or review360 value, as metrics.c counted
+ * them, so explain shows the very figures the value came from.
+ */
+struct metric_detail {
+	uint32_t leavers, hc_first, hc_last;      /* turnover: the group's */
+	uint32_t reviews[REL_COUNT];              /* review360: rows per relation */
+	uint32_t reviewers[REL_COUNT];            /* distinct reviewers per relation */
+	double mean[REL_COUNT];                   /* mean of 25 x (score - 1) */
+};
+
+/* Per-employee, per-metric value and its evidence for `merit explain`. */
 struct metric_value {
 	int present;              /* 0: missing (no rows / zero denominator) */
 	double value;
 	uint32_t records;         /* rows that contributed */
+	uint32_t members;         /* a group value: the group's in-scope members */
+	const struct metric_detail *detail;   /* turnover, review360; owned by the company */
 };
 
 struct employee {
@@ -115,6 +130,7 @@ struct employee {
 	double training_points;
 	int courses_passed;
 	double raw_score;         /* after training points and score_cap, rounded to 4 dp */
+	int raw_rating;           /* the band of raw_score, before fairness (-1 none) */
 	double norm_score;        /* after fairness, rounded to 4 dp */
 	size_t group;             /* index into company.groups */
 	int rating;               /* index into config.bands */
@@ -236,6 +252,7 @@ struct input_stats {
 
 struct company {
 	struct period period;
+	struct period next_period;   /* the one after period: next targets are for it */
 	int64_t doc_time;         /* fixed document time: SOURCE_DATE_EPOCH, else the
 	                             period's last day 00:00 UTC (reproducible files) */
 	struct employee *emps;    /* HR order */
@@ -279,6 +296,9 @@ struct company {
 	int64_t pool_cents, allocated_cents, unallocated_cents;
 	double gender_gap_mean_pct, gender_gap_median_pct;   /* NAN when no gender */
 
+	struct metric_detail **details;   /* owned; metric_value.detail points here */
+	size_t ndetails, details_alloc;
+
 	struct strmap interned;
 	char **interned_strs;
 	size_t ninterned, interned_alloc;
@@ -298,6 +318,8 @@ long company_find(const struct company *c, const char *id);
  */
 void override_describe(const struct override_row *o, const struct config *cfg,
 		       enum locale loc, struct strbuf *sb);
+/* A zeroed metric_detail owned by the company (freed with it). */
+struct metric_detail *company_add_detail(struct company *c);
 /* Appends a zeroed employee and returns it (its index is nemps - 1). */
 struct employee *company_add_employee(struct company *c);
 /* The employee's result for config KPI `kpi` (index into cfg->kpis), or

@@ -1,18 +1,19 @@
 /*
  * pipeline: the stages every command shares, in their one order:
  * config -> period -> ingest -> scope (and teams) -> metrics -> scorecard
- * (with actual and target overrides) -> fairness -> rating and exclude
- * overrides -> history (flags, trends) -> bonus. Each stage annotates the model; a stage that
- * reports errors stops the pipeline so later stages never see bad data.
+ * (with actual and target overrides) -> next period's targets -> fairness
+ * -> rating and exclude overrides -> history (flags, trends) -> bonus. Each
+ * stage annotates the model; a stage that reports errors stops the
+ * pipeline so later stages never see bad data.
  */
 #include "pipeline.h"
-#include "cmd.h"
 #include "compute/bonus.h"
 #include "compute/fairness.h"
 #include "compute/metrics.h"
 #include "compute/overrides.h"
 #include "compute/scope.h"
 #include "compute/scorecard.h"
+#include "compute/targets.h"
 #include "compute/teams.h"
 #include "deliver/ledger.h"
 #include "ingest/ingest.h"
@@ -56,22 +57,23 @@ static void hash_inputs(struct pipeline *p)
 	sha256_final_hex(&h, p->inputs_hash);
 }
 
-int pipeline_load_config(struct pipeline *p, const struct cmd_opts *o, struct diag *d)
+int pipeline_load_config(struct pipeline *p, const char *config_path, const char *period_arg,
+			 const char *output_dir, struct diag *d)
 {
 	const char *period_text;
 	struct period period;
 
 	memset(p, 0, sizeof(*p));
-	if (config_load(&p->cfg, o->config, d) < 0)
+	if (config_load(&p->cfg, config_path, d) < 0)
 		return -1;
 	p->have_cfg = 1;
 
-	period_text = o->period ? o->period : p->cfg.period;
+	period_text = period_arg ? period_arg : p->cfg.period;
 	if (!period_text)
 		return diag_error(d, MERIT_USAGE, NULL, 0, 0,
 				  "no period: give -p PERIOD or set [run] period");
 	if (period_parse(period_text, date_today(), &period) < 0) {
-		diag_error(d, o->period ? MERIT_USAGE : MERIT_CONFIG, NULL, 0, 0,
+		diag_error(d, period_arg ? MERIT_USAGE : MERIT_CONFIG, NULL, 0, 0,
 			   "period '%s' is not a month, quarter or year", period_text);
 		diag_hint(d, "write 2026-10, 2026-Q4, 2026 or auto");
 		return -1;
@@ -80,7 +82,7 @@ int pipeline_load_config(struct pipeline *p, const struct cmd_opts *o, struct di
 	p->have_company = 1;
 	if (resolve_doc_time(&p->company, d) < 0)
 		return -1;
-	p->output_root = xstrdup(o->output_dir ? o->output_dir : p->cfg.output_dir);
+	p->output_root = xstrdup(output_dir ? output_dir : p->cfg.output_dir);
 	return 0;
 }
 
@@ -92,9 +94,10 @@ int pipeline_load_inputs(struct pipeline *p, struct diag *d)
 	return 0;
 }
 
-int pipeline_load(struct pipeline *p, const struct cmd_opts *o, struct diag *d)
+int pipeline_load(struct pipeline *p, const char *config_path, const char *period,
+		  const char *output_dir, struct diag *d)
 {
-	if (pipeline_load_config(p, o, d) < 0)
+	if (pipeline_load_config(p, config_path, period, output_dir, d) < 0)
 		return -1;
 	return pipeline_load_inputs(p, d);
 }
@@ -112,6 +115,7 @@ int pipeline_compute(struct pipeline *p, struct diag *d)
 		return -1;
 	if (scorecard_compute(c, cfg, d) < 0 || d->status)
 		return -1;
+	targets_set_next(c, cfg);
 	if (fairness_apply(c, cfg, d) < 0 || d->status)
 		return -1;
 	overrides_apply_results(c);

@@ -3,7 +3,7 @@
  * explain and mail. Rendering and delivery are the callers' business.
  *
  *   struct pipeline p;
- *   if (pipeline_load(&p, opts, d) < 0)      // config, period, inputs
+ *   if (pipeline_load(&p, "merit.ini", "2026-10", NULL, d) < 0)   // config, period, inputs
  *           goto out;
  *   if (pipeline_compute(&p, d) < 0)         // scope .. bonus, history flags
  *           goto out;
@@ -16,7 +16,6 @@
 #include "config.h"
 #include "model.h"
 
-struct cmd_opts;
 struct diag;
 
 struct pipeline {
@@ -28,9 +27,16 @@ struct pipeline {
 };
 
 /* Both halves below, for commands that need no lock in between. */
-int pipeline_load(struct pipeline *p, const struct cmd_opts *o, struct diag *d);
-/* Config, period, document time and output root; no input is read yet. */
-int pipeline_load_config(struct pipeline *p, const struct cmd_opts *o, struct diag *d);
+int pipeline_load(struct pipeline *p, const char *config_path, const char *period,
+		  const char *output_dir, struct diag *d);
+/*
+ * The config at config_path, the period (period, else [run] period; "auto"
+ * allowed), the document time and the output root (output_dir, else [run]
+ * output_dir); no input is read yet. A bad period given here is a usage
+ * error (64), one from the config a config error (78).
+ */
+int pipeline_load_config(struct pipeline *p, const char *config_path, const char *period,
+			 const char *output_dir, struct diag *d);
 /* Every input into the company, and the inputs hash. */
 int pipeline_load_inputs(struct pipeline *p, struct diag *d);
 int pipeline_compute(struct pipeline *p, struct diag *d);

@@ -14,7 +14,6 @@
  * which other processes on the machine disturb less than wall time).
  * Exits 1 with merit's messages on stderr when a stage fails.
  */
-#include "cmd.h"
 #include "config.h"
 #include "pipeline.h"
 #include "util/diag.h"
@@ -42,7 +41,7 @@ static int fail(struct diag *d)
  * only ever add time, so the minimum is the steadiest estimate. */
 int main(int argc, char **argv)
 {
-	struct cmd_opts o;
+	const char *config;
 	struct pipeline p;
 	struct diag d;
 	struct stat st;
@@ -59,15 +58,13 @@ int main(int argc, char **argv)
 		fputs("usage: bench_stages -c merit.ini [-n REPEAT]\n", stderr);
 		return 64;
 	}
-	memset(&o, 0, sizeof(o));
-	o.config = argv[2];
-	o.quiet = 1;
+	config = argv[2];
 	for (r = 0; r < repeat && !ret; r++) {
 		double w0, c0, w1, c1;
 		diag_init(&d);
 		w0 = bench_wall_s();
 		c0 = bench_cpu_s();
-		if (pipeline_load(&p, &o, &d) < 0) {
+		if (pipeline_load(&p, config, NULL, NULL, &d) < 0) {
 			ret = fail(&d);
 		} else {
 			w1 = bench_wall_s();

@@ -40,6 +40,7 @@ struct mctx {
 	struct diag *d;
 	size_t nemps, ndepts, ngroups;   /* groups: departments, then the company */
 	size_t *group_of;                /* employee -> department group */
+	uint32_t *members;               /* per group: in-scope employees */
 	struct metric_value *own;        /* [metric][employee] */
 	struct metric_value *deptrow;    /* [metric][group]: department rows (metrics input) */
 	struct metric_value *grp;        /* [metric][group], memoised */
@@ -60,7 +61,7 @@ static void acc_add(struct acc *a, double v)
 
 static struct metric_value acc_value(const struct acc *a, enum metric_agg agg)
 {
-	struct metric_value v = { 0, 0.0, 0 };
+	struct metric_value v = { 0 };
 	if (!a->n)
 		return v;
 	v.present = 1;
@@ -107,6 +108,12 @@ static void build_groups(struct mctx *x, struct strmap *depts)
 		x->group_of[i] = g;
 	}
 	x->ngroups = x->ndepts + 1;
+	x->members = xcalloc(x->ngroups, sizeof(*x->members));
+	for (i = 0; i < x->nemps; i++)
+		if (x->c->emps[i].in_scope) {
+			x->members[x->group_of[i]]++;
+			x->members[x->ndepts]++;
+		}
 }
 
 /* from = metrics: employee rows, department rows (SAMPLE-NAMES.md). */
@@ -193,10 +200,11 @@ static int cmp_review(const void *pa, const void *pb)
 static struct metric_value review360(const struct mctx *x, const struct review_ref *idx,
 				     size_t lo, size_t hi)
 {
+	struct metric_detail *why = company_add_detail(x->c);
 	const struct review_conf *rc = &x->cfg->reviews;
 	double sum[REL_COUNT] = { 0 }, wsum = 0, total = 0;
 	uint32_t n[REL_COUNT] = { 0 }, reviewers[REL_COUNT] = { 0 }, used = 0;
-	struct metric_value v = { 0, 0.0, 0 };
+	struct metric_value v = { 0 };
 	size_t i;
 	int rel;
 
@@ -210,6 +218,9 @@ static struct metric_value review360(const struct mctx *x, const struct review_r
 	}
 	for (rel = 0; rel < REL_COUNT; rel++) {
 		int need = rc->min_reviewers[rel] > 0 ? rc->min_reviewers[rel] : 1;
+		why->reviews[rel] = n[rel];
+		why->reviewers[rel] = reviewers[rel];
+		why->mean[rel] = n[rel] ? sum[rel] / n[rel] : 0;
 		if (!n[rel] || reviewers[rel] < (uint32_t)need || rc->weight[rel] <= 0)
 			continue;
 		total += rc->weight[rel] * (sum[rel] / n[rel]);
@@ -221,6 +232,7 @@ static struct metric_value review360(const struct mctx *x, const struct review_r
 		v.value = total / wsum;
 		v.records = used;
 	}
+	v.detail = why;
 	return v;
 }
 
@@ -328,7 +340,8 @@ static int in_group(const struct mctx *x, size_t i, size_t g)
 static struct metric_value turnover(const struct mctx *x, size_t g)
 {
 	const struct period *p = &x->c->period;
-	struct metric_value v = { 0, 0.0, 0 };
+	struct metric_value v = { 0 };
+	struct metric_detail *why = company_add_detail(x->c);
 	uint32_t leavers = 0, hc_first = 0, hc_last = 0;
 	size_t i;
 	for (i = 0; i < x->nemps; i++) {
@@ -345,6 +358,10 @@ static struct metric_value turnover(const struct mctx *x, size_t g)
 		if (e->leave_date != DATE_NONE && period_contains(p, e->leave_date))
 			leavers++;
 	}
+	why->leavers = leavers;
+	why->hc_first = hc_first;
+	why->hc_last = hc_last;
+	v.detail = why;
 	if (hc_first + hc_last == 0)
 		return v;
 	v.present = 1;
@@ -355,7 +372,7 @@ static struct metric_value turnover(const struct mctx *x, size_t g)
 
 static struct metric_value ratio_of(struct metric_value num, struct metric_value den)
 {
-	struct metric_value v = { 0, 0.0, 0 };
+	struct metric_value v = { 0 };
 	if (!num.present || !den.present || den.value == 0.0)
 		return v;
 	v.present = 1;
@@ -368,7 +385,7 @@ static struct metric_value ratio_of(struct metric_value num, struct metric_value
 static struct metric_value combine_members(const struct mctx *x, size_t m, size_t g)
 {
 	enum metric_agg agg = x->cfg->metrics[m].agg;
-	struct metric_value v = { 0, 0.0, 0 };
+	struct metric_value v = { 0 };
 	double wsum = 0, sum = 0;
 	size_t i, nmembers = 0;
 
@@ -421,6 +438,7 @@ static struct metric_value group_value(struct mctx *x, size_t m, size_t g)
 		if (!v.present && def->from == INPUT_METRICS && g == x->ndepts)
 			v = x->deptrow[slot];
 	}
+	v.members = x->members[g];
 	x->grp[slot] = v;
 	x->grp_done[slot] = 1;
 	return v;
@@ -512,6 +530,7 @@ int metrics_compute(struct company *c, const struct config *cfg, struct diag *d)
 	}
 	strmap_release(&depts);
 	free(x.group_of);
+	free(x.members);
 	free(x.own);
 	free(x.fin);
 	free(x.deptrow);

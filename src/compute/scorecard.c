@@ -166,7 +166,7 @@ static void reset_scores(struct employee *e)
 	e->training_points = 0;
 	e->courses_passed = 0;
 	e->raw_score = e->norm_score = 0;
-	e->rating = -1;
+	e->rating = e->raw_rating = -1;
 	e->flags &= ~(unsigned)FLAG_REWEIGHTED;
 }
 
@@ -215,7 +215,7 @@ static int score_employee(struct company *c, const struct config *cfg,
 		raw = cfg->score_cap;
 	e->raw_score = num_round4(raw);
 	e->norm_score = e->raw_score;
-	e->rating = scorecard_rating(cfg, e->raw_score);
+	e->rating = e->raw_rating = scorecard_rating(cfg, e->raw_score);
 	return failed ? -1 : 0;
 }
 

@@ -399,3 +399,32 @@ int targets_find(const struct targets *ti, const struct company *c,
 	strbuf_release(&scratch_src);
 	return found;
 }
+
+void targets_set_next(struct company *c, const struct config *cfg)
+{
+	struct targets *ti = targets_new(c);
+	struct targets_scratch sc;
+	struct strbuf src = STRBUF_INIT;
+	const struct target_row *partial;
+	size_t i, k;
+
+	period_next(&c->period, &c->next_period);
+	targets_scratch_init(&sc);
+	for (i = 0; i < c->nemps; i++) {
+		struct employee *e = &c->emps[i];
+		if (!e->in_scope)
+			continue;
+		for (k = 0; k < e->nkpis; k++) {
+			struct kpi_result *r = &e->kpis[k];
+			r->has_next_target = 0;
+			if (r->kpi < 0 || (size_t)r->kpi >= cfg->nkpis)
+				continue;
+			strbuf_reset(&src);
+			r->has_next_target = targets_lookup(ti, &sc, c, cfg, e, r->kpi, &c->next_period,
+							    &r->next_target, &src, &partial);
+		}
+	}
+	strbuf_release(&src);
+	targets_scratch_release(&sc);
+	targets_free(ti);
+}

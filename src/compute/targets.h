@@ -11,9 +11,7 @@
  * brings its own struct targets_scratch.
  *
  *   struct targets *t = targets_new(c);
- *   struct period next;
- *   period_next(&c->period, &next);
- *   if (targets_find(t, c, cfg, e, kpi, &next, &v, NULL)) ...
+ *   if (targets_find(t, c, cfg, e, kpi, &c->period, &v, NULL)) ...
  *   targets_free(t);
  */
 #ifndef MERIT_TARGETS_H
@@ -63,6 +61,15 @@ int targets_lookup(const struct targets *t, struct targets_scratch *sc,
 		   const struct company *c, const struct config *cfg,
 		   const struct employee *e, int kpi, const struct period *p,
 		   double *value, struct strbuf *src, const struct target_row **partial);
+
+/*
+ * Next period's targets, stored for render and deliver to read: sets
+ * c->next_period and, for every KPI of every in-scope employee,
+ * has_next_target and next_target from the targets input (by the rules
+ * that scored this period; a KPI whose target is a number in the INI gets
+ * one only if the table has a row for it).
+ */
+void targets_set_next(struct company *c, const struct config *cfg);
 
 /* The targets input's name for messages: its display path, or "targets". */
 const char *targets_file(const struct config *cfg);

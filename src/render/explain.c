@@ -5,12 +5,11 @@
  * contribution, sub-scores, training points, the raw score, the rating
  * and why, then fairness and bonus from the fields their stages filled.
  *
- * It only reads the model. Where the model keeps a result but not its
- * parts (turnover's headcounts, review360's relations) they are recounted
- * here from the rows with the rules of compute/metrics.c, so the trace
- * shows the same inputs the number came from.
+ * It only reads the model: the parts of a value (turnover's headcounts,
+ * review360's relations, a shared goal's members) are those compute/
+ * metrics.c stored with it, so the trace shows the very figures the number
+ * came from.
  */
-#include "compute/scorecard.h"
 #include "model.h"
 #include "render/render.h"
 #include "util/date.h"
@@ -95,17 +94,6 @@ static const char *field_name(const struct metric_def *def)
 	return def->field >= 0 ? schema_inputs[def->from].fields[def->field].name : "";
 }
 
-static size_t group_members(const struct company *c, const struct employee *e, int company)
-{
-	size_t i, n = 0;
-	for (i = 0; i < c->nemps; i++)
-		if (c->emps[i].in_scope && (company || c->emps[i].department == e->department ||
-		    (e->department && c->emps[i].department &&
-		     !strcmp(c->emps[i].department, e->department))))
-			n++;
-	return n;
-}
-
 static int same_dept(const struct employee *a, const struct employee *b)
 {
 	return a->department == b->department ||
@@ -113,60 +101,36 @@ static int same_dept(const struct employee *a, const struct employee *b)
 }
 
 static void explain_turnover(struct strbuf *sb, const struct company *c,
-			     const struct metric_def *def, const struct employee *e)
+			     const struct metric_def *def, const struct employee *e,
+			     const struct metric_detail *why)
 {
 	const struct period *p = &c->period;
 	int company = def->scope == SCOPE_COMPANY;
-	unsigned leavers = 0, hc_first = 0, hc_last = 0;
-	size_t i;
-	for (i = 0; i < c->nemps; i++) {
-		const struct employee *o = &c->emps[i];
-		int32_t hire = o->hire_date == DATE_NONE ? p->first : o->hire_date;
-		if (!company && !same_dept(o, e))
-			continue;
-		if (hire <= p->first && (o->leave_date == DATE_NONE || o->leave_date >= p->first))
-			hc_first++;
-		if (hire <= p->last && (o->leave_date == DATE_NONE || o->leave_date >= p->last))
-			hc_last++;
-		if (o->leave_date != DATE_NONE && period_contains(p, o->leave_date))
-			leavers++;
-	}
+	static const struct metric_detail none;
+	if (!why)
+		why = &none;
 	strbuf_addf(sb, "leavers / mean headcount x 365 / %d days, %s%s: %u / ((%u + %u) / 2)"
 		    " x 365 / %d", p->ndays, company ? "company" : "department ",
-		    company ? "" : (e->department ? e->department : ""), leavers, hc_first,
-		    hc_last, p->ndays);
+		    company ? "" : (e->department ? e->department : ""), why->leavers,
+		    why->hc_first, why->hc_last, p->ndays);
 }
 
-static void explain_review360(struct strbuf *sb, const struct company *c,
-			      const struct config *cfg, size_t emp)
+static void explain_review360(struct strbuf *sb, const struct config *cfg,
+			      const struct metric_detail *why)
 {
-	double sum[REL_COUNT] = { 0 };
-	unsigned n[REL_COUNT] = { 0 }, who[REL_COUNT] = { 0 };
-	size_t i, j;
 	int rel;
-	for (i = 0; i < c->nreviews; i++) {
-		const struct review_row *r = &c->reviews[i];
-		int seen = 0;
-		if (r->reviewee != emp)
-			continue;
-		for (j = 0; j < i && !seen; j++)
-			seen = c->reviews[j].reviewee == emp && c->reviews[j].relation == r->relation &&
-			       c->reviews[j].reviewer == r->reviewer;
-		sum[r->relation] += 25.0 * (r->score - 1.0);
-		n[r->relation]++;
-		who[r->relation] += !seen;
-	}
 	strbuf_addstr(sb, "25 x (score - 1) per review, mean per relation:");
-	for (rel = 0; rel < REL_COUNT; rel++) {
+	for (rel = 0; why && rel < REL_COUNT; rel++) {
 		int need = cfg->reviews.min_reviewers[rel] > 0 ? cfg->reviews.min_reviewers[rel] : 1;
-		if (!n[rel])
+		uint32_t n = why->reviews[rel], who = why->reviewers[rel];
+		if (!n)
 			continue;
 		strbuf_addf(sb, "\n      %s: %u review%s by %u reviewer%s, mean ", relation_names[rel],
-			    n[rel], n[rel] == 1 ? "" : "s", who[rel], who[rel] == 1 ? "" : "s");
-		add_number(sb, sum[rel] / n[rel], 2);
+			    n, n == 1 ? "" : "s", who, who == 1 ? "" : "s");
+		add_number(sb, why->mean[rel], 2);
 		if (cfg->reviews.weight[rel] <= 0)
 			strbuf_addstr(sb, ", weight 0: not counted");
-		else if (who[rel] < (unsigned)need)
+		else if (who < (uint32_t)need)
 			strbuf_addf(sb, ", fewer than min_reviewers %d: dropped, the others re-weighted",
 				    need);
 		else
@@ -196,10 +160,10 @@ static void explain_metric(struct strbuf *sb, const struct company *c, const str
 		}
 		break;
 	case AGG_TURNOVER:
-		explain_turnover(sb, c, def, e);
+		explain_turnover(sb, c, def, e, v ? v->detail : NULL);
 		break;
 	case AGG_REVIEW360:
-		explain_review360(sb, c, cfg, emp);
+		explain_review360(sb, cfg, v ? v->detail : NULL);
 		break;
 	default:
 		strbuf_addf(sb, "%s", agg_words[def->agg]);
@@ -221,10 +185,10 @@ static void explain_metric(struct strbuf *sb, const struct company *c, const str
 			strbuf_addf(sb, ", %u row%s", v->records, v->records == 1 ? "" : "s");
 	}
 	if (def->scope != SCOPE_EMPLOYEE && def->agg != AGG_TURNOVER)
-		strbuf_addf(sb, ", shared goal: the value of %s%s (%zu in-scope members)",
+		strbuf_addf(sb, ", shared goal: the value of %s%s (%u in-scope members)",
 			    def->scope == SCOPE_COMPANY ? "the company" : "department ",
 			    def->scope == SCOPE_COMPANY ? "" : (e->department ? e->department : ""),
-			    group_members(c, e, def->scope == SCOPE_COMPANY));
+			    v ? v->members : 0);
 	if (v && v->present) {
 		strbuf_addstr(sb, " = ");
 		add_metric_value(sb, def, v->value);
@@ -646,7 +610,7 @@ void explain_employee(const struct company *c, const struct config *cfg, size_t 
 		strbuf_addstr(out, "  (a KPI dropped out: the other weights were scaled up to 100)\n");
 	explain_scores(out, cfg, e);
 	strbuf_addstr(out, "Rating from the raw score: ");
-	explain_rating(out, cfg, e->raw_score, scorecard_rating(cfg, e->raw_score));
+	explain_rating(out, cfg, e->raw_score, e->raw_rating);
 	/* fairness and bonus are filled by their own stages (compute/fairness.c,
 	 * compute/bonus.c); before those ran there is nothing to show */
 	if (c->ngroups > 0)

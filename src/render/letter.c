@@ -18,7 +18,6 @@
  * This file holds the letter's values, the template walk, the page frames
  * and the workers; the other steps are in letter_*.c (letter_internal.h).
  */
-#include "compute/targets.h"
 #include "render/letter_internal.h"
 #include "render/render.h"
 #include "util/date.h"
@@ -110,23 +109,13 @@ void letter_file_name(const char *id, struct strbuf *out)
 }
 
 
-/* ---- Next period's targets ---------------------------------------------- */
-
-/* The next period's target for a KPI, by the scorecard's own rules. */
-int letter_next_target(const struct letter *lt, int kpi, double *value)
-{
-	return targets_find(lt->sh->targets, lt->c, lt->cfg, lt->e, kpi, &lt->sh->next, value,
-				NULL);
-}
-
 /* ---- One letter ---------------------------------------------------------- */
 
 static int has_next_targets(struct letter *lt)
 {
 	size_t i;
-	double v;
 	for (i = 0; i < lt->e->nkpis; i++)
-		if (letter_next_target(lt, lt->e->kpis[i].kpi, &v))
+		if (lt->e->kpis[i].has_next_target)
 			return 1;
 	return 0;
 }
@@ -180,7 +169,7 @@ static void set_vars(struct letter *lt)
 	template_vars_set(v, "grade", clean(lt, e->grade));
 	template_vars_set(v, "company", letter_label_text(&cfg->company, lt->loc));
 	template_vars_set(v, "period", c->period.label);
-	template_vars_set(v, "period_next", sh->next.label);
+	template_vars_set(v, "period_next", lt->c->next_period.label);
 	template_vars_setf(v, "period_days", "%d", c->period.ndays);
 	template_vars_setf(v, "days", "%d", e->days);
 	template_vars_set(v, "proration", letter_fmt_pct(lt, e->proration));
@@ -744,7 +733,6 @@ static void shared_release(struct letters_shared *sh)
 	free(sh->rev_idx);
 	free(sh->trn_start);
 	free(sh->trn_idx);
-	targets_free(sh->targets);
 	free(sh->managers);
 	if (sh->diags) {
 		for (i = 0; i < sh->c->nemps + sh->nmanagers; i++)
@@ -838,8 +826,6 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 		shared_release(&sh);
 		return -1;
 	}
-	period_next(&c->period, &sh.next);
-	sh.targets = targets_new(c);
 	index_inputs(&sh);
 	sh.diags = xcalloc(c->nemps + sh.nmanagers + 1, sizeof(*sh.diags));
 	atomic_init(&sh.next_emp, 0);

@@ -518,12 +518,11 @@ static void block_next_targets(struct letter *lt)
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 	for (i = 0; i < e->nkpis; i++) {
-		double v;
-		if (!letter_next_target(lt, e->kpis[i].kpi, &v))
+		if (!e->kpis[i].has_next_target)
 			continue;
 		strbuf_addf(&sb, "%s%s %s", sb.len ? "  ·  " : "",
 			    letter_label_text(&lt->cfg->kpis[e->kpis[i].kpi].label, lt->loc),
-			    letter_fmt_value(lt, e->kpis[i].kpi, v));
+			    letter_fmt_value(lt, e->kpis[i].kpi, e->kpis[i].next_target));
 	}
 	if (sb.len) {
 		layout_paragraph(&lt->L, sb.buf, BODY_L, BODY_W, FS_BODY, LH_BODY, C_TEXT, 0);

@@ -119,8 +119,6 @@ struct letters_shared {
 	struct template_set *bank[LOCALE_COUNT];
 	size_t *rev_start, *rev_idx;     /* reviews by reviewee: [start[e], start[e+1]) */
 	size_t *trn_start, *trn_idx;     /* training rows by employee */
-	struct targets *targets;   /* for next period's targets */
-	struct period next;
 	int password_field;              /* -1 none, -2 employee_id, else HR field */
 
 	atomic_size_t next_emp;          /* the next work item */
@@ -266,9 +264,6 @@ static inline const char *letter_doc_name(const struct letter *lt)
 {
 	return lt->kind == DOC_PACK ? "team pack" : "letter";
 }
-
-/* The next period's target for a KPI: employee > role > department > company. */
-int letter_next_target(const struct letter *lt, int kpi, double *value);
 
 /* ---- letter_pdf.c ---- */
 

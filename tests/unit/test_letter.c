@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compute/targets.h"
 #include "config.h"
 #include "model.h"
 #include "render/letter.h"
@@ -302,7 +303,7 @@ static void test_template_set(void **state)
 
 /* ---- the letters ---- */
 
-static void company_fixture(struct company *c)
+static void company_fixture(struct company *c, const struct config *cfg)
 {
 	struct period p;
 	struct employee *e;
@@ -398,6 +399,8 @@ static void company_fixture(struct company *c)
 		t->scope = 1, t->key = xstrdup("销售"), t->kpi = 2, t->period = p, t->value = 15;
 		c->ntargets = 2;
 	}
+	/* compute's stage: the letters show what it stored on the model */
+	targets_set_next(c, cfg);
 }
 
 /* Everything left in f (which must be open), as a string of *len bytes
@@ -551,7 +554,7 @@ static void test_letters(void **state)
 	size_t i, n1, n2;
 	(void)state;
 	letter_fixture_config(&cfg);
-	company_fixture(&c);
+	company_fixture(&c, &cfg);
 	diag_init(&d);
 	assert_int_equal(letters_write(&c, &cfg, l1, 2, &d), 0);
 	for (i = 0; i < d.nr; i++)
@@ -605,7 +608,7 @@ static void test_letters_password(void **state)
 	(void)state;
 	letter_fixture_config(&cfg);
 	cfg.letters.password = S("employee_id");
-	company_fixture(&c);
+	company_fixture(&c, &cfg);
 	diag_init(&d);
 	assert_int_equal(letters_write(&c, &cfg, dir, 2, &d), 0);
 	cmd = xstrfmt("pdfinfo '%s/E001.pdf' >/dev/null 2>&1", dir);
@@ -733,7 +736,7 @@ static void test_letters_unwritable(void **state)
 	/* A folder where E001's letter goes: renaming a file over it fails. */
 	assert_int_equal(mkdir(block, 0700), 0);
 	letter_fixture_config(&cfg);
-	company_fixture(&c);
+	company_fixture(&c, &cfg);
 	diag_init(&d);
 	memset(&o, 0, sizeof(o));
 	o.dir = dir;
@@ -774,7 +777,7 @@ static void test_letters_template_error(void **state)
 	assert_int_equal(rc, 0);
 	letter_fixture_config(&cfg);
 	cfg.letters.templates_dir = tdir;
-	company_fixture(&c);
+	company_fixture(&c, &cfg);
 	diag_init(&d);
 	assert_int_equal(letters_write(&c, &cfg, dir, 2, &d), -1);
 	assert_int_equal(d.status, MERIT_CONFIG);
