@@ -47,7 +47,8 @@ int cmd_approve(const struct cmd_opts *o, struct diag *d)
 		diag_hint(d, "merit approve -c FILE -p 2026-10 --by \"Wang Fang (Finance)\"");
 		return MERIT_USAGE;
 	}
-	if (pipeline_load_config(&p, o, d) < 0 || outdir_lock(&od, p.output_root, d) < 0)
+	if (pipeline_load_config(&p, o->config, o->period, o->output_dir, d) < 0 ||
+	    outdir_lock(&od, p.output_root, d) < 0)
 		goto out;
 	period = p.company.period.label;
 	folder = xstrfmt("%s/%s", p.output_root, period);

@@ -134,7 +134,7 @@ int cmd_status(const struct cmd_opts *o, struct diag *d)
 		diag_error(d, MERIT_USAGE, NULL, 0, 0, "status needs -p PERIOD");
 		return MERIT_USAGE;
 	}
-	if (pipeline_load_config(&p, o, d) < 0)
+	if (pipeline_load_config(&p, o->config, o->period, o->output_dir, d) < 0)
 		goto out;
 	folder = xstrfmt("%s/%s", p.output_root, p.company.period.label);
 	s.cfg = &p.cfg;
