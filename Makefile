@@ -16,6 +16,13 @@ CC      ?= cc
 Q       := $(if $(V),,@)
 BUILD   ?= out/build
 VERSION := 0.1.0
+# The commit for `merit --version`: from git in a checkout, "unknown" in a
+# tarball without .git (never a parent folder's repository); `make
+# MERIT_COMMIT=...` sets it.
+ifeq ($(origin MERIT_COMMIT),undefined)
+MERIT_COMMIT := $(or $(if $(wildcard .git),$(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell \
+	git diff --quiet HEAD -- 2>/dev/null || echo -dirty)),unknown)
+endif
 
 PKGS    := xlsxwriter sqlite3 libcurl harfbuzz-subset harfbuzz libcrypto expat minizip
 WARN    := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
@@ -66,13 +73,18 @@ $(BUILD)/.deps: tools/debian-packages.txt tools/deps.sh
 $(BUILD)/%.o: %.c $(BUILD)/.deps
 	$(Q)mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The data dir (templates) is compiled in: rebuild what uses it when PREFIX
 # changes, so `make install PREFIX=/usr` installs a binary that looks there.
 $(BUILD)/prefix.stamp: FORCE
 	$(Q)mkdir -p $(BUILD) && echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 $(BUILD)/src/config/config_policy.o: $(BUILD)/prefix.stamp
+# Only main.o knows the commit, so a new commit relinks but rebuilds nothing else.
+$(BUILD)/commit.stamp: FORCE
+	$(Q)mkdir -p $(BUILD) && echo '$(MERIT_COMMIT)' | cmp -s - $@ || echo '$(MERIT_COMMIT)' > $@
+$(MAIN_OBJ): $(BUILD)/commit.stamp
+$(MAIN_OBJ): ALL_CFLAGS += -DMERIT_COMMIT='"$(MERIT_COMMIT)"'
 .PHONY: FORCE
 FORCE:
 
@@ -90,7 +102,7 @@ $(LIBA): $(LIB_OBJ)
 
 $(BIN): $(MAIN_OBJ) $(LIBA)
 	$(if $(Q),@echo "  LINK    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(LIBA) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBA) $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(LIBA)
 	$(Q)mkdir -p $(dir $@)
@@ -144,6 +156,9 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/merit
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/merit/templates/
 	install -m 644 config/merit.ini $(DESTDIR)$(PREFIX)/share/merit/merit.ini.example
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 man/merit.1 $(DESTDIR)$(PREFIX)/share/man/man1/merit.1
+	install -m 644 man/merit.ini.5 $(DESTDIR)$(PREFIX)/share/man/man5/merit.ini.5
 
 clean:
 	rm -rf out/build out/build-asan

@@ -134,6 +134,17 @@ static void print_safe(FILE *f, const char *s, size_t n)
 	fputc('\n', f);
 }
 
+/* The commit comes from the Makefile (git rev-parse, "unknown" when built
+ * from a tarball without .git), so a report can be traced to its source. */
+#ifndef MERIT_COMMIT
+#define MERIT_COMMIT "unknown"
+#endif
+
+static void print_version(void)
+{
+	printf("merit %s (commit %s)\n", MERIT_VERSION, MERIT_COMMIT);
+}
+
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
@@ -177,7 +188,7 @@ static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct co
 			return 0;
 		}
 		if (c == 'V') {
-			printf("merit %s\n", MERIT_VERSION);
+			print_version();
 			return 0;
 		}
 		return usage_error("'%s' must come after the command", argv[optind - 1]);
@@ -212,7 +223,7 @@ static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct co
 			print_help();
 			return 0;
 		case 'V':
-			printf("merit %s\n", MERIT_VERSION);
+			print_version();
 			return 0;
 		case OPT_NO_LETTERS: o->no_letters = 1; break;
 		case OPT_DRY_RUN: o->dry_run = 1; break;
