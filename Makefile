@@ -9,6 +9,8 @@
 #   make bench      benchmarks, results in docs/BENCHMARKS.md
 #   make deps       install the Debian packages of tools/debian-packages.txt
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian package in out/deb/ (make test-deb: install it
+#                   into a fresh Debian 12 root and run it there)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -57,7 +59,7 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all run test check test-full bench deps install clean unit-bin fuzz
+.PHONY: all run test check test-full bench deps install clean unit-bin fuzz deb test-deb
 
 all: $(BIN)
 
@@ -150,6 +152,22 @@ fuzz:
 	$(Q)sh tools/deps.sh tools/debian-packages-fuzz.txt
 	$(Q)$(MAKE) --no-print-directory -f tests/fuzz/Makefile.fuzz
 	$(Q)sh tests/fuzz/run.sh 60
+
+# The Debian package: out/deb/merit_<version>_<arch>.deb (with .changes,
+# .buildinfo and -dbgsym), then lintian. dpkg-buildpackage writes beside the
+# tree; the products are moved into out/deb/. `make test-deb` installs the
+# package into a fresh debootstrapped Debian 12 and runs it there
+# (tools/check-deb.sh: root, the Debian mirror, ~10 min).
+DEB_ARCH = $(shell dpkg --print-architecture)
+deb:
+	$(Q)sh tools/deps.sh tools/debian-packages-deb.txt
+	$(Q)dpkg-buildpackage -us -uc -b
+	$(Q)mkdir -p out/deb && mv ../merit_$(VERSION)_* ../merit-dbgsym_$(VERSION)_* out/deb/
+	$(Q)lintian --fail-on error out/deb/merit_$(VERSION)_$(DEB_ARCH).changes
+
+test-deb:
+	$(Q)sh tools/deps.sh tools/debian-packages-deb.txt
+	$(Q)sh tools/check-deb.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/merit/templates
