@@ -19,6 +19,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 [ "$(id -u)" = 0 ] || { echo "check-deb: needs root (debootstrap, chroot)" >&2; exit 1; }
 F=${1:-$(mktemp -d /var/tmp/merit-deb.XXXXXX)}
+# mktemp makes it 0700: the root's / must let user merit through.
+chmod 755 "$F"
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 version=$(sed -n 's/^VERSION *:= *//p' Makefile)
 arch=$(dpkg --print-architecture)
@@ -86,21 +88,24 @@ case "$got" in
 "merit $version (commit "*) pass "installed merit --version: $got" ;;
 *) fail "installed merit --version" "$got" ;;
 esac
-if in_root id merit >/dev/null 2>&1 && [ "$(stat -c '%U %a' "$F/var/lib/merit")" = "merit 700" ]; then
-	pass "system user merit, /var/lib/merit owned by it, mode 0700"
+# (stat inside the root: its uids are not the host's)
+owner=$(in_root stat -c '%U %a' /var/lib/merit 2>&1)
+if in_root id merit >/dev/null 2>&1 && [ "$owner" = "merit 700" ]; then
+	pass "system user merit ($(in_root id merit)), /var/lib/merit: $owner"
 else
-	fail "system user merit" "$(in_root id merit 2>&1; stat -c '%U %a' "$F/var/lib/merit" 2>&1)"
-fi
-enabled=$(in_root systemctl is-enabled merit.timer merit.service 2>&1 | tr '\n' ' ')
-if [ -f "$F/lib/systemd/system/merit.timer" ] && [ ! -e "$F/etc/systemd/system/timers.target.wants/merit.timer" ]; then
-	pass "units installed in /lib/systemd/system, timer not enabled ($enabled)"
-else
-	fail "units installed, not enabled" "$enabled"
+	fail "system user merit" "$(in_root id merit 2>&1); /var/lib/merit: $owner"
 fi
 
 step "man-db and systemd for the man and unit checks"
 chroot "$F" /bin/sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends man-db systemd" \
 	>"$F.install2.log" 2>&1 || fail "apt-get install man-db systemd" "$(tail -n 5 "$F.install2.log")"
+units=$(cd "$F/lib/systemd/system" && ls merit* | tr '\n' ' ')
+enabled=$(in_root systemctl is-enabled merit.timer 2>&1)
+if [ "$enabled" = disabled ] && [ ! -e "$F/etc/systemd/system/timers.target.wants/merit.timer" ]; then
+	pass "units in /lib/systemd/system ($units), merit.timer $enabled"
+else
+	fail "units installed, not enabled" "$units; merit.timer: $enabled"
+fi
 for page in merit merit.ini; do
 	if in_root sh -c "MANWIDTH=80 man --warnings $page" >"$F.man" 2>"$F.manerr" &&
 	   [ ! -s "$F.manerr" ] && grep -q '^SEE ALSO' "$F.man"; then
