@@ -17,15 +17,20 @@ man/merit.ini.5: a `.SS [section]` line starts a section; a `.TP` followed
     [metric.NAME] covers [metric.revenue] and [metric.cac].
 
 Sections whose keys are data, not settings ([columns.*] and [defaults.*]:
-field names; [values.*]: canonical values; [bonus.pools]: departments) are
-checked one way only: every key used in config/merit.ini must be one the
-manual lists for that family. Every other section both ways.
+field names, both checked against the fields listed under [columns.NAME];
+[values.*]: canonical values) are checked one way only: every key used in
+config/merit.ini must be one the manual lists for that family. Keys of
+[bonus.pools] (departments) and [values.role] (role names) are not
+checked. Every other section both ways.
 """
 import re
 import sys
 
 # Families whose keys are names of fields, values or departments.
 DATA_FAMILIES = ("columns", "defaults", "values", "bonus.pools")
+# Sections whose keys are names the configuration chooses (departments,
+# [role.NAME]s): not checked at all.
+FREE_SECTIONS = ("bonus.pools", "values.role")
 
 INI_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(?:[;#].*)?$")
 INI_COMMENTED_SECTION = re.compile(r"^[;#] \[([a-z0-9_.]+)\]\s*$")
@@ -134,14 +139,20 @@ def main():
             continue
         for k, n in keys.items():
             used.setdefault(fam, {}).setdefault(k, (sec, n))
-            if k not in man[fam]:
+            if sec in FREE_SECTIONS:
+                continue
+            # [defaults.X] keys are the fields listed under [columns.NAME].
+            doc = man[fam]
+            if fam.startswith("defaults."):
+                doc = man.get(family("columns." + sec.split(".", 1)[1], man) or fam, doc)
+            if k not in doc:
                 report("%s:%d: key '%s' of [%s] is not documented in %s under [%s]"
                        % (ini_path, n, k, sec, man_path, fam),
                        "add to %s after line %d ('.SS [%s]'): '.TP', then '.BI %s \" = VALUE\"', "
                        "then what it does" % (man_path, man_line[fam], fam, k))
 
     for fam, keys in man.items():
-        if fam.startswith(DATA_FAMILIES) and fam != "bonus":
+        if fam.startswith(DATA_FAMILIES):
             continue
         for k, n in keys.items():
             if k in used.get(fam, {}):
