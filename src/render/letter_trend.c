@@ -119,13 +119,21 @@ void letter_trend_draw(struct letter *lt, const struct employee *e, double x, do
 		if (prev)
 			layout_line(L, lastx, lasty, cx, cy, 1.0, C_ACCENT, 0);
 		layout_rect(L, cx - 1.8, cy - 1.8, 3.6, 3.6, k + 1 == slots ? C_RED : C_ACCENT, NO_COLOR);
-		{
-			const char *s = letter_fmt_score(lt, v);
-			layout_text(L, cx - layout_str_width(L, s, 6) / 2, cy + 3.5, 6, C_TEXT, 0, s,
-				    strlen(s));
-		}
 		prev = 1;
 		lastx = cx;
 		lasty = cy;
+	}
+	/* The scores last, each on a small white chip above its point, so that
+	 * no line or band edge runs through the digits. */
+	for (k = 0; k < slots; k++) {
+		double cx = px0 + step * (k + 0.5), cy, tw;
+		const char *s;
+		if (!trend_value(c, e, k, &v))
+			continue;
+		cy = fmin(py0 + (v - lo) / (hi - lo) * (py1 - py0) + 3.5, top - 6.5);
+		s = letter_fmt_score(lt, v);
+		tw = layout_str_width(L, s, 6);
+		layout_rect(L, cx - tw / 2 - 1, cy - 1.2, tw + 2, 6.2, 0xFFFFFF, NO_COLOR);
+		layout_text(L, cx - tw / 2, cy, 6, C_TEXT, 0, s, strlen(s));
 	}
 }
