@@ -80,15 +80,22 @@ def halves(label):
     return [h.strip() for h in label.split("|")]
 
 
-def main():
-    out, ini = sys.argv[1], sys.argv[2]
-    cfg = read_ini(ini)
+def money_and_bands(cfg):
+    """The currency symbol, and each half of a band label -> both halves
+    (a letter shows the half of its reader's language)."""
     symbol = "¥" if cfg.get("bonus", {}).get("currency", "CNY") == "CNY" else "$"
     bands = {}
     for part in cfg["rating"]["bands"].split(","):
         label = part.rsplit(":", 1)[0]
         for h in halves(label):
             bands[h] = halves(label)
+    return symbol, bands
+
+
+def main():
+    out, ini = sys.argv[1], sys.argv[2]
+    cfg = read_ini(ini)
+    symbol, bands = money_and_bands(cfg)
     problems = 0
 
     def bad(msg):

@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from letters_check import halves, read_ini  # noqa: E402
+from letters_check import money_and_bands, read_ini  # noqa: E402
 
 
 def hr_teams(cfg, ini):
@@ -48,12 +48,7 @@ def score_texts(s):
 def main():
     out, ini = sys.argv[1], sys.argv[2]
     cfg = read_ini(ini)
-    symbol = "¥" if cfg.get("bonus", {}).get("currency", "CNY") == "CNY" else "$"
-    bands = {}
-    for part in cfg["rating"]["bands"].split(","):
-        label = part.rsplit(":", 1)[0]
-        for h in halves(label):
-            bands[h] = halves(label)
+    symbol, bands = money_and_bands(cfg)
     results = {r["employee_id"]: r for r in
                csv.DictReader(open(os.path.join(out, "results.csv"), encoding="utf-8"))}
     problems = 0
