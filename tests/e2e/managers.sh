@@ -8,7 +8,8 @@
 # History sheet holds both months' scores as each month's results.csv;
 # re-running 2026-09 leaves the ledger's 2026-10 rows and 2026-09's history
 # alone; letters and packs are byte-identical across runs and -j;
-# --no-letters writes no packs.
+# --no-letters writes no packs; a 59-person team flows over pages with
+# the table's header repeated.
 . tests/e2e/lib.sh
 
 W=$(workspace managers)
@@ -172,4 +173,29 @@ if [ "$rc" = 0 ] && [ ! -e "$W/nol/2026-10/managers" ] && [ ! -e "$W/nol/2026-10
 	pass "--no-letters writes neither letters nor team packs"
 else
 	fail "--no-letters" "rc=$rc $(ls "$W/nol/2026-10" 2>&1)"
+fi
+
+# A large team flows over pages: everyone reports to E1001 (59 people), so
+# the team table continues on the next page with its header again (工号 /
+# 绩效得分 on every page up to the one holding the row of E1060, a later
+# page than E1002's); the heat map and talking points follow.
+WB=$(workspace managers-big)
+iconv -f gb18030 -t utf-8 "$WB/samples/hr.csv" |
+	awk -F, -v OFS=, 'NR > 1 && $1 != "E1001" { $8 = "E1001" } 1' |
+	iconv -f utf-8 -t gb18030 >"$WB/hr.tmp" && mv "$WB/hr.tmp" "$WB/samples/hr.csv"
+run_merit "$WB/o" "$WB/e" run -q -c "$WB/config/merit.ini" -p 2026-10
+P="$WB/out/2026-10/managers/E1001.pdf"
+pages=$(pdfinfo "$P" 2>/dev/null | sed -n 's/^Pages: *//p')
+page_of() { for i in $(seq 1 "$pages"); do pdftotext -layout -f "$i" -l "$i" "$P" - 2>/dev/null | grep -q "$1" && { echo "$i"; return; }; done; }
+p_first=$(page_of ' E1002 ') p_last=$(page_of ' E1060 ')
+heads=0
+for i in $(seq 1 "${p_last:-0}"); do
+	pdftotext -layout -f "$i" -l "$i" "$P" - 2>/dev/null | grep -q '工号.*绩效得分' && heads=$((heads + 1))
+done
+if [ "$rc" = 0 ] && [ "$(ls "$WB/out/2026-10/managers")" = "E1001.pdf" ] && [ "${pages:-0}" -ge 3 ] &&
+   [ "${p_last:-0}" -gt "${p_first:-0}" ] && [ "$heads" = "$p_last" ] &&
+   $PY "$ROOT/tests/packs_check.py" "$WB/out/2026-10" "$WB/config/merit.ini" >"$WB/pc.out" 2>&1; then
+	pass "a 59-person team: one pack of $pages pages, the table header on each of its $p_last pages, every row as results.csv"
+else
+	fail "large team" "rc=$rc pages=$pages first=$p_first last=$p_last heads=$heads $(head -c 300 "$WB/pc.out" "$WB/e")"
 fi
