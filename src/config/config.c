@@ -184,30 +184,19 @@ static void load_sections(struct config_loader *L)
 
 static int read_file(const char *path, struct strbuf *sb, struct diag *d)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	if (!f) {
+	int rc = strbuf_read_file(sb, path, CONFIG_MAX_BYTES);
+	if (rc == -1) {
 		diag_error(d, MERIT_NOINPUT, path, 0, 0, "cannot open the configuration: %s",
 			   strerror(errno));
 		diag_hint(d, "give the INI file with -c, e.g. -c config/merit.ini");
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		strbuf_add(sb, chunk, n);
-		if (sb->len > CONFIG_MAX_BYTES)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
-		fclose(f);
-		return diag_error(d, MERIT_NOINPUT, path, 0, 0, "cannot read the configuration: %s",
-				  strerror(e));
-	}
-	fclose(f);
-	if (sb->len > CONFIG_MAX_BYTES)
+	if (rc < 0 && errno == EFBIG)
 		return diag_config(d, path, 0, NULL, NULL, "file is larger than %u bytes; "
 				   "is it really the INI?", CONFIG_MAX_BYTES);
+	if (rc < 0)
+		return diag_error(d, MERIT_NOINPUT, path, 0, 0, "cannot read the configuration: %s",
+				  strerror(errno));
 	if (memchr(sb->buf, 0, sb->len))
 		return diag_config(d, path, 0, NULL, NULL, "file contains NUL bytes; "
 				   "is it really the INI?");

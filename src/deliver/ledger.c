@@ -38,6 +38,7 @@
 #include "model.h"
 #include "util/date.h"
 #include "util/diag.h"
+#include "util/lockfile.h"
 #include "util/num.h"
 #include "util/outdir.h"
 #include "util/strbuf.h"
@@ -48,7 +49,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -810,33 +810,29 @@ int ledger_lock(const struct config *cfg, int create, int *fd, struct diag *d)
 	if (create && ledger_ensure_state_dir(cfg, d) < 0)
 		return -1;
 	lock = xstrfmt("%s/.history.lock", cfg->state_dir);
-	*fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (*fd < 0) {
+	*fd = lockfile_take(lock);
+	if (*fd == -1) {
 		diag_error(d, MERIT_CANTCREAT, lock, 0, 0, "cannot open the ledger lock: %s",
 			   strerror(errno));
-		free(lock);
-		return -1;
-	}
-	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+	} else if (*fd < 0) {
 		int busy = errno == EWOULDBLOCK;
 		diag_error(d, busy ? MERIT_TEMPFAIL : MERIT_CANTCREAT, lock, 0, 0,
 			   busy ? "another merit run is using this ledger" : "cannot lock: %s",
 			   strerror(errno));
 		if (busy)
 			diag_hint(d, "wait for it to finish (its output folder may be another one)");
-		close(*fd);
-		*fd = -1;
-		free(lock);
-		return -1;
 	}
 	free(lock);
+	if (*fd < 0) {
+		*fd = -1;
+		return -1;
+	}
 	return 0;
 }
 
 void ledger_unlock(int fd)
 {
-	if (fd >= 0)
-		close(fd);
+	lockfile_release(fd);
 }
 
 /* Each period's overrides of the employee, from the run whose results the

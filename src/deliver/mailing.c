@@ -26,6 +26,7 @@
 #include "render/letter.h"
 #include "render/template.h"
 #include "util/diag.h"
+#include "util/lockfile.h"
 #include "util/outdir.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -90,24 +91,9 @@ static char *employee_where(const struct employee *e)
 
 static int read_file(const char *path, struct strbuf *out, int *err)
 {
-	char buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = errno;
-		return -1;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		strbuf_add(out, buf, n);
-		if (out->len > (size_t)LETTER_MAX_BYTES) {
-			fclose(f);
-			*err = EFBIG;
-			return -1;
-		}
-	}
-	*err = ferror(f) ? EIO : 0;
-	fclose(f);
-	return *err ? -1 : 0;
+	int rc = strbuf_read_file(out, path, (size_t)LETTER_MAX_BYTES);
+	*err = rc < 0 ? errno : 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* The lock lives beside the ledger; flock is released by the kernel even
@@ -121,22 +107,19 @@ static int take_lock(const char *state_dir, int *fd, struct diag *d)
 		free(path);
 		return -1;
 	}
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*fd < 0) {
+	*fd = lockfile_take(path);
+	if (*fd == -1) {
 		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot open lock file: %s",
 			   strerror(errno));
-		free(path);
-		return -1;
-	}
-	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+	} else if (*fd < 0) {
 		diag_error(d, MERIT_TEMPFAIL, path, 0, 0, "another `merit mail` is running");
 		diag_hint(d, "wait for it to finish, then run again: it sends only what is missing");
-		close(*fd);
-		*fd = -1;
-		free(path);
-		return -1;
 	}
 	free(path);
+	if (*fd < 0) {
+		*fd = -1;
+		return -1;
+	}
 	return 0;
 }
 

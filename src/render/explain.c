@@ -32,7 +32,7 @@ static void add_number(struct strbuf *sb, double v, int decimals)
 {
 	char tmp[64];
 	const char *digits, *dot;
-	size_t n, i;
+	size_t n;
 
 	if (!isfinite(v)) {
 		strbuf_addstr(sb, "-");
@@ -46,11 +46,7 @@ static void add_number(struct strbuf *sb, double v, int decimals)
 	}
 	dot = strchr(digits, '.');
 	n = dot ? (size_t)(dot - digits) : strlen(digits);
-	for (i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			strbuf_addch(sb, ',');
-		strbuf_addch(sb, digits[i]);
-	}
+	num_add_grouped(sb, digits, n);
 	if (dot)
 		strbuf_addstr(sb, dot);
 }

@@ -76,17 +76,6 @@ const char *letter_label(struct letter *lt, const char *name)
 	return letter_named(lt, "labels", name);
 }
 
-/* Groups digits by thousands: "1234567" -> "1,234,567". */
-static void add_grouped(struct strbuf *sb, const char *digits)
-{
-	size_t n = strlen(digits), i;
-	for (i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			strbuf_addch(sb, ',');
-		strbuf_addch(sb, digits[i]);
-	}
-}
-
 /* Up to `dp` decimals, trailing zeros dropped: 12.50 -> "12.5". */
 void letter_add_trimmed(struct strbuf *sb, double v, int dp)
 {
@@ -126,7 +115,7 @@ const char *letter_fmt_value(struct letter *lt, int kpi, double v)
 		if (v < 0)
 			strbuf_addch(&sb, '-');
 		snprintf(b, sizeof(b), "%.0f", fabs(round(v)));
-		add_grouped(&sb, b);
+		num_add_grouped(&sb, b, strlen(b));
 	} else {
 		letter_add_trimmed(&sb, v, 2);
 	}

@@ -19,24 +19,24 @@ int mail_template_load(struct mail_template *mt, const char *path,
 		       const char *const *names, struct diag *d)
 {
 	struct strbuf raw = STRBUF_INIT;
-	char buf[4096], *text, *nl;
-	size_t got, i;
-	FILE *f = fopen(path, "rb");
-	int ret = -1;
+	char *text, *nl;
+	size_t i, j;
+	int ret = -1, rc;
 	memset(mt, 0, sizeof(*mt));
-	if (!f)
-		return diag_error(d, MERIT_CONFIG, path, 0, 0, "cannot open mail template: %s",
-				  strerror(errno));
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
-		/* Templates saved on Windows: drop the CRs, keep the text. */
-		for (i = 0; i < got; i++)
-			if (buf[i] != '\r')
-				strbuf_addch(&raw, buf[i]);
-		if (raw.len > 65536)
-			break;
+	/* Twice the limit raw: CRs are dropped before the size counts. */
+	rc = strbuf_read_file(&raw, path, 2 * 65536);
+	if (rc == -1 || (rc < 0 && errno != EFBIG)) {
+		diag_error(d, MERIT_CONFIG, path, 0, 0, "cannot %s mail template: %s",
+			   rc == -1 ? "open" : "read", strerror(errno));
+		goto out;
 	}
-	fclose(f);
-	if (raw.len > 65536) {
+	/* Templates saved on Windows: drop the CRs, keep the text. */
+	for (i = j = 0; i < raw.len; i++)
+		if (raw.buf[i] != '\r')
+			raw.buf[j++] = raw.buf[i];
+	raw.len = j;
+	raw.buf[j] = '\0';
+	if (rc < 0 || raw.len > 65536) {
 		diag_error(d, MERIT_CONFIG, path, 0, 0, "mail template larger than 64 KiB");
 		goto out;
 	}

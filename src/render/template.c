@@ -259,20 +259,10 @@ struct template *template_parse(const char *text, size_t len, const char *file, 
 
 static int read_file(const char *path, struct strbuf *sb, struct diag *d)
 {
-	FILE *f = fopen(path, "rb");
-	char buf[8192];
-	size_t n;
-	if (!f)
-		return diag_error(d, MERIT_CONFIG, path, 0, 0, "cannot open template: %s",
-				  strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(sb, buf, n);
-	if (ferror(f)) {
-		fclose(f);
-		return diag_error(d, MERIT_CONFIG, path, 0, 0, "cannot read template: %s",
-				  strerror(errno));
-	}
-	fclose(f);
+	int rc = strbuf_read_file(sb, path, 0);
+	if (rc < 0)
+		return diag_error(d, MERIT_CONFIG, path, 0, 0, "cannot %s template: %s",
+				  rc == -1 ? "open" : "read", strerror(errno));
 	if (sb->len >= 3 && !memcmp(sb->buf, "\xEF\xBB\xBF", 3)) {
 		memmove(sb->buf, sb->buf + 3, sb->len - 2);
 		sb->len -= 3;

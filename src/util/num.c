@@ -243,12 +243,22 @@ double num_round4(double x)
 	return r == 0.0 ? 0.0 : r;   /* no "-0.0000" */
 }
 
+void num_add_grouped(struct strbuf *sb, const char *digits, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, digits[i]);
+	}
+}
+
 void money_format(struct strbuf *sb, int64_t cents, const char *symbol)
 {
 	char digits[32];
 	uint64_t u = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
 	uint64_t units = u / 100;
-	int len, i;
+	int len;
 	if (cents < 0)
 		strbuf_addch(sb, '-');
 	if (!symbol) {
@@ -258,11 +268,7 @@ void money_format(struct strbuf *sb, int64_t cents, const char *symbol)
 	}
 	strbuf_addstr(sb, symbol);
 	len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)units);
-	for (i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			strbuf_addch(sb, ',');
-		strbuf_addch(sb, digits[i]);
-	}
+	num_add_grouped(sb, digits, (size_t)len);
 	strbuf_addf(sb, ".%02llu", (unsigned long long)(u % 100));
 }
 

@@ -11,6 +11,7 @@
 #ifndef MERIT_NUM_H
 #define MERIT_NUM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct strbuf;
@@ -37,6 +38,10 @@ enum num_result num_parse_int(const char *s, long long min, long long max, long 
 
 /* Rounds to 4 decimals, half away from zero: the value printed and compared. */
 double num_round4(double x);
+
+/* Appends the n decimal digits at `digits` grouped by thousands, the one
+ * grouping rule of every human-readable figure: "1234567" -> "1,234,567". */
+void num_add_grouped(struct strbuf *sb, const char *digits, size_t n);
 
 /*
  * Appends cents as "1234.56" (machine form: no separators, '.' decimal,

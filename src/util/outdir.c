@@ -3,6 +3,7 @@
  */
 #include "util/outdir.h"
 #include "util/diag.h"
+#include "util/lockfile.h"
 #include "util/fault.h"
 #include "util/strbuf.h"
 
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,26 +121,23 @@ int outdir_lock(struct outdir *od, const char *root, struct diag *d)
 		return diag_error(d, MERIT_CANTCREAT, root, 0, 0,
 				  "cannot create the output folder: %s", strerror(errno));
 	lock = xstrfmt("%s/.merit.lock", root);
-	od->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (od->lock_fd < 0) {
+	od->lock_fd = lockfile_take(lock);
+	if (od->lock_fd == -1) {
 		diag_error(d, MERIT_CANTCREAT, lock, 0, 0, "cannot open the lock file: %s",
 			   strerror(errno));
-		free(lock);
-		return -1;
-	}
-	if (flock(od->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+	} else if (od->lock_fd < 0) {
 		int busy = errno == EWOULDBLOCK;
 		diag_error(d, busy ? MERIT_TEMPFAIL : MERIT_CANTCREAT, lock, 0, 0,
 			   busy ? "another merit run holds the lock" : "cannot lock: %s",
 			   strerror(errno));
 		if (busy)
 			diag_hint(d, "wait for it to finish; the lock is released when it exits");
-		close(od->lock_fd);
-		od->lock_fd = -1;
-		free(lock);
-		return -1;
 	}
 	free(lock);
+	if (od->lock_fd < 0) {
+		od->lock_fd = -1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -268,8 +265,7 @@ void outdir_release(struct outdir *od)
 {
 	if (od->tmp)
 		outdir_remove_tree(od->tmp);
-	if (od->lock_fd >= 0)
-		close(od->lock_fd);
+	lockfile_release(od->lock_fd);
 	free(od->root);
 	free(od->final);
 	free(od->tmp);

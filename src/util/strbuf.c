@@ -3,6 +3,7 @@
  */
 #include "util/strbuf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,4 +196,29 @@ void strbuf_trim(struct strbuf *sb)
 	sb->len = n;
 	if (sb->alloc)
 		sb->buf[sb->len] = '\0';
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max)
+{
+	char buf[8192];
+	size_t n, start = sb->len;
+	int e;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		strbuf_add(sb, buf, n);
+		if (max && sb->len - start > max) {
+			fclose(f);
+			errno = EFBIG;
+			return -2;
+		}
+	}
+	e = ferror(f) ? (errno ? errno : EIO) : 0;
+	fclose(f);
+	if (e) {
+		errno = e;
+		return -2;
+	}
+	return 0;
 }

@@ -39,6 +39,14 @@ void strbuf_add_csv(struct strbuf *sb, const char *s);
 void strbuf_trim(struct strbuf *sb);
 
 /*
+ * Appends the whole file at path (git's strbuf_read_file), at most max
+ * bytes (0: no limit). Returns 0; -1 when it cannot be opened; -2 when
+ * reading fails, or with errno EFBIG when the file holds more than max
+ * bytes (sb then has max + 1 or more). errno says why in both cases.
+ */
+int strbuf_read_file(struct strbuf *sb, const char *path, size_t max);
+
+/*
  * Narrows the span (*s, *len) to drop leading and trailing ASCII white
  * space (what isspace() is in the C locale). The one trimming rule of merit: CSV
  * cells, INI values and matched names all use it.
