@@ -161,8 +161,11 @@ static int role_of(struct loader *ld)
 	t->rows++;
 	if (strmap_get(&t->index, title, &k)) {
 		t->counts[k]++;
-		if (cfg->policy.row_is_error[ROW_UNKNOWN_ROLE])
+		if (cfg->policy.row_is_error[ROW_UNKNOWN_ROLE]) {
 			ld->bad = 1;   /* reported at its first row; counted in the summary */
+			if (!ld->first_problem.len)   /* why, should a later row name it */
+				strbuf_addf(&ld->first_problem, "role '%s' matches no [role.NAME]", title);
+		}
 		return -1;
 	}
 	ALLOC_GROW(t->counts, t->titles.nr + 1, t->alloc);
@@ -252,7 +255,7 @@ static int cmp_cents(const void *a, const void *b)
  * SPEC 3.1: salaries read as monthly that look hourly or yearly get a
  * warning with the key that fixes them. Judged on the median, so a few
  * part-timers or executives do not trip it: under 500 a month is no
- * monthly salary anywhere; 100,000 or more is a yearly one in the
+ * monthly salary anywhere; 50,000 or more is a yearly one in the
  * currencies where a month's pay has four or five digits (in yen or won a
  * monthly figure is that large, so no yearly check there).
  */
@@ -280,7 +283,7 @@ static void check_plausible(const struct company *c, const struct config *cfg, c
 			  "looks like an hourly rate", (long long)(med / 100), (long long)(med % 100));
 		diag_hint(d, "if the export holds hourly rates, set salary_period = hour (and "
 			  "hours_per_year) in [input.hr]");
-	} else if (small_unit && med >= 10000000) {
+	} else if (small_unit && med >= 5000000) {
 		diag_warn(d, file, 0, 0, "base_salary: the median is %lld.%02lld a month, which "
 			  "looks like a yearly salary", (long long)(med / 100), (long long)(med % 100));
 		diag_hint(d, "if the export holds yearly salaries, set salary_period = year in "
