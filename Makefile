@@ -81,7 +81,7 @@ $(BUILD)/%.o: %.c $(BUILD)/.deps
 # changes, so `make install PREFIX=/usr` installs a binary that looks there.
 $(BUILD)/prefix.stamp: FORCE
 	$(Q)mkdir -p $(BUILD) && echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(BUILD)/src/config/config_policy.o: $(BUILD)/prefix.stamp
+$(BUILD)/src/config/config_policy.o $(BUILD)/src/render/letter.o: $(BUILD)/prefix.stamp
 # Only main.o knows the commit, so a new commit relinks but rebuilds nothing else.
 $(BUILD)/commit.stamp: FORCE
 	$(Q)mkdir -p $(BUILD) && echo '$(MERIT_COMMIT)' | cmp -s - $@ || echo '$(MERIT_COMMIT)' > $@

@@ -5,6 +5,7 @@
  */
 #include "cmd.h"
 #include "pipeline.h"
+#include "render/render.h"
 #include "util/diag.h"
 #include "util/num.h"
 #include "util/strbuf.h"
@@ -18,7 +19,10 @@ int cmd_validate(const struct cmd_opts *o, struct diag *d)
 	size_t i, in_scope = 0, eligible = 0;
 	int rc = -1;
 
-	if (pipeline_load(&p, o->config, o->period, o->output_dir, d) == 0 && pipeline_compute(&p, d) == 0)
+	/* SPEC 3.1: validate loads what run loads, the letters' templates,
+	 * phrase files and font too, so that it fails where run would. */
+	if (pipeline_load(&p, o->config, o->period, o->output_dir, d) == 0 &&
+	    pipeline_compute(&p, d) == 0 && letters_check(&p.cfg, d) == 0)
 		rc = 0;
 	if (rc == 0 && !o->quiet) {
 		const struct company *c = &p.company;

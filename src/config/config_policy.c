@@ -379,6 +379,30 @@ void config_load_policy(struct config_loader *L, const struct ini_section *s)
 	}
 }
 
+/*
+ * The templates of the checkout this binary was built in, or NULL: make
+ * puts it at <checkout>/out/build[-asan]/merit, and templates/ is at the
+ * checkout's top (the letter template proves it is that folder).
+ */
+static char *build_tree_templates(void)
+{
+	char exe[4096], *slash, *probe;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int up;
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (up = 0; up < 3; up++) {   /* merit, build, out */
+		if (!(slash = strrchr(exe, '/')))
+			return NULL;
+		*slash = '\0';
+	}
+	probe = xstrfmt("%s/templates/letter.zh.txt", exe);
+	n = access(probe, R_OK);
+	free(probe);
+	return n == 0 ? xstrfmt("%s/templates", exe) : NULL;
+}
+
 void config_load_letters(struct config_loader *L, const struct ini_section *s)
 {
 	static const char *const keys[] = { "templates", "font", "font_index", "password", "jobs" };
@@ -390,10 +414,17 @@ void config_load_letters(struct config_loader *L, const struct ini_section *s)
 	free(lc->templates_dir);
 	lc->templates_dir = config_get_path(L, s, "templates", "../templates");
 	/* Unset and no templates/ beside the config's folder (an installed
-	 * /etc/merit/merit.ini): the ones `make install` put in the data dir. */
+	 * /etc/merit/merit.ini): the ones `make install` put in the data dir,
+	 * else, for a merit run from its build tree, that tree's own. */
 	if (!config_val(L, s, "templates", &line) && access(lc->templates_dir, F_OK) < 0) {
+		char *tree = build_tree_templates();
 		free(lc->templates_dir);
-		lc->templates_dir = xstrdup(MERIT_DATADIR "/templates");
+		if (access(MERIT_DATADIR "/templates", F_OK) < 0 && tree) {
+			lc->templates_dir = tree;
+		} else {
+			lc->templates_dir = xstrdup(MERIT_DATADIR "/templates");
+			free(tree);
+		}
 	}
 	free(lc->font);
 	lc->font = config_get_path(L, s, "font", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc");

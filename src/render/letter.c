@@ -631,6 +631,13 @@ static int load_templates(struct letters_shared *sh, struct diag *d)
 							 : "templates";
 	struct strbuf path = STRBUF_INIT;
 	int loc, rc = 0;
+	if (access(dir, F_OK) < 0) {
+		diag_error(d, MERIT_CONFIG, dir, 0, 0, "the letter templates folder does not exist");
+		diag_hint(d, "set [letters] templates = the folder of letter.zh.txt (relative to "
+			  "the INI's folder), or `make install` to put them in %s/templates",
+			  MERIT_DATADIR);
+		return -1;
+	}
 	for (loc = 0; loc < LOCALE_COUNT; loc++) {
 		size_t i;
 		strbuf_reset(&path);
@@ -766,6 +773,26 @@ int letters_write(const struct company *c, const struct config *cfg, const char 
 	o.dir = dir;
 	o.jobs = jobs;
 	return letters_write_opts(c, cfg, &o, d);
+}
+
+int letters_check(const struct config *cfg, struct diag *d)
+{
+	struct letters_shared sh;
+	struct font_face *f;
+	int rc = 0;
+	memset(&sh, 0, sizeof(sh));
+	sh.cfg = cfg;
+	sh.pack_dir = "";   /* run writes the team packs too: check their templates */
+	pthread_mutex_init(&sh.lock, NULL);
+	if (load_templates(&sh, d) < 0 || password_field(cfg, d) == -3)
+		rc = -1;
+	f = font_face_load(cfg->letters.font, (unsigned)cfg->letters.font_index, d);
+	if (!f)
+		rc = -1;
+	else
+		font_face_free(f);
+	shared_release(&sh);
+	return rc;
 }
 
 /* The managers who get a team pack: at least one in-scope direct report. */

@@ -26,6 +26,13 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 int letters_write(const struct company *c, const struct config *cfg, const char *dir,
 		  int jobs, struct diag *d);
 
+/*
+ * What letters_write() loads before writing anything: the letter and team
+ * pack templates, the phrase files, the password column and the font.
+ * `merit validate` calls it so that it fails where `run` would.
+ */
+int letters_check(const struct config *cfg, struct diag *d);
+
 /* What letters_write_opts() does; zero means the default. */
 struct letters_opts {
 	const char *dir;        /* where the files go (created 0700) */

@@ -490,3 +490,36 @@ expect "an HR export with a header and no rows: one clear error" 65 "$W/v.err" \
 	"hr.csv: error: the HR export has no rows$" &&
 	{ [ "$(grep -c "error" "$W/v.err")" = 1 ] ||
 	  fail "an empty HR export: nothing else reported" "$(cat "$W/v.err")"; }
+
+# --- 9. validate loads what run loads; a merit in its build tree finds
+# that tree's templates.
+W=$(scratch exports-templates)
+mkdir -p "$W/a/b" "$W/bin/x/y"
+cp -r "$ROOT/samples" "$W/a/b/"
+sed 's|^templates = \.\./templates|; templates: not named|; s|\.\./samples/|samples/|' \
+	"$ROOT/config/merit.ini" >"$W/a/b/merit.ini"
+# No templates beside the config and none installed (out/build's PREFIX is
+# not installed here): the build tree's own.
+if [ ! -e /usr/local/share/merit/templates ]; then
+	run_merit "$W/v.out" "$W/v.err" validate -c "$W/a/b/merit.ini"
+	expect "a merit in its build tree finds the tree's templates" 0 "$W/v.err"
+	# The same binary outside any build tree: one error with the hint.
+	cp "$MERIT" "$W/bin/x/y/merit"
+	"$W/bin/x/y/merit" validate -c "$W/a/b/merit.ini" >"$W/v2.out" 2>"$W/v2.err"
+	rc=$?
+	expect "no templates anywhere: 78 with a hint" 78 "$W/v2.err" \
+		"^/usr/local/share/merit/templates: error: the letter templates folder does not exist$" \
+		"^  hint: set \[letters\] templates = the folder of letter.zh.txt (relative to the INI's folder), or \`make install\` to put them in /usr/local/share/merit/templates$"
+fi
+# A broken letter template or a missing font fails validate as it fails run.
+cp -r "$ROOT/templates" "$W/a/templates"
+printf '@nonsense\n' >>"$W/a/templates/letter.en.txt"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/a/b/merit.ini"
+expect "validate loads the letter templates" 78 "$W/v.err" \
+	"templates/letter.en.txt:[0-9]*:1: error: unknown letter block '@nonsense'$"
+rm -r "$W/a/templates"
+cp -r "$ROOT/templates" "$W/a/templates"
+sed -i 's|^font = .*|font = /nonexistent/merit-no-font.ttf|' "$W/a/b/merit.ini"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/a/b/merit.ini"
+expect "validate loads the font" 78 "$W/v.err" \
+	"error: \[letters\] font: cannot read font '/nonexistent/merit-no-font.ttf'"
