@@ -230,6 +230,7 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 		if (ic->wide && in != INPUT_TARGETS) {
 			config_err(L, line, s->name, "layout",
 				   "layout = wide is for [input.targets] (one column per month)");
+			diag_hint(L->d, "remove the key: other inputs have one row per record");
 			ic->wide = 0;
 		}
 	}
@@ -435,7 +436,16 @@ void config_load_defaults(struct config_loader *L, const struct ini_section *s,
 /* Declared inputs are known only after every [input.X] was read. */
 void config_check_inputs(struct config_loader *L)
 {
+	const struct input_conf *t = &L->cfg->inputs[INPUT_TARGETS];
 	size_t i;
+	if (t->wide && !t->months.nr) {
+		config_err(L, 0, "input.targets", "layout", "layout = wide needs the month columns");
+		diag_hint(L->d, "add [columns.targets] months = M01, M02, ..., M12 (the header of "
+			  "each month, January first) and year = the year's header");
+	} else if (!t->wide && t->months.nr) {
+		config_err(L, 0, "columns.targets", "months", "months are read only with layout = wide");
+		diag_hint(L->d, "add layout = wide to [input.targets], or remove months");
+	}
 	for (i = 0; i < INPUT_COUNT; i++) {
 		if (schema_inputs[i].required && !L->cfg->inputs[i].declared) {
 			config_err(L, 0, NULL, NULL, "required input '%s' is not declared",

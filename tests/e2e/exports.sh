@@ -523,3 +523,38 @@ sed -i 's|^font = .*|font = /nonexistent/merit-no-font.ttf|' "$W/a/b/merit.ini"
 run_merit "$W/v.out" "$W/v.err" validate -c "$W/a/b/merit.ini"
 expect "validate loads the font" 78 "$W/v.err" \
 	"error: \[letters\] font: cannot read font '/nonexistent/merit-no-font.ttf'"
+
+# --- 10. misuse of the new keys: 78 at the INI line, with a hint.
+W=$(scratch exports-misuse)
+plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
+cat >>"$W/merit.ini" <<EOF
+[input.sales]
+file = sales.csv
+salary_period = year
+layout = wide
+[columns.sales]
+employee_id = Owner + 
+[columns.targets]
+months = M01, M02
+[defaults.sales]
+stage = maybe
+[values.role]
+salse = Sales*
+EOF
+scoring "$W"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
+expect "misused keys: one 78 each at its line" 78 "$W/v.err" \
+	"merit.ini:7: error: \[input.sales\] salary_period: only \[input.hr\] has a base_salary$" \
+	"merit.ini:8: error: \[input.sales\] layout: layout = wide is for \[input.targets\] (one column per month)$" \
+	"merit.ini:10: error: \[columns.sales\] employee_id: 'Owner +': a '+' joins two header names$" \
+	"merit.ini:12: error: \[columns.targets\] months: 2 headers; a year has 12 months$" \
+	"merit.ini:14: error: \[defaults.sales\] stage: 'maybe' is not a stage value (won, lost, open)$" \
+	"merit.ini:16: error: \[values.role\] salse: no \[role.salse\] to map titles to$" \
+	"^  hint: did you mean 'sales'?$"
+W=$(scratch exports-misuse2)
+plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
+printf '[input.sales]\nfile = sales.csv\n[columns.targets]\nmonths = M01, M02, M03, M04, M05, M06, M07, M08, M09, M10, M11, M12\n' >>"$W/merit.ini"
+scoring "$W"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
+expect "months without layout = wide: 78" 78 "$W/v.err" \
+	"error: \[columns.targets\] months: months are read only with layout = wide$"
