@@ -323,6 +323,76 @@ static const char *const key_names[] = {
 	[HR_NAME] = "name",
 };
 
+/*
+ * Counts an employee text not in HR. Returns 1 when it was met before in
+ * this input: the row is set aside (and an error, as its first row was,
+ * when [policy] says so) without another message; 0 for the first time.
+ */
+static int tally_unknown(struct loader *ld, const char *text, enum row_problem kind)
+{
+	size_t k;
+	if (!ld->st)
+		return 0;   /* a second pass: reported the first time */
+	if (!ld->unknown_vals.nr && !ld->unknown_rows)
+		strmap_init(&ld->unknown_ix);
+	ld->unknown_rows++;
+	if (strmap_get(&ld->unknown_ix, text, &k)) {
+		ld->unknown_counts[k]++;
+		ld->bad = 1;
+		if (!ld->first_problem.len)
+			strbuf_addf(&ld->first_problem, "'%s' is not in the HR export", text);
+		(void)kind;
+		return 1;
+	}
+	ALLOC_GROW(ld->unknown_counts, ld->unknown_vals.nr + 1, ld->unknown_alloc);
+	ld->unknown_counts[ld->unknown_vals.nr] = 1;
+	strlist_push(&ld->unknown_vals, text);
+	strmap_put(&ld->unknown_ix, ld->unknown_vals.items[ld->unknown_vals.nr - 1],
+		   ld->unknown_vals.nr - 1);
+	return 0;
+}
+
+static const struct loader *sort_ld;
+
+/* Most rows first, then in order of appearance. */
+static int by_rows(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t cx = sort_ld->unknown_counts[x], cy = sort_ld->unknown_counts[y];
+	return cx != cy ? (cx < cy) - (cx > cy) : (x > y) - (x < y);
+}
+
+/* SPEC 3.1: repeated problems summarised by distinct value, most frequent first. */
+static void report_unknown(struct loader *ld)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = ld->unknown_vals.nr, shown = n < 30 ? n : 30, i, *order;
+	enum row_problem kind = ld->in == INPUT_SALES ? ROW_UNKNOWN_OWNER : ROW_UNKNOWN_EMPLOYEE;
+	if (!n || ld->unknown_rows == n)
+		return;
+	order = xcalloc(n, sizeof(*order));
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	sort_ld = ld;
+	qsort(order, n, sizeof(*order), by_rows);
+	for (i = 0; i < shown; i++)
+		strbuf_addf(&sb, "%s'%s' (%zu row%s)", i ? ", " : "", ld->unknown_vals.items[order[i]],
+			    ld->unknown_counts[order[i]], ld->unknown_counts[order[i]] == 1 ? "" : "s");
+	if (n > shown)
+		strbuf_addf(&sb, " and %zu more", n - shown);
+	if (ld->cfg->policy.row_is_error[kind])
+		diag_error(ld->d, MERIT_DATAERR, ld->ic->file, 0, 0, "%zu rows name one of %zu "
+			   "employees not in the HR export: %s", ld->unknown_rows, n, sb.buf);
+	else
+		diag_warn(ld->d, ld->ic->file, 0, 0, "%zu rows name one of %zu employees not in "
+			  "the HR export (set aside): %s", ld->unknown_rows, n, sb.buf);
+	diag_hint(ld->d, "check that the HR export is complete and that [columns.%s] maps "
+		  "the column that holds HR's %s", input_name(ld),
+		  key_names[ld->keyed ? ld->ic->employee_key : HR_EMPLOYEE_ID]);
+	free(order);
+	strbuf_release(&sb);
+}
+
 long loader_employee(struct loader *ld, int field, enum row_problem kind, const char *what)
 {
 	const struct company *c = ld->c;
@@ -368,6 +438,11 @@ long loader_employee(struct loader *ld, int field, enum row_problem kind, const 
 		}
 	}
 	strbuf_addf(&key, "%c:%s", key_kind(kf), k.buf);
+	if (tally_unknown(ld, text, kind)) {
+		strbuf_release(&k);
+		strbuf_release(&key);
+		return -1;
+	}
 	if (c->hr_set_aside_why.nr && strmap_get(&c->hr_set_aside, key.buf, &why))
 		loader_problem(ld, kind, field, "%s '%s' is %s", what, text,
 			       c->hr_set_aside_why.items[why]);
@@ -577,6 +652,7 @@ int loader_next(struct loader *ld)
 			return 1;
 	}
 	if (rc == 0 && ld->st) {
+		report_unknown(ld);
 		if (ld->files.nr > 1) {
 			struct sha256 sha;
 			sha256_init(&sha);
@@ -603,6 +679,11 @@ void loader_close(struct loader *ld)
 	strlist_release(&ld->files);
 	strmap_release(&ld->keymap);
 	strlist_release(&ld->keymap_keys);
+	if (ld->unknown_rows)
+		strmap_release(&ld->unknown_ix);
+	strlist_release(&ld->unknown_vals);
+	free(ld->unknown_counts);
+	ld->unknown_counts = NULL;
 	free(ld->key_next);
 	ld->key_next = NULL;
 }

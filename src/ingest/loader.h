@@ -68,6 +68,11 @@ struct loader {
 	struct strmap keymap;
 	struct strlist keymap_keys;
 	size_t *key_next;
+	/* Employees not in HR, by text: reported at their first row, then
+	 * counted and summarised by count at the end of the input. */
+	struct strmap unknown_ix;
+	struct strlist unknown_vals;
+	size_t *unknown_counts, unknown_alloc, unknown_rows;
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
 	/* The last text mapped per value field and its canonical value: exports
 	 * repeat "Closed Won" on most rows, and one strcmp beats a

@@ -558,3 +558,17 @@ scoring "$W"
 run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
 expect "months without layout = wide: 78" 78 "$W/v.err" \
 	"error: \[columns.targets\] months: months are read only with layout = wide$"
+
+# --- 11. owners not in HR: one message per owner, then one line by count.
+W=$(scratch exports-owners)
+plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
+printf 'S4,E9,2026-10-03,won,1\nS5,E8,2026-10-03,won,1\nS6,E9,2026-10-04,won,1\nS7,E9,2026-10-05,won,1\n' >>"$W/sales.csv"
+printf '[input.sales]\nfile = sales.csv\n' >>"$W/merit.ini"
+scoring "$W"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
+expect "owners not in HR: summarised by count, most frequent first" 65 "$W/v.err" \
+	"sales.csv:5:2: error: owner 'E9' is not in the HR export$" \
+	"sales.csv:6:2: error: owner 'E8' is not in the HR export$" \
+	"sales.csv: error: 4 rows name one of 2 employees not in the HR export: 'E9' (3 rows), 'E8' (1 row)$" &&
+	{ [ "$(grep -c "is not in the HR export$" "$W/v.err")" = 2 ] ||
+	  fail "owners not in HR: one message per owner" "$(cat "$W/v.err")"; }
