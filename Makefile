@@ -7,6 +7,7 @@
 #   make check      the tests again under ASan/UBSan with -Werror, plus valgrind
 #   make test-full  make test + the slow LibreOffice recalculation check
 #   make bench      benchmarks, results in docs/BENCHMARKS.md
+#   make bench-xlsx only the .xlsx-against-CSV ingest benchmark
 #   make deps       install the Debian packages of tools/debian-packages.txt
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        the Debian package in out/deb/ (make test-deb: install it
@@ -59,7 +60,7 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all run test check test-full bench deps install clean unit-bin fuzz deb test-deb
+.PHONY: all run test check test-full bench bench-xlsx deps install clean unit-bin fuzz deb test-deb
 
 all: $(BIN)
 
@@ -146,6 +147,12 @@ bench: $(BIN) $(TOOL_BIN)
 	  $(BUILD)/tools/bench_bonus 1000000 | grep '^|'; } | sh tools/bench_section.sh bonus docs/BENCHMARKS.md
 	$(Q)$(BUILD)/tools/bench_xlsx --doc docs/BENCHMARKS.md
 	$(Q)$(BUILD)/tools/bench_letters -n 10000 -j 2 --record docs/BENCHMARKS.md
+	$(Q)BUILD=$(BUILD) sh tools/bench_xlsx_ingest.sh
+
+# .xlsx ingest against the same data as CSV, 100k and 1M sales rows (a
+# section of docs/BENCHMARKS.md); also part of `make bench`.
+bench-xlsx: $(BIN) $(TOOL_BIN)
+	$(Q)BUILD=$(BUILD) sh tools/bench_xlsx_ingest.sh
 
 # libFuzzer harnesses (clang), tests/fuzz/; 60 s each.
 fuzz:

@@ -9,9 +9,8 @@
  * expat a buffer at a time and the parser is suspended after every row, so
  * a million-row sheet needs no more memory than a ten-row one.
  *
- * Names are matched on their local part (the parser splits namespaces), so
- * files written with prefixes (<x:c>, as some .NET exporters do) read the
- * same. A DTD is refused outright: workbooks never carry one, and it is the
+ * Names are matched on their local part (the prefix dropped), so files
+ * written with prefixes (<x:c>, as some .NET exporters do) read the same. A DTD is refused outright: workbooks never carry one, and it is the
  * door to entity-expansion attacks.
  */
 #include "ingest/xlsxread.h"
@@ -32,7 +31,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define NS_SEP '|'
 #define MAX_COLS 16384              /* XFD, Excel's last column */
 #define CHUNK 65536
 
@@ -84,17 +82,22 @@ struct xlsxread {
 	char sha[65];
 };
 
+/* The local part of a name: "c" of "x:c". */
 static const char *local(const char *name)
 {
-	const char *s = strrchr(name, NS_SEP);
-	return s ? s + 1 : name;
+	const char *s = name;
+	for (; *s; s++)
+		if (*s == ':')
+			return s + 1;
+	return name;
 }
 
+/* An attribute by its local name; namespace declarations are not attributes. */
 static const char *attr(const char **atts, const char *name)
 {
 	size_t i;
 	for (i = 0; atts[i]; i += 2)
-		if (!strcmp(local(atts[i]), name))
+		if (!strcmp(local(atts[i]), name) && strncmp(atts[i], "xmlns", 5))
 			return atts[i + 1];
 	return NULL;
 }
@@ -181,7 +184,9 @@ static void XMLCALL refuse_dtd(void *ud, const XML_Char *name, const XML_Char *s
 static XML_Parser parser_new(void *ud, XML_StartElementHandler start,
 			     XML_EndElementHandler end, XML_CharacterDataHandler chars)
 {
-	XML_Parser p = XML_ParserCreateNS("UTF-8", NS_SEP);
+	/* Not namespace-aware: prefixes are dropped by local(), and expat
+	 * does not build "uri|name" strings for every element of a sheet. */
+	XML_Parser p = XML_ParserCreate("UTF-8");
 	if (!p)
 		BUG("out of memory creating an XML parser");
 	XML_SetUserData(p, ud);

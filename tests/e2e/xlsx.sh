@@ -82,3 +82,45 @@ if cmp -s "$W/csv/2026-10/results.csv" "$W/gi/2026-10/results.csv"; then
 else
 	fail "init on workbooks, results" "$(head -c 400 "$W/gi.err")"
 fi
+
+# --- null, [defaults.X] and layout = wide on workbooks --------------------------
+# HR: every "zh" locale cell becomes "-" (null = -, [defaults.hr] locale = zh);
+# targets: the monthly rows as one row per scope/key/kpi/year with a column
+# per month (1月 ... 12月), numbers typed, "-" where a month has no target.
+$PY - "$W/x" <<'PYEOF'
+import sys, openpyxl
+d = sys.argv[1]
+wb = openpyxl.load_workbook(d + "/hr.xlsx")
+ws = wb["花名册"]
+col = [c.value for c in ws[2]].index("语言") + 1
+for r in range(3, ws.max_row + 1):
+    if ws.cell(r, col).value == "zh":
+        ws.cell(r, col).value = "-"
+wb.save(d + "/hr-null.xlsx")
+src = openpyxl.load_workbook(d + "/targets.xlsx").active
+rows = [[c.value for c in r] for r in src.iter_rows(min_row=3)]
+wide, other = {}, []
+for scope, key, kpi, period, target in rows:
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        wide.setdefault((scope, key, kpi, int(period[:4])), {})[int(period[5:])] = target
+    else:
+        other.append((scope, key, kpi, period, target))
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["目标表 targets"])
+ws.append(["scope", "key", "kpi", "year"] + ["%d月" % m for m in range(1, 13)])
+for (scope, key, kpi, year), months in sorted(wide.items()):
+    ws.append([scope, key, kpi, year] + [months.get(m, "-") for m in range(1, 13)])
+wb.save(d + "/targets-wide.xlsx")
+# the quarter rows (other) cannot be monthly columns; 2026-10 does not use them
+PYEOF
+sed -e 's|^file = \.\./x/hr\.xlsx|file = ../x/hr-null.xlsx\nnull = -|' \
+    -e 's|^file = \.\./x/targets\.xlsx|file = ../x/targets-wide.xlsx\nlayout = wide\nnull = -|' \
+    "$W/config/xlsx.ini" >"$W/config/wide.ini"
+printf '\n[defaults.hr]\nlocale = zh\n\n[columns.targets]\nmonths = 1月, 2月, 3月, 4月, 5月, 6月, 7月, 8月, 9月, 10月, 11月, 12月\n' >>"$W/config/wide.ini"
+"$MERIT" run -q --no-letters -c "$W/config/wide.ini" -o "$W/wide" >"$W/wide.err" 2>&1
+if cmp -s "$W/csv/2026-10/results.csv" "$W/wide/2026-10/results.csv"; then
+	pass "workbooks with null = -, [defaults.hr] locale and layout = wide targets: results.csv identical"
+else
+	fail "xlsx null/defaults/wide" "$(head -c 600 "$W/wide.err") $(diff "$W/csv/2026-10/results.csv" "$W/wide/2026-10/results.csv" 2>&1 | head -4)"
+fi

@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "util/date.h"
+#include "util/diag.h"
 #include "util/strbuf.h"
 
 /* "中文 | English" -> both halves; one text fills both (as config_load). */
@@ -278,4 +279,19 @@ void fixture_release(struct config *cfg, struct company *c)
 		config_release(cfg);
 	if (c)
 		company_release(c);
+}
+
+char *fixture_diag_text(const struct diag *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	diag_format(d, &sb, DIAG_NOTE);
+	return strbuf_detach(&sb, NULL);
+}
+
+void fixture_assert_diag_says(const struct diag *d, const char *want)
+{
+	char *text = fixture_diag_text(d);
+	if (!strstr(text, want))
+		fail_msg("'%s' not in:\n%s", want, text);
+	free(text);
 }

@@ -119,4 +119,10 @@ void fixture_add_training(struct company *c, const char *who, const char *course
 /* config_release() and company_release(); either may be NULL. */
 void fixture_release(struct config *cfg, struct company *c);
 
+struct diag;
+/* The diag as main.c would print it (caller frees). */
+char *fixture_diag_text(const struct diag *d);
+/* Fails the running test unless the formatted diag contains want. */
+void fixture_assert_diag_says(const struct diag *d, const char *want);
+
 #endif

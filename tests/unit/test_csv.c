@@ -16,6 +16,7 @@
 
 #include "ingest/csvread.h"
 #include "ingest/encoding.h"
+#include "../support/fixture.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
@@ -36,21 +37,6 @@ static const char *write_tmp(const char *name, const char *data, size_t len)
 
 #define WRITE(name, lit) write_tmp(name, lit, sizeof(lit) - 1)
 
-static char *diag_text(const struct diag *d)
-{
-	struct strbuf sb = STRBUF_INIT;
-	diag_format(d, &sb, DIAG_NOTE);
-	return strbuf_detach(&sb, NULL);
-}
-
-/* The diag, formatted, says want somewhere. */
-static void assert_diag_says(const struct diag *d, const char *want)
-{
-	char *text = diag_text(d);
-	if (!strstr(text, want))
-		fail_msg("'%s' not in:\n%s", want, text);
-	free(text);
-}
 
 /* A reader on one file with its diag and current row; reader_close() frees
  * both. The reader is NULL when the file would not open. */
@@ -129,7 +115,7 @@ static void test_unterminated_quote(void **state)
 	assert_int_equal(next_row(&rd), -1);
 	assert_int_equal(rd.d.status, MERIT_DATAERR);
 	/* Where the quoted cell began, not where the file ended. */
-	assert_diag_says(&rd.d, "q.csv:3:2: error: quoted cell is never closed");
+	fixture_assert_diag_says(&rd.d, "q.csv:3:2: error: quoted cell is never closed");
 	reader_close(&rd);
 }
 
@@ -157,8 +143,8 @@ static void test_utf8_explicit_rejects_gbk(void **state)
 	(void)state;
 	reader_open(&rd, p, "u.csv", ENC_UTF8, ',');
 	assert_int_equal(next_row(&rd), -1);
-	assert_diag_says(&rd.d, "u.csv:2:4: error: byte 0xCD is not valid UTF-8");
-	assert_diag_says(&rd.d, "encoding = gb18030");
+	fixture_assert_diag_says(&rd.d, "u.csv:2:4: error: byte 0xCD is not valid UTF-8");
+	fixture_assert_diag_says(&rd.d, "encoding = gb18030");
 	reader_close(&rd);
 }
 
@@ -171,7 +157,7 @@ static void test_utf8_auto_then_bad_byte(void **state)
 	reader_open(&rd, p, "m.csv", ENC_AUTO, ',');
 	while (next_row(&rd) > 0)
 		;
-	assert_diag_says(&rd.d, "m.csv:3:4: error: byte 0xFF is not valid UTF-8");
+	fixture_assert_diag_says(&rd.d, "m.csv:3:4: error: byte 0xFF is not valid UTF-8");
 	reader_close(&rd);
 }
 
@@ -297,7 +283,7 @@ static void read_all(struct reading *out, const char *path, char delim, size_t c
 		strlist_push(&out->cells, sb.buf);
 		strbuf_release(&sb);
 	}
-	out->error = diag_text(&rd.d);
+	out->error = fixture_diag_text(&rd.d);
 	reader_close(&rd);
 }
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ingest/xlsxread.h"
+#include "../support/fixture.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 
@@ -87,20 +88,6 @@ static const char *write_xlsx(const char *name, const char *book, const char *re
 	return path;
 }
 
-static char *diag_text(const struct diag *d)
-{
-	struct strbuf sb = STRBUF_INIT;
-	diag_format(d, &sb, DIAG_NOTE);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_diag_says(const struct diag *d, const char *want)
-{
-	char *text = diag_text(d);
-	if (!strstr(text, want))
-		fail_msg("'%s' not in:\n%s", want, text);
-	free(text);
-}
 
 /* Reads every row of a sheet held in memory into "a|b|c" lines with the
  * row number in front ("3:a|b"). */
@@ -130,7 +117,7 @@ static void mem_rows(const char *sheet, int date1904, const char *want)
 	assert_non_null(x);
 	read_rows(x, &d, &out, &rc);
 	if (rc != 0) {
-		char *t = diag_text(&d);
+		char *t = fixture_diag_text(&d);
 		fail_msg("rc %d: %s", rc, t);
 	}
 	assert_string_equal(out.buf, want);
@@ -248,7 +235,7 @@ static void test_errors_name_the_cell(void **state)
 	read_rows(x, &d, &out, &rc);
 	assert_int_equal(rc, -1);
 	assert_int_equal(d.status, MERIT_DATAERR);
-	assert_diag_says(&d, "hr.xlsx:花名册!J17: error: shared string '9' does not exist");
+	fixture_assert_diag_says(&d, "hr.xlsx:花名册!J17: error: shared string '9' does not exist");
 	xlsxread_free(x);
 	diag_release(&d);
 
@@ -256,7 +243,7 @@ static void test_errors_name_the_cell(void **state)
 	x = xlsxread_open_mem("hr.xlsx", "S", NULL, 0, NULL, 0, 0, broken, strlen(broken), &d);
 	read_rows(x, &d, &out, &rc);
 	assert_int_equal(rc, -1);
-	assert_diag_says(&d, "malformed sheet XML at line 1: mismatched tag");
+	fixture_assert_diag_says(&d, "malformed sheet XML at line 1: mismatched tag");
 	xlsxread_free(x);
 	diag_release(&d);
 
@@ -264,7 +251,7 @@ static void test_errors_name_the_cell(void **state)
 	x = xlsxread_open_mem("hr.xlsx", "S", NULL, 0, NULL, 0, 0, dtd, strlen(dtd), &d);
 	read_rows(x, &d, &out, &rc);
 	assert_int_equal(rc, -1);
-	assert_diag_says(&d, "a DTD is not allowed");
+	fixture_assert_diag_says(&d, "a DTD is not allowed");
 	xlsxread_free(x);
 	diag_release(&d);
 
@@ -272,7 +259,7 @@ static void test_errors_name_the_cell(void **state)
 	x = xlsxread_open_mem("hr.xlsx", "S", NULL, 0, NULL, 0, 0, bad_ref, strlen(bad_ref), &d);
 	read_rows(x, &d, &out, &rc);
 	assert_int_equal(rc, -1);
-	assert_diag_says(&d, "cell reference 'ZZZZ1' is not a column");
+	fixture_assert_diag_says(&d, "cell reference 'ZZZZ1' is not a column");
 	xlsxread_free(x);
 	diag_release(&d);
 	assert_int_equal(out.len, 0);
@@ -318,8 +305,8 @@ static void test_zip_and_sheet_choice(void **state)
 	diag_init(&d);
 	assert_null(xlsxread_open(path, "book.xlsx", "Sheet9", &d));
 	assert_int_equal(d.status, MERIT_DATAERR);
-	assert_diag_says(&d, "book.xlsx: error: the workbook has no sheet 'Sheet9'");
-	assert_diag_says(&d, "its sheets are '说明', '花名册'; set `sheet =` to a name or a number from 1 to 2");
+	fixture_assert_diag_says(&d, "book.xlsx: error: the workbook has no sheet 'Sheet9'");
+	fixture_assert_diag_says(&d, "its sheets are '说明', '花名册'; set `sheet =` to a name or a number from 1 to 2");
 	diag_release(&d);
 
 	diag_init(&d);
@@ -329,7 +316,7 @@ static void test_zip_and_sheet_choice(void **state)
 	path = write_xlsx("notabook.xlsx", NULL, NULL, NULL, NULL, s1, NULL);
 	diag_init(&d);
 	assert_null(xlsxread_open(path, "notabook.xlsx", NULL, &d));
-	assert_diag_says(&d, "not an .xlsx workbook: xl/workbook.xml is missing");
+	fixture_assert_diag_says(&d, "not an .xlsx workbook: xl/workbook.xml is missing");
 	diag_release(&d);
 
 	diag_init(&d);
