@@ -26,6 +26,7 @@ struct cmd_opts {
 	int nonly;
 	const char *inputs[INPUT_COUNT];   /* init: --hr, --sales, ... FILE (enum input_kind order) */
 	int force;                /* init --force: replace an existing file */
+	const char *shard;        /* letters, mail: --shard K/N or auto (SPEC 12) */
 	const char **args;        /* positional arguments after the subcommand */
 	int nargs;
 };
@@ -38,5 +39,6 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d);
 int cmd_init(const struct cmd_opts *o, struct diag *d);
 int cmd_approve(const struct cmd_opts *o, struct diag *d);
 int cmd_status(const struct cmd_opts *o, struct diag *d);
+int cmd_letters(const struct cmd_opts *o, struct diag *d);
 
 #endif

@@ -45,10 +45,14 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 	int status;
 	const char *what = o->managers ? " team packs" : "";
 
+	if (o->shard && shard_parse(o->shard, &mo.shard, d) < 0)
+		return MERIT_USAGE;
 	/* The run lock too: a `merit run` must not swap out/<period> (letters,
-	 * mail/) from under a mailing that reads and writes there. */
+	 * mail/) from under a mailing that reads and writes there. Shards,
+	 * which run side by side, each lock their own journal instead. */
 	if (pipeline_load_config(&p, o->config, o->period, o->output_dir, d) < 0 ||
-	    outdir_lock(&od, p.output_root, d) < 0 || approved(&p, o, d) < 0 ||
+	    (mo.shard.n <= 1 && outdir_lock(&od, p.output_root, d) < 0) ||
+	    approved(&p, o, d) < 0 ||
 	    pipeline_load_inputs(&p, d) < 0 || pipeline_compute(&p, d) < 0) {
 		outdir_release(&od);
 		pipeline_release(&p);
@@ -67,6 +71,10 @@ int cmd_mail(const struct cmd_opts *o, struct diag *d)
 			       "%zu already sent\n", p.company.period.label, what, st.written,
 			       st.written == 1 ? "" : "s", p.output_root, p.company.period.label,
 			       o->managers ? "/managers" : "", st.already_sent);
+		else if (mo.shard.n > 1)
+			printf("mail %s%s shard %u/%u: %zu sent, %zu already sent, %zu failed\n",
+			       p.company.period.label, what, mo.shard.k, mo.shard.n, st.sent,
+			       st.already_sent, st.failed);
 		else
 			printf("mail %s%s: %zu sent, %zu already sent, %zu failed\n",
 			       p.company.period.label, what, st.sent, st.already_sent, st.failed);

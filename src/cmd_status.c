@@ -5,6 +5,7 @@
  *   run: 2026-10 run 3f2a9c1d0e4b5a6c at 2026-11-01T08:00:00Z, 60 letters in out/2026-10
  *   approval: approved by Wang Fang on 2026-11-02T09:15:00Z, files unchanged
  *   mail: 12 of 60 letters sent      (or: none of 60 letters sent; none)
+ *   shards: 2 of 3 complete (0, 2); not complete: 1; 3 mail journals to merge
  *
  * Each line starts with its section name and a colon; the word after it
  * says the state (run: none | <period>; approval: none | approved | void |
@@ -19,7 +20,9 @@
 #include "deliver/ledger.h"
 #include "deliver/ledger_mail.h"
 #include "pipeline.h"
+#include "render/manifest.h"
 #include "util/diag.h"
+#include "util/shard.h"
 #include "util/strbuf.h"
 
 #include <dirent.h>
@@ -112,6 +115,88 @@ static int status_mail(struct status_ctx *s, struct strbuf *out, struct diag *d)
 	return 0;
 }
 
+/*
+ * `merit letters --shard K/N` (SPEC 12) leaves shards/letters-K-of-N.done,
+ * holding the run id, when shard K is complete; a .done of an older run
+ * does not count. Mail shards leave journals (mail-K-of-N.log) until the
+ * next `merit mail` without --shard merges them.
+ */
+static int status_shards(struct status_ctx *s, struct strbuf *out, struct diag *d)
+{
+	char *path = xstrfmt("%s/shards", s->folder), run_id[17], want[40];
+	DIR *dir = opendir(path);
+	struct dirent *de;
+	unsigned n = 0, k, kk, nn;
+	unsigned char *done = NULL;
+	size_t journals = 0, ndone = 0;
+	char kind[16];
+	(void)d;
+	if (!dir || manifest_published_run_id(s->folder, run_id) < 0) {
+		strbuf_addstr(out, "none");
+		goto out;
+	}
+	snprintf(want, sizeof(want), "\"run_id\": \"%s\"", run_id);
+	while ((de = readdir(dir))) {
+		if (sscanf(de->d_name, "mail-%u-of-%u.lo%1[g]", &kk, &nn, kind) == 3 ||
+		    sscanf(de->d_name, "packs-%u-of-%u.lo%1[g]", &kk, &nn, kind) == 3)
+			journals++;
+		if (sscanf(de->d_name, "letters-%u-of-%u.%15s", &kk, &nn, kind) != 3 || kk >= nn ||
+		    nn > SHARD_MAX)
+			continue;
+		if (nn != n) {
+			/* Shards of another N (an earlier split): the largest N wins. */
+			if (nn < n)
+				continue;
+			free(done);
+			n = nn;
+			done = xcalloc(n, 1);
+			ndone = 0;
+		}
+		if (!strcmp(kind, "done") && !done[kk]) {
+			struct strbuf sb = STRBUF_INIT;
+			char *f = xstrfmt("%s/%s", path, de->d_name);
+			if (strbuf_read_file(&sb, f, 4096) == 0 && strstr(sb.buf, want)) {
+				done[kk] = 1;
+				ndone++;
+			}
+			strbuf_release(&sb);
+			free(f);
+		}
+	}
+	if (!n) {
+		strbuf_addstr(out, "none");
+	} else {
+		const char *sep = "";
+		strbuf_addf(out, "%zu of %u complete", ndone, n);
+		if (ndone && ndone < n) {
+			strbuf_addstr(out, " (");
+			for (k = 0; k < n; k++)
+				if (done[k]) {
+					strbuf_addf(out, "%s%u", sep, k);
+					sep = ", ";
+				}
+			strbuf_addch(out, ')');
+		}
+		if (ndone < n) {
+			strbuf_addstr(out, "; not complete:");
+			for (sep = " ", k = 0; k < n; k++)
+				if (!done[k]) {
+					strbuf_addf(out, "%s%u", sep, k);
+					sep = ", ";
+				}
+		}
+	}
+	if (journals)
+		strbuf_addf(out, "; %zu mail journal%s to merge (`merit mail` without --shard)",
+			    journals, journals == 1 ? "" : "s");
+out:
+	if (dir)
+		closedir(dir);
+	free(done);
+	free(path);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct status_ctx *, struct strbuf *, struct diag *);
@@ -119,6 +204,7 @@ static const struct {
 	{ "run", status_run },
 	{ "approval", status_approval },
 	{ "mail", status_mail },
+	{ "shards", status_shards },
 };
 
 int cmd_status(const struct cmd_opts *o, struct diag *d)

@@ -22,7 +22,8 @@ static const char usage_text[] =
 	"       merit explain  -c FILE [-p PERIOD] EMPLOYEE_ID\n"
 	"       merit history  -c FILE EMPLOYEE_ID\n"
 	"       merit mail     -c FILE [-p PERIOD] [--dry-run] [--only EMPLOYEE_ID]... [--resend]\n"
-	"                      [--managers]\n"
+	"                      [--managers] [--shard K/N|auto]\n"
+	"       merit letters  -c FILE -p PERIOD [--shard K/N|auto] [-j JOBS]\n"
 	"       merit init     --hr FILE --sales FILE [--targets FILE] [--metrics FILE]\n"
 	"                      [--reviews FILE] [--training FILE] [-o FILE] [--force]\n"
 	"       merit approve  -c FILE -p PERIOD --by NAME\n"
@@ -45,6 +46,8 @@ static const char help_text[] =
 	"  approve    finance sign-off: records who approved which files of a period\n"
 	"  status     run, approval and mailing state of a period, one line each\n"
 	"  init       write a starter config from the exports (CSV or .xlsx)\n"
+	"  letters    the letters and team packs of one shard, into the period\n"
+	"             `run --no-letters` published (several machines: README)\n"
 	"\n"
 	"options:\n"
 	"  -c, --config FILE   the INI file (required)\n"
@@ -62,6 +65,8 @@ static const char help_text[] =
 	"      --resend        mail: resend letters that changed since they were sent\n"
 	"      --managers      mail: the team packs to the managers, not the letters\n"
 	"      --by NAME       approve: who signs off\n"
+	"      --shard K/N     letters, mail: only shard K (0..N-1) of N, by employee id;\n"
+	"                      auto: from a Kubernetes Indexed Job or a Slurm array\n"
 	"  -q, --quiet         print nothing but errors\n"
 	"  -v, --verbose       also print warnings and notes\n"
 	"  -h, --help          this text\n"
@@ -72,7 +77,7 @@ static const char help_text[] =
 	"77 not approved (mail), 78 bad configuration.\n";
 
 enum { OPT_NO_LETTERS = 256, OPT_DRY_RUN, OPT_ONLY, OPT_RESEND, OPT_BY, OPT_FORCE, OPT_MANAGERS,
-       OPT_INPUT };    /* OPT_INPUT + enum input_kind: init --hr ... --training */
+       OPT_SHARD, OPT_INPUT };    /* OPT_INPUT + enum input_kind: init --hr ... --training */
 
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -89,6 +94,7 @@ static const struct option long_opts[] = {
 	{ "resend", no_argument, NULL, OPT_RESEND },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "managers", no_argument, NULL, OPT_MANAGERS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "hr", required_argument, NULL, OPT_INPUT + 0 },
 	{ "sales", required_argument, NULL, OPT_INPUT + 1 },
 	{ "targets", required_argument, NULL, OPT_INPUT + 2 },
@@ -114,6 +120,7 @@ static const struct command commands[] = {
 	{ "init", cmd_init, 0, 0 },
 	{ "approve", cmd_approve, 0, 0 },
 	{ "status", cmd_status, 0, 0 },
+	{ "letters", cmd_letters, 0, 0 },
 };
 
 /*
@@ -260,6 +267,7 @@ static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct co
 		case OPT_RESEND: o->resend = 1; break;
 		case OPT_MANAGERS: o->managers = 1; break;
 		case OPT_BY: o->by = optarg; break;
+		case OPT_SHARD: o->shard = optarg; break;
 		case OPT_ONLY: o->only[o->nonly++] = optarg; break;
 		case OPT_FORCE: o->force = 1; break;
 		case OPT_INPUT + 0: case OPT_INPUT + 1: case OPT_INPUT + 2:
@@ -272,6 +280,9 @@ static int parse_args(int argc, char **argv, struct cmd_opts *o, const struct co
 	}
 	o->args = (const char **)argv + optind;
 	o->nargs = argc - optind;
+	if (o->shard && (*cmd)->fn != cmd_letters && (*cmd)->fn != cmd_mail)
+		return usage_error("--shard is for `merit letters` and `merit mail`, not %s",
+				   (*cmd)->name);
 	if (!o->config && (*cmd)->fn != cmd_init)
 		return usage_error("%s needs -c FILE (the INI file)", (*cmd)->name);
 	if (o->nargs < (*cmd)->min_args || o->nargs > (*cmd)->max_args)

@@ -52,6 +52,20 @@ int ledger_mail_record(struct ledger_mail *l, const char *period, const char *em
 		       const char *message_id, const char *letter_sha256, int64_t sent_at,
 		       struct diag *d);
 
+/*
+ * Shards (SPEC 12) share no SQLite writer: a shard's ledger reads history.db
+ * read-only and records into a journal file of its own (one line per
+ * message, appended and fdatasync'ed when the server accepted it; lookups
+ * see both). The next `merit mail` without --shard merges every journal
+ * of the period into history.db and removes it: INSERT OR REPLACE of the
+ * same rows, so a merge cut short is simply done again, never doubled.
+ */
+struct ledger_mail *ledger_mail_open_journal(const char *state_dir, enum ledger_mail_kind kind,
+					     const char *journal, struct diag *d);
+/* Merges the journal file into l (opened with create = 1) and removes it;
+ * 0 also when there is no such file, -1 on error. */
+int ledger_mail_merge(struct ledger_mail *l, const char *journal, struct diag *d);
+
 /* Rows recorded for a period (tests, summaries); -1 on error. */
 long ledger_mail_count(struct ledger_mail *l, const char *period, struct diag *d);
 

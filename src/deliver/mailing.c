@@ -31,6 +31,7 @@
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -402,6 +403,78 @@ out:
 	free(where);
 }
 
+/* <root>/<period>/shards/, where shards keep their journals. */
+static char *shards_dir(const struct batch *b)
+{
+	return xstrfmt("%s/%s/shards", b->o->output_root, b->c->period.label);
+}
+
+static const char *journal_prefix(enum ledger_mail_kind kind)
+{
+	return kind == LEDGER_MAIL_PACKS ? "packs-" : "mail-";
+}
+
+/* Opens this shard's journal (shards/mail-K-of-N.log, packs-... for team
+ * packs) under a lock of its own: two copies of one shard never send. */
+static int open_shard_journal(struct batch *b, enum ledger_mail_kind kind, int *lock_fd)
+{
+	char name[32], *dir = shards_dir(b), *journal, *lock;
+	int rc = -1;
+	shard_name(&b->o->shard, name);
+	journal = xstrfmt("%s/%s%s.log", dir, journal_prefix(kind), name);
+	lock = xstrfmt("%s/%s%s.lock", dir, journal_prefix(kind), name);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		diag_error(b->d, MERIT_CANTCREAT, dir, 0, 0, "cannot create folder: %s",
+			   strerror(errno));
+		goto out;
+	}
+	*lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*lock_fd < 0) {
+		diag_error(b->d, MERIT_CANTCREAT, lock, 0, 0, "cannot create lock: %s",
+			   strerror(errno));
+		goto out;
+	}
+	if (flock(*lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		diag_error(b->d, MERIT_TEMPFAIL, lock, 0, 0, "shard %u/%u is being mailed by "
+			   "another process", b->o->shard.k, b->o->shard.n);
+		goto out;
+	}
+	b->ledger = ledger_mail_open_journal(b->cfg->state_dir, kind, journal, b->d);
+	rc = b->ledger ? 0 : -1;
+out:
+	free(dir);
+	free(journal);
+	free(lock);
+	return rc;
+}
+
+/* Every shard journal of the period into the ledger (ledger_mail_merge). */
+static int merge_journals(struct batch *b, enum ledger_mail_kind kind)
+{
+	char *dir = shards_dir(b);
+	const char *prefix = journal_prefix(kind);
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+	size_t plen = strlen(prefix);
+	if (!dh) {
+		free(dir);
+		return 0;
+	}
+	while ((de = readdir(dh)) && rc == 0) {
+		size_t n = strlen(de->d_name);
+		char *path;
+		if (strncmp(de->d_name, prefix, plen) || n < 4 || strcmp(de->d_name + n - 4, ".log"))
+			continue;
+		path = xstrfmt("%s/%s", dir, de->d_name);
+		rc = ledger_mail_merge(b->ledger, path, b->d);
+		free(path);
+	}
+	closedir(dh);
+	free(dir);
+	return rc;
+}
+
 /* The employees to mail, in HR order, each once. */
 static size_t *select_employees(struct batch *b, size_t *n)
 {
@@ -411,7 +484,8 @@ static size_t *select_employees(struct batch *b, size_t *n)
 	*n = 0;
 	if (!b->o->nonly) {
 		for (i = 0; i < c->nemps; i++)
-			if (b->o->managers ? company_team_size(c, i) > 0 : c->emps[i].in_scope)
+			if ((b->o->managers ? company_team_size(c, i) > 0 : c->emps[i].in_scope) &&
+			    shard_has(&b->o->shard, c->emps[i].id))
 				v[(*n)++] = i;
 		free(chosen);
 		return v;
@@ -438,7 +512,7 @@ static size_t *select_employees(struct batch *b, size_t *n)
 		chosen[idx] = 1;
 	}
 	for (i = 0; i < c->nemps; i++)
-		if (chosen[i])
+		if (chosen[i] && shard_has(&b->o->shard, c->emps[i].id))
 			v[(*n)++] = i;
 	free(chosen);
 	return v;
@@ -450,6 +524,7 @@ int mailing_run(const struct config *cfg, const struct company *c,
 	struct batch b;
 	size_t *sel = NULL, nsel = 0, i;
 	int lock_fd = -1, status = MERIT_OK, loc;
+	enum ledger_mail_kind kind;
 	size_t errors_before = d->errors;
 
 	memset(st, 0, sizeof(*st));
@@ -471,15 +546,23 @@ int mailing_run(const struct config *cfg, const struct company *c,
 		status = MERIT_USAGE;
 		goto out;
 	}
-	if (!o->dry_run && take_lock(cfg->state_dir, &lock_fd, d) < 0) {
-		status = d->status ? d->status : MERIT_CANTCREAT;
-		goto out;
-	}
-	b.ledger = ledger_mail_open_kind(cfg->state_dir, !o->dry_run,
-					 o->managers ? LEDGER_MAIL_PACKS : LEDGER_MAIL_LETTERS, d);
-	if (!b.ledger) {
-		status = MERIT_CANTCREAT;
-		goto out;
+	kind = o->managers ? LEDGER_MAIL_PACKS : LEDGER_MAIL_LETTERS;
+	if (o->shard.n > 1 && !o->dry_run) {
+		/* A shard: its own journal and its own lock, no SQLite writer. */
+		if (open_shard_journal(&b, kind, &lock_fd) < 0) {
+			status = d->status ? d->status : MERIT_CANTCREAT;
+			goto out;
+		}
+	} else {
+		if (!o->dry_run && take_lock(cfg->state_dir, &lock_fd, d) < 0) {
+			status = d->status ? d->status : MERIT_CANTCREAT;
+			goto out;
+		}
+		b.ledger = ledger_mail_open_kind(cfg->state_dir, !o->dry_run, kind, d);
+		if (!b.ledger || (!o->dry_run && merge_journals(&b, kind) < 0)) {
+			status = MERIT_CANTCREAT;
+			goto out;
+		}
 	}
 
 	for (i = 0; i < nsel; i++)

@@ -11,6 +11,8 @@
 #ifndef MERIT_MAILING_H
 #define MERIT_MAILING_H
 
+#include "util/shard.h"
+
 #include <stddef.h>
 
 struct company;
@@ -26,6 +28,7 @@ struct mailing_opts {
 	int managers;                /* the team packs (<root>/<period>/managers/) to
 	                                each manager instead of the letters; dry runs
 	                                write mail/managers/<id>.eml */
+	struct shard shard;          /* only this shard's employees (SPEC 12); n 0: all */
 };
 
 struct mailing_stats {

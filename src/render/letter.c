@@ -24,11 +24,13 @@
 #include "util/diag.h"
 #include "util/fault.h"
 #include "util/log.h"
+#include "util/outdir.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -537,6 +539,98 @@ struct worker {
 	int started;
 };
 
+/* ---- Shards: the work of one machine, and its record ------------------ */
+
+/* The employee behind work item i: a letter's, or a pack's manager. */
+static const struct employee *item_emp(const struct letters_shared *sh, size_t i)
+{
+	size_t nemps = sh->c->nemps;
+	return &sh->c->emps[i < nemps ? i : sh->managers[i - nemps]];
+}
+
+/* "letters/<name>" or "managers/<name>": how the record names a document. */
+static void record_name(const struct letters_shared *sh, size_t i, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_addstr(sb, i < sh->c->nemps ? "letters/" : "managers/");
+	letter_file_name(item_emp(sh, i)->id, sb);
+}
+
+/* 1 if the record lists item i and its file still has the recorded hash. */
+static int already_written(const struct letters_shared *sh, size_t i, struct strbuf *name)
+{
+	size_t off;
+	char hex[65];
+	const char *dir = i < sh->c->nemps ? sh->dir : sh->pack_dir;
+	int ok;
+	record_name(sh, i, name);
+	if (!strmap_get(&sh->recorded, name->buf, &off))
+		return 0;
+	{
+		char *path = xstrfmt("%s/%s", dir, strchr(name->buf, '/') + 1);
+		ok = sha256_file_hex(path, hex) == 0 && !strcmp(hex, sh->record_old.buf + off);
+		free(path);
+	}
+	return ok;
+}
+
+/* Appends "<name> <sha256>" after a document was written: one write(2) on an
+ * O_APPEND file, so lines of two workers never mix. A line cut by a kill
+ * has no newline and is ignored when the record is read. */
+static void record_written(struct letters_shared *sh, struct letter *lt, size_t i)
+{
+	struct strbuf line = STRBUF_INIT;
+	char hex[65];
+	if (sh->record_fd < 0)
+		return;
+	record_name(sh, i, &line);
+	sha256_hex(lt->pdfbuf.buf, lt->pdfbuf.len, hex);
+	strbuf_addf(&line, " %s\n", hex);
+	if (outdir_write_fd(sh->record_fd, line.buf, line.len) < 0)
+		diag_warn(lt->d, NULL, 0, 0, "cannot add to the shard record: %s (a re-run "
+			  "writes this document again)", strerror(errno));
+	strbuf_release(&line);
+}
+
+/*
+ * Reads the record (if it is this run's) and opens it for appending; a
+ * record of another run, or none, starts a new one. Keys point into
+ * sh->record_old, split in place.
+ */
+static int record_open(struct letters_shared *sh, const char *path, const char *key,
+		       struct diag *d)
+{
+	struct strbuf head = STRBUF_INIT;
+	int fd, fresh = 1;
+	char *p, *end;
+	strbuf_addf(&head, "merit shard record %s\n", key);
+	if (strbuf_read_file(&sh->record_old, path, (size_t)1 << 30) >= 0 &&
+	    sh->record_old.len >= head.len && !memcmp(sh->record_old.buf, head.buf, head.len)) {
+		fresh = 0;
+		for (p = sh->record_old.buf + head.len; (end = strchr(p, '\n')); p = end + 1) {
+			char *sp = strchr(p, ' ');
+			*end = '\0';
+			if (!sp || end - sp != 65)
+				continue;
+			*sp = '\0';
+			strmap_put(&sh->recorded, p, (size_t)(sp + 1 - sh->record_old.buf));
+		}
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
+		  (fresh ? O_TRUNC : 0), 0600);
+	if (fd < 0 || (fresh && outdir_write_fd(fd, head.buf, head.len) < 0)) {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write the shard record: %s",
+			   strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		strbuf_release(&head);
+		return -1;
+	}
+	sh->record_fd = fd;
+	strbuf_release(&head);
+	return 0;
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -551,11 +645,20 @@ static void *worker_run(void *arg)
 			break;
 		if (i < nemps && !sh->c->emps[i].in_scope)
 			continue;
+		if (!shard_has(&sh->shard, item_emp(sh, i)->id))
+			continue;
+		if (sh->recorded.nr && already_written(sh, i, &lt->scratch)) {
+			atomic_fetch_add(&sh->skipped, 1);
+			progress_count("letters", (unsigned long)atomic_fetch_add(&sh->done, 1) + 1,
+				       (unsigned long)sh->work);
+			continue;
+		}
 		diag_init(&d);
-		if (i < nemps)
-			letter_make(lt, i, DOC_LETTER, &d);
-		else
-			letter_make(lt, sh->managers[i - nemps], DOC_PACK, &d);
+		if ((i < nemps ? letter_make(lt, i, DOC_LETTER, &d)
+			       : letter_make(lt, sh->managers[i - nemps], DOC_PACK, &d)) == 0) {
+			record_written(sh, lt, i);
+			atomic_fetch_add(&sh->written, 1);
+		}
 		progress_count("letters", (unsigned long)atomic_fetch_add(&sh->done, 1) + 1,
 			       (unsigned long)sh->work);
 		if (d.nr) {
@@ -750,6 +853,10 @@ static void shared_release(struct letters_shared *sh)
 		free(sh->diags);
 	}
 	pthread_mutex_destroy(&sh->lock);
+	if (sh->record_fd >= 0)
+		close(sh->record_fd);
+	strmap_release(&sh->recorded);
+	strbuf_release(&sh->record_old);
 }
 
 static int jobs_for(int jobs, const struct config *cfg, size_t work)
@@ -807,7 +914,7 @@ static void list_managers(struct letters_shared *sh)
 }
 
 int letters_write_opts(const struct company *c, const struct config *cfg,
-		       const struct letters_opts *o, struct diag *d)
+		       struct letters_opts *o, struct diag *d)
 {
 	const char *dir = o->dir, *pack_dir = o->pack_dir;
 	int jobs = o->jobs;
@@ -823,6 +930,12 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 	sh.shown_dir = o->shown_dir ? o->shown_dir : dir;
 	sh.pack_dir = pack_dir;
 	sh.pack_shown_dir = o->pack_shown_dir ? o->pack_shown_dir : pack_dir;
+	sh.shard = o->shard;
+	sh.record_fd = -1;
+	strbuf_init(&sh.record_old, 0);
+	strmap_init(&sh.recorded);
+	atomic_init(&sh.written, 0);
+	atomic_init(&sh.skipped, 0);
 	pthread_mutex_init(&sh.lock, NULL);
 	if (load_templates(&sh, d) < 0 || (sh.password_field = password_field(cfg, d)) == -3) {
 		shared_release(&sh);
@@ -840,9 +953,12 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 	}
 	if (pack_dir)
 		list_managers(&sh);
-	for (i = 0; i < c->nemps; i++)
-		work += c->emps[i].in_scope != 0;
-	work += sh.nmanagers;
+	if (o->record && record_open(&sh, o->record, o->record_key ? o->record_key : "", d) < 0) {
+		shared_release(&sh);
+		return -1;
+	}
+	for (i = 0; i < c->nemps + sh.nmanagers; i++)
+		work += (i >= c->nemps || c->emps[i].in_scope) && shard_has(&sh.shard, item_emp(&sh, i)->id);
 	sh.work = work;
 	n = jobs_for(jobs, cfg, work);
 	w = xcalloc((size_t)n, sizeof(*w));
@@ -900,6 +1016,8 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 				rc = -1;
 		}
 	free(w);
+	o->written = atomic_load(&sh.written);
+	o->skipped = atomic_load(&sh.skipped);
 	shared_release(&sh);
 	return rc;
 }

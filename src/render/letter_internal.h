@@ -25,6 +25,7 @@
 #include "model.h"
 #include "util/period.h"
 #include "util/strbuf.h"
+#include "util/shard.h"
 #include "util/strmap.h"
 
 #include <hpdf.h>
@@ -120,6 +121,11 @@ struct letters_shared {
 	size_t *rev_start, *rev_idx;     /* reviews by reviewee: [start[e], start[e+1]) */
 	size_t *trn_start, *trn_idx;     /* training rows by employee */
 	int password_field;              /* -1 none, -2 employee_id, else HR field */
+	struct shard shard;              /* the work items of this shard only */
+	int record_fd;                   /* -1, or the record to append to */
+	struct strbuf record_old;        /* the record read at the start (split) */
+	struct strmap recorded;          /* "letters/<name>" -> offset of its SHA-256 */
+	atomic_size_t written, skipped;
 
 	atomic_size_t next_emp;          /* the next work item */
 	atomic_size_t done;              /* letters finished, for the progress bar */

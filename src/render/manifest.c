@@ -112,23 +112,43 @@ static int hash_outputs(struct strbuf *sb, const char *dir, const char *rel, int
 	return rc;
 }
 
+void manifest_run_id(const struct company *c, const char *inputs_hash, char out[17])
+{
+	/* The same inputs and period give the same id; another period, another. */
+	char hex[65], *seed = xstrfmt("%s %s %s", c->period.label, inputs_hash, MERIT_VERSION);
+	sha256_hex(seed, strlen(seed), hex);
+	free(seed);
+	memcpy(out, hex, 16);
+	out[16] = '\0';
+}
+
+int manifest_published_run_id(const char *dir, char out[17])
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = xstrfmt("%s/manifest.json", dir);
+	const char *p;
+	int rc = -1;
+	if (strbuf_read_file(&sb, path, (size_t)64 << 20) == 0 &&
+	    (p = strstr(sb.buf, "\"run_id\": \"")) && strlen(p += 11) > 16 && p[16] == '"') {
+		memcpy(out, p, 16);
+		out[16] = '\0';
+		rc = 0;
+	}
+	strbuf_release(&sb);
+	free(path);
+	return rc;
+}
+
 int manifest_write(struct manifest *m, const struct config *cfg, const struct company *c,
 		   const char *inputs_hash, const char *dir, struct diag *d)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char hex[65], *path;
+	char *path;
 	int i, first = 1;
 	size_t k, nw = 0;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 
-	{
-		/* The same inputs and period give the same id; another period, another. */
-		char *seed = xstrfmt("%s %s %s", c->period.label, inputs_hash, MERIT_VERSION);
-		sha256_hex(seed, strlen(seed), hex);
-		free(seed);
-	}
-	memcpy(m->run_id, hex, 16);
-	m->run_id[16] = '\0';
+	manifest_run_id(c, inputs_hash, m->run_id);
 
 	strbuf_addstr(&sb, "{\n  \"version\": ");
 	json_str(&sb, MERIT_VERSION);

@@ -30,6 +30,10 @@ struct manifest {
 void manifest_init(struct manifest *m);
 void manifest_release(struct manifest *m);
 void manifest_timing(struct manifest *m, const char *stage, double ms);
+/* The run id of period c with these inputs (what manifest_write() records). */
+void manifest_run_id(const struct company *c, const char *inputs_hash, char out[17]);
+/* The run id recorded in dir/manifest.json; -1 if there is none. */
+int manifest_published_run_id(const char *dir, char out[17]);
 /* Hashes every file under dir and writes dir/manifest.json; also sets run_id. */
 int manifest_write(struct manifest *m, const struct config *cfg, const struct company *c,
 		   const char *inputs_hash, const char *dir, struct diag *d);

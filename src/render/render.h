@@ -6,6 +6,10 @@
 #ifndef MERIT_RENDER_H
 #define MERIT_RENDER_H
 
+#include "util/shard.h"
+
+#include <stddef.h>
+
 struct company;
 struct config;
 struct diag;
@@ -43,11 +47,22 @@ struct letters_opts {
 				   (SPEC 11), written by the same workers */
 	const char *pack_shown_dir;
 	int jobs;
+	struct shard shard;     /* only the letters and packs of this shard (SPEC 12);
+				   n = 0: all */
+	/* Not NULL: a record of the documents written, one "letters/<name>
+	 * <sha256>" line each, appended as they are written, under a first line
+	 * naming record_key (the run whose results they show). A document the
+	 * record lists whose file still has that SHA-256 is not written again,
+	 * so a killed shard is simply re-run; a record of another run is
+	 * started afresh. */
+	const char *record;
+	const char *record_key;
+	size_t written, skipped;     /* out: documents written / kept from the record */
 };
 
 /* letters_write() with every option; each letter is written atomically. */
 int letters_write_opts(const struct company *c, const struct config *cfg,
-		       const struct letters_opts *o, struct diag *d);
+		       struct letters_opts *o, struct diag *d);
 
 /* `merit explain`: how one employee's result was computed, as text. */
 void explain_employee(const struct company *c, const struct config *cfg, size_t emp,
