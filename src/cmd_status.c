@@ -119,7 +119,8 @@ static int status_mail(struct status_ctx *s, struct strbuf *out, struct diag *d)
  * `merit letters --shard K/N` (SPEC 12) leaves shards/letters-K-of-N.done,
  * holding the run id, when shard K is complete; a .done of an older run
  * does not count. Mail shards leave journals (mail-K-of-N.log) until the
- * next `merit mail` without --shard merges them.
+ * next `merit mail` without --shard merges them. A period without shards
+ * has no shards line (returns 1).
  */
 static int status_shards(struct status_ctx *s, struct strbuf *out, struct diag *d)
 {
@@ -131,8 +132,9 @@ static int status_shards(struct status_ctx *s, struct strbuf *out, struct diag *
 	size_t journals = 0, ndone = 0;
 	char kind[16];
 	(void)d;
+	int rc = 0;
 	if (!dir || manifest_published_run_id(s->folder, run_id) < 0) {
-		strbuf_addstr(out, "none");
+		rc = 1;
 		goto out;
 	}
 	snprintf(want, sizeof(want), "\"run_id\": \"%s\"", run_id);
@@ -163,8 +165,10 @@ static int status_shards(struct status_ctx *s, struct strbuf *out, struct diag *
 			free(f);
 		}
 	}
-	if (!n) {
-		strbuf_addstr(out, "none");
+	if (!n && !journals) {
+		rc = 1;
+	} else if (!n) {
+		strbuf_addstr(out, "no letter shards");
 	} else {
 		const char *sep = "";
 		strbuf_addf(out, "%zu of %u complete", ndone, n);
@@ -194,7 +198,7 @@ out:
 		closedir(dir);
 	free(done);
 	free(path);
-	return 0;
+	return rc;
 }
 
 static const struct {
@@ -230,9 +234,11 @@ int cmd_status(const struct cmd_opts *o, struct diag *d)
 		goto out;
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		strbuf_reset(&line);
-		if (sections[i].fn(&s, &line, d) < 0)
+		int rc = sections[i].fn(&s, &line, d);
+		if (rc < 0)
 			goto out;
-		strbuf_addf(&out, "%s: %s\n", sections[i].name, line.buf);
+		if (rc == 0)      /* 1: nothing to say (shards of a one-machine run) */
+			strbuf_addf(&out, "%s: %s\n", sections[i].name, line.buf);
 	}
 	fputs(out.buf, stdout);
 out:
