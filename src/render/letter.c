@@ -29,6 +29,7 @@
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -593,6 +594,57 @@ static void record_written(struct letters_shared *sh, struct letter *lt, size_t 
 }
 
 /*
+ * A shard killed between writing ".<name>.tmp<pid>" and renaming it left
+ * that file behind: its re-run removes the ones of its own documents (and
+ * only those: other shards may be writing theirs right now).
+ */
+static void remove_stale_temps(struct letters_shared *sh)
+{
+	struct strmap mine;
+	struct strbuf *names = xcalloc(sh->c->nemps + sh->nmanagers + 1, sizeof(*names));
+	size_t i, n = 0;
+	int k;
+	strmap_init(&mine);
+	for (i = 0; i < sh->c->nemps + sh->nmanagers; i++) {
+		if ((i < sh->c->nemps && !sh->c->emps[i].in_scope) ||
+		    !shard_has(&sh->shard, item_emp(sh, i)->id))
+			continue;
+		strbuf_init(&names[n], 0);
+		record_name(sh, i, &names[n]);
+		strmap_put(&mine, names[n].buf, i);
+		n++;
+	}
+	for (k = 0; k < 2; k++) {
+		const char *dir = k ? sh->pack_dir : sh->dir;
+		DIR *dh = dir ? opendir(dir) : NULL;
+		struct dirent *de;
+		struct strbuf key = STRBUF_INIT;
+		while (dh && (de = readdir(dh))) {
+			const char *t = strstr(de->d_name, ".tmp");
+			size_t ignored;
+			if (de->d_name[0] != '.' || !t || t == de->d_name ||
+			    strspn(t + 4, "0123456789") != strlen(t + 4) || !t[4])
+				continue;
+			strbuf_reset(&key);
+			strbuf_addf(&key, "%s/%.*s", k ? "managers" : "letters",
+				    (int)(t - de->d_name - 1), de->d_name + 1);
+			if (strmap_get(&mine, key.buf, &ignored)) {
+				char *path = xstrfmt("%s/%s", dir, de->d_name);
+				unlink(path);
+				free(path);
+			}
+		}
+		if (dh)
+			closedir(dh);
+		strbuf_release(&key);
+	}
+	for (i = 0; i < n; i++)
+		strbuf_release(&names[i]);
+	free(names);
+	strmap_release(&mine);
+}
+
+/*
  * Reads the record (if it is this run's) and opens it for appending; a
  * record of another run, or none, starts a new one. Keys point into
  * sh->record_old, split in place.
@@ -957,6 +1009,8 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 		shared_release(&sh);
 		return -1;
 	}
+	if (o->record)
+		remove_stale_temps(&sh);
 	for (i = 0; i < c->nemps + sh.nmanagers; i++)
 		work += (i >= c->nemps || c->emps[i].in_scope) && shard_has(&sh.shard, item_emp(&sh, i)->id);
 	sh.work = work;

@@ -53,7 +53,8 @@ struct letters_opts {
 	 * <sha256>" line each, appended as they are written, under a first line
 	 * naming record_key (the run whose results they show). A document the
 	 * record lists whose file still has that SHA-256 is not written again,
-	 * so a killed shard is simply re-run; a record of another run is
+	 * so a killed shard is simply re-run (and removes the temporary files
+	 * a kill left of its own documents); a record of another run is
 	 * started afresh. */
 	const char *record;
 	const char *record_key;

@@ -64,10 +64,12 @@ if [ "$k1" = 137 ] && [ ! -e "$SH/letters-1-of-3.done" ] && [ "$r0" = 0 ] && [ "
 else
 	fail "shards: concurrent shards" "exit 0:$r0 1:$k1 2:$r2; $(ls "$SH"); $(head -c 300 "$G/s0.err")"
 fi
-if ls -A "$G/out/2026-10/letters" "$G/out/2026-10/managers" | grep -q '\.tmp'; then
-	fail "shards: no half-written file" "$(ls -A "$G/out/2026-10/letters" | grep '\.tmp')"
+# Every letter under its own name is whole (written beside it, then renamed).
+PARTIAL=$(for f in "$G/out/2026-10/letters"/*.pdf; do tail -c 6 "$f" | grep -q '%%EOF' || echo "$f"; done)
+if [ -z "$PARTIAL" ]; then
+	pass "shards: after the kill every letter under its name is whole (ends in %%EOF)"
 else
-	pass "shards: no half-written letter left by the kill (each written beside and renamed)"
+	fail "shards: half-written letter" "$PARTIAL"
 fi
 run_merit "$G/s1b.out" "$G/s1b.err" letters -c "$INI" -p 2026-10 --shard 1/3 -j 1
 if [ "$rc" = 0 ] && [ -e "$SH/letters-1-of-3.done" ] &&
@@ -81,6 +83,11 @@ if grep -q '^shards: 3 of 3 complete$' "$G/st2.out"; then
 	pass "shards: merit status after the re-run: 3 of 3 complete"
 else
 	fail "shards: merit status after the re-run" "$(cat "$G/st2.out" "$G/st2.err" | head -c 400)"
+fi
+if ls -A "$G/out/2026-10/letters" "$G/out/2026-10/managers" | grep -q '\.tmp'; then
+	fail "shards: temporary files" "$(ls -A "$G/out/2026-10/letters" | grep '\.tmp')"
+else
+	pass "shards: no temporary file left (a re-run removes what its killed run left)"
 fi
 for f in letters managers; do
 	if diff -r "$G/one/2026-10/$f" "$G/out/2026-10/$f" >"$G/diff.$f" 2>&1; then
@@ -115,6 +122,24 @@ if grep -q "^letters/$ID.pdf " "$SH/letters-$K-of-3.record"; then
 else
 	fail "shards: shard of $ID" "not in letters-$K-of-3.record"
 fi
+# A temporary file a kill left (between write and rename) is removed by its
+# own shard's re-run, and only by it.
+OTHER=$(( (K + 1) % 3 ))
+ID2=$(for i in $(seq 2 40); do head -$i "$G/co/hr.csv" | tail -1 | cut -d, -f1; done |
+	while read -r x; do
+		k=$(python3 -c "import hashlib,sys;print(int(hashlib.sha256(sys.argv[1].encode()).hexdigest()[:16],16)%3)" "$x")
+		[ "$k" = "$OTHER" ] && { echo "$x"; break; }
+	done)
+L=$G/out/2026-10/letters
+echo partial >"$L/.$ID.pdf.tmp424242"
+echo partial >"$L/.$ID2.pdf.tmp424243"
+run_merit "$G/t.out" "$G/t.err" letters -c "$INI" -p 2026-10 --shard $K/3
+if [ "$rc" = 0 ] && [ ! -e "$L/.$ID.pdf.tmp424242" ] && [ -e "$L/.$ID2.pdf.tmp424243" ]; then
+	pass "shards: a re-run of shard $K removes its own leftover temporary file, not shard $OTHER's"
+else
+	fail "shards: leftover temporary files" "exit $rc; $(ls -A "$L" | grep tmp)"
+fi
+rm -f "$L/.$ID2.pdf.tmp424243"
 # Inputs changed since the publish: a shard refuses (its letters would not
 # match the published results).
 cp "$G/co/hr.csv" "$G/hr.bak"
