@@ -266,6 +266,7 @@ struct config {
 	enum locale locale;
 	char *output_dir;
 	char *state_dir;
+	int allow_special_inputs;  /* input files may be symlinks, FIFOs, devices */
 
 	struct input_conf inputs[INPUT_COUNT];
 	struct valueset *valuesets;

@@ -124,11 +124,6 @@ static const struct command commands[] = {
 };
 
 /*
- * Messages quote text from input files (ids, names, cells): control bytes
- * are shown as \xNN so an export cannot move the cursor or recolour the
- * terminal of whoever reads the log, and invisible characters as <U+FEFF>.
- */
-/*
  * The length of an invisible character at s (a byte-order mark inside a
  * cell, a zero-width or no-break space, a direction mark), with its code
  * point in *cp; else 0. "owner 'E1002' is not in the HR export" must show
@@ -153,7 +148,12 @@ static size_t invisible_at(const unsigned char *s, size_t n, unsigned *cp)
 	return 0;
 }
 
-static void print_safe(FILE *f, const char *s, size_t n)
+/*
+ * Messages quote text from input files (ids, names, cells): control bytes
+ * are shown as \xNN so an export cannot move the cursor or recolour the
+ * terminal of whoever reads the log, and invisible characters as <U+FEFF>.
+ */
+static void add_safe(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
@@ -161,14 +161,14 @@ static void print_safe(FILE *f, const char *s, size_t n)
 		unsigned cp;
 		size_t k = ch >= 0xC2 ? invisible_at((const unsigned char *)s + i, n - i, &cp) : 0;
 		if (k) {
-			fprintf(f, "<U+%04X>", cp);
+			strbuf_addf(sb, "<U+%04X>", cp);
 			i += k - 1;
 		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			fprintf(f, "\\x%02x", ch);
+			strbuf_addf(sb, "\\x%02x", ch);
 		else
-			fputc(ch, f);
+			strbuf_addch(sb, (char)ch);
 	}
-	fputc('\n', f);
+	strbuf_addch(sb, '\n');
 }
 
 /* The commit comes from the Makefile (git rev-parse, "unknown" when built
@@ -310,13 +310,17 @@ static int run_command(const struct command *cmd, const struct cmd_opts *o)
 	if (msg.len && !(o->quiet && !status)) {
 		/* A message with no place of its own gets the program name. */
 		char *line = msg.buf, *nl;
+		struct strbuf safe = STRBUF_INIT;
 		for (; *line; line = nl + 1) {
 			int placeless = !strncmp(line, "error: ", 7) ||
 					!strncmp(line, "warning: ", 9) || !strncmp(line, "note: ", 6);
 			nl = strchr(line, '\n');
-			fputs(placeless ? "merit: " : "", stderr);
-			print_safe(stderr, line, (size_t)(nl - line));
+			strbuf_addstr(&safe, placeless ? "merit: " : "");
+			add_safe(&safe, line, (size_t)(nl - line));
 		}
+		/* One write, not one per byte: stderr is unbuffered. */
+		fwrite(safe.buf, 1, safe.len, stderr);
+		strbuf_release(&safe);
 	}
 	strbuf_release(&msg);
 	diag_release(&d);

@@ -39,7 +39,8 @@ const char *const row_problem_names[ROW_PROBLEM_COUNT] = {
 
 void config_load_run(struct config_loader *L, const struct ini_section *s)
 {
-	static const char *const keys[] = { "company", "period", "locale", "output_dir", "state_dir" };
+	static const char *const keys[] = { "company", "period", "locale", "output_dir", "state_dir",
+					    "allow_special_inputs" };
 	struct config *cfg = L->cfg;
 	const char *v;
 	int line;
@@ -70,6 +71,12 @@ void config_load_run(struct config_loader *L, const struct ini_section *s)
 	cfg->output_dir = config_get_path(L, s, "output_dir", "../out");
 	free(cfg->state_dir);
 	cfg->state_dir = config_get_path(L, s, "state_dir", "../state");
+	v = config_val(L, s, "allow_special_inputs", &line);
+	if (v) {
+		const char *c = config_map_value(L, line, s->name, "allow_special_inputs", "yesno", v);
+		if (c)
+			cfg->allow_special_inputs = !strcmp(c, "yes");
+	}
 }
 
 /* ------------------------------------------------------------ [history] */

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static const char *input_name(const struct loader *ld)
 {
@@ -78,6 +79,10 @@ static int map_alias(struct loader *ld, int f, const struct src_row *hdr, size_t
 	return 1;
 }
 
+/* Echoed header cells: the first few, each cut short, then "and N more". */
+#define HEADER_SHOW 12
+#define HEADER_CELL_SHOW 40
+
 static void missing_column(struct loader *ld, int f, const struct src_row *hdr, int status,
 			   const char *used_by)
 {
@@ -88,8 +93,19 @@ static void missing_column(struct loader *ld, int f, const struct src_row *hdr, 
 	strbuf_addf(&names, "'%s'", fname);
 	for (i = 0; i < al->nr; i++)
 		strbuf_addf(&names, ", '%s'", al->items[i]);
-	for (i = 0; i < hdr->n; i++)
-		strbuf_addf(&found, "%s'%s'", i ? ", " : "", hdr->cell[i]);
+	for (i = 0; i < hdr->n && i < HEADER_SHOW; i++) {
+		const char *cell = hdr->cell[i];
+		size_t len = strlen(cell), cut = len;
+		if (cut > HEADER_CELL_SHOW) {
+			cut = HEADER_CELL_SHOW;
+			while (cut && ((unsigned char)cell[cut] & 0xC0) == 0x80)
+				cut--;
+		}
+		strbuf_addf(&found, "%s'%.*s%s'", i ? ", " : "", (int)cut, cell,
+			    cut < len ? "..." : "");
+	}
+	if (hdr->n > HEADER_SHOW)
+		strbuf_addf(&found, " and %zu more", hdr->n - HEADER_SHOW);
 	if (used_by)
 		diag_error(ld->d, status, ld->file, hdr->row_line, 0,
 			   "input '%s' has no column for field '%s', which %s uses", input_name(ld),
@@ -97,9 +113,17 @@ static void missing_column(struct loader *ld, int f, const struct src_row *hdr, 
 	else
 		diag_error(ld->d, status, ld->file, hdr->row_line, 0,
 			   "input '%s' has no column for field '%s'", input_name(ld), fname);
-	diag_hint(ld->d, "looked for %s; the header has %s; add the export's name to [columns.%s] %s, "
-		  "or give every row a value in [defaults.%s]",
-		  names.buf, found.len ? found.buf : "no columns", input_name(ld), fname, input_name(ld));
+	/* A first line with no known column at all may be some other file
+	 * (a password file, a binary): it is not echoed. */
+	if (ld->any_mapped)
+		diag_hint(ld->d, "looked for %s; the header has %s; add the export's name to "
+			  "[columns.%s] %s, or give every row a value in [defaults.%s]",
+			  names.buf, found.len ? found.buf : "no columns", input_name(ld), fname,
+			  input_name(ld));
+	else
+		diag_hint(ld->d, "looked for %s; the first line has none of the %s columns "
+			  "(%zu cells, not shown): is it the right file?", names.buf,
+			  input_name(ld), hdr->n);
 	strbuf_release(&names);
 	strbuf_release(&found);
 }
@@ -146,6 +170,7 @@ static int map_header(struct loader *ld, const struct src_row *hdr)
 	for (ld->ncols = hdr->n; ld->ncols && !*hdr->cell[ld->ncols - 1]; ld->ncols--)
 		;
 	ld->need_synth = 0;
+	ld->any_mapped = 0;
 	for (f = 0; f < s->nfields; f++) {
 		const struct strlist *al = &ld->ic->aliases[f];
 		int mapped = 0;
@@ -157,7 +182,10 @@ static int map_header(struct loader *ld, const struct src_row *hdr)
 		mapped = map_alias(ld, (int)f, hdr, ld->ncols, s->fields[f].name);
 		for (i = 0; !mapped && i < al->nr; i++)
 			mapped = map_alias(ld, (int)f, hdr, ld->ncols, al->items[i]);
-		if (mapped || ld->deflt[f] || made_by_layout(ld, (int)f))
+		ld->any_mapped |= mapped;
+	}
+	for (f = 0; f < s->nfields; f++) {
+		if (ld->col[f] != COL_ABSENT || ld->deflt[f] || made_by_layout(ld, (int)f))
 			continue;
 		if (s->fields[f].required) {
 			missing_column(ld, (int)f, hdr, MERIT_DATAERR, NULL);
@@ -172,6 +200,23 @@ static int map_header(struct loader *ld, const struct src_row *hdr)
 	return missing ? -1 : 0;
 }
 
+/* A symlink or a FIFO/device/folder could make merit read (and quote in
+ * its messages) a file nobody meant to give it: refused unless [run]
+ * allow_special_inputs = yes. A missing file is left to the open. */
+static int check_regular(struct loader *ld, const char *path)
+{
+	struct stat st;
+	const char *what;
+	if (ld->cfg->allow_special_inputs || lstat(path, &st) < 0 || S_ISREG(st.st_mode))
+		return 0;
+	what = S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a folder"
+		: "not a regular file";
+	diag_error(ld->d, MERIT_NOINPUT, path, 0, 0, "input '%s' is %s", input_name(ld), what);
+	diag_hint(ld->d, "point `file =` in [input.%s] at the export itself, or set [run] "
+		  "allow_special_inputs = yes", input_name(ld));
+	return -1;
+}
+
 /* Opens file number i and reads up to its header. */
 static int open_file(struct loader *ld, size_t i)
 {
@@ -179,6 +224,8 @@ static int open_file(struct loader *ld, size_t i)
 	int rc;
 	source_close(&ld->src);
 	ld->nfile = i;
+	if (check_regular(ld, ld->files.items[i]) < 0)
+		return -1;
 	if (source_open(&ld->src, ld->files.items[i], ld->files.items[i], ld->ic, ld->d) < 0) {
 		/* The source's own hint (a workbook's sheet names) says more. */
 		if (ld->d->nr && !ld->d->msgs[ld->d->nr - 1].hint)

@@ -60,6 +60,7 @@ struct loader {
 	int month;                        /* wide: the month of the current row, 0-11 */
 	int need_null;                    /* null markers to blank */
 	int need_synth;                   /* some field is COL_SYNTH */
+	int any_mapped;                   /* the header names some field: echo it in hints */
 	struct strbuf file_sha;           /* several files: "hex  name" lines */
 	struct strbuf first_problem;      /* the current row's first problem, for naming it */
 	/* employee_key other than employee_id: HR key text -> first HR row

@@ -38,23 +38,56 @@ static char *place(const char *file, int line, int col)
 	return xstrdup(file);
 }
 
+/* Start of the UTF-8 character holding byte i of s (never splits one). */
+static size_t char_start(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+/* A text longer than DIAG_TEXT_MAX keeps its head and its tail (where a
+ * message says what is wrong with the value it quotes). Owns s. */
+static char *bounded(char *s)
+{
+	size_t len = s ? strlen(s) : 0, head, tail;
+	char *r;
+	if (len <= DIAG_TEXT_MAX)
+		return s;
+	head = char_start(s, DIAG_TEXT_MAX * 3 / 4);
+	tail = char_start(s, len - DIAG_TEXT_MAX / 4);
+	r = xstrfmt("%.*s...[%zu bytes not shown]...%s", (int)head, s, tail - head, s + tail);
+	free(s);
+	return r;
+}
+
+/* A message past DIAG_MAX_MSGS is only counted (and NULL returned). */
 static struct diag_msg *push(struct diag *d, enum diag_severity sev, char *where,
 			     const char *fmt, va_list ap)
 {
 	struct diag_msg *m;
 	struct strbuf sb = STRBUF_INIT;
-	ALLOC_GROW(d->msgs, d->nr + 1, d->alloc);
-	m = &d->msgs[d->nr++];
-	memset(m, 0, sizeof(*m));
-	m->severity = sev;
-	m->where = where;
-	d->last_dropped = 0;
-	strbuf_vaddf(&sb, fmt, ap);
-	m->text = strbuf_detach(&sb, NULL);
 	if (sev == DIAG_ERROR)
 		d->errors++;
 	else if (sev == DIAG_WARNING)
 		d->warnings++;
+	if (d->nr >= DIAG_MAX_MSGS) {
+		if (sev == DIAG_ERROR)
+			d->dropped_errors++;
+		else if (sev == DIAG_WARNING)
+			d->dropped_warnings++;
+		d->last_dropped = 1;
+		free(where);
+		return NULL;
+	}
+	ALLOC_GROW(d->msgs, d->nr + 1, d->alloc);
+	m = &d->msgs[d->nr++];
+	memset(m, 0, sizeof(*m));
+	m->severity = sev;
+	m->where = bounded(where);
+	d->last_dropped = 0;
+	strbuf_vaddf(&sb, fmt, ap);
+	m->text = bounded(strbuf_detach(&sb, NULL));
 	return m;
 }
 
@@ -139,6 +172,7 @@ void diag_row(struct diag *d, const char *kind, int is_error, const char *file,
 	      int line, int col, const char *fmt, ...)
 {
 	struct diag_kind_count *k = kind_slot(d, kind);
+	struct diag_msg *m;
 	va_list ap;
 	k->count++;
 	k->is_error |= is_error;
@@ -153,8 +187,10 @@ void diag_row(struct diag *d, const char *kind, int is_error, const char *file,
 		return;
 	}
 	va_start(ap, fmt);
-	push(d, is_error ? DIAG_ERROR : DIAG_WARNING, place(file, line, col), fmt, ap)->kind = kind;
+	m = push(d, is_error ? DIAG_ERROR : DIAG_WARNING, place(file, line, col), fmt, ap);
 	va_end(ap);
+	if (m)
+		m->kind = kind;
 }
 
 void diag_hint(struct diag *d, const char *fmt, ...)
@@ -174,7 +210,7 @@ void diag_hint(struct diag *d, const char *fmt, ...)
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	free(m->hint);
-	m->hint = strbuf_detach(&sb, NULL);
+	m->hint = bounded(strbuf_detach(&sb, NULL));
 }
 
 size_t diag_kind_count(const struct diag *d, const char *kind)
@@ -191,6 +227,18 @@ static const char *sev_name(enum diag_severity s)
 	return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "note";
 }
 
+/* s with control bytes (LF and CR too, not tab) as \xNN. */
+static void add_escaped(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			strbuf_addf(out, "\\x%02x", ch);
+		else
+			strbuf_addch(out, *s);
+	}
+}
+
 void diag_format(const struct diag *d, struct strbuf *out, enum diag_severity min_severity)
 {
 	size_t i;
@@ -198,12 +246,25 @@ void diag_format(const struct diag *d, struct strbuf *out, enum diag_severity mi
 		const struct diag_msg *m = &d->msgs[i];
 		if (m->severity > min_severity)
 			continue;
-		if (m->where)
-			strbuf_addf(out, "%s: ", m->where);
-		strbuf_addf(out, "%s: %s\n", sev_name(m->severity), m->text);
-		if (m->hint)
-			strbuf_addf(out, "  hint: %s\n", m->hint);
+		if (m->where) {
+			add_escaped(out, m->where);
+			strbuf_addstr(out, ": ");
+		}
+		strbuf_addf(out, "%s: ", sev_name(m->severity));
+		add_escaped(out, m->text);
+		strbuf_addch(out, '\n');
+		if (m->hint) {
+			strbuf_addstr(out, "  hint: ");
+			add_escaped(out, m->hint);
+			strbuf_addch(out, '\n');
+		}
 	}
+	if (d->dropped_errors)
+		strbuf_addf(out, "error: and %zu more errors not shown (%zu in all)\n",
+			    d->dropped_errors, d->errors);
+	if (d->dropped_warnings && min_severity >= DIAG_WARNING)
+		strbuf_addf(out, "warning: and %zu more warnings not shown (%zu in all)\n",
+			    d->dropped_warnings, d->warnings);
 	for (i = 0; i < d->nkinds; i++) {
 		const struct diag_kind_count *k = &d->kinds[i];
 		enum diag_severity s = k->is_error ? DIAG_ERROR : DIAG_WARNING;

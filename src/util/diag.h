@@ -36,6 +36,12 @@ enum merit_status {
 enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
 #define DIAG_ROW_SHOW 20
+/* Bounds on what a hostile input can make merit print: at most
+ * DIAG_MAX_MSGS messages are kept (the rest are counted and reported as
+ * "N more ... not shown"), and a text, place or hint longer than
+ * DIAG_TEXT_MAX bytes keeps its head and tail around "[N bytes not shown]". */
+#define DIAG_MAX_MSGS 200
+#define DIAG_TEXT_MAX 400
 
 struct diag_msg {
 	enum diag_severity severity;
@@ -58,7 +64,8 @@ struct diag {
 	size_t nkinds, kinds_alloc;
 	int status;        /* first error's exit status, MERIT_OK if none */
 	size_t errors, warnings;
-	int last_dropped;  /* the latest diag_row was only counted: no hint for it */
+	int last_dropped;  /* the latest message was only counted: no hint for it */
+	size_t dropped_errors, dropped_warnings;   /* past DIAG_MAX_MSGS */
 };
 
 void diag_init(struct diag *d);
@@ -95,7 +102,9 @@ size_t diag_kind_count(const struct diag *d, const char *kind);
 
 /*
  * Formats every message, GNU style, one per line, hints indented, then a
- * line per row-problem kind that had more than DIAG_ROW_SHOW.
+ * line per row-problem kind that had more than DIAG_ROW_SHOW. Control
+ * bytes in a message (LF and CR included, tab not) are written \xNN, so
+ * one message is always one line and an input cannot drive the terminal.
  * min_severity: DIAG_ERROR shows errors only; DIAG_NOTE shows everything.
  */
 void diag_format(const struct diag *d, struct strbuf *out, enum diag_severity min_severity);

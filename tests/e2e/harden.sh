@@ -115,3 +115,66 @@ if [ "$rc" = 78 ] && grep -q 'merit-fault.ttf' "$W/e" &&
 else
 	fail "second worker's font fails" "rc=$rc $(head -c 300 "$W/e") runs $led_before -> $(sqlite3 "$W/state/history.db" "select count(*) from runs")"
 fi
+
+# --- 5. bounded echo: long cells, huge headers, other files, links ----------
+T=$(scratch harden-echo)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+cp "$T/sales.csv" "$T/sales.good"
+# A 10 MB bad amount: one bounded line, quickly, and its tail still says why.
+python3 - "$T/sales.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+head = lines[0].split(",")
+row = lines[1].split(",")
+row[head.index("amount")] = "9" * 10_000_000 + "x"
+lines[1] = ",".join(row)
+open(sys.argv[1], "w").write("\n".join(lines))
+PY
+t0=$(date +%s%N)
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+ms=$((($(date +%s%N) - t0) / 1000000))
+longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$T/e")
+if [ "$rc" = 65 ] && [ "$longest" -le 1000 ] && [ "$(wc -c < "$T/e")" -le 20000 ] &&
+   grep -q 'bytes not shown' "$T/e" && [ "$ms" -lt 10000 ]; then
+	pass "a 10 MB bad cell: exit 65, longest message line $longest bytes, ${ms} ms"
+else
+	fail "10 MB bad cell" "rc=$rc longest=$longest bytes=$(wc -c < "$T/e") ms=$ms"
+fi
+# A 100,000-column header: the list of columns is cut with "and N more".
+python3 -c 'import sys; open(sys.argv[1], "w").write(",".join("c%d" % i for i in range(100000)) + ",amount\n")' "$T/sales.csv"
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+if [ "$rc" = 65 ] && [ "$(wc -c < "$T/e")" -le 20000 ] && grep -q 'and 99989 more' "$T/e"; then
+	pass "a 100,000-column header: bounded message ($(wc -c < "$T/e") bytes) with 'and N more'"
+else
+	fail "huge header" "rc=$rc bytes=$(wc -c < "$T/e") $(head -c 300 "$T/e")"
+fi
+# Some other file (no known column): its first line is not echoed.
+printf 'root:$6$secretsalt$hash:19000:0:99999:7:::\n' > "$T/sales.csv"
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+if [ "$rc" = 65 ] && ! grep -q 'secretsalt' "$T/e" && grep -q 'right file' "$T/e"; then
+	pass "a file that is no export (a shadow-like line): its first line is not echoed"
+else
+	fail "non-CSV first line echoed" "rc=$rc $(head -c 300 "$T/e")"
+fi
+# A symlinked input is refused unless the config allows it.
+cp "$T/sales.good" "$T/real-sales.csv" && rm "$T/sales.csv" && ln -s real-sales.csv "$T/sales.csv"
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+expect "a symlinked input: exit 66, named, with the key that allows it" 66 "$T/e" \
+	"sales.csv: error: input 'sales' is a symbolic link" "allow_special_inputs = yes"
+sed -i 's/^state_dir = .*/&\nallow_special_inputs = yes/' "$T/merit.ini"
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+same "allow_special_inputs = yes accepts it" "$rc" 0
+rm "$T/sales.csv" && mkfifo "$T/sales.csv"
+sed -i '/^allow_special_inputs/d' "$T/merit.ini"
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+expect "a FIFO as input: exit 66 at once (not a hang)" 66 "$T/e" "is not a regular file"
+rm "$T/sales.csv" && cp "$T/sales.good" "$T/sales.csv"
+# 10,000 unknown INI sections: at most DIAG_MAX_MSGS messages, then a count.
+cp "$T/merit.ini" "$T/many.ini"
+python3 -c 'import sys; open(sys.argv[1], "a").write("".join("[junk%d]\nx = 1\n" % i for i in range(10000)))' "$T/many.ini"
+run_merit "$T/o" "$T/e" validate -c "$T/many.ini" -p 2026-10
+if [ "$rc" = 78 ] && [ "$(wc -l < "$T/e")" -le 420 ] && grep -q 'and 9800 more errors not shown' "$T/e"; then
+	pass "10,000 unknown INI sections: $(wc -l < "$T/e") lines, the rest counted"
+else
+	fail "10,000 unknown sections" "rc=$rc lines=$(wc -l < "$T/e") $(tail -c 300 "$T/e")"
+fi
