@@ -250,6 +250,7 @@ struct mail_conf {
 	char *from, *reply_to, *bcc;
 	int starttls_required;     /* default 1 */
 	int starttls_none;         /* starttls = none: never upgrade (local test servers) */
+	int allow_unencrypted;     /* none/optional to another machine allowed */
 	int messages_per_minute;   /* 0 = unlimited */
 	int retries;
 	int require_approval;      /* SPEC 11: mail only an approved period (default 1) */

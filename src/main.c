@@ -11,6 +11,7 @@
 #include "util/strbuf.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,6 +333,10 @@ int main(int argc, char **argv)
 	struct cmd_opts o;
 	const struct command *cmd = NULL;
 	int status;
+
+	/* Under `ulimit -f` a write past the limit must fail with EFBIG (and
+	 * the run end with 73 and a message), not kill the process. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	memset(&o, 0, sizeof(o));
 	o.only = xcalloc((size_t)argc, sizeof(*o.only));

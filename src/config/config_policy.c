@@ -455,7 +455,7 @@ void config_load_mail(struct config_loader *L, const struct ini_section *s)
 {
 	static const char *const keys[] = {
 		"url", "user", "password_env", "password_file", "from", "reply_to", "bcc",
-		"starttls", "messages_per_minute", "retries", "ca_file", "require_approval"
+		"starttls", "messages_per_minute", "retries", "ca_file", "allow_unencrypted", "require_approval"
 	};
 	static const char *const tls[] = { "required", "optional", "none" };
 	struct mail_conf *mc = &L->cfg->mail;
@@ -486,6 +486,15 @@ void config_load_mail(struct config_loader *L, const struct ini_section *s)
 	config_get_enum(L, s, "starttls", tls, ARRAY_SIZE(tls), &e);
 	mc->starttls_required = e == 0;
 	mc->starttls_none = e == 2;
+	{
+		const char *v = config_val(L, s, "allow_unencrypted", &line);
+		if (v) {
+			const char *c = config_map_value(L, line, s->name, "allow_unencrypted",
+							 "yesno", v);
+			if (c)
+				mc->allow_unencrypted = !strcmp(c, "yes");
+		}
+	}
 	config_get_int(L, s, "messages_per_minute", 0, 100000, &mc->messages_per_minute);
 	config_get_int(L, s, "retries", 0, 100, &mc->retries);
 	{

@@ -17,8 +17,12 @@
 #include "util/num.h"
 #include "util/strbuf.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <strings.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +34,7 @@
 struct smtp_transport {
 	CURL *curl;
 	char *password;
+	char *secrets[4];          /* base64 forms of the login, masked in replies */
 	long interval_ms;          /* rate limit: at least this between attempts */
 	long base_ms;              /* first retry delay */
 	int retries;
@@ -42,12 +47,82 @@ struct smtp_transport {
 	size_t upload_len, upload_pos;
 };
 
-static int is_loopback(const char *url)
+/* Retries wait 1 s, 2 s, 4 s ... but never more than this. */
+#define RETRY_MAX_MS (5L * 60 * 1000)
+
+/*
+ * Whether the URL's host, as curl parses it, is this machine: `localhost`
+ * exactly, an address in 127.0.0.0/8, or ::1. A prefix test would let
+ * smtp://localhost.evil.example or smtp://127.0.0.1.evil.example through.
+ */
+int smtp_url_is_loopback(const char *url)
 {
-	const char *h = strstr(url, "://");
-	h = h ? h + 3 : url;
-	return !strncmp(h, "127.", 4) || !strncmp(h, "localhost", 9) ||
-	       !strncmp(h, "[::1]", 5);
+	CURLU *u = curl_url();
+	char *host = NULL;
+	int yes = 0;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+		struct in_addr a4;
+		struct in6_addr a6;
+		size_t n = strlen(host);
+		if (!strcasecmp(host, "localhost"))
+			yes = 1;
+		else if (inet_pton(AF_INET, host, &a4) == 1)
+			yes = (ntohl(a4.s_addr) >> 24) == 127;
+		else if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+			char *in = xstrndup(host + 1, n - 2);
+			yes = inet_pton(AF_INET6, in, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+			free(in);
+		}
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return yes;
+}
+
+/* base64 of len bytes (new string). */
+static char *base64(const char *s, size_t len)
+{
+	char *out = xmalloc(4 * ((len + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)len);
+	return out;
+}
+
+/*
+ * What a server may echo of the login: the password itself, and the
+ * base64 that AUTH PLAIN ("\0user\0password") and AUTH LOGIN (user,
+ * password) send. Each is masked in reports, not only the literal.
+ */
+static void collect_secrets(struct smtp_transport *t, const char *user, const char *pw)
+{
+	size_t ul = user ? strlen(user) : 0, pl = strlen(pw), k = 0;
+	char *plain = xmalloc(ul + pl + 2);
+	plain[0] = '\0';
+	if (ul)
+		memcpy(plain + 1, user, ul);
+	plain[ul + 1] = '\0';
+	memcpy(plain + ul + 2, pw, pl);
+	t->secrets[k++] = xstrdup(pw);
+	t->secrets[k++] = base64(plain, ul + pl + 2);
+	t->secrets[k++] = base64(pw, pl);
+	if (ul)
+		t->secrets[k++] = base64(user, ul);
+	explicit_bzero(plain, ul + pl + 2);
+	free(plain);
+}
+
+void smtp_mask_secrets(char *text, const char *const *secrets, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		char *p;
+		size_t len = secrets[i] ? strlen(secrets[i]) : 0;
+		/* Very short forms (a 1-character password) would mask at random. */
+		if (len < 4 && i > 0)
+			continue;
+		while (len && (p = strstr(text, secrets[i])) != NULL)
+			memset(p, '*', len);
+	}
 }
 
 /* Password from a file: only a regular file of ours, mode 0600 or 0400.
@@ -187,6 +262,7 @@ struct smtp_transport *smtp_transport_new(const struct mail_conf *mc, const char
 {
 	struct smtp_transport *t;
 	char *password = NULL;
+	int bad = 0;
 	const char *url = mc->url, *auth;
 
 	if (!url || !*url) {
@@ -234,13 +310,20 @@ struct smtp_transport *smtp_transport_new(const struct mail_conf *mc, const char
 		}
 		return NULL;
 	}
-	if (password && !strncmp(url, "smtp://", 7) && !mc->starttls_required &&
-	    !is_loopback(url)) {
-		explicit_bzero(password, strlen(password));
-		free(password);
+	if (!strncmp(url, "smtp://", 7) && !mc->starttls_required &&
+	    !smtp_url_is_loopback(url) && (password || !mc->allow_unencrypted)) {
+		/* The letters hold pay: never in clear text to another machine
+		 * unless the config says so in words; the password never. */
+		if (password) {
+			explicit_bzero(password, strlen(password));
+			free(password);
+		}
 		diag_config(d, cfg_path, 0, "mail", "starttls",
-			    "refusing to send the password unencrypted to '%s'", url);
-		diag_hint(d, "use starttls = required, or an smtps:// URL");
+			    "refusing to send %s unencrypted to '%s' (not this machine)",
+			    password ? "the password" : "the letters", url);
+		diag_hint(d, password ? "use starttls = required, or an smtps:// URL"
+			  : "use starttls = required or an smtps:// URL; only for a relay on a "
+			    "trusted network set [mail] allow_unencrypted = yes");
 		return NULL;
 	}
 
@@ -249,37 +332,51 @@ struct smtp_transport *smtp_transport_new(const struct mail_conf *mc, const char
 	t = xcalloc(1, sizeof(*t));
 	strbuf_init(&t->reply, 128);
 	t->password = password;
+	if (password)
+		collect_secrets(t, mc->user, password);
 	t->retries = mc->retries > 0 ? mc->retries : 0;
 	t->interval_ms = mc->messages_per_minute > 0 ? 60000L / mc->messages_per_minute : 0;
 	t->base_ms = env_ms("MERIT_MAIL_RETRY_BASE_MS", 1000);
 	t->curl = curl_easy_init();
 	if (!t->curl)
 		BUG("curl_easy_init failed");
-	curl_easy_setopt(t->curl, CURLOPT_URL, url);
-	curl_easy_setopt(t->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(t->curl, CURLOPT_VERBOSE, 0L);
-	curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
+	bad |= curl_easy_setopt(t->curl, CURLOPT_URL, url) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_VERBOSE, 0L) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
 	/* required: TLS or fail; optional: upgrade when offered; none: stay in
 	 * plain text even if offered (smtps:// is TLS from the start anyway). */
-	curl_easy_setopt(t->curl, CURLOPT_USE_SSL,
+	bad |= curl_easy_setopt(t->curl, CURLOPT_USE_SSL,
 			 mc->starttls_required ? (long)CURLUSESSL_ALL
-			 : mc->starttls_none ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_TRY);
+			 : mc->starttls_none ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_TRY) != CURLE_OK;
 	/* Certificates are always verified (libcurl's default, never turned
 	 * off); ca_file replaces the system store for a company's own CA. */
 	if (mc->ca_file)
-		curl_easy_setopt(t->curl, CURLOPT_CAINFO, mc->ca_file);
+		bad |= curl_easy_setopt(t->curl, CURLOPT_CAINFO, mc->ca_file) != CURLE_OK;
 	if (mc->user && *mc->user)
-		curl_easy_setopt(t->curl, CURLOPT_USERNAME, mc->user);
+		bad |= curl_easy_setopt(t->curl, CURLOPT_USERNAME, mc->user) != CURLE_OK;
 	if (password)
-		curl_easy_setopt(t->curl, CURLOPT_PASSWORD, password);
-	curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, t->errbuf);
-	curl_easy_setopt(t->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(t->curl, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(t->curl, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(t->curl, CURLOPT_READDATA, t);
-	curl_easy_setopt(t->curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(t->curl, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT, 300L);
+		bad |= curl_easy_setopt(t->curl, CURLOPT_PASSWORD, password) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_ERRORBUFFER, t->errbuf) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_HEADERDATA, t) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_READFUNCTION, on_read) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_READDATA, t) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_UPLOAD, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_CONNECTTIMEOUT, 30L) != CURLE_OK;
+	bad |= curl_easy_setopt(t->curl, CURLOPT_TIMEOUT, 300L) != CURLE_OK;
+	if (bad) {
+		/* An option this libcurl does not take (an old release): sending
+		 * without it could mean no TLS or no certificate check. */
+		smtp_transport_free(t);
+		diag_error(d, MERIT_SOFTWARE, NULL, 0, 0,
+			   "libcurl refused a mail option (TLS, certificate or login setting)");
+		diag_hint(d, "update libcurl (Debian 12 ships 7.88)");
+		return NULL;
+	}
+	/* curl documents that SIGPIPE may still be raised with NOSIGNAL: a
+	 * server closing mid-batch must be an error, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	return t;
 }
 
@@ -293,6 +390,11 @@ void smtp_transport_free(struct smtp_transport *t)
 		explicit_bzero(t->password, strlen(t->password));
 		free(t->password);
 	}
+	for (size_t i = 0; i < sizeof(t->secrets) / sizeof(t->secrets[0]); i++)
+		if (t->secrets[i]) {
+			explicit_bzero(t->secrets[i], strlen(t->secrets[i]));
+			free(t->secrets[i]);
+		}
 	strbuf_release(&t->reply);
 	free(t);
 	curl_global_cleanup();
@@ -330,16 +432,14 @@ static void rate_limit(struct smtp_transport *t)
 static void fill_reply(struct smtp_transport *t, CURLcode rc, struct smtp_result *r)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *p;
 	if (t->reply.len && r->smtp_code >= 400)
 		strbuf_addstr(&sb, t->reply.buf);
 	if (rc != CURLE_OK) {
 		const char *e = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
 		strbuf_addf(&sb, "%s(%s)", sb.len ? " " : "", e);
 	}
-	if (t->password && *t->password)
-		while ((p = strstr(sb.buf, t->password)) != NULL)
-			memset(p, '*', strlen(t->password));
+	smtp_mask_secrets(sb.buf, (const char *const *)t->secrets,
+			  sizeof(t->secrets) / sizeof(t->secrets[0]));
 	snprintf(r->reply, sizeof(r->reply), "%s", sb.buf);
 	strbuf_release(&sb);
 }
@@ -373,7 +473,7 @@ static void classify(CURLcode rc, long code, struct smtp_result *r)
 int smtp_send(struct smtp_transport *t, const char *from_addr, const char *const *rcpts,
 	      size_t nrcpts, const char *msg, size_t len, struct smtp_result *r)
 {
-	struct curl_slist *list = NULL;
+	struct curl_slist *list = NULL, *tmp;
 	char *from = xstrfmt("<%s>", from_addr);
 	size_t i;
 	long delay = t->base_ms;
@@ -383,12 +483,27 @@ int smtp_send(struct smtp_transport *t, const char *from_addr, const char *const
 		char *rc = xstrfmt("<%s>", rcpts[i]);
 		if (!mime_address_valid(rcpts[i]))
 			BUG("unchecked envelope recipient");
-		list = curl_slist_append(list, rc);
+		tmp = curl_slist_append(list, rc);
 		free(rc);
+		if (!tmp) {
+			curl_slist_free_all(list);
+			free(from);
+			snprintf(r->reply, sizeof(r->reply), "out of memory building the recipients");
+			r->fatal = 1;
+			return -1;
+		}
+		list = tmp;
 	}
-	curl_easy_setopt(t->curl, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(t->curl, CURLOPT_MAIL_RCPT, list);
-	curl_easy_setopt(t->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	if (curl_easy_setopt(t->curl, CURLOPT_MAIL_FROM, from) != CURLE_OK ||
+	    curl_easy_setopt(t->curl, CURLOPT_MAIL_RCPT, list) != CURLE_OK ||
+	    curl_easy_setopt(t->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len) != CURLE_OK) {
+		curl_easy_setopt(t->curl, CURLOPT_MAIL_RCPT, NULL);
+		curl_slist_free_all(list);
+		free(from);
+		snprintf(r->reply, sizeof(r->reply), "libcurl refused the message's settings");
+		r->fatal = 1;
+		return -1;
+	}
 
 	for (;;) {
 		CURLcode rc;
@@ -414,7 +529,7 @@ int smtp_send(struct smtp_transport *t, const char *from_addr, const char *const
 		if (r->permanent || r->attempts > t->retries)
 			break;
 		sleep_ms(delay);
-		delay *= 2;
+		delay = delay > RETRY_MAX_MS / 2 ? RETRY_MAX_MS : delay * 2;
 	}
 	curl_easy_setopt(t->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(list);

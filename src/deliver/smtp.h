@@ -44,6 +44,13 @@ struct smtp_transport *smtp_transport_new(const struct mail_conf *mc, const char
 					  struct diag *d);
 void smtp_transport_free(struct smtp_transport *t);
 
+/* Whether the URL's host is this machine: `localhost`, 127.0.0.0/8, ::1. */
+int smtp_url_is_loopback(const char *url);
+
+/* Overwrites with '*' every occurrence in text of each of the n secrets
+ * (NULL entries skipped; forms after the first shorter than 4 ignored). */
+void smtp_mask_secrets(char *text, const char *const *secrets, size_t n);
+
 /*
  * Sends msg to rcpts (envelope recipients only) from from_addr, honouring
  * the rate limit and retrying transient failures (4xx, connection errors)

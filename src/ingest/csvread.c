@@ -33,6 +33,14 @@
  * rest of the file; stop before it eats all memory.
  */
 #define MAX_CELL (16 * 1024 * 1024)
+/*
+ * A physical line this long (two cells at the limit) is no export: a file
+ * without line breaks is refused here instead of being read whole. Lines
+ * are fed to libcsv in FEED_SLICE pieces so a cell over MAX_CELL is caught
+ * inside its line, not after it.
+ */
+#define MAX_LINE (2 * MAX_CELL)
+#define FEED_SLICE (1024 * 1024)
 /* libcsv's parser states (libcsv.c), read from its public struct. */
 #define LIBCSV_ROW_NOT_BEGUN 0
 #define LIBCSV_FIELD_BEGUN 2
@@ -78,6 +86,8 @@ struct csvread {
 	int *linev;
 	size_t v_alloc;
 
+	int nul_line, nul_col;      /* first cell holding a NUL byte (0: none) */
+
 	csvread_keep_fn *keep;      /* skimming: which rows to parse at all */
 	void *keep_arg;
 	size_t keep_col;
@@ -92,6 +102,12 @@ static void cb_cell(void *s, size_t len, void *data)
 {
 	struct csvread *r = data;
 	ALLOC_GROW(r->cells, r->ncells + 1, r->cells_alloc);
+	/* A NUL would cut the value short everywhere it is used ("E1002\0junk"
+	 * credited to E1002): remembered, reported by feed_line. */
+	if (len && !r->nul_line && memchr(s, '\0', len)) {
+		r->nul_line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
+		r->nul_col = (int)(r->ncells - r->row_first + 1);
+	}
 	r->cells[r->ncells].off = r->data.len;
 	r->cells[r->ncells].len = len;
 	r->cells[r->ncells].line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
@@ -244,6 +260,12 @@ static int next_chunk(struct csvread *r, struct diag *d)
 		}
 		if (r->eof)
 			break;
+		if (r->have >= MAX_LINE && !nl) {
+			diag_error(d, MERIT_DATAERR, r->display, r->line, 0,
+				   "line runs over %d MiB without a line break", MAX_LINE >> 20);
+			diag_hint(d, "is this the CSV export? check `file =` and `encoding =`");
+			return -1;
+		}
 		if (r->have == r->alloc) {
 			r->alloc *= 2;
 			r->buf = xrealloc(r->buf, r->alloc);
@@ -319,8 +341,8 @@ static int feed_line(struct csvread *r, struct diag *d)
 	}
 	s = r->chunk + r->chunk_pos;
 	left = r->chunk_len - r->chunk_pos;
-	nl = memchr(s, '\n', left);
-	n = nl ? (size_t)(nl - s) + 1 : left;
+	nl = memchr(s, '\n', left < FEED_SLICE ? left : FEED_SLICE);
+	n = nl ? (size_t)(nl - s) + 1 : left < FEED_SLICE ? left : FEED_SLICE;
 	if (r->p.pstate == LIBCSV_ROW_NOT_BEGUN)
 		r->row_line = r->line;
 	if (csv_parse(&r->p, s, n, cb_cell, cb_row, r) != n)
@@ -329,11 +351,24 @@ static int feed_line(struct csvread *r, struct diag *d)
 	r->chunk_pos += n;
 	if (nl)
 		r->line++;
+	if (r->nul_line) {
+		diag_error(d, MERIT_DATAERR, r->display, r->nul_line, r->nul_col,
+			   "cell holds a NUL byte (\\x00): its value would be cut there");
+		diag_hint(d, "remove the NUL bytes from the export; a text editor shows them "
+			  "as ^@");
+		return -1;
+	}
 	if (r->p.pstate != LIBCSV_ROW_NOT_BEGUN && r->p.entry_pos > MAX_CELL) {
 		int line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
-		diag_error(d, MERIT_DATAERR, r->display, line, (int)(r->ncells - r->row_first + 1),
-			   "quoted cell runs over %d MiB: is a closing quote missing?",
-			   MAX_CELL >> 20);
+		if (r->p.quoted)
+			diag_error(d, MERIT_DATAERR, r->display, line,
+				   (int)(r->ncells - r->row_first + 1),
+				   "quoted cell runs over %d MiB: is a closing quote missing?",
+				   MAX_CELL >> 20);
+		else
+			diag_error(d, MERIT_DATAERR, r->display, line,
+				   (int)(r->ncells - r->row_first + 1),
+				   "cell runs over %d MiB", MAX_CELL >> 20);
 		return -1;
 	}
 	return 0;

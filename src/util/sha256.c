@@ -24,7 +24,10 @@ void sha256_final_hex(struct sha256 *h, char hex[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
-	EVP_DigestFinal_ex(h->ctx, md, &n);
+	/* A failed digest would leave md uninitialised: a hash that is wrong
+	 * in silence is worse than stopping. */
+	if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1 || n != 32)
+		BUG("EVP_DigestFinal_ex failed");
 	EVP_MD_CTX_free(h->ctx);
 	h->ctx = NULL;
 	for (i = 0; i < n && i < 32; i++)

@@ -178,3 +178,56 @@ if [ "$rc" = 78 ] && [ "$(wc -l < "$T/e")" -le 420 ] && grep -q 'and 9800 more e
 else
 	fail "10,000 unknown sections" "rc=$rc lines=$(wc -l < "$T/e") $(tail -c 300 "$T/e")"
 fi
+
+# --- 6/7. limits inside a line, NUL bytes ------------------------------------
+T=$(scratch harden-limits)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+cp "$T/sales.csv" "$T/sales.good"
+# A 20 MB unquoted cell inside one line: stopped at 16 MiB, no "quoted".
+python3 -c '
+import sys
+f = open(sys.argv[1], "a")
+f.write("S9,E1,won,")
+f.write("7" * (20 << 20))
+f.write(",2026-10-05\n")' "$T/sales.csv"
+/usr/bin/time -f '%M' -o "$T/kb" "$MERIT" validate -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
+rc=$?
+kb=$(tail -1 "$T/kb")
+if [ "$rc" = 65 ] && grep -q 'cell runs over 16 MiB' "$T/e" && ! grep -q 'quoted' "$T/e" &&
+   [ "$kb" -lt 150000 ]; then
+	pass "a 20 MB cell in one line: exit 65 'cell runs over 16 MiB', peak $((kb / 1024)) MB"
+else
+	fail "20 MB one-line cell" "rc=$rc peak=${kb}kB $(head -c 300 "$T/e")"
+fi
+# 40 MB without a line break: refused, never read whole.
+python3 -c 'import sys; f = open(sys.argv[1], "w"); [f.write("x" * (1 << 20)) for _ in range(40)]' "$T/sales.csv"
+/usr/bin/time -f '%M' -o "$T/kb" "$MERIT" validate -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
+rc=$?
+kb=$(tail -1 "$T/kb")
+if [ "$rc" = 65 ] && grep -q 'without a line break' "$T/e" && [ "$kb" -lt 150000 ]; then
+	pass "40 MB without a line break: exit 65, peak $((kb / 1024)) MB"
+else
+	fail "no line break" "rc=$rc peak=${kb}kB $(head -c 300 "$T/e")"
+fi
+# A NUL inside an id cell: a bad value, not E2 with its tail cut off.
+cp "$T/sales.good" "$T/sales.csv"
+python3 -c '
+import sys
+t = open(sys.argv[1], "rb").read().replace(b"\nE2,", b"\nE2\x00junk,", 1)
+open(sys.argv[1], "wb").write(t)' "$T/hr.csv"
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+expect "a NUL inside a cell: exit 65 at its line and column" 65 "$T/e" "hr.csv:3:1: error: cell holds a NUL byte"
+cp "$ROOT/tests/fixtures/history/hr.csv" "$T/hr.csv"
+
+# --- 8. ulimit -f: exit 73 with a message, previous output intact ------------
+"$MERIT" run -q --no-letters -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
+sha=$(sha256sum < "$T/out/2026-10/results.csv")
+sed -i 's/^pool = .*/pool = 20000.00/' "$T/merit.ini"
+(ulimit -f 2; "$MERIT" run -q --no-letters -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e")
+rc=$?
+if [ "$rc" = 73 ] && grep -q 'File too large' "$T/e" &&
+   [ "$sha" = "$(sha256sum < "$T/out/2026-10/results.csv")" ] && ! ls -a "$T/out" | grep -q '\.tmp-'; then
+	pass "ulimit -f: exit 73 naming the file, previous output untouched"
+else
+	fail "ulimit -f" "rc=$rc $(head -c 300 "$T/e")"
+fi

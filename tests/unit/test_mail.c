@@ -637,6 +637,62 @@ static void test_transport_password_rules(void **state)
 	diag_release(&d);
 }
 
+/* Issue 15 item 4: the loopback test on the parsed host, masked base64,
+ * and no letters in clear text to another machine unless allowed. */
+static void test_transport_leaks(void **state)
+{
+	struct mail_conf mc = { 0 };
+	struct smtp_transport *t;
+	struct diag d;
+	/* "\0merit\0s3cret" in base64 (AUTH PLAIN): AG1lcml0AHMzY3JldA==;
+	 * "s3cret" alone (AUTH LOGIN): czNjcmV0; "merit": bWVyaXQ=. */
+	char reply[] = "535 5.7.8 AUTH PLAIN AG1lcml0AHMzY3JldA== failed; LOGIN czNjcmV0 "
+		       "bWVyaXQ= s3cret";
+	const char *secrets[] = { "s3cret", "AG1lcml0AHMzY3JldA==", "czNjcmV0", "bWVyaXQ=" };
+	(void)state;
+	assert_true(smtp_url_is_loopback("smtp://127.0.0.1:25"));
+	assert_true(smtp_url_is_loopback("smtp://127.255.0.9"));
+	assert_true(smtp_url_is_loopback("smtp://localhost:2525"));
+	assert_true(smtp_url_is_loopback("smtp://[::1]:25"));
+	assert_false(smtp_url_is_loopback("smtp://localhost.evil.example:25"));
+	assert_false(smtp_url_is_loopback("smtp://127.0.0.1.evil.example:25"));
+	assert_false(smtp_url_is_loopback("smtp://[::1].evil.example:25"));
+	assert_false(smtp_url_is_loopback("smtp://128.0.0.1:25"));
+	assert_false(smtp_url_is_loopback("smtp://mail.example.com:25"));
+
+	smtp_mask_secrets(reply, secrets, 4);
+	assert_string_equal(reply, "535 5.7.8 AUTH PLAIN ******************** failed; LOGIN "
+			    "******** ******** ******");
+
+	/* A password to localhost.evil.example in clear text: refused. */
+	diag_init(&d);
+	setenv("MERIT_TEST_PW", "s3cret", 1);
+	mc.url = W("smtp://localhost.evil.example:25");
+	mc.user = W("merit");
+	mc.password_env = W("MERIT_TEST_PW");
+	mc.starttls_none = 1;
+	assert_null(smtp_transport_new(&mc, "test.ini", &d));
+	assert_non_null(strstr(d.msgs[0].text, "refusing to send the password"));
+	diag_release(&d);
+
+	/* No password, but the letters: refused too, unless allowed in words. */
+	diag_init(&d);
+	mc.user = mc.password_env = NULL;
+	mc.url = W("smtp://127.0.0.1.evil.example:25");
+	assert_null(smtp_transport_new(&mc, "test.ini", &d));
+	assert_non_null(strstr(d.msgs[0].text, "refusing to send the letters"));
+	assert_non_null(strstr(d.msgs[0].hint, "allow_unencrypted = yes"));
+	diag_release(&d);
+	diag_init(&d);
+	mc.allow_unencrypted = 1;
+	t = smtp_transport_new(&mc, "test.ini", &d);
+	assert_non_null(t);
+	smtp_transport_free(t);
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+	unsetenv("MERIT_TEST_PW");
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -941,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_ledger_mail),
 		cmocka_unit_test(test_transport_retry_and_fail),
 		cmocka_unit_test(test_transport_password_rules),
+		cmocka_unit_test(test_transport_leaks),
 		cmocka_unit_test(test_transport_rate_limit),
 		cmocka_unit_test(test_mailing_dry_run),
 		cmocka_unit_test(test_mailing_send_resend),
