@@ -321,7 +321,9 @@ static void skim_lines(struct csvread *r)
 		if (!(nl = memchr(s, '\n', r->chunk_len - r->chunk_pos)))
 			return;
 		n = (size_t)(nl - s) + 1;
-		if (!csvline_cell(s, n, r->delim, r->keep_col, &cell, &len) ||
+		/* A NUL is an error wherever it is: libcsv's path reports it. */
+		if (memchr(s, '\0', n) ||
+		    !csvline_cell(s, n, r->delim, r->keep_col, &cell, &len) ||
 		    r->keep(cell, len, r->line, r->keep_arg))
 			return;
 		r->chunk_pos += n;
