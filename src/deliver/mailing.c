@@ -61,6 +61,7 @@ struct batch {
 	int tmpl_loaded[LOCALE_COUNT];
 	struct ledger_mail *ledger;
 	struct smtp_transport *transport;   /* created on the first real send */
+	int swept;                          /* a killed dry run's temporaries removed */
 	int stop;                           /* a fatal transport error happened */
 	char *stop_reason;
 	size_t not_attempted;
@@ -200,7 +201,7 @@ static const char *role_label(const struct config *cfg, const struct employee *e
 
 static int write_eml(struct batch *b, const struct employee *e, const struct strbuf *msg)
 {
-	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT;
 	int ret = -1;
 	/* out/<period>/ exists (the letters are read from it) and belongs to
 	 * `merit run`: only mail/ is made here, private like the letters. */
@@ -224,13 +225,16 @@ static int write_eml(struct batch *b, const struct employee *e, const struct str
 	path.len -= 4;   /* ".pdf" */
 	path.buf[path.len] = '\0';
 	strbuf_addstr(&path, ".eml");
-	strbuf_addf(&tmp, "%s.tmp%ld", path.buf, (long)getpid());
+	/* A dry run killed mid-write left its temporary file here; mail holds
+	 * the output lock, so no live run owns one. */
+	if (!b->swept) {
+		outdir_remove_temp_files(dir.buf);
+		b->swept = 1;
+	}
 	/* 0600: the message carries the letter, which carries pay. */
-	if (outdir_write_file(tmp.buf, msg->buf, msg->len, 0600) < 0 ||
-	    rename(tmp.buf, path.buf) < 0) {
+	if (outdir_replace_file(path.buf, msg->buf, msg->len, 0600) < 0) {
 		diag_error(b->d, MERIT_CANTCREAT, path.buf, 0, 0, "cannot write message: %s",
 			   strerror(errno));
-		unlink(tmp.buf);
 		goto out;
 	}
 	b->st->written++;
@@ -239,7 +243,6 @@ static int write_eml(struct batch *b, const struct employee *e, const struct str
 out:
 	strbuf_release(&dir);
 	strbuf_release(&path);
-	strbuf_release(&tmp);
 	return ret;
 }
 

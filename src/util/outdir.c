@@ -91,6 +91,34 @@ int outdir_replace_file(const char *path, const void *data, size_t len, unsigned
 	return rc;
 }
 
+/* "....tmp" followed by one or more digits, at the end of name. */
+static int is_temp_name(const char *name)
+{
+	const char *t = strstr(name, ".tmp"), *p;
+	for (; t; t = strstr(t + 1, ".tmp")) {
+		for (p = t + 4; *p >= '0' && *p <= '9'; p++)
+			;
+		if (p > t + 4 && !*p)
+			return 1;
+	}
+	return 0;
+}
+
+void outdir_remove_temp_files(const char *dir)
+{
+	DIR *dd = opendir(dir);
+	struct dirent *de;
+	if (!dd)
+		return;
+	while ((de = readdir(dd)))
+		if (is_temp_name(de->d_name)) {
+			char *p = xstrfmt("%s/%s", dir, de->d_name);
+			unlink(p);
+			free(p);
+		}
+	closedir(dd);
+}
+
 char *outdir_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -54,6 +54,10 @@ int outdir_write_file(const char *path, const void *data, size_t len, unsigned m
  * temporary file is removed; -1 with errno.
  */
 int outdir_replace_file(const char *path, const void *data, size_t len, unsigned mode);
+/* Removes the temporary files of killed writers in dir: outdir_replace_file's
+ * ".<name>.tmp<pid>" and the older "<name>.tmp<pid>". Only under a lock
+ * that excludes live writers. */
+void outdir_remove_temp_files(const char *dir);
 /* All of data to fd, through short writes and EINTR; -1 with errno. */
 int outdir_write_fd(int fd, const void *data, size_t len);
 /* The folder part of a path ("a/b.ini" -> "a", "b.ini" -> ".", "/b" -> "/");

@@ -27,6 +27,12 @@ static _Noreturn void die_oom(size_t n)
 	exit(70);
 }
 
+_Noreturn void merit_size_overflow(size_t a, size_t b)
+{
+	fprintf(stderr, "merit: fatal: size overflow (%zu and %zu)\n", a, b);
+	exit(70);
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -102,14 +108,14 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {
-	size_t want = sb->len + extra + 1;
+	size_t want = st_add(st_add(sb->len, extra), 1);
 	if (want <= sb->alloc)
 		return;
 	if (!sb->alloc)
 		sb->buf = NULL;
 	sb->alloc = sb->alloc < 64 ? 64 : sb->alloc;
 	while (sb->alloc < want)
-		sb->alloc *= 2;
+		sb->alloc = sb->alloc > SIZE_MAX / 2 ? want : sb->alloc * 2;
 	sb->buf = xrealloc(sb->buf, sb->alloc);
 	if (!sb->len)
 		sb->buf[0] = '\0';

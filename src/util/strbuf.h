@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
 	size_t len;
@@ -68,11 +69,32 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grows *arr (of *alloc elements of size sz) to hold at least n elements. */
+/*
+ * Size arithmetic that cannot wrap (git's st_add / st_mult): a size past
+ * SIZE_MAX would allocate a small buffer and then write far past it, so it
+ * ends the program like any allocation that cannot be made (exit 70).
+ */
+_Noreturn void merit_size_overflow(size_t a, size_t b);
+static inline size_t st_add(size_t a, size_t b)
+{
+	if (a > SIZE_MAX - b)
+		merit_size_overflow(a, b);
+	return a + b;
+}
+
+static inline size_t st_mult(size_t a, size_t b)
+{
+	if (b && a > SIZE_MAX / b)
+		merit_size_overflow(a, b);
+	return a * b;
+}
+
 #define ALLOC_GROW(arr, n, alloc) do { \
 	if ((size_t)(n) > (alloc)) { \
 		(alloc) = (alloc) < 16 ? 16 : (alloc); \
-		while ((alloc) < (size_t)(n)) (alloc) *= 2; \
-		(arr) = xrealloc((arr), (alloc) * sizeof(*(arr))); \
+		while ((alloc) < (size_t)(n)) \
+			(alloc) = (alloc) > SIZE_MAX / 2 ? (size_t)(n) : (alloc) * 2; \
+		(arr) = xrealloc((arr), st_mult((alloc), sizeof(*(arr)))); \
 	} } while (0)
 
 /* Bugs, not input errors: print where and abort (git's BUG()). */

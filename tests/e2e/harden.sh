@@ -231,3 +231,15 @@ if [ "$rc" = 73 ] && grep -q 'File too large' "$T/e" &&
 else
 	fail "ulimit -f" "rc=$rc $(head -c 300 "$T/e")"
 fi
+
+# --- 8. a killed mail --dry-run's temporary files go with the next mail run --
+M="$W/out/2026-10/mail"
+mkdir -p "$M"
+printf 'half' > "$M/.E1001.eml.tmp12345"
+printf 'half' > "$M/E1002.eml.tmp999"
+run_merit "$W/o" "$W/e" mail --dry-run -c "$W/config/merit.ini"
+if [ "$rc" = 0 ] && [ -z "$(ls -a "$M" | grep '\.tmp[0-9]')" ] && [ -s "$M/E1001.eml" ]; then
+	pass "mail --dry-run removes a killed dry run's .eml.tmp<pid> files"
+else
+	fail "mail dry-run leftovers" "rc=$rc $(ls -a "$M" | grep tmp) $(head -c 300 "$W/e")"
+fi

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/diag.h"
@@ -311,10 +312,54 @@ static void test_utf8_width_and_put(void **state)
 	strbuf_release(&sb);
 }
 
+/* Runs fn in a child; its exit status (-1 when killed by a signal). */
+static int exit_of(void (*fn)(void))
+{
+	int st = 0;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void grow_past_size_max(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "abc");
+	/* 3 + (SIZE_MAX - 2) + 1 wraps to 2: no growth, then writes past. */
+	strbuf_grow(&sb, SIZE_MAX - 2);
+	strbuf_release(&sb);
+}
+
+static void alloc_grow_past_size_max(void)
+{
+	uint64_t *a = NULL;
+	size_t alloc = 0;
+	/* 2^62 entries of 8 bytes: 2^65 bytes, 0 once wrapped. */
+	ALLOC_GROW(a, (size_t)1 << 62, alloc);
+	free(a);
+}
+
+/* Issue 15 item 12: sizes never wrap; past SIZE_MAX is exit 70. */
+static void test_size_overflow(void **state)
+{
+	(void)state;
+	fflush(NULL);
+	assert_int_equal(exit_of(grow_past_size_max), 70);
+	assert_int_equal(exit_of(alloc_grow_past_size_max), 70);
+	assert_int_equal(st_add(3, 4), 7);
+	assert_int_equal(st_mult(3, 4), 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diag_row_limit),
+		cmocka_unit_test(test_size_overflow),
 		cmocka_unit_test(test_diag_hint_of_dropped_row),
 		cmocka_unit_test(test_diag_config_place),
 		cmocka_unit_test(test_strmap_many),
