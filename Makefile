@@ -29,7 +29,7 @@ endif
 
 PKGS    := xlsxwriter sqlite3 libcurl harfbuzz-subset harfbuzz libcrypto expat minizip
 WARN    := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
-           -Wwrite-strings -Wvla -Wshadow -Wformat=2
+           -Wwrite-strings -Wvla -Wshadow -Wformat=2 -Werror=implicit-function-declaration
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I/usr/include/iniparser \
               -DMERIT_VERSION='"$(VERSION)"' -DMERIT_DATADIR='"$(PREFIX)/share/merit"' \

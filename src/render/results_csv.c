@@ -24,6 +24,25 @@ static void add_num(struct strbuf *sb, double v, int present)
 		strbuf_addf(sb, "%.4f", num_round4(v));
 }
 
+/* Appends s as one CSV field (RFC 4180 quoting only when needed). */
+static void add_csv_field(struct strbuf *sb, const char *s)
+{
+	const char *p;
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		strbuf_addstr(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '"');
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *p);
+	}
+	strbuf_addch(sb, '"');
+}
+
 /*
  * Text from the inputs, neutralised against CSV injection: a spreadsheet
  * opening results.csv would run a cell beginning with = + - @ (or a tab or
@@ -40,11 +59,11 @@ static void add_cell(struct strbuf *sb, const char *s)
 		struct strbuf tmp = STRBUF_INIT;
 		strbuf_addch(&tmp, '\'');
 		strbuf_addstr(&tmp, s);
-		strbuf_add_csv(sb, tmp.buf);
+		add_csv_field(sb, tmp.buf);
 		strbuf_release(&tmp);
 		return;
 	}
-	strbuf_add_csv(sb, s);
+	add_csv_field(sb, s);
 }
 
 static void add_text(struct strbuf *sb, const char *s)

@@ -1,5 +1,5 @@
 /*
- * strbuf: growable strings and the allocation helpers every module uses.
+ * strbuf: growable strings (allocation helpers are in util/xalloc.c).
  */
 #include "util/strbuf.h"
 
@@ -9,66 +9,6 @@
 #include <string.h>
 
 char strbuf_empty[1];
-
-_Noreturn void merit_bug(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "BUG: %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
-static _Noreturn void die_oom(size_t n)
-{
-	fprintf(stderr, "merit: fatal: out of memory allocating %zu bytes\n", n);
-	exit(70);
-}
-
-_Noreturn void merit_size_overflow(size_t a, size_t b)
-{
-	fprintf(stderr, "merit: fatal: size overflow (%zu and %zu)\n", a, b);
-	exit(70);
-}
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		die_oom(n);
-	return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p)
-		die_oom(n * size);
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		die_oom(n);
-	return q;
-}
-
-char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
-char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
 
 char *xstrfmt(const char *fmt, ...)
 {
@@ -172,24 +112,6 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
-}
-
-void strbuf_add_csv(struct strbuf *sb, const char *s)
-{
-	const char *p;
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addch(sb, '"');
 }
 
 void strbuf_trim(struct strbuf *sb)

@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Nearly every user of a strbuf also allocates: both come with this header. */
+#include "util/xalloc.h"
+
 struct strbuf {
 	size_t len;
 	size_t alloc;
@@ -34,8 +37,6 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* Appends s as one CSV field (RFC 4180 quoting only when needed). */
-void strbuf_add_csv(struct strbuf *sb, const char *s);
 /* Removes leading and trailing ASCII white space. */
 void strbuf_trim(struct strbuf *sb);
 
@@ -61,45 +62,7 @@ static inline void str_trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-/* Small helpers used everywhere; all abort on allocation failure. */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
+/* A formatted string in a new buffer (the caller frees it). */
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Grows *arr (of *alloc elements of size sz) to hold at least n elements. */
-/*
- * Size arithmetic that cannot wrap (git's st_add / st_mult): a size past
- * SIZE_MAX would allocate a small buffer and then write far past it, so it
- * ends the program like any allocation that cannot be made (exit 70).
- */
-_Noreturn void merit_size_overflow(size_t a, size_t b);
-static inline size_t st_add(size_t a, size_t b)
-{
-	if (a > SIZE_MAX - b)
-		merit_size_overflow(a, b);
-	return a + b;
-}
-
-static inline size_t st_mult(size_t a, size_t b)
-{
-	if (b && a > SIZE_MAX / b)
-		merit_size_overflow(a, b);
-	return a * b;
-}
-
-#define ALLOC_GROW(arr, n, alloc) do { \
-	if ((size_t)(n) > (alloc)) { \
-		(alloc) = (alloc) < 16 ? 16 : (alloc); \
-		while ((alloc) < (size_t)(n)) \
-			(alloc) = (alloc) > SIZE_MAX / 2 ? (size_t)(n) : (alloc) * 2; \
-		(arr) = xrealloc((arr), st_mult((alloc), sizeof(*(arr)))); \
-	} } while (0)
-
-/* Bugs, not input errors: print where and abort (git's BUG()). */
-#define BUG(...) merit_bug(__FILE__, __LINE__, __VA_ARGS__)
-_Noreturn void merit_bug(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif
