@@ -193,7 +193,7 @@ struct review_row {
 	enum review_relation relation;
 	enum dimension dimension;
 	double score;             /* 1..5 */
-	char *comment;
+	char *comment;            /* NULL when the cell was empty */
 	int line;
 };
 

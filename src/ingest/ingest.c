@@ -8,6 +8,28 @@
 #include "ingest/ingest_internal.h"
 #include "model.h"
 #include "util/diag.h"
+#include "util/strbuf.h"
+
+/*
+ * ALLOC_GROW doubles, so a table is up to half empty when its input ends
+ * (131,072 slots for 100,000 employees). Nothing is appended after ingest,
+ * so give the slack back: the peak of the compute stages that follow is
+ * lower by that much.
+ */
+#define SHRINK_TO_FIT(arr, n, alloc) do { \
+	if ((n) && (n) < (alloc)) { \
+		(arr) = xrealloc((arr), (n) * sizeof(*(arr))); \
+		(alloc) = (n); \
+	} } while (0)
+
+static void shrink_tables(struct company *c)
+{
+	SHRINK_TO_FIT(c->emps, c->nemps, c->emps_alloc);
+	SHRINK_TO_FIT(c->targets, c->ntargets, c->targets_alloc);
+	SHRINK_TO_FIT(c->metric_rows, c->nmetric_rows, c->metric_rows_alloc);
+	SHRINK_TO_FIT(c->reviews, c->nreviews, c->reviews_alloc);
+	SHRINK_TO_FIT(c->training, c->ntraining, c->training_alloc);
+}
 
 int ingest_load(struct company *c, const struct config *cfg, struct diag *d)
 {
@@ -22,5 +44,6 @@ int ingest_load(struct company *c, const struct config *cfg, struct diag *d)
 	for (i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++)
 		if (loaders[i](c, cfg, d) < 0)
 			failed = 1;
+	shrink_tables(c);
 	return failed || d->errors > errors ? -1 : 0;
 }

@@ -342,7 +342,9 @@ static void review_row(struct small *sm)
 	r.dimension = (enum dimension)index_of(dimension_names, DIM_COUNT, dim);
 	if ((int)r.relation < 0 || (int)r.dimension < 0)
 		BUG("value set and enum names disagree: '%s', '%s'", rel, dim);
-	r.comment = xstrdup(loader_text(ld, REVIEWS_COMMENT));
+	/* Most reviews have none: no 32-byte heap chunk per empty comment. */
+	r.comment = *loader_text(ld, REVIEWS_COMMENT) ? xstrdup(loader_text(ld, REVIEWS_COMMENT))
+						    : NULL;
 	ALLOC_GROW(c->reviews, c->nreviews + 1, c->reviews_alloc);
 	c->reviews[c->nreviews++] = r;
 	ld->st->rows_used++;
