@@ -118,17 +118,21 @@ void config_load_values(struct config_loader *L, const struct ini_section *s, co
 	struct valueset *vs = valueset_get(L->cfg, set, 0);
 	size_t i, j;
 	if (!vs) {
-		const char **names = xcalloc(L->cfg->nvaluesets, sizeof(*names));
+		/* [values.role] (job titles -> roles) is read apart, but is a set
+		 * to name and suggest like the others. */
+		size_t nnames = L->cfg->nvaluesets + 1;
+		const char **names = xcalloc(nnames, sizeof(*names));
 		const char *near;
 		for (i = 0; i < L->cfg->nvaluesets; i++)
 			names[i] = L->cfg->valuesets[i].name;
+		names[i] = "role";
 		config_err(L, s->line, s->name, NULL, "unknown value set '%s'", set);
-		near = config_nearest(set, names, L->cfg->nvaluesets);
+		near = config_nearest(set, names, nnames);
 		if (near) {
 			diag_hint(L->d, "did you mean [values.%s]?", near);
 		} else {
 			struct strbuf sb = STRBUF_INIT;
-			config_join_names(&sb, names, L->cfg->nvaluesets);
+			config_join_names(&sb, names, nnames);
 			diag_hint(L->d, "value sets: %s", sb.buf);
 			strbuf_release(&sb);
 		}
@@ -184,6 +188,15 @@ static int section_input(struct config_loader *L, const struct ini_section *s, c
 	return -1;
 }
 
+/* Adds hint to the message the key's parser just reported, when the parser
+ * gave none (a "did you mean" stays): every misuse of a SPEC 3.1 key comes
+ * with what the key means. */
+static void hint_if_bare(struct config_loader *L, size_t before, const char *hint)
+{
+	if (L->d->nr > before && !L->d->msgs[L->d->nr - 1].hint)
+		diag_hint(L->d, "%s", hint);
+}
+
 /* header_row, null, salary_period, hours_per_year, employee_key, layout, scale. */
 static void load_input_shape(struct config_loader *L, const struct ini_section *s,
 			     enum input_kind in)
@@ -195,8 +208,11 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 	struct input_conf *ic = &L->cfg->inputs[in];
 	const char *v;
 	int line, k = 0;
+	size_t before = L->d->nr;
 
 	config_get_int(L, s, "header_row", 1, 1000000, &ic->header_row);
+	hint_if_bare(L, before, "header_row is the header's row number as a spreadsheet "
+		     "shows it (1 = the first line); rows above it are skipped");
 	v = config_val(L, s, "null", &line);
 	if (v)
 		config_split(v, ',', &ic->nulls);
@@ -205,9 +221,15 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 		diag_hint(L->d, "move the key to [input.hr]");
 	}
 	k = 0;
+	before = L->d->nr;
 	config_get_enum(L, s, "salary_period", periods, ARRAY_SIZE(periods), &k);
+	hint_if_bare(L, before, "salary_period says how base_salary is exported: month, "
+		     "year (divided by 12) or hour (times hours_per_year / 12)");
 	ic->salary_period = (enum salary_period)k;
+	before = L->d->nr;
 	config_get_real(L, s, "hours_per_year", 1, 8784, &ic->hours_per_year);
+	hint_if_bare(L, before, "hours_per_year: the hours a year the hourly rate is paid "
+		     "for, e.g. 2080 (40 hours x 52 weeks)");
 	if ((v = config_val(L, s, "hours_per_year", &line)) && ic->salary_period != SALARY_HOUR) {
 		config_err(L, line, s->name, "hours_per_year", "used only with salary_period = hour");
 		diag_hint(L->d, "set salary_period = hour, or remove hours_per_year");
@@ -220,12 +242,18 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 				  "another HR field (alt_id, email or name)");
 		}
 		k = 0;
+		before = L->d->nr;
 		config_get_enum(L, s, "employee_key", keys, ARRAY_SIZE(keys), &k);
+		hint_if_bare(L, before, "employee_key names the HR field this input's employee "
+			     "column holds; alt_id is [columns.hr] alt_id (a second id)");
 		ic->employee_key = key_fields[k];
 	}
 	if ((v = config_val(L, s, "layout", &line))) {
 		k = 0;
+		before = L->d->nr;
 		config_get_enum(L, s, "layout", layouts, ARRAY_SIZE(layouts), &k);
+		hint_if_bare(L, before, "layout = wide reads a quota sheet with one column per "
+			     "month; long (the default) one row per target");
 		ic->wide = k == 1;
 		if (ic->wide && in != INPUT_TARGETS) {
 			config_err(L, line, s->name, "layout",
@@ -234,7 +262,10 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 			ic->wide = 0;
 		}
 	}
+	before = L->d->nr;
 	config_get_real(L, s, "scale", 1e-9, 1e9, &ic->scale);
+	hint_if_bare(L, before, "scale multiplies every number and amount of the input: "
+		     "1000 when the export is in thousands");
 }
 
 static void load_input(struct config_loader *L, const struct ini_section *s, enum input_kind in)
@@ -267,22 +298,32 @@ static void load_input(struct config_loader *L, const struct ini_section *s, enu
 		ic->file_display = config_trimdup(v, strlen(v));
 		ic->file = config_resolve(L->cfg, ic->file_display);
 	}
-	config_get_enum(L, s, "encoding", encodings, ARRAY_SIZE(encodings), &e);
+	{
+		size_t before = L->d->nr;
+		config_get_enum(L, s, "encoding", encodings, ARRAY_SIZE(encodings), &e);
+		hint_if_bare(L, before, "auto reads UTF-8, GB18030 and UTF-16 (by its byte-order "
+			     "mark); name one only when auto guesses wrong");
+	}
 	ic->encoding = enc_values[e];
 	v = config_val(L, s, "sheet", &line);
 	if (v) {
 		free(ic->sheet);
 		ic->sheet = config_trimdup(v, strlen(v));
-		if (!*ic->sheet)
+		if (!*ic->sheet) {
 			config_err(L, line, s->name, "sheet", "empty value; a sheet name or its number (1 = the first)");
+			diag_hint(L->d, "remove the key to read the first sheet");
+		}
 	}
 	v = config_val(L, s, "date_format", &line);
 	if (v) {
 		config_split(v, ',', &ic->date_formats);
 		for (i = 0; i < ic->date_formats.nr; i++)
-			if (!strchr(ic->date_formats.items[i], '%'))
+			if (!strchr(ic->date_formats.items[i], '%')) {
 				config_err(L, line, s->name, "date_format",
 					   "'%s' is not a strptime format", ic->date_formats.items[i]);
+				diag_hint(L->d, "write the format with %% fields, e.g. %%d.%%m.%%Y "
+					  "for 31.10.2026; several are separated by commas");
+			}
 		if (!ic->date_formats.nr)
 			config_err(L, line, s->name, "date_format", "empty value; expected e.g. %%m/%%d/%%Y");
 	}
@@ -599,6 +640,12 @@ void config_fields_used(struct config_loader *L)
 		for (w = 0; w < m->nwhere; w++)
 			use(cfg, m->from, m->where[w].field, "[metric.%s] where", m->name);
 	}
+	/* Turnover counts leavers: without a leave_date column every
+	 * department's turnover would be 0, not unknown. */
+	for (i = 0; i < cfg->nmetrics; i++)
+		if (cfg->metrics[i].agg == AGG_TURNOVER)
+			use(cfg, INPUT_HR, HR_LEAVE_DATE, "[metric.%s] agg = turnover",
+			    cfg->metrics[i].name);
 	if (cfg->fairness.method != FAIR_NONE || cfg->fairness.forced_per_group)
 		use(cfg, INPUT_HR, cfg->fairness.group_field, "[fairness] group");
 	if (has_key(L, "bonus", "ineligible_status") && cfg->bonus.ineligible_status.nr)

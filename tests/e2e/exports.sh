@@ -559,6 +559,54 @@ run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
 expect "months without layout = wide: 78" 78 "$W/v.err" \
 	"error: \[columns.targets\] months: months are read only with layout = wide$"
 
+# Misuses of the other SPEC 3.1 keys: each at its INI line, each with a hint
+# (a "did you mean" where the word is close; what the key means where not).
+W=$(scratch exports-misuse3)
+plain_hr "$W"; plain_targets "$W"; plain_sales "$W"
+cat >"$W/merit.ini" <<EOF
+[input.hr]
+file = hr.csv
+salary_period = weekly
+encoding = latin-9
+date_format = dd.mm.yyyy
+[input.targets]
+file = targets.csv
+layout = tall
+scale = 0
+[input.sales]
+file = sales.csv
+employee_key = national_id
+[values.roles]
+sales = Sales*
+EOF
+scoring "$W"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
+expect "misused SPEC 3.1 keys: each at its line with a hint" 78 "$W/v.err" \
+	"merit.ini:3: error: \[input.hr\] salary_period: 'weekly' is not one of: month, year, hour$" \
+	"^  hint: salary_period says how base_salary is exported: month, year (divided by 12) or hour (times hours_per_year / 12)$" \
+	"merit.ini:4: error: \[input.hr\] encoding: 'latin-9' is not one of: " \
+	"merit.ini:5: error: \[input.hr\] date_format: 'dd.mm.yyyy' is not a strptime format$" \
+	"^  hint: write the format with % fields, e.g. %d.%m.%Y for 31.10.2026; several are separated by commas$" \
+	"merit.ini:8: error: \[input.targets\] layout: 'tall' is not one of: long, wide$" \
+	"^  hint: layout = wide reads a quota sheet with one column per month; long (the default) one row per target$" \
+	"merit.ini:9: error: \[input.targets\] scale: 0 is out of range" \
+	"^  hint: scale multiplies every number and amount of the input: 1000 when the export is in thousands$" \
+	"merit.ini:12: error: \[input.sales\] employee_key: 'national_id' is not one of: employee_id, alt_id, email, name$" \
+	"^  hint: employee_key names the HR field this input's employee column holds; alt_id is \[columns.hr\] alt_id (a second id)$" \
+	"merit.ini:13: error: \[values.roles\]: unknown value set 'roles'$" \
+	"^  hint: did you mean \[values.role\]?$" &&
+	{ [ "$(grep -c "error:" "$W/v.err")" = "$(grep -c "^  hint:" "$W/v.err")" ] ||
+	  fail "misused SPEC 3.1 keys: a hint under every error" "$(cat "$W/v.err")"; }
+# Turnover counts leavers: an HR export without leave_date cannot give it
+# (every department's turnover would be 0, not unknown).
+W=$(scratch exports-turnover)
+plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
+printf '[input.sales]\nfile = sales.csv\n[metric.churn]\nfrom = hr\nagg = turnover\n' >>"$W/merit.ini"
+scoring "$W"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
+expect "turnover without a leave_date column: 78 naming the metric" 78 "$W/v.err" \
+	"hr.csv:1: error: input 'hr' has no column for field 'leave_date', which \[metric.churn\] agg = turnover uses$"
+
 # --- 11. owners not in HR: one message per owner, then one line by count.
 W=$(scratch exports-owners)
 plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
