@@ -85,7 +85,8 @@ int main(int argc, char **argv)
 		e->raw_score = num_round4(50 + (double)(next() % 700000) / 10000);
 		e->in_scope = 1;
 		e->eligible = next() % 20 != 0;
-		e->proration = e->eligible ? 1.0 : 0.2;
+		e->days = e->eligible ? 31 : 6;   /* the allocation reads days / 31 */
+		e->proration = (double)e->days / 31;
 	}
 	diag_init(&d);
 	t0 = (bench_wall_s() * 1e3);

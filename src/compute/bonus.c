@@ -2,15 +2,24 @@
  * bonus: points, caps and the allocation of the pool to the cent (SPEC 9).
  *
  * points = base_salary (units) x value_coefficient x multiplier(rating) x
- * proration, rounded to 4 decimals: that rounded value is both what
- * results.csv prints and what the allocation uses. Internally it is the
- * integer w = points x 10^4, so every share pool x w_i / W is an exact
- * rational number computed with 128-bit integers: the floor, the remainder
- * that decides who gets the leftover cents (largest remainder, ties by
+ * proration, exactly (SPEC 9): nothing is rounded before the cents. Each
+ * factor is an integer over a denominator every employee of the period
+ * shares: the salary in cents over 100, the coefficient and the multiplier
+ * as the decimals the config wrote (1.35 = 135 / 10^2, the scale being the
+ * most decimals any role or band uses), the proration as days / days in the
+ * period. So the integer w = cents x coef x mult x days is the points times
+ * one common constant, and every share pool x w_i / W is an exact rational
+ * number computed with 128-bit integers: the floor, the remainder that
+ * decides who gets the leftover cents (largest remainder, ties by
  * employee_id ascending) and the cap test never pass through floating point.
+ * The 4-decimal points in results.csv, the workbook and explain are w over
+ * that constant rounded for display only (before issue 15 item 15 the
+ * rounded value was what was shared: a 15/31 proration could move a cent).
  *
  * Points above 9 x 10^11 are refused (exit 65 naming the employee): past
- * 2^53 / 10^4 the integer w is no longer exact.
+ * 2^53 / 10^4 the 4 decimals shown are no longer exact; a w beyond 64 bits
+ * (coefficients with many decimals), with which cap x w and pool x w could
+ * pass 128, is refused the same way.
  *
  * Caps = cap_months x monthly base salary, in integers too: cap_months is
  * taken once as millionths of a month and cap = salary (cents) x millionths
@@ -45,16 +54,18 @@
 
 __extension__ typedef __int128 i128;
 
-#define POINT_SCALE 10000.0     /* points kept to 4 decimals */
 /* Above this, points x 10^4 is no longer an exact integer in a double
- * (2^53 = 9.007e15), so the 4-decimal points could not be what is paid. */
+ * (2^53 = 9.007e15), so the 4 decimals shown could not be exact. */
 #define POINTS_MAX 900000000000.0
+/* Config decimals (coefficients, multipliers in [0, 100]) are read back to
+ * at most this many digits. */
+#define DECIMALS_MAX 9
 #define MILLION 1000000
 
 struct share {
 	size_t emp;
 	const char *id;
-	int64_t w;          /* points x 10^4 */
+	int64_t w;          /* exact points x the period's common constant */
 	int64_t cap;        /* cents, INT64_MAX when uncapped */
 	i128 rem;           /* remainder of pool x w mod W */
 	int capped;
@@ -127,13 +138,73 @@ static int64_t allocate(struct company *c, struct share *s, size_t n, int64_t po
 	return 0;
 }
 
-static double points_of(const struct employee *e, const struct config *cfg)
+/* The exact points of the period: w = cents x coef x mult x days, with
+ * coef and mult integers at the scales below; points = w / denom. */
+struct exact {
+	int64_t coef_scale, mult_scale;   /* 10^k */
+	i128 denom;                       /* 100 x coef_scale x mult_scale x period days */
+};
+
+static int64_t pow10_of(int k)
+{
+	int64_t p = 1;
+	while (k-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* The fewest decimals that give x back: the number the config wrote, since
+ * a decimal of up to 15 significant digits survives the trip through a
+ * double (1.35 -> 2: 135 / 100 == 1.35). DECIMALS_MAX at most. */
+static int decimals_of(double x)
+{
+	int k;
+	for (k = 0; k < DECIMALS_MAX; k++) {
+		double p = (double)pow10_of(k);
+		if ((double)llround(x * p) / p == x)
+			return k;
+	}
+	return DECIMALS_MAX;
+}
+
+static void exact_init(struct exact *x, const struct config *cfg, int ndays)
+{
+	int kc = 0, km = 0, k;
+	size_t i;
+	for (i = 0; i < cfg->nroles; i++)
+		if ((k = decimals_of(cfg->roles[i].value_coefficient)) > kc)
+			kc = k;
+	for (i = 0; i < cfg->nbands; i++)
+		if ((k = decimals_of(cfg->bands[i].multiplier)) > km)
+			km = k;
+	x->coef_scale = pow10_of(kc);
+	x->mult_scale = pow10_of(km);
+	x->denom = (i128)100 * x->coef_scale * x->mult_scale * (ndays > 0 ? ndays : 1);
+}
+
+/* w of e into *w; -1 when it does not fit in 64 bits (then cap x w and
+ * pool x w, below, could overflow 128). */
+static int exact_points(const struct exact *x, const struct employee *e,
+			const struct config *cfg, int64_t *w)
 {
 	double coef = e->role >= 0 && (size_t)e->role < cfg->nroles
 		? cfg->roles[e->role].value_coefficient : 1.0;
 	double mult = e->rating >= 0 && (size_t)e->rating < cfg->nbands
 		? cfg->bands[e->rating].multiplier : 0.0;
-	return (double)e->base_salary / 100.0 * coef * mult * e->proration;
+	i128 v = e->base_salary > 0 && e->days > 0 ? e->base_salary : 0;
+	if (__builtin_mul_overflow(v, (i128)llround(coef * (double)x->coef_scale), &v) ||
+	    __builtin_mul_overflow(v, (i128)llround(mult * (double)x->mult_scale), &v) ||
+	    __builtin_mul_overflow(v, (i128)e->days, &v) || v > INT64_MAX)
+		return -1;
+	*w = (int64_t)v;
+	return 0;
+}
+
+/* w / denom to 4 decimals, half up (w >= 0): for display only. */
+static double exact_display(const struct exact *x, int64_t w)
+{
+	i128 num = (i128)w * 20000;   /* < 2^78 */
+	return (double)((num / x->denom + 1) / 2) / 10000.0;
 }
 
 /* cap_months in millionths of a month, read once: 3 -> 3000000. The
@@ -246,22 +317,19 @@ static void warn_unallocated(struct diag *d, const char *what, int64_t cents)
 /* Allocates one pool among the eligible employees whose pool_of[] is `which`
  * (pool_of NULL: everybody); `what` names a department's pool (NULL: the
  * company's) in a warning. */
-static void allocate_pool(struct company *c, struct share *buf, const long *pool_of,
-			  long which, const char *what, int64_t pool, struct diag *d)
+static void allocate_pool(struct company *c, struct share *buf, const int64_t *wv,
+			  const long *pool_of, long which, const char *what, int64_t pool,
+			  struct diag *d)
 {
 	size_t i, n = 0;
 	int64_t left;
 	for (i = 0; i < c->nemps; i++) {
 		const struct employee *e = &c->emps[i];
-		int64_t w;
-		if (!e->in_scope || !e->eligible || (pool_of && pool_of[i] != which))
-			continue;
-		w = llround(e->points * POINT_SCALE);   /* bonus_allocate bounded points */
-		if (w <= 0)
+		if (!e->in_scope || !e->eligible || (pool_of && pool_of[i] != which) || wv[i] <= 0)
 			continue;
 		buf[n].emp = i;
 		buf[n].id = e->id ? e->id : "";
-		buf[n].w = w;
+		buf[n].w = wv[i];
 		buf[n].cap = e->cap_cents;
 		buf[n].capped = 0;
 		n++;
@@ -281,10 +349,13 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 	const struct bonus_conf *bc = &cfg->bonus;
 	size_t cap = c->nemps ? c->nemps : 1, i, p;
 	struct share *buf = xcalloc(cap, sizeof(*buf));
+	int64_t *wv = xcalloc(cap, sizeof(*wv));
 	long *pool_of = bc->npools ? xcalloc(cap, sizeof(*pool_of)) : NULL;
 	int64_t cap_mill = cap_millionths(cfg);
 	int rc = 0, too_big = 0;
+	struct exact x;
 
+	exact_init(&x, cfg, c->period.ndays);
 	c->pool_cents = c->allocated_cents = c->unallocated_cents = 0;
 	for (i = 0; i < c->nemps; i++) {
 		struct employee *e = &c->emps[i];
@@ -295,9 +366,17 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 		e->flags &= ~(unsigned)FLAG_BONUS_CAPPED;
 		if (!e->in_scope || !e->eligible)
 			continue;
-		e->points = num_round4(points_of(e, cfg));
-		if (e->points < 0 || isnan(e->points))
-			e->points = 0;
+		if (exact_points(&x, e, cfg, &wv[i]) < 0) {
+			diag_error(d, MERIT_DATAERR, cfg->inputs[INPUT_HR].file, e->line, 0,
+				   "employee '%s': bonus points beyond exact arithmetic "
+				   "(salary in cents x coefficient x multiplier x days passes 2^63)",
+				   e->id ? e->id : "");
+			diag_hint(d, "check the base_salary column (cents or units?) and the "
+				  "decimals of value_coefficient and multipliers");
+			too_big = 1;
+			continue;
+		}
+		e->points = exact_display(&x, wv[i]);
 		if (e->points > POINTS_MAX) {
 			diag_error(d, MERIT_DATAERR, cfg->inputs[INPUT_HR].file, e->line, 0,
 				   "employee '%s': bonus points %.4g exceed %.0f, beyond exact "
@@ -322,17 +401,18 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 			diag_hint(d, "add `DEPARTMENT = amount` to [bonus.pools] for every "
 				  "department with eligible employees");
 		free(buf);
+		free(wv);
 		free(pool_of);
 		return -1;
 	}
 
 	if (!pool_of) {
 		c->pool_cents = bc->pool_cents;
-		allocate_pool(c, buf, NULL, 0, NULL, bc->pool_cents, d);
+		allocate_pool(c, buf, wv, NULL, 0, NULL, bc->pool_cents, d);
 	}
 	for (p = 0; pool_of && p < bc->npools; p++) {
 		c->pool_cents += bc->pools[p].cents;
-		allocate_pool(c, buf, pool_of, (long)p, bc->pools[p].department,
+		allocate_pool(c, buf, wv, pool_of, (long)p, bc->pools[p].department,
 			      bc->pools[p].cents, d);
 	}
 
@@ -352,6 +432,7 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 		}
 	gender_gap(c);
 	free(buf);
+	free(wv);
 	free(pool_of);
 	return 0;
 }

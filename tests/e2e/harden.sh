@@ -243,3 +243,89 @@ if [ "$rc" = 0 ] && [ -z "$(ls -a "$M" | grep '\.tmp[0-9]')" ] && [ -s "$M/E1001
 else
 	fail "mail dry-run leftovers" "rc=$rc $(ls -a "$M" | grep tmp) $(head -c 300 "$W/e")"
 fi
+
+# --- 15. exact points: the pool shared on points nothing rounded ------------
+# A generated company (seeded): 40 sales people, a quarter hired inside the
+# month (prorated d/31, 15 to 30 days: min_days = 15 keeps them eligible),
+# salaries with cents, multipliers and a coefficient
+# with decimals. A first run gives the ratings (not under test here); then
+# Python picks the first pool in 100.00 steps where sharing on the 4-decimal
+# points moves a cent against the exact computation (fractions, from the
+# generated HR file and the config, not from merit's points), runs merit
+# with that pool and compares every bonus with the exact allocation.
+T=$(scratch harden-exact)
+python3 - "$T" <<'PY'
+import random, sys
+t = sys.argv[1]
+random.seed(15)
+hr = ["employee_id,name,email,department,dept_type,role,grade,manager_id,base_salary,hire_date,leave_date,status"]
+sales = ["record_id,employee_id,customer_id,date,stage,amount,new_customer"]
+targets = ["scope,key,kpi,period,target", "role,sales,sales_achievement,2026-10,100000"]
+for i in range(1, 41):
+    sal = "%d.%02d" % (random.randint(4000, 30000), random.randint(0, 99))
+    hire = "2026-10-%02d" % random.randint(2, 17) if i % 4 == 0 else "2020-01-01"
+    hr.append("X%02d,P%02d,p%02d@example.com,Sales,business,sales,P4,,%s,%s,,active" % (i, i, i, sal, hire))
+    sales.append("R%d,X%02d,C%d,2026-10-31,won,%d," % (i, i, i, random.randint(40000, 160000)))
+open(t + "/hr.csv", "w").write("\n".join(hr) + "\n")
+open(t + "/sales.csv", "w").write("\n".join(sales) + "\n")
+open(t + "/targets.csv", "w").write("\n".join(targets) + "\n")
+PY
+sed -e 's/^pool = .*/pool = 10000.00\nmultipliers = A:1.35, B:1.1, C:0.25/' \
+    -e 's/^kpis = sales_achievement:100/&\nvalue_coefficient = 1.15/' \
+    "$ROOT/tests/fixtures/history/merit.ini" > "$T/merit.ini"
+printf '\n[rating]\nbands = A:120, B:80, C:0\n' >> "$T/merit.ini"
+"$MERIT" run -q --no-letters -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e" ||
+	fail "exact points: first run" "$(head -c 300 "$T/e")"
+# exact.py RESULTS POOL|search: exact and 4-decimal allocations; "search"
+# prints the first pool (cents) where they differ, else compares RESULTS.
+cat > "$T/exact.py" <<'PY'
+import csv, sys
+from datetime import date
+from fractions import Fraction as F
+t, res, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+mult, coef = {"A": F("1.35"), "B": F("1.1"), "C": F("0.25")}, F("1.15")
+rows = {r["employee_id"]: r for r in csv.DictReader(open(res, encoding="utf-8"))}
+assert all(r["eligible"] == "yes" for r in rows.values())
+pts = {}
+for h in csv.DictReader(open(t + "/hr.csv")):
+    hire = date.fromisoformat(h["hire_date"])
+    days = 31 if hire < date(2026, 10, 1) else 31 - hire.day + 1
+    assert int(rows[h["employee_id"]]["in_scope_days"]) == days, h["employee_id"]
+    pts[h["employee_id"]] = F(h["base_salary"]) * coef * mult[rows[h["employee_id"]]["rating"]] * F(days, 31)
+def r4(x):
+    return F(int(x * 20000 + 1) // 2, 10000)
+def alloc(pool, p):
+    W = sum(p.values())
+    sh = {k: pool * v / W for k, v in p.items()}
+    out = {k: int(v) for k, v in sh.items()}
+    for k in sorted(sh, key=lambda k: (-(sh[k] - int(sh[k])), k))[:pool - sum(out.values())]:
+        out[k] += 1
+    return out
+if mode == "search":
+    for pool in range(1000000, 100000000, 10000):
+        if alloc(pool, pts) != alloc(pool, {k: r4(v) for k, v in pts.items()}):
+            print(pool); break
+    sys.exit()
+pool = int(mode)
+want, rounded = alloc(pool, pts), alloc(pool, {k: r4(v) for k, v in pts.items()})
+got = {k: round(F(r["bonus"]) * 100) for k, r in rows.items()}
+moved = sorted(k for k in want if want[k] != rounded[k])
+bad = ["%s %d!=%d" % (k, got[k], want[k]) for k in sorted(want) if got[k] != want[k]]
+print("sum %d, %d prorated, cents moved by rounding in %s; %s" % (sum(got.values()),
+      sum(1 for k in rows if rows[k]["proration"] != "1.0000"), ",".join(moved),
+      "; ".join(bad) if bad else "every bonus exact"))
+PY
+pool=$(python3 "$T/exact.py" "$T" "$T/out/2026-10/results.csv" search)
+if [ -z "$pool" ]; then
+	fail "exact points: a pool where 4 decimals move a cent" "none found"
+else
+	sed -i "s/^pool = .*/pool = $((pool / 100)).$(printf %02d $((pool % 100)))/" "$T/merit.ini"
+	"$MERIT" run -q --no-letters -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e" ||
+		fail "exact points: run" "$(head -c 300 "$T/e")"
+	got=$(python3 "$T/exact.py" "$T" "$T/out/2026-10/results.csv" "$pool")
+	case $got in
+	"sum $pool, "*"moved by rounding in "?*"; every bonus exact")
+		pass "exact points: pool $pool cents shared on exact points ($got)" ;;
+	*) fail "exact points" "$got" ;;
+	esac
+fi

@@ -51,24 +51,41 @@ workspace() {
 }
 
 # An independent largest-remainder allocation over every eligible employee
-# (points column; shares = pool * points / Σ points, floors, leftover cents
-# to the largest fractional parts, ties by employee_id) must match all rows.
+# on exact points (SPEC 9: nothing rounded before the cents; issue 15 item
+# 15), in Python fractions: points = base_salary x value_coefficient x
+# multiplier x days / days in the period. results.csv shows points to 4
+# decimals only, so the multiplier is recovered from them as the nearest
+# fraction with a denominator up to 100 (1.5, 1.0, 0: the error of 4
+# decimals on points in the thousands is far below 1/100^2), and the days in
+# the period from the proration. Shares = pool x points / sum of points,
+# floors, leftover cents to the largest remainders, ties by employee_id.
 # alloc_check results.csv: prints the rows that differ, nothing when all
 # match. A pool of 500,000.00 (the samples'); no row may be capped.
 alloc_check() {
-	awk -F, 'NR > 1 && $6 == "yes" { id[++n] = $1; p[n] = $19; s += $19 }
-		END { for (i = 1; i <= n; i++) { x = 50000000 * p[i] / s; f = int(x)
-			printf "%.9f %s %d\n", x - f, id[i], f } }' "$1" |
-	sort -k1,1gr -k2,2 | awk -v F="$1" '
-		{ r[NR] = $2; f[NR] = $3; tot += $3 }
-		END { left = 50000000 - tot
-			for (i = 1; i <= NR; i++) want[r[i]] = f[i] + (i <= left ? 1 : 0)
-			FS = ","
-			while ((getline line < F) > 0) {
-				split(line, c, ","); if (!(c[1] in want)) continue
-				split(c[10], q, "."); got = q[1] * 100 + substr(q[2] "00", 1, 2)
-				if (got != want[c[1]]) printf "%s %d!=%d; ", c[1], got, want[c[1]] }
-		}'
+	python3 - "$1" <<'PY'
+import csv, sys
+from fractions import Fraction as F
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["eligible"] == "yes"]
+pts = {}
+for r in rows:
+    sal, coef, days = F(r["base_salary"]), F(r["value_coefficient"]), int(r["in_scope_days"])
+    shown = F(r["points"])
+    if days == 0 or shown == 0:
+        continue
+    ndays = round(days / float(r["proration"]))
+    mult = (shown / (sal * coef * F(days, ndays))).limit_denominator(100)
+    pts[r["employee_id"]] = sal * coef * mult * F(days, ndays)
+pool, W = 50000000, sum(pts.values())
+share = {k: pool * v / W for k, v in pts.items()}
+want = {k: int(v) for k, v in share.items()}
+left = pool - sum(want.values())
+for k in sorted(share, key=lambda k: (-(share[k] - int(share[k])), k))[:left]:
+    want[k] += 1
+for r in rows:
+    got = round(F(r["bonus"]) * 100)
+    if got != want.get(r["employee_id"], 0):
+        print("%s %d!=%d;" % (r["employee_id"], got, want.get(r["employee_id"], 0)), end=" ")
+PY
 }
 
 # letter_text OUT_PERIOD_DIR ID: a letter's text on one line (pdftotext).

@@ -66,7 +66,8 @@ static int allocate(struct bfix *f)
 	return bonus_allocate(&f->c, &f->cfg, &f->d);
 }
 
-/* An eligible, in-scope employee of Sales. */
+/* An eligible, in-scope employee of Sales; proration x 31 days of 2026-10
+ * (the allocation reads the days, exactly; proration is for display). */
 static struct employee *add(struct company *c, const char *id, int64_t salary, int rating,
 			    int role, double proration)
 {
@@ -75,7 +76,17 @@ static struct employee *add(struct company *c, const char *id, int64_t salary, i
 	e->rating = rating;
 	e->role = role;
 	e->proration = proration;
+	e->days = (int)lround(proration * 31);
 	return e;
+}
+
+/* The exact points of e x 100 (cents) x 100 x 10 (the decimals of the
+ * coefficients 1.2 / 1.0 / 1.35 and multipliers 1.5 / 1.0 / 0) x 31 (days
+ * of the period), as an integer: derived here independently of bonus.c. */
+static i128 exact_w(const struct employee *e)
+{
+	static const int coef[] = { 120, 100, 135 }, mult[] = { 15, 10, 0 };
+	return (i128)e->base_salary * coef[e->role] * mult[e->rating] * e->days;
 }
 
 static int64_t total(const struct company *c)
@@ -185,9 +196,9 @@ static void test_cap_exact_cents(void **state)
 }
 
 /* Points beyond exact arithmetic are refused, naming the employee (exit
- * 65): 10^12 units of salary x 1.0 x 1.0 = 10^12 points > 9 x 10^11; at
- * 10^15 points, points x 10^4 would not even fit in 64 bits. 9 x 10^11
- * itself is fine. */
+ * 65): 10^12 units of salary x 1.0 x 1.0 = 10^12 points > 9 x 10^11 (the 4
+ * decimals shown would not be exact); at 10^15 points, cents x 100 x 10 x
+ * 31 days = 3.1 x 10^21 does not fit in 64 bits. 9 x 10^11 itself is fine. */
 static void test_points_out_of_range(void **state)
 {
 	static const int64_t salaries[] = { 100000000000000, 100000000000000000 };
@@ -209,6 +220,31 @@ static void test_points_out_of_range(void **state)
 	add(&f.c, "B", 90000000000000, 1, 1, 1.0);
 	assert_int_equal(allocate(&f), 0);
 	assert_int_equal(f.c.emps[0].bonus + f.c.emps[1].bonus, 10000);
+	end(&f);
+}
+
+/*
+ * Exact points (issue 15 item 15): A earns 5,000.00 for 15 of 31 days, B
+ * 10,000.00 for the month (both x 1.0 x 1.0): points 75000/31 = 2419.3548..
+ * and 10000, W = 385000/31. Pool 26,000.00:
+ *   A = 2600000 x 75000 / 385000 = 39000000 / 77 = 506493.506..
+ *   B = 2600000 x 310000 / 385000 = 161200000 / 77 = 2093506.493..
+ * floors 506493 + 2093506 = 2599999: the cent goes to A (.506 > .493).
+ * On the 4-decimal points 2419.3548 A's share is 506493.4999.. and the
+ * cent went to B (506493 / 2093507): the bug this pins. The points shown
+ * stay 2419.3548.
+ */
+static void test_prorated_exact(void **state)
+{
+	struct bfix f;
+	(void)state;
+	begin(&f, 2600000, 0);
+	add(&f.c, "A", 500000, 1, 1, 15.0 / 31);
+	add(&f.c, "B", 1000000, 1, 1, 1.0);
+	assert_int_equal(allocate(&f), 0);
+	assert_bonuses(&f.c, 506494, 2093506);
+	assert_true(f.c.emps[0].points == 2419.3548);
+	assert_true(f.c.emps[1].points == 10000.0);
 	end(&f);
 }
 
@@ -371,7 +407,7 @@ static void check_properties(const struct company *c, int64_t pool, unsigned see
 			capped_total += e->bonus;
 		} else {
 			u[nu++] = e;
-			W += llround(e->points * 10000);
+			W += exact_w(e);
 		}
 	}
 	/* Everything is paid unless all are capped: then exactly pool - Σ caps. */
@@ -389,7 +425,7 @@ static void check_properties(const struct company *c, int64_t pool, unsigned see
 	 * what the caps left. */
 	R = pool - capped_total - c->unallocated_cents;
 	for (i = 0; i < nu && W > 0; i++) {
-		i128 num = (i128)R * llround(u[i]->points * 10000);
+		i128 num = (i128)R * exact_w(u[i]);
 		int64_t fl = (int64_t)(num / W);
 		if (u[i]->bonus != fl && !(u[i]->bonus == fl + 1 && num % W))
 			fail_msg("seed %u: %s bonus %lld, exact share floor %lld", seed, u[i]->id,
@@ -472,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_cap_redistributes),
 		cmocka_unit_test(test_cap_exact_cents),
 		cmocka_unit_test(test_points_out_of_range),
+		cmocka_unit_test(test_prorated_exact),
 		cmocka_unit_test(test_all_capped),
 		cmocka_unit_test(test_one_cent),
 		cmocka_unit_test(test_department_pools),
