@@ -33,16 +33,63 @@ static const char *display_of(const struct input_conf *ic)
 static void hint(const struct loader *ld, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Header cell index named by alias a (trimmed, any case), or -1. */
+/* Length of the white space at p: ASCII, no-break (U+00A0, U+202F) and
+ * ideographic (U+3000) spaces, as spreadsheets put them into headers. */
+static size_t space_len(const char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		return 1;
+	if (!strncmp(p, "\xC2\xA0", 2))
+		return 2;
+	if (!strncmp(p, "\xE2\x80\xAF", 3) || !strncmp(p, "\xE3\x80\x80", 3))
+		return 3;
+	return 0;
+}
+
+/*
+ * s (len bytes) as headers are compared: ASCII case folded, every run of
+ * white space one space, leading and trailing ones none. So a header typed
+ * "Hire<Alt+Enter>Date", "Full  Name" or "Salary<NBSP>" is the "Hire Date",
+ * "Full Name" or "Salary" a user writes in the INI.
+ */
+static void header_norm(const char *s, size_t len, struct strbuf *out)
+{
+	const char *end = s + len;
+	int gap = 0;
+	strbuf_reset(out);
+	while (s < end) {
+		size_t n = space_len(s);
+		if (n) {
+			gap = out->len > 0;
+			s += n;
+			continue;
+		}
+		if (gap)
+			strbuf_addch(out, ' ');
+		gap = 0;
+		strbuf_addch(out, *s >= 'A' && *s <= 'Z' ? (char)(*s + 32) : *s);
+		s++;
+	}
+}
+
+/* Header cell index named by alias a (trimmed, any case, white space as
+ * header_norm says), or -1. Runs once per file and alias, never per row. */
 static int header_index(const struct src_row *hdr, size_t ncols, const char *a, size_t len)
 {
+	struct strbuf want = STRBUF_INIT, cell = STRBUF_INIT;
 	size_t j;
+	int found = -1;
 	if (!len)
 		return -1;
-	for (j = 0; j < ncols; j++)
-		if (strlen(hdr->cell[j]) == len && !strncasecmp(hdr->cell[j], a, len))
-			return (int)j;
-	return -1;
+	header_norm(a, len, &want);
+	for (j = 0; j < ncols && found < 0; j++) {
+		header_norm(hdr->cell[j], strlen(hdr->cell[j]), &cell);
+		if (cell.len == want.len && !memcmp(cell.buf, want.buf, want.len))
+			found = (int)j;
+	}
+	strbuf_release(&want);
+	strbuf_release(&cell);
+	return found;
 }
 
 /*
@@ -161,6 +208,54 @@ static int map_wide(struct loader *ld, const struct src_row *hdr)
 	return missing ? -1 : 0;
 }
 
+/* How many fields of the input row's cells name (a canonical name or an
+ * alias as a whole header; joins are not tried). */
+static size_t fields_named(const struct loader *ld, const struct src_row *row)
+{
+	const struct input_schema *s = &schema_inputs[ld->in];
+	size_t f, i, n = 0, ncols = row->n;
+	for (f = 0; f < s->nfields; f++) {
+		const struct strlist *al = &ld->ic->aliases[f];
+		const char *name = s->fields[f].name;
+		int hit = header_index(row, ncols, name, strlen(name)) >= 0;
+		for (i = 0; !hit && i < al->nr; i++) {
+			const char *a = al->items[i];
+			size_t len = strlen(a);
+			str_trim(&a, &len);
+			hit = header_index(row, ncols, a, len) >= 0;
+		}
+		n += hit;
+	}
+	return n;
+}
+
+/* Rows read below a header that names no field, looking for the real one. */
+#define HEADER_SEARCH 30
+
+/*
+ * The header row names no field at all. When a row a little further down
+ * names two or more, the rows above it are titles or notes (an HR system's
+ * "Staff list, exported ..."): one error that says where the header is and
+ * the header_row that reads it, instead of one error per missing column.
+ * Returns 1 when that error was given.
+ */
+static int header_further_down(struct loader *ld, const struct src_row *hdr)
+{
+	struct src_row row;
+	int k, rc;
+	for (k = 0; k < HEADER_SEARCH && (rc = source_next(&ld->src, &row, ld->d)) > 0; k++) {
+		if (fields_named(ld, &row) < 2)
+			continue;
+		diag_error(ld->d, MERIT_DATAERR, ld->file, hdr->row_line, 0,
+			   "input '%s': line %d is not the header; line %d names its columns",
+			   input_name(ld), hdr->row_line, row.row_line);
+		diag_hint(ld->d, "set header_row = %d in [input.%s]: the rows above it "
+			  "(titles, notes) are then skipped", row.row_line, input_name(ld));
+		return 1;
+	}
+	return 0;
+}
+
 static int map_header(struct loader *ld, const struct src_row *hdr)
 {
 	const struct input_schema *s = &schema_inputs[ld->in];
@@ -184,6 +279,8 @@ static int map_header(struct loader *ld, const struct src_row *hdr)
 			mapped = map_alias(ld, (int)f, hdr, ld->ncols, al->items[i]);
 		ld->any_mapped |= mapped;
 	}
+	if (!ld->any_mapped && header_further_down(ld, hdr))
+		return -1;
 	for (f = 0; f < s->nfields; f++) {
 		if (ld->col[f] != COL_ABSENT || ld->deflt[f] || made_by_layout(ld, (int)f))
 			continue;

@@ -620,3 +620,42 @@ expect "owners not in HR: summarised by count, most frequent first" 65 "$W/v.err
 	"sales.csv: error: 4 rows name one of 2 employees not in the HR export: 'E9' (3 rows), 'E8' (1 row)$" &&
 	{ [ "$(grep -c "is not in the HR export$" "$W/v.err")" = 2 ] ||
 	  fail "owners not in HR: one message per owner" "$(cat "$W/v.err")"; }
+
+# --- 12. headers as spreadsheets write them: a line break typed into a
+# header cell (Alt+Enter), two spaces, a trailing no-break space, an
+# ideographic space, a quoted header with spaces around it, an empty last
+# column, CRLF; the INI names them plainly. Figures as in the other shapes.
+W=$(scratch exports-headers)
+plain_sales "$W"; plain_targets "$W"
+printf '" Emp ID ",Full  Name,Dept,"Job\nTitle",Monthly Salary\302\240,Hire\343\200\200Date,\r\n' >"$W/hr.csv"
+printf 'E1,Ann Lee,Sales,sales,10000,2020-01-01,\r\nE2,Bob Wu,Sales,sales,8000,2020-01-01,\r\nE3,Cy Ng,Sales,sales,6000,2020-01-01,\r\n' >>"$W/hr.csv"
+cat >"$W/merit.ini" <<EOF
+[input.hr]
+file = hr.csv
+[columns.hr]
+employee_id = Emp ID
+name = Full Name
+department = Dept
+role = Job Title
+base_salary = Monthly Salary
+hire_date = Hire Date
+[input.sales]
+file = sales.csv
+[input.targets]
+file = targets.csv
+EOF
+scoring "$W"
+expect_figures "headers with a line break, double and no-break spaces match the INI's names" "$W"
+# Two title rows and no header_row: one error that says where the header
+# is, not one error per column.
+W=$(scratch exports-titlerows)
+plain_sales "$W"; plain_targets "$W"; plain_inputs "$W"
+printf 'Staff list 2026\nExported 2026-11-01 by HR\nemployee_id,name,department,role,base_salary,hire_date\nE1,Ann Lee,Sales,sales,10000,2020-01-01\n' >"$W/hr.csv"
+printf '[input.sales]\nfile = sales.csv\n' >>"$W/merit.ini"
+scoring "$W"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
+expect "title rows without header_row: one error naming the header's line" 65 "$W/v.err" \
+	"hr.csv:1: error: input 'hr': line 1 is not the header; line 3 names its columns$" \
+	"^  hint: set header_row = 3 in \[input.hr\]: the rows above it (titles, notes) are then skipped$" &&
+	{ [ "$(grep -c "error:" "$W/v.err")" = 1 ] ||
+	  fail "title rows without header_row: nothing else reported" "$(cat "$W/v.err")"; }
