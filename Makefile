@@ -131,7 +131,7 @@ test-full: $(BIN) $(TEST_BIN) $(UNIT_BIN) $(TOOL_BIN)
 
 # Same tests, instrumented: a separate build tree so flags never mix.
 check:
-	$(Q)$(MAKE) --no-print-directory BUILD=out/build-asan \
+	$(Q)MERIT_SANITIZED=1 $(MAKE) --no-print-directory BUILD=out/build-asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Werror" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 	$(Q)$(MAKE) --no-print-directory $(BIN)

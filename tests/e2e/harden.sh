@@ -183,6 +183,11 @@ fi
 T=$(scratch harden-limits)
 cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
 cp "$T/sales.csv" "$T/sales.good"
+# Peak memory bounds hold for the plain build; under ASan (make check sets
+# MERIT_SANITIZED) every freed block sits in a 256 MB quarantine and shadow
+# memory comes on top, so only a runaway (the whole file held) is caught.
+peak_limit=150000
+[ -n "${MERIT_SANITIZED:-}" ] && peak_limit=600000
 # A 20 MB unquoted cell inside one line: stopped at 16 MiB, no "quoted".
 python3 -c '
 import sys
@@ -194,7 +199,7 @@ f.write(",2026-10-05\n")' "$T/sales.csv"
 rc=$?
 kb=$(tail -1 "$T/kb")
 if [ "$rc" = 65 ] && grep -q 'cell runs over 16 MiB' "$T/e" && ! grep -q 'quoted' "$T/e" &&
-   [ "$kb" -lt 150000 ]; then
+   [ "$kb" -lt "$peak_limit" ]; then
 	pass "a 20 MB cell in one line: exit 65 'cell runs over 16 MiB', peak $((kb / 1024)) MB"
 else
 	fail "20 MB one-line cell" "rc=$rc peak=${kb}kB $(head -c 300 "$T/e")"
@@ -204,7 +209,7 @@ python3 -c 'import sys; f = open(sys.argv[1], "w"); [f.write("x" * (1 << 20)) fo
 /usr/bin/time -f '%M' -o "$T/kb" "$MERIT" validate -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
 rc=$?
 kb=$(tail -1 "$T/kb")
-if [ "$rc" = 65 ] && grep -q 'without a line break' "$T/e" && [ "$kb" -lt 150000 ]; then
+if [ "$rc" = 65 ] && grep -q 'without a line break' "$T/e" && [ "$kb" -lt "$peak_limit" ]; then
 	pass "40 MB without a line break: exit 65, peak $((kb / 1024)) MB"
 else
 	fail "no line break" "rc=$rc peak=${kb}kB $(head -c 300 "$T/e")"
