@@ -2,7 +2,8 @@
 # Runs every cmocka unit test binary and every end-to-end script, then prints
 # one closing line "N passed, N failed". Exit status 1 if anything failed.
 #   MERIT=out/build/merit BUILD=out/build sh tests/run.sh
-# E2E scripts (tests/e2e/*.sh) print "PASS: name" / "FAIL: name: why" lines.
+# E2E scripts (tests/e2e/*.sh) and the cases kept as data (tests/cases/run.sh,
+# one folder per case) print "PASS: name" / "FAIL: name: why" lines.
 set -u
 : "${BUILD:=out/build}" "${MERIT:=$BUILD/merit}"
 export MERIT BUILD
@@ -29,7 +30,7 @@ for t in "$BUILD"/tests/test_*; do
 	passed=$((passed + p)) failed=$((failed + f))
 done
 
-for s in tests/e2e/*.sh; do
+for s in tests/e2e/*.sh tests/cases/run.sh; do
 	[ -f "$s" ] || continue
 	case "$s" in */lib.sh) continue ;; esac
 	[ -n "${MERIT_TEST_FULL:-}" ] || case "$s" in */full_*) continue ;; esac

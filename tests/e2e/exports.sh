@@ -64,31 +64,11 @@ font = /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 EOF
 }
 
-# The canonical HR export and targets, for shapes about another input.
-plain_hr() {
-	cat >"$1/hr.csv" <<EOF
-employee_id,name,department,role,base_salary,hire_date
-E1,Ann Lee,Sales,sales,10000,2020-01-01
-E2,Bob Wu,Sales,sales,8000,2020-01-01
-E3,Cy Ng,Sales,sales,6000,2020-01-01
-EOF
-}
-plain_targets() {
-	cat >"$1/targets.csv" <<EOF
-scope,key,kpi,period,target
-employee,E1,sales_achievement,2026-10,100000
-employee,E2,sales_achievement,2026-10,100000
-employee,E3,sales_achievement,2026-10,100000
-EOF
-}
-plain_sales() {
-	cat >"$1/sales.csv" <<EOF
-record_id,employee_id,date,stage,amount
-S1,E1,2026-10-03,won,110000
-S2,E2,2026-10-10,won,85000
-S3,E3,2026-10-12,won,50000
-EOF
-}
+# The canonical HR export, targets and sales (tests/fixtures/exports, the
+# company of tests/cases too), for shapes about another input.
+plain_hr() { cp "$ROOT/tests/fixtures/exports/hr.csv" "$1/"; }
+plain_targets() { cp "$ROOT/tests/fixtures/exports/targets.csv" "$1/"; }
+plain_sales() { cp "$ROOT/tests/fixtures/exports/sales.csv" "$1/"; }
 plain_inputs() {
 	cat >>"$1/merit.ini" <<EOF
 [input.hr]
@@ -316,15 +296,8 @@ expect_figures "CRM in three files by a glob (columns in another order in one)" 
 run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
 expect "CRM by a glob: validate counts the rows of every file" 0 "$W/v.out" \
 	"^  sales rows: 5 read, 4 in the period; set aside: 0 without a date, 0 without an amount, 1 in other periods$"
-# A record id repeated in another file is named with its file.
-printf '50000,won,2026-10-05,E3,B1\n' >>"$W/crm/sales-2026-10b.csv"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "CRM by a glob: a duplicate across files names the first file" 65 "$W/v.err" \
-	"crm/sales-2026-10b.csv:4:5: error: record_id 'B1' appears again (first at $W/crm/sales-2026-10a.csv:2)$"
-sed -i 's|^file = crm/sales-2026-\*.csv$|file = crm/sales-2027-*.csv|' "$W/merit.ini"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "CRM by a glob: no match is 66" 66 "$W/v.err" \
-	"error: input 'sales': no file matches 'crm/sales-2027-\*.csv'$"
+# A duplicate across files and a glob that matches nothing: tests/cases/
+# glob-duplicate-across-files, glob-no-match.
 
 # --- 5. job titles instead of role keys, mapped by wildcards.
 W=$(scratch exports-titles)
@@ -338,42 +311,8 @@ EOF
 printf '[input.sales]\nfile = sales.csv\n[values.role]\nsales = *Sales Rep*, 客户经理*\n' >>"$W/merit.ini"
 scoring "$W"
 expect_figures "job titles mapped to a role by wildcards" "$W"
-# A title that patterns of two roles match is an error naming both.
-cat >>"$W/merit.ini" <<EOF
-[kpi.team]
-metric = revenue
-target = 1
-[role.manager]
-kpis = team:100
-EOF
-sed -i 's/^sales = \*Sales Rep\*, 客户经理\*$/sales = *Sales Rep*, 客户经理*\nmanager = Senior */' "$W/merit.ini"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "a title matching two roles: 65 naming both patterns" 65 "$W/v.err" \
-	"hr.csv:2:4: error: title 'Senior Sales Representative' matches two roles: sales ('\*Sales Rep\*', line 8) and manager ('Senior \*', line 9)$"
-# Titles with no role: one message per title, then one line by count.
-W=$(scratch exports-notitle)
-plain_sales "$W"; plain_targets "$W"; plain_inputs "$W"
-cat >"$W/hr.csv" <<EOF
-employee_id,name,department,role,base_salary,hire_date
-E1,Ann Lee,Sales,sales,10000,2020-01-01
-E2,Bob Wu,Sales,sales,8000,2020-01-01
-E3,Cy Ng,Sales,sales,6000,2020-01-01
-E4,Di Fu,Office,Driver,5000,2020-01-01
-E5,Ed Ho,Office,Clerk,5000,2020-01-01
-E6,Flo Li,Office,Clerk,5000,2020-01-01
-E7,Gus Ma,Office,Clerk,5000,2020-01-01
-E8,Hu Yi,Office,Driver,5000,2020-01-01
-EOF
-printf '[input.sales]\nfile = sales.csv\n' >>"$W/merit.ini"
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "titles with no role: summarised by count, most frequent first" 65 "$W/v.err" \
-	"hr.csv:5:4: error: role 'Driver' matches no \[role.NAME\]$" \
-	"hr.csv:6:4: error: role 'Clerk' matches no \[role.NAME\]$" \
-	"hr.csv: error: 5 rows have one of 2 titles that match no \[role.NAME\]: 'Clerk' (3 rows), 'Driver' (2 rows)$" \
-	"^  hint: map job titles to roles in \[values.role\] (wildcards \* and ?), e.g. sales = \*Sales Rep\*, 销售\*$" &&
-	{ [ "$(grep -c "matches no \[role.NAME\]$" "$W/v.err")" = 2 ] ||
-	  fail "titles with no role: one message per title" "$(cat "$W/v.err")"; }
+# A title two roles match, titles that match none: tests/cases/hr-title-two-roles,
+# hr-titles-no-role.
 
 # --- 6. a CRM that knows people only by name: its team list is the HR
 # export (name = employee_id = Sales Agent; salary, role and hire date by
@@ -437,10 +376,7 @@ W=$(scratch exports-used)
 plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
 printf '[input.sales]\nfile = sales.csv\n[metric.new_deals]\nfrom = sales\nagg = count\nwhere = new_customer:yes\n' >>"$W/merit.ini"
 scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "a used field with no column and no default: 78 naming its user" 78 "$W/v.err" \
-	"sales.csv:1: error: input 'sales' has no column for field 'new_customer', which \[metric.new_deals\] where uses$" \
-	"^  hint: looked for 'new_customer'; the header has 'record_id', 'employee_id', 'date', 'stage', 'amount'; add the export's name to \[columns.sales\] new_customer, or give every row a value in \[defaults.sales\]$"
+# Without the default it is 78 naming its user: tests/cases/ini-used-field-no-column.
 printf '[defaults.sales]\nnew_customer = no\n' >>"$W/merit.ini"
 run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
 expect "the same field with a default: ok" 0 "$W/v.err" && pass "the same field with a default: ok"
@@ -467,29 +403,14 @@ EOF
 printf 'S5,\357\273\277E2,2026-10-13,won,1000\n' >>"$W/sales.csv"
 printf '[input.sales]\nfile = sales.csv\n[policy]\nbad_date = warn\nbad_number = warn\n' >>"$W/merit.ini"
 scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "causes: both problems of the HR row, the set-aside row named by the sale" 65 "$W/v.err" \
-	"hr.csv:5:5: warning: base_salary 'abc' is not an amount of money$" \
-	"hr.csv:5:7: warning: leave_date 'NULL' is not a date$" \
-	"sales.csv:5:2: error: owner 'E4' is $W/hr.csv:5, set aside: base_salary 'abc' is not an amount of money$"
-expect "a BOM inside a cell is visible in the message" 65 "$W/v.err" \
-	"sales.csv:6:2: error: owner '<U+FEFF>E2' is not in the HR export$"
+# The messages (both problems of the HR row, the set-aside row named by the
+# sale, a BOM made visible): tests/cases/hr-set-aside-named-by-sale.
 # With unknown_owner = warn too the run goes on, and every row set aside is counted.
 sed -i 's/^bad_number = warn$/bad_number = warn\nunknown_owner = warn/' "$W/merit.ini"
 run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
 expect "causes: every row set aside is counted in validate's summary" 0 "$W/v.out" \
 	"^  hr rows set aside by a problem: 1$" "^  sales rows set aside by a problem: 2$"
-# A header and no rows: one error, no unknown owners.
-W=$(scratch exports-empty-hr)
-plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
-printf 'employee_id,name,department,role,base_salary,hire_date\n' >"$W/hr.csv"
-printf '[input.sales]\nfile = sales.csv\n' >>"$W/merit.ini"
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "an HR export with a header and no rows: one clear error" 65 "$W/v.err" \
-	"hr.csv: error: the HR export has no rows$" &&
-	{ [ "$(grep -c "error" "$W/v.err")" = 1 ] ||
-	  fail "an empty HR export: nothing else reported" "$(cat "$W/v.err")"; }
+# A header and no rows: one error (tests/cases/hr-empty-export).
 
 # --- 9. validate loads what run loads; a merit in its build tree finds
 # that tree's templates.
@@ -517,109 +438,12 @@ printf '@nonsense\n' >>"$W/a/templates/letter.en.txt"
 run_merit "$W/v.out" "$W/v.err" validate -c "$W/a/b/merit.ini"
 expect "validate loads the letter templates" 78 "$W/v.err" \
 	"templates/letter.en.txt:[0-9]*:1: error: unknown letter block '@nonsense'$"
-rm -r "$W/a/templates"
-cp -r "$ROOT/templates" "$W/a/templates"
-sed -i 's|^font = .*|font = /nonexistent/merit-no-font.ttf|' "$W/a/b/merit.ini"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/a/b/merit.ini"
-expect "validate loads the font" 78 "$W/v.err" \
-	"error: \[letters\] font: cannot read font '/nonexistent/merit-no-font.ttf'"
+# A missing font: tests/cases/ini-font-missing.
 
-# --- 10. misuse of the new keys: 78 at the INI line, with a hint.
-W=$(scratch exports-misuse)
-plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
-cat >>"$W/merit.ini" <<EOF
-[input.sales]
-file = sales.csv
-salary_period = year
-layout = wide
-[columns.sales]
-employee_id = Owner + 
-[columns.targets]
-months = M01, M02
-[defaults.sales]
-stage = maybe
-[values.role]
-salse = Sales*
-EOF
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "misused keys: one 78 each at its line" 78 "$W/v.err" \
-	"merit.ini:7: error: \[input.sales\] salary_period: only \[input.hr\] has a base_salary$" \
-	"merit.ini:8: error: \[input.sales\] layout: layout = wide is for \[input.targets\] (one column per month)$" \
-	"merit.ini:10: error: \[columns.sales\] employee_id: 'Owner +': a '+' joins two header names$" \
-	"merit.ini:12: error: \[columns.targets\] months: 2 headers; a year has 12 months$" \
-	"merit.ini:14: error: \[defaults.sales\] stage: 'maybe' is not a stage value (won, lost, open)$" \
-	"merit.ini:16: error: \[values.role\] salse: no \[role.salse\] to map titles to$" \
-	"^  hint: did you mean 'sales'?$"
-W=$(scratch exports-misuse2)
-plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
-printf '[input.sales]\nfile = sales.csv\n[columns.targets]\nmonths = M01, M02, M03, M04, M05, M06, M07, M08, M09, M10, M11, M12\n' >>"$W/merit.ini"
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "months without layout = wide: 78" 78 "$W/v.err" \
-	"error: \[columns.targets\] months: months are read only with layout = wide$"
-
-# Misuses of the other SPEC 3.1 keys: each at its INI line, each with a hint
-# (a "did you mean" where the word is close; what the key means where not).
-W=$(scratch exports-misuse3)
-plain_hr "$W"; plain_targets "$W"; plain_sales "$W"
-cat >"$W/merit.ini" <<EOF
-[input.hr]
-file = hr.csv
-salary_period = weekly
-encoding = latin-9
-date_format = dd.mm.yyyy
-[input.targets]
-file = targets.csv
-layout = tall
-scale = 0
-[input.sales]
-file = sales.csv
-employee_key = national_id
-[values.roles]
-sales = Sales*
-EOF
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "misused SPEC 3.1 keys: each at its line with a hint" 78 "$W/v.err" \
-	"merit.ini:3: error: \[input.hr\] salary_period: 'weekly' is not one of: month, year, hour$" \
-	"^  hint: salary_period says how base_salary is exported: month, year (divided by 12) or hour (times hours_per_year / 12)$" \
-	"merit.ini:4: error: \[input.hr\] encoding: 'latin-9' is not one of: " \
-	"merit.ini:5: error: \[input.hr\] date_format: 'dd.mm.yyyy' is not a strptime format$" \
-	"^  hint: write the format with % fields, e.g. %d.%m.%Y for 31.10.2026; several are separated by commas$" \
-	"merit.ini:8: error: \[input.targets\] layout: 'tall' is not one of: long, wide$" \
-	"^  hint: layout = wide reads a quota sheet with one column per month; long (the default) one row per target$" \
-	"merit.ini:9: error: \[input.targets\] scale: 0 is out of range" \
-	"^  hint: scale multiplies every number and amount of the input: 1000 when the export is in thousands$" \
-	"merit.ini:12: error: \[input.sales\] employee_key: 'national_id' is not one of: employee_id, alt_id, email, name$" \
-	"^  hint: employee_key names the HR field this input's employee column holds; alt_id is \[columns.hr\] alt_id (a second id)$" \
-	"merit.ini:13: error: \[values.roles\]: unknown value set 'roles'$" \
-	"^  hint: did you mean \[values.role\]?$" &&
-	{ [ "$(grep -c "error:" "$W/v.err")" = "$(grep -c "^  hint:" "$W/v.err")" ] ||
-	  fail "misused SPEC 3.1 keys: a hint under every error" "$(cat "$W/v.err")"; }
-# Turnover counts leavers: an HR export without leave_date cannot give it
-# (every department's turnover would be 0, not unknown).
-W=$(scratch exports-turnover)
-plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
-printf '[input.sales]\nfile = sales.csv\n[metric.churn]\nfrom = hr\nagg = turnover\n' >>"$W/merit.ini"
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "turnover without a leave_date column: 78 naming the metric" 78 "$W/v.err" \
-	"hr.csv:1: error: input 'hr' has no column for field 'leave_date', which \[metric.churn\] agg = turnover uses$"
-
-# --- 11. owners not in HR: one message per owner, then one line by count.
-W=$(scratch exports-owners)
-plain_hr "$W"; plain_targets "$W"; plain_sales "$W"; plain_inputs "$W"
-printf 'S4,E9,2026-10-03,won,1\nS5,E8,2026-10-03,won,1\nS6,E9,2026-10-04,won,1\nS7,E9,2026-10-05,won,1\n' >>"$W/sales.csv"
-printf '[input.sales]\nfile = sales.csv\n' >>"$W/merit.ini"
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "owners not in HR: summarised by count, most frequent first" 65 "$W/v.err" \
-	"sales.csv:5:2: error: owner 'E9' is not in the HR export$" \
-	"sales.csv:6:2: error: owner 'E8' is not in the HR export$" \
-	"sales.csv: error: 4 rows name one of 2 employees not in the HR export: 'E9' (3 rows), 'E8' (1 row)$" &&
-	{ [ "$(grep -c "is not in the HR export$" "$W/v.err")" = 2 ] ||
-	  fail "owners not in HR: one message per owner" "$(cat "$W/v.err")"; }
+# --- 10. misuse of the new keys (78 at the INI line, with a hint) and
+# owners not in HR (one message per owner, then one line by count):
+# tests/cases/ini-misused-keys, ini-misused-input-keys, ini-months-without-wide,
+# ini-turnover-without-leave-date, sales-owners-not-in-hr.
 
 # --- 12. headers as spreadsheets write them: a line break typed into a
 # header cell (Alt+Enter), two spaces, a trailing no-break space, an
@@ -646,16 +470,5 @@ file = targets.csv
 EOF
 scoring "$W"
 expect_figures "headers with a line break, double and no-break spaces match the INI's names" "$W"
-# Two title rows and no header_row: one error that says where the header
-# is, not one error per column.
-W=$(scratch exports-titlerows)
-plain_sales "$W"; plain_targets "$W"; plain_inputs "$W"
-printf 'Staff list 2026\nExported 2026-11-01 by HR\nemployee_id,name,department,role,base_salary,hire_date\nE1,Ann Lee,Sales,sales,10000,2020-01-01\n' >"$W/hr.csv"
-printf '[input.sales]\nfile = sales.csv\n' >>"$W/merit.ini"
-scoring "$W"
-run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
-expect "title rows without header_row: one error naming the header's line" 65 "$W/v.err" \
-	"hr.csv:1: error: input 'hr': line 1 is not the header; line 3 names its columns$" \
-	"^  hint: set header_row = 3 in \[input.hr\]: the rows above it (titles, notes) are then skipped$" &&
-	{ [ "$(grep -c "error:" "$W/v.err")" = 1 ] ||
-	  fail "title rows without header_row: nothing else reported" "$(cat "$W/v.err")"; }
+# Two title rows and no header_row: one error naming the header's line
+# (tests/cases/hr-title-rows-without-header-row).

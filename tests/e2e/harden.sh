@@ -214,15 +214,8 @@ if [ "$rc" = 65 ] && grep -q 'without a line break' "$T/e" && [ "$kb" -lt "$peak
 else
 	fail "no line break" "rc=$rc peak=${kb}kB $(head -c 300 "$T/e")"
 fi
-# A NUL inside an id cell: a bad value, not E2 with its tail cut off.
 cp "$T/sales.good" "$T/sales.csv"
-python3 -c '
-import sys
-t = open(sys.argv[1], "rb").read().replace(b"\nE2,", b"\nE2\x00junk,", 1)
-open(sys.argv[1], "wb").write(t)' "$T/hr.csv"
-run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
-expect "a NUL inside a cell: exit 65 at its line and column" 65 "$T/e" "hr.csv:3:1: error: cell holds a NUL byte"
-cp "$ROOT/tests/fixtures/history/hr.csv" "$T/hr.csv"
+# A NUL inside a cell (an error at its line:col): tests/cases/csv-nul-in-cell.
 
 # --- 8. ulimit -f: exit 73 with a message, previous output intact ------------
 "$MERIT" run -q --no-letters -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"

@@ -84,8 +84,7 @@ if [ "$rc" = 0 ] && grep -q "; TODO \[input.targets\] file = the targets export 
 else
 	fail "init --force" "rc=$rc $(head -c 300 "$W/f.err")"
 fi
-run_merit "$W/u.out" "$W/u.err" init --hr "$W/samples/hr.csv"
-expect "init without --sales is a usage error (64)" 64 "$W/u.err" "init needs --hr FILE and --sales FILE"
+# init without --sales: tests/cases/usage-init-without-sales.
 
 # --- a company gencompany writes --------------------------------------------
 G=$(scratch init-gencompany)

@@ -24,8 +24,7 @@ run_merit "$G/nl.out" "$G/nl.err" run -c "$INI" -p 2026-10 --no-letters
 expect "shards: merit run --no-letters publishes the period" 0 "$G/nl.err" || exit 1
 
 # Before any shard: usage errors and a clear message.
-run_merit "$G/u.out" "$G/u.err" letters -c "$INI" -p 2026-10 --shard 3/3
-expect "shards: --shard 3/3 is a usage error (K counts from 0)" 64 "$G/u.err" "K must be"
+# (--shard 3/3: tests/cases/usage-shard-out-of-range)
 env -u JOB_COMPLETION_INDEX -u SLURM_ARRAY_TASK_ID "$MERIT" letters -c "$INI" -p 2026-10 \
 	--shard auto >"$G/a.out" 2>"$G/a.err"
 rc=$?
