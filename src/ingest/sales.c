@@ -417,6 +417,9 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 	for (i = 0; i < ld.files.nr; i++)
 		if (stat(ld.files.items[i], &stbuf) == 0)
 			bytes += (uint64_t)stbuf.st_size;
+	/* A zipped workbook holds more rows than its size says. */
+	if (ld.files.nr == 1 && source_csv_bytes(&ld.src) > bytes)
+		bytes = source_csv_bytes(&ld.src);
 	if (tune.filter_bytes)
 		dupcheck_init_bytes(&dc, tune.filter_bytes);
 	else

@@ -44,7 +44,7 @@ static void csv_free(void *impl)
 }
 
 static const struct src_ops csv_ops = {
-	csv_next, csv_sha256, csv_encoding, csv_skim, NULL, csv_free,
+	csv_next, csv_sha256, csv_encoding, csv_skim, NULL, NULL, csv_free,
 };
 
 int csv_source_open(struct source *s, const char *path, const struct input_conf *ic,
@@ -96,13 +96,25 @@ static void xlsx_locate(const void *impl, const char *display, int line, int col
 	}
 }
 
+static void xlsx_skim(void *impl, size_t col, source_keep_fn *keep, void *arg)
+{
+	xlsxread_skim(impl, col, keep, arg);
+}
+
+/* A sheet's XML is some five times the CSV of its rows (385 bytes a row
+ * against 78 in docs/BENCHMARKS.md); a quarter errs on the large side. */
+static unsigned long long xlsx_csv_bytes(const void *impl)
+{
+	return xlsxread_sheet_bytes(impl) / 4;
+}
+
 static void xlsx_free(void *impl)
 {
 	xlsxread_free(impl);
 }
 
 static const struct src_ops xlsx_ops = {
-	xlsx_next, xlsx_sha256, xlsx_encoding, NULL, xlsx_locate, xlsx_free,
+	xlsx_next, xlsx_sha256, xlsx_encoding, xlsx_skim, xlsx_csv_bytes, xlsx_locate, xlsx_free,
 };
 
 int xlsx_source_open(struct source *s, const char *path, const struct input_conf *ic,
@@ -143,6 +155,11 @@ const char *source_sha256(const struct source *s)
 const char *source_encoding(const struct source *s)
 {
 	return s->ops->encoding(s->impl);
+}
+
+unsigned long long source_csv_bytes(const struct source *s)
+{
+	return s->ops->csv_bytes ? s->ops->csv_bytes(s->impl) : 0;
 }
 
 int source_skim(struct source *s, size_t col, source_keep_fn *keep, void *arg)

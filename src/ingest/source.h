@@ -62,6 +62,9 @@ struct src_ops {
 	const char *(*encoding)(const void *impl);
 	/* Optional. */
 	void (*skim)(void *impl, size_t col, source_keep_fn *keep, void *arg);
+	/* Optional: the bytes a CSV of the same rows would take, roughly, when
+	 * the file's size says less (a zipped workbook). */
+	unsigned long long (*csv_bytes)(const void *impl);
 	void (*locate)(const void *impl, const char *display, int line, int col,
 		       struct strbuf *out);
 	void (*free)(void *impl);
@@ -80,6 +83,9 @@ int source_open(struct source *s, const char *path, const char *display,
 int source_next(struct source *s, struct src_row *row, struct diag *d);
 const char *source_sha256(const struct source *s);
 const char *source_encoding(const struct source *s);
+/* The bytes a CSV of s's rows would take, roughly: for sizing; 0 when
+ * the file's own size is the measure. */
+unsigned long long source_csv_bytes(const struct source *s);
 /* Whether s can skim; then the keep() test applies from the next row on. */
 int source_skim(struct source *s, size_t col, source_keep_fn *keep, void *arg);
 /*

@@ -5,9 +5,12 @@
  * first: xl/workbook.xml (sheet names -> relationship ids, the date
  * system), xl/_rels/workbook.xml.rels (ids -> part names),
  * xl/sharedStrings.xml (the strings cells refer to by index) and
- * xl/styles.xml (which cell formats are dates). The sheet itself is fed to
- * expat a buffer at a time and the parser is suspended after every row, so
- * a million-row sheet needs no more memory than a ten-row one.
+ * xl/styles.xml (which cell formats are dates). The sheet itself is read a
+ * buffer at a time, one row handed out per call, so a million-row sheet
+ * needs no more memory than a ten-row one: inside <sheetData> by a
+ * hand-written scanner for plain SpreadsheetML (five times expat's speed),
+ * everywhere else, and from the first row the scanner is unsure of, by
+ * expat, suspended after every row (see "fast scanner" below).
  *
  * Names are matched on their local part (the prefix dropped), so files
  * written with prefixes (<x:c>, as some .NET exporters do) read the same. A DTD is refused outright: workbooks never carry one, and it is the
@@ -47,6 +50,7 @@ struct xlsxread {
 	char *path, *display, *sheet_name;
 	unzFile zf;
 	struct part sheet;          /* the sheet's bytes */
+	unsigned long long sheet_bytes; /* their number, inflated (0: not known) */
 	int date1904;
 
 	/* shared strings: texts NUL-separated in one buffer */
@@ -57,6 +61,20 @@ struct xlsxread {
 	/* per cellXfs index: is the format a date? */
 	unsigned char *xf_date;
 	size_t xf_nr, xf_alloc;
+
+	/* the sheet's bytes, read ahead of both parsers: [beg, end) is unread */
+	char *buf;
+	size_t beg, end, cap;
+	int eof;                    /* the part has no more bytes */
+	long long fed;              /* bytes given to expat so far */
+	enum { M_PREFIX, M_FAST, M_EXPAT } mode;
+	long long sd_end;           /* where expat saw <sheetData> end (M_PREFIX) */
+	unsigned long line_skew;    /* newlines the fast scanner took from expat */
+	size_t fast_rows;           /* rows the fast scanner read */
+	int nohash;                 /* skimming: the SHA-256 is not wanted */
+	csvread_keep_fn *keep;      /* skimming (fast rows only) */
+	void *keep_arg;
+	size_t keep_col;
 
 	/* the sheet parser and its state */
 	XML_Parser p;
@@ -324,16 +342,22 @@ struct style_state {
 	int in_xfs;
 };
 
+/* The leading digits (at most 9) of v, or dflt when there are none or v is NULL. */
+static long digits_long(const char *v, size_t len, long dflt)
+{
+	long x = 0;
+	size_t n = 0;
+	if (!v)
+		return dflt;
+	for (; n < len && n < 9 && isdigit((unsigned char)v[n]); n++)
+		x = x * 10 + (v[n] - '0');
+	return n ? x : dflt;
+}
+
 static long attr_long(const char **atts, const char *name, long dflt)
 {
 	const char *v = attr(atts, name);
-	long x = 0;
-	int n = 0;
-	if (!v)
-		return dflt;
-	while (isdigit((unsigned char)*v) && n++ < 9)
-		x = x * 10 + (*v++ - '0');
-	return n ? x : dflt;
+	return digits_long(v, v ? strlen(v) : 0, dflt);
 }
 
 static void XMLCALL style_start(void *arg, const XML_Char *name, const XML_Char **atts)
@@ -544,7 +568,8 @@ static void cell_error(struct xlsxread *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&r->err, fmt, ap);
 	va_end(ap);
-	XML_StopParser(r->p, XML_FALSE);
+	if (r->mode != M_FAST)      /* the fast scanner checks r->err itself */
+		XML_StopParser(r->p, XML_FALSE);
 }
 
 /*
@@ -553,15 +578,16 @@ static void cell_error(struct xlsxread *r, const char *fmt, ...)
  * take no exponents, and no binary rounding creeps in. Returns 0, or -1
  * (out left alone) when s is not such a number.
  */
-static int plain_decimal(const char *s, struct strbuf *out)
+static int plain_decimal(const char *s, size_t len, struct strbuf *out)
 {
+	const char *e = s + len;
 	char digits[64];
 	size_t nd = 0, i;
 	long point = -1, exp = 0;
 	int neg = 0, esign = 1, ne = 0;
-	if (*s == '-' || *s == '+')
+	if (s < e && (*s == '-' || *s == '+'))
 		neg = *s++ == '-';
-	for (; *s && *s != 'E' && *s != 'e'; s++) {
+	for (; s < e && *s != 'E' && *s != 'e'; s++) {
 		if (*s == '.' && point < 0)
 			point = (long)nd;
 		else if (isdigit((unsigned char)*s) && nd < sizeof(digits))
@@ -573,13 +599,13 @@ static int plain_decimal(const char *s, struct strbuf *out)
 		return -1;
 	if (point < 0)
 		point = (long)nd;
-	if (*s) {
+	if (s < e) {
 		s++;
-		if (*s == '-' || *s == '+')
+		if (s < e && (*s == '-' || *s == '+'))
 			esign = *s++ == '-' ? -1 : 1;
-		for (; isdigit((unsigned char)*s) && ne < 4; s++, ne++)
+		for (; s < e && isdigit((unsigned char)*s) && ne < 4; s++, ne++)
 			exp = exp * 10 + (*s - '0');
-		if (!ne || *s || exp > 400)
+		if (!ne || s < e || exp > 400)
 			return -1;
 	}
 	point += esign * exp;         /* digits before the point */
@@ -676,12 +702,10 @@ static void finish_cell(struct xlsxread *r)
 			strbuf_addstr(&r->cells, len == 1 && *s == '1' ? "TRUE" : "FALSE");
 		break;
 	case CT_NUMBER: {
-		struct strbuf plain = STRBUF_INIT;
 		long serial;
 		if (!len)
 			break;
-		strbuf_add(&plain, s, len);
-		if (plain_decimal(plain.buf, &r->cells) < 0) {
+		if (plain_decimal(s, len, &r->cells) < 0) {
 			strbuf_add(&r->cells, s, len);          /* the parsers will say what */
 		} else if (r->cell_style >= 0 && (size_t)r->cell_style < r->xf_nr &&
 			   r->xf_date[r->cell_style] &&
@@ -689,7 +713,6 @@ static void finish_cell(struct xlsxread *r)
 			r->cells.len = start;
 			add_date(r, serial, &r->cells);
 		}
-		strbuf_release(&plain);
 		break;
 	}
 	default:            /* inline and formula strings, errors (#N/A) as text */
@@ -700,36 +723,70 @@ static void finish_cell(struct xlsxread *r)
 	strbuf_addch(&r->cells, '\0');
 }
 
+/* <row r="k">: both parsers start a row here. */
+static void row_begin(struct xlsxread *r, const char *rnum, size_t len)
+{
+	long k = digits_long(rnum, len, -1);
+	r->row_num = k > 0 ? (int)k : r->row_num + 1;
+	r->ncells = 0;
+	r->next_col = 0;
+	r->any = 0;
+	strbuf_reset(&r->cells);
+}
+
+static int is_attr(const char *v, size_t len, const char *want)
+{
+	return strlen(want) == len && !memcmp(v, want, len);
+}
+
+/*
+ * <c r="C17" t="s" s="3">: both parsers start a cell here (values not
+ * NUL-terminated: len bytes, ref and t NULL when absent). 0, or -1 after
+ * cell_error().
+ */
+static int cell_begin(struct xlsxread *r, const char *ref, size_t reflen, const char *t,
+		      size_t tlen, const char *style, size_t stylelen)
+{
+	int row;
+	/* parse_ref() stops at the first byte that is no letter or digit,
+	 * which the closing quote of an attribute is. */
+	r->cell_col = ref ? parse_ref(ref, &row) : r->next_col;
+	if (r->cell_col < 0 || r->cell_col >= MAX_COLS) {
+		r->cell_col = 0;
+		cell_error(r, "cell reference '%.*s' is not a column of a sheet",
+			   ref ? (int)reflen : 0, ref ? ref : "");
+		return -1;
+	}
+	r->next_col = r->cell_col + 1;
+	r->cell_style = (int)digits_long(style, stylelen, -1);
+	r->cell_type = !t || is_attr(t, tlen, "n") ? CT_NUMBER
+		: is_attr(t, tlen, "s") ? CT_SHARED
+		: is_attr(t, tlen, "inlineStr") ? CT_INLINE
+		: is_attr(t, tlen, "b") ? CT_BOOL
+		: is_attr(t, tlen, "e") ? CT_ERROR : CT_TEXT;
+	strbuf_reset(&r->text);
+	return 0;
+}
+
 static void XMLCALL sheet_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsxread *r = reader_of(arg);
 	const char *n = local(name);
 	if (!strcmp(n, "row")) {
-		long k = attr_long(atts, "r", -1);
-		r->row_num = k > 0 ? (int)k : r->row_num + 1;
+		const char *k = attr(atts, "r");
+		row_begin(r, k, k ? strlen(k) : 0);
 		r->in_row = 1;
-		r->ncells = 0;
-		r->next_col = 0;
-		r->any = 0;
-		strbuf_reset(&r->cells);
+		if (r->mode == M_PREFIX)
+			r->mode = M_EXPAT;  /* a row before <sheetData>: expat reads it all */
 	} else if (!strcmp(n, "c") && r->in_row) {
-		const char *ref = attr(atts, "r"), *t = attr(atts, "t");
-		int row;
-		r->cell_col = ref ? parse_ref(ref, &row) : r->next_col;
-		if (r->cell_col < 0 || r->cell_col >= MAX_COLS) {
-			r->cell_col = 0;
-			cell_error(r, "cell reference '%s' is not a column of a sheet", ref ? ref : "");
-			return;
-		}
-		r->next_col = r->cell_col + 1;
-		r->cell_style = (int)attr_long(atts, "s", -1);
-		r->cell_type = !t || !strcmp(t, "n") ? CT_NUMBER
-			: !strcmp(t, "s") ? CT_SHARED
-			: !strcmp(t, "inlineStr") ? CT_INLINE
-			: !strcmp(t, "b") ? CT_BOOL
-			: !strcmp(t, "e") ? CT_ERROR : CT_TEXT;
-		r->in_cell = 1;
-		strbuf_reset(&r->text);
+		const char *ref = attr(atts, "r"), *t = attr(atts, "t"), *st = attr(atts, "s");
+		if (cell_begin(r, ref, ref ? strlen(ref) : 0, t, t ? strlen(t) : 0, st,
+			       st ? strlen(st) : 0) == 0)
+			r->in_cell = 1;
+	} else if (r->mode == M_PREFIX && !strcmp(name, "sheetData")) {
+		/* Where the fast scanner may take over (xlsxread_next). */
+		XML_Parser p = arg;
+		r->sd_end = XML_GetCurrentByteIndex(p) + XML_GetCurrentByteCount(p);
 	} else if (r->in_cell) {
 		if (!strcmp(n, "v"))
 			r->in_value = 1;
@@ -796,6 +853,534 @@ static void emit_row(struct xlsxread *r, struct csv_row *row)
 	row->row_line = r->row_num;
 }
 
+/* ------------------------------------------------------ fast scanner */
+
+/*
+ * The plain SpreadsheetML the common writers emit (Excel, LibreOffice,
+ * libxlsxwriter, openpyxl, most exporters), read inside <sheetData> without
+ * expat: a row is <row ...> of <c r= t= s=> cells with <v>, <f>, <is><t>
+ * and rich-text runs, unprefixed names, quoted ASCII attribute values,
+ * text in valid UTF-8 with the five predefined entities and character
+ * references. Expat reads the parts around <sheetData> (the prolog, a
+ * DTD refused, namespaces) and everything the scanner does not know: at
+ * the first byte it is not sure of (a comment, CDATA, a prefix, another
+ * entity, a CR, a control character, malformed UTF-8 or tags) it gives
+ * the row back to expat, which reads the rest of the sheet from that row
+ * on, so what is read, and every message, never depends on this path.
+ * The cells go through the same cell_begin() and finish_cell().
+ */
+
+enum { FR_ROW, FR_SKIP, FR_END, FR_BAIL, FR_MORE, FR_ERR };
+
+/* What fast_tag() read: <name a="v"> </name> or <name/>; NULL end means
+ * "bail", e "more bytes needed". */
+struct ftag {
+	const char *name;
+	size_t nlen;
+	int close, empty;
+	const char *r, *t, *s;      /* attribute values, NULL when absent */
+	size_t rlen, tlen, slen;
+};
+
+/* Byte classes, one table lookup in the loops: C_NAME a name character
+ * (ASCII, no ':'), C_ATTR one an attribute value takes as is (printable
+ * ASCII but < & " '), C_TEXT one text takes as is (printable ASCII but
+ * < & ]), C_WS white space (no CR: expat rewrites it). */
+enum { C_NAME = 1, C_ATTR = 2, C_TEXT = 4, C_WS = 8 };
+static const unsigned char cls[256] = {
+	 0,  0,  0,  0,  0,  0,  0,  0,  0,  8,  8,  0,  0,  0,  0,  0,
+	 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+	14,  6,  4,  6,  6,  6,  0,  4,  6,  6,  6,  6,  6,  7,  7,  6,
+	 7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  6,  6,  0,  6,  6,  6,
+	 6,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,
+	 7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  6,  6,  2,  6,  7,
+	 6,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,
+	 7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  7,  6,  6,  6,  6,  0,
+};
+#define CLS(c, k) (cls[(unsigned char)(c)] & (k))
+#define IS_WS(c) CLS(c, C_WS)
+#define IS_NAME(c) CLS(c, C_NAME)
+#define IS_START(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || (c) == '_')
+
+static int name_is(const struct ftag *t, const char *want, size_t len)
+{
+	return t->nlen == len && !memcmp(t->name, want, len);
+}
+
+static const char *fast_tag(const char *p, const char *e, struct ftag *t, unsigned long *nl)
+{
+	const char *an[8];
+	size_t al[8], na = 0, i;
+	t->close = t->empty = 0;
+	t->r = t->t = t->s = NULL;
+	if (++p >= e)
+		return e;
+	if (*p == '/')
+		t->close = 1, p++;
+	t->name = p;
+	if (p < e && !IS_START(*p))
+		return NULL;        /* <!-- -->, <![CDATA[, <?pi?>, or not a tag */
+	while (p < e && IS_NAME(*p))
+		p++;
+	t->nlen = (size_t)(p - t->name);
+	for (;;) {
+		const char *n, *v, *colon = NULL;
+		size_t len;
+		char q;
+		int ws = 0;
+		for (; p < e && IS_WS(*p); p++, ws = 1)
+			*nl += *p == '\n';
+		if (p >= e)
+			return e;
+		if (*p == '>')
+			return p + 1;
+		if (*p == '/' && !t->close) {
+			if (p + 1 >= e)
+				return e;
+			if (p[1] != '>')
+				return NULL;
+			t->empty = 1;
+			return p + 2;
+		}
+		if (!ws || t->close)        /* also a ':' in the name: a prefix */
+			return NULL;
+		n = p;
+		if (!IS_START(*p))
+			return NULL;
+		for (; p < e && (IS_NAME(*p) || *p == ':'); p++)
+			if (*p == ':')
+				colon = p;
+		if (p + 1 >= e)
+			return e;
+		if (p[0] != '=' || (p[1] != '"' && p[1] != '\''))
+			return NULL;
+		len = (size_t)(p - n);
+		q = p[1];
+		v = p += 2;
+		for (; p < e && *p != q; p++)
+			if (!CLS(*p, C_ATTR) && *p != '"' && *p != '\'')
+				return NULL;
+		if (p >= e)
+			return e;
+		p++;
+		/* expat refuses a repeated attribute; xlsxread matches r, t and s
+		 * on their local part, so "x:r" is expat's to read */
+		for (i = 0; i < na; i++)
+			if (al[i] == len && !memcmp(an[i], n, len))
+				return NULL;
+		if (na == 8)
+			return NULL;
+		an[na] = n, al[na++] = len;
+		if (colon) {
+			if ((size_t)(n + len - colon) == 2 &&
+			    (colon[1] == 'r' || colon[1] == 't' || colon[1] == 's'))
+				return NULL;
+		} else if (len == 1 && *n == 'r') {
+			t->r = v, t->rlen = (size_t)(p - 1 - v);
+		} else if (len == 1 && *n == 't') {
+			t->t = v, t->tlen = (size_t)(p - 1 - v);
+		} else if (len == 1 && *n == 's') {
+			t->s = v, t->slen = (size_t)(p - 1 - v);
+		}
+	}
+}
+
+/* The length of the valid UTF-8 sequence at p (not U+FFFE, U+FFFF), 0 if none. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *e)
+{
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return e - p >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if (e - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))
+			return 0;       /* overlong, surrogate */
+		if (p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
+			return 0;       /* U+FFFE, U+FFFF: not XML characters */
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if (e - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* "&amp;" ... "&#x4E2D;" at p as UTF-8 into out; the bytes read, 0: bail. */
+static size_t fast_ref(const char *p, const char *e, struct strbuf *out)
+{
+	static const struct { const char *name; char c; } pre[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
+	};
+	const char *q = p + 1;
+	unsigned long cp = 0;
+	size_t i;
+	int hex = 0, nd = 0;
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		size_t n = strlen(pre[i].name);
+		if ((size_t)(e - p) >= n && !memcmp(p, pre[i].name, n)) {
+			if (out)
+				strbuf_addch(out, pre[i].c);
+			return n;
+		}
+	}
+	if (q >= e || *q++ != '#')
+		return 0;
+	if (q < e && *q == 'x')
+		hex = 1, q++;
+	for (; q < e && nd < 7; q++, nd++) {
+		int v = *q >= '0' && *q <= '9' ? *q - '0'
+			: hex && *q >= 'a' && *q <= 'f' ? *q - 'a' + 10
+			: hex && *q >= 'A' && *q <= 'F' ? *q - 'A' + 10 : -1;
+		if (v < 0)
+			break;
+		cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+	}
+	if (!nd || q >= e || *q != ';')
+		return 0;
+	if (!(cp == 0x9 || cp == 0xa || cp == 0xd || (cp >= 0x20 && cp <= 0xd7ff) ||
+	      (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)))
+		return 0;
+	if (out) {
+		char u[4];
+		size_t n;
+		if (cp < 0x80)
+			u[0] = (char)cp, n = 1;
+		else if (cp < 0x800)
+			u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
+		else if (cp < 0x10000)
+			u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+			u[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+		else
+			u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+			u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f)),
+			n = 4;
+		strbuf_add(out, u, n);
+	}
+	return (size_t)(q + 1 - p);
+}
+
+/*
+ * Character data up to the next '<', appended to out when out is not NULL.
+ * Returns the '<', NULL to bail, e for more bytes.
+ */
+static const char *fast_text(const char *p, const char *e, struct strbuf *out, unsigned long *nl)
+{
+	const char *run = p;
+	while (p < e) {
+		unsigned char c = (unsigned char)*p;
+		size_t n;
+		if (CLS(c, C_TEXT)) {
+			p++;
+			continue;
+		}
+		if (c == '<')
+			break;
+		if (c == '\n' || c == '\t') {
+			*nl += c == '\n';
+			p++;
+			continue;
+		}
+		if (c == ']') {         /* "]]>" is not allowed in text */
+			if (e - p < 3)
+				return e;
+			if (p[1] == ']' && p[2] == '>')
+				return NULL;
+			p++;
+			continue;
+		}
+		if (c >= 0x80) {
+			if (e - p < 4 && (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > e - p)
+				return e;
+			if (!(n = utf8_len((const unsigned char *)p, (const unsigned char *)e)))
+				return NULL;
+			p += n;
+			continue;
+		}
+		if (c != '&')
+			return NULL;        /* CR (expat turns it into LF), controls, DEL */
+		if (out && p > run)
+			strbuf_add(out, run, (size_t)(p - run));
+		if (!memchr(p, ';', (size_t)(e - p) < 12 ? (size_t)(e - p) : 12))
+			return (size_t)(e - p) < 12 ? e : NULL;
+		if (!(n = fast_ref(p, e, out)))
+			return NULL;
+		p += n;
+		run = p;
+	}
+	if (p >= e)
+		return e;
+	if (out && p > run)
+		strbuf_add(out, run, (size_t)(p - run));
+	return p;
+}
+
+/* Skips white space, then expects a tag; NULL / e as fast_tag(). */
+static const char *fast_next_tag(const char *p, const char *e, struct ftag *t, unsigned long *nl)
+{
+	for (; p < e && IS_WS(*p); p++)
+		*nl += *p == '\n';
+	if (p >= e)
+		return e;
+	if (*p != '<')
+		return NULL;        /* text between elements: expat's */
+	return fast_tag(p, e, t, nl);
+}
+
+/* Do the bytes at p spell the literal lit (a tag written the common way)? */
+#define LIT(p, e, lit) ((size_t)((e) - (p)) >= sizeof(lit) - 1 && !memcmp((p), (lit), sizeof(lit) - 1))
+
+/* <name>text</name> after its start tag t, the text into out (or dropped). */
+static const char *fast_leaf(const char *p, const char *e, const struct ftag *t, struct strbuf *out,
+			     unsigned long *nl)
+{
+	struct ftag c;
+	if (t->empty)
+		return p;
+	p = fast_text(p, e, out, nl);
+	if (!p || p == e)
+		return p;
+	if ((size_t)(e - p) >= t->nlen + 3 && p[1] == '/' && !memcmp(p + 2, t->name, t->nlen) &&
+	    p[2 + t->nlen] == '>')
+		return p + t->nlen + 3;
+	p = fast_tag(p, e, &c, nl);
+	if (!p || p == e)
+		return p;
+	return c.close && c.nlen == t->nlen && !memcmp(c.name, t->name, t->nlen) ? p : NULL;
+}
+
+#define TAG(p, e, t, nl) do { \
+	(p) = fast_next_tag((p), (e), (t), (nl)); \
+	if (!(p) || (p) == (e)) \
+		return (p); \
+} while (0)
+
+/* <rPr> of a rich-text run: empty elements only (<b/>, <sz val="11"/>). */
+static const char *fast_rpr(const char *p, const char *e, unsigned long *nl)
+{
+	struct ftag t;
+	for (;;) {
+		TAG(p, e, &t, nl);
+		if (t.close)
+			return name_is(&t, "rPr", 3) ? p : NULL;
+		if (!t.empty)
+			return NULL;
+	}
+}
+
+/* The content of <is> (after its start tag) up to </is>: <t>, <r>, <rPh>. */
+static const char *fast_inline(const char *p, const char *e, struct strbuf *out, unsigned long *nl)
+{
+	struct ftag t, u;
+	for (;;) {
+		TAG(p, e, &t, nl);
+		if (t.close)
+			return name_is(&t, "is", 2) ? p : NULL;
+		if (name_is(&t, "t", 1)) {
+			p = fast_leaf(p, e, &t, out, nl);
+		} else if (name_is(&t, "phoneticPr", 10) && t.empty) {
+			continue;
+		} else if ((name_is(&t, "r", 1) || name_is(&t, "rPh", 3)) && !t.empty) {
+			int ph = t.nlen == 3;   /* furigana: not part of the text */
+			for (;;) {
+				TAG(p, e, &u, nl);
+				if (u.close) {
+					if (u.nlen != t.nlen || memcmp(u.name, t.name, t.nlen))
+						return NULL;
+					break;
+				}
+				if (name_is(&u, "t", 1))
+					p = fast_leaf(p, e, &u, ph ? NULL : out, nl);
+				else if (!ph && name_is(&u, "rPr", 3))
+					p = u.empty ? p : fast_rpr(p, e, nl);
+				else
+					return NULL;
+				if (!p || p == e)
+					return p;
+			}
+			continue;
+		} else {
+			return NULL;
+		}
+		if (!p || p == e)
+			return p;
+	}
+}
+
+/* A cell's content after <c ...> up to </c>: <v>, <f>, <is>. */
+static const char *fast_cell(const char *p, const char *e, struct strbuf *out, unsigned long *nl)
+{
+	static const struct ftag v = { "v", 1, 0, 0, NULL, NULL, NULL, 0, 0, 0 };
+	static const struct ftag t1 = { "t", 1, 0, 0, NULL, NULL, NULL, 0, 0, 0 };
+	struct ftag t;
+	for (;;) {
+		/* The common spellings first: <v>1</v>, <is><t>x</t></is>, </c>. */
+		if (LIT(p, e, "</c>"))
+			return p + 4;
+		if (LIT(p, e, "<v>")) {
+			p = fast_leaf(p + 3, e, &v, out, nl);
+			if (!p || p == e)
+				return p;
+			continue;
+		}
+		if (LIT(p, e, "<is><t>")) {
+			p = fast_leaf(p + 7, e, &t1, out, nl);
+			if (!p || p == e)
+				return p;
+			if (LIT(p, e, "</is>"))
+				p += 5;
+			else if (!(p = fast_inline(p, e, out, nl)) || p == e)
+				return p;
+			continue;
+		}
+		TAG(p, e, &t, nl);
+		if (t.close)
+			return name_is(&t, "c", 1) ? p : NULL;
+		if (name_is(&t, "v", 1))
+			p = fast_leaf(p, e, &t, out, nl);
+		else if (name_is(&t, "f", 1))
+			p = fast_leaf(p, e, &t, NULL, nl);
+		else if (name_is(&t, "is", 2))
+			p = t.empty ? p : fast_inline(p, e, out, nl);
+		else
+			return NULL;
+		if (!p || p == e)
+			return p;
+	}
+}
+
+/*
+ * One row at r->beg. FR_ROW / FR_SKIP (a row with no value, or skimmed
+ * out) move r->beg past it; FR_END leaves r->beg at </sheetData>; FR_MORE
+ * and FR_BAIL leave it at the row (r->row_num as it was); FR_ERR: r->err.
+ */
+static int fast_row(struct xlsxread *r)
+{
+	const char *p = r->buf + r->beg, *e = r->buf + r->end;
+	unsigned long nl = 0;
+	int row_num = r->row_num;
+	struct ftag t;
+	for (; p < e && IS_WS(*p); p++)
+		nl += *p == '\n';
+	if (e - p < 12)
+		return r->eof ? FR_BAIL : FR_MORE;
+	if (!memcmp(p, "</sheetData>", 12)) {
+		r->line_skew += nl;
+		r->beg = (size_t)(p - r->buf);
+		return FR_END;
+	}
+	if (*p != '<')
+		return FR_BAIL;     /* text between rows: expat's */
+	p = fast_tag(p, e, &t, &nl);
+	if (p == e)
+		return r->eof ? FR_BAIL : FR_MORE;
+	if (!p || t.close || !name_is(&t, "row", 3))
+		return FR_BAIL;
+	row_begin(r, t.r, t.rlen);
+	if (!t.empty) {
+		for (;;) {
+			struct ftag c;
+			p = fast_next_tag(p, e, &c, &nl);
+			if (!p || p == e)
+				break;
+			if (c.close) {
+				if (!name_is(&c, "row", 3))
+					p = NULL;
+				break;
+			}
+			if (!name_is(&c, "c", 1)) {
+				p = NULL;
+				break;
+			}
+			if (cell_begin(r, c.r, c.rlen, c.t, c.tlen, c.s, c.slen) < 0)
+				return FR_ERR;
+			if (!c.empty && (!(p = fast_cell(p, e, &r->text, &nl)) || p == e))
+				break;
+			finish_cell(r);
+			if (r->err.len)
+				return FR_ERR;
+		}
+		if (!p || p == e) {
+			r->row_num = row_num;
+			return !p || r->eof ? FR_BAIL : FR_MORE;
+		}
+	}
+	r->beg = (size_t)(p - r->buf);
+	r->line_skew += nl;
+	r->fast_rows++;
+	if (!r->any)
+		return FR_SKIP;
+	if (r->keep && r->keep_col < r->ncells) {
+		const char *s = r->cells.buf + r->off[r->keep_col];
+		if (!r->keep(s, strlen(s), r->row_num, r->keep_arg))
+			return FR_SKIP;
+	}
+	return FR_ROW;
+}
+
+/* ------------------------------------------------------- the sheet */
+
+/* Reads more of the sheet into r->buf: the bytes read, 0 at the end, -1. */
+static int fill(struct xlsxread *r)
+{
+	int n;
+	if (r->beg) {
+		memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+		r->end -= r->beg;
+		r->beg = 0;
+	}
+	if (r->cap - r->end < CHUNK) {
+		r->cap = r->cap ? r->cap * 2 : 4 * CHUNK;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	n = part_read(&r->sheet, r->buf + r->end, (int)(r->cap - r->end));
+	if (n > 0)
+		r->end += (size_t)n;
+	else if (n == 0)
+		r->eof = 1;
+	return n;
+}
+
+/* Gives expat len bytes from r->beg; the status of XML_Parse. */
+static enum XML_Status feed(struct xlsxread *r, size_t len)
+{
+	enum XML_Status st;
+	int final = r->eof && r->beg + len == r->end;
+	r->done = final;
+	st = XML_Parse(r->p, r->buf + r->beg, (int)len, final);
+	r->beg += len;
+	r->fed += (long long)len;
+	return st;
+}
+
+/*
+ * Until <sheetData> is found, expat reads: the prolog up to the end of
+ * that start tag, and no further. Then the fast scanner goes on from there
+ * when expat agrees it was the sheetData element (not text in a comment).
+ */
+static enum XML_Status feed_prefix(struct xlsxread *r)
+{
+	const char *q = memmem(r->buf + r->beg, r->end - r->beg, "<sheetData", 10), *gt;
+	enum XML_Status st;
+	size_t len;
+	if (!q || !(gt = memchr(q, '>', (size_t)(r->buf + r->end - q)))) {
+		if (r->eof || r->end - r->beg > 16 * CHUNK)
+			r->mode = M_EXPAT;      /* no sheetData, or a prolog too long */
+		return XML_STATUS_OK;
+	}
+	len = (size_t)(gt + 1 - (r->buf + r->beg));
+	r->sd_end = -1;
+	st = feed(r, len);
+	if (r->mode == M_PREFIX)
+		r->mode = st == XML_STATUS_OK && r->sd_end == r->fed && gt[-1] != '/' ? M_FAST
+											: M_EXPAT;
+	return st;
+}
+
 int xlsxread_next(struct xlsxread *r, struct csv_row *row, struct diag *d)
 {
 	enum XML_Status st = XML_STATUS_OK;
@@ -804,26 +1389,49 @@ int xlsxread_next(struct xlsxread *r, struct csv_row *row, struct diag *d)
 	XML_GetParsingStatus(r->p, &ps);
 	if (ps.parsing == XML_SUSPENDED)
 		st = XML_ResumeParser(r->p);
-	while (st == XML_STATUS_OK && !r->done) {
-		void *buf = XML_GetBuffer(r->p, CHUNK);
+	while (st == XML_STATUS_OK && !r->row_ready && !r->done) {
 		int n;
-		if (!buf)
-			BUG("out of memory reading a sheet");
-		n = part_read(&r->sheet, buf, CHUNK);
+		if (r->mode == M_FAST) {
+			switch (fast_row(r)) {
+			case FR_ROW:
+				r->row_ready = 1;
+				continue;
+			case FR_SKIP:
+				continue;
+			case FR_ERR:
+				return diag_error(d, MERIT_DATAERR, r->err_where.buf, 0, 0, "%s", r->err.buf);
+			case FR_MORE:
+				/* a row of over 64 MiB: expat's, which needs no whole row */
+				if (r->end - r->beg > 1024 * CHUNK)
+					r->mode = M_EXPAT;
+				break;
+			default:        /* FR_END, FR_BAIL: expat from here */
+				r->mode = M_EXPAT;
+				continue;
+			}
+		} else if (r->beg < r->end && r->mode == M_PREFIX) {
+			size_t before = r->beg;
+			st = feed_prefix(r);
+			if (r->beg != before || r->mode != M_PREFIX)
+				continue;
+		} else if (r->beg < r->end || (r->eof && !r->done)) {
+			st = feed(r, r->end - r->beg);
+			continue;
+		}
+		n = fill(r);
 		if (n < 0) {
 			diag_error(d, MERIT_DATAERR, r->display, 0, 0, "%s: cannot be unpacked (zip error %d)",
 				   r->sheet_name, n);
 			diag_hint(d, "the workbook is damaged or truncated: save it again");
 			return -1;
 		}
-		r->done = n == 0;
-		st = XML_ParseBuffer(r->p, n, n == 0);
 	}
 	if (st == XML_STATUS_ERROR) {
 		if (r->err.len)
 			return diag_error(d, MERIT_DATAERR, r->err_where.buf, 0, 0, "%s", r->err.buf);
 		diag_error(d, MERIT_DATAERR, r->display, 0, 0, "%s: malformed sheet XML at line %lu: %s",
-			   r->sheet_name, (unsigned long)XML_GetCurrentLineNumber(r->p),
+			   r->sheet_name,
+			   (unsigned long)XML_GetCurrentLineNumber(r->p) + r->line_skew,
 			   XML_GetErrorCode(r->p) == XML_ERROR_ABORTED
 			   ? "a DTD is not allowed in a workbook"
 			   : XML_ErrorString(XML_GetErrorCode(r->p)));
@@ -831,12 +1439,36 @@ int xlsxread_next(struct xlsxread *r, struct csv_row *row, struct diag *d)
 		return -1;
 	}
 	if (!r->row_ready) {
-		if (!r->sha[0] && r->path && sha256_file_hex(r->path, r->sha) < 0)
+		if (!r->sha[0] && !r->nohash && r->path && sha256_file_hex(r->path, r->sha) < 0)
 			r->sha[0] = '\0';
 		return 0;
 	}
 	emit_row(r, row);
 	return 1;
+}
+
+void xlsxread_skim(struct xlsxread *r, size_t col, csvread_keep_fn *keep, void *arg)
+{
+	r->keep = keep;
+	r->keep_arg = arg;
+	r->keep_col = col;
+	r->nohash = 1;
+}
+
+void xlsxread_set_fast(struct xlsxread *r, int on)
+{
+	if (!on && r->mode == M_PREFIX)
+		r->mode = M_EXPAT;
+}
+
+unsigned long long xlsxread_sheet_bytes(const struct xlsxread *r)
+{
+	return r->sheet_bytes;
+}
+
+size_t xlsxread_fast_rows(const struct xlsxread *r)
+{
+	return r->fast_rows;
 }
 
 /* ------------------------------------------------------ open and free */
@@ -938,6 +1570,11 @@ struct xlsxread *xlsxread_open(const char *path, const char *display, const char
 			   se->name, b.target);
 		goto fail;
 	}
+	{
+		unz_file_info64 info;
+		if (unzGetCurrentFileInfo64(r->zf, &info, NULL, 0, NULL, 0, NULL, 0) == UNZ_OK)
+			r->sheet_bytes = info.uncompressed_size;
+	}
 	book_release(&b);
 	start_sheet(r);
 	return r;
@@ -979,5 +1616,6 @@ void xlsxread_free(struct xlsxread *r)
 	free(r->off);
 	free(r->cellp);
 	free(r->linep);
+	free(r->buf);
 	free(r);
 }

@@ -4,10 +4,12 @@
  *
  * Rows come out as CSV rows do (struct csv_row): one text cell per column,
  * trimmed, so everything above the reader (header mapping, typed cells,
- * messages) is shared with CSV. The sheet's XML is parsed as a stream and
- * the parser suspended at the end of each row, so memory is one read
- * buffer plus the current row whatever the number of rows; only the shared
- * strings table (every distinct text of the workbook) is held whole.
+ * messages) is shared with CSV. The sheet's XML is parsed as a stream, one
+ * row per call (a fast scanner for plain SpreadsheetML, expat for the rest
+ * and wherever the scanner is unsure: both give the same rows and
+ * messages), so memory is one read buffer plus the current row whatever
+ * the number of rows; only the shared strings table (every distinct text
+ * of the workbook) is held whole.
  *
  * Typed cells become the text the CSV parsers read: numbers in plain
  * decimal (an exponent is expanded digit by digit, never through a double),
@@ -64,6 +66,24 @@ struct xlsxread *xlsxread_open_mem(const char *display, const char *sheet_name,
  * shared string that does not exist), the message naming the cell.
  */
 int xlsxread_next(struct xlsxread *r, struct csv_row *row, struct diag *d);
+
+/*
+ * The second pass of a duplicate check: from the next row on, rows whose
+ * cell col keep() rejects may be skipped (rows it cannot rule out are still
+ * returned), and the SHA-256 is not computed.
+ */
+void xlsxread_skim(struct xlsxread *r, size_t col, csvread_keep_fn *keep, void *arg);
+
+/*
+ * Tests: on = 0 before the first xlsxread_next() reads the whole sheet with
+ * expat, without the fast scanner; xlsxread_fast_rows() says how many rows
+ * the fast scanner read.
+ */
+void xlsxread_set_fast(struct xlsxread *r, int on);
+size_t xlsxread_fast_rows(const struct xlsxread *r);
+
+/* The size of the sheet's XML as the zip says (0 when not known). */
+unsigned long long xlsxread_sheet_bytes(const struct xlsxread *r);
 
 /* The sheet read, by name ("花名册"). */
 const char *xlsxread_sheet(const struct xlsxread *r);
