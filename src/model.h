@@ -47,6 +47,8 @@ enum employee_flag {
 /* One KPI of an employee's scorecard, as computed. */
 struct kpi_result {
 	int kpi;                  /* index into config.kpis */
+	int band;                 /* scoring = bands: the band met (index into the
+	                             KPI's bands), -1 none or linear */
 	double weight;            /* as configured, percent */
 	double eff_weight;        /* after reweighting (0 when dropped) */
 	int has_actual;
@@ -141,6 +143,9 @@ struct employee {
 	double points;
 	int64_t cap_cents;        /* INT64_MAX when uncapped */
 	int64_t bonus;            /* cents */
+	int64_t pool_cents;       /* the pool shared with: the company's or, with
+	                             [bonus.pools], the department's */
+	double pool_points;       /* the points of everyone eligible in that pool */
 	unsigned flags;
 	int bottom_streak, top_streak;   /* consecutive periods incl. this one */
 

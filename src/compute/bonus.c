@@ -323,9 +323,13 @@ static void allocate_pool(struct company *c, struct share *buf, const int64_t *w
 {
 	size_t i, n = 0;
 	int64_t left;
+	double points = 0;
 	for (i = 0; i < c->nemps; i++) {
 		const struct employee *e = &c->emps[i];
-		if (!e->in_scope || !e->eligible || (pool_of && pool_of[i] != which) || wv[i] <= 0)
+		if (!e->in_scope || !e->eligible || (pool_of && pool_of[i] != which))
+			continue;
+		points += e->points;
+		if (wv[i] <= 0)
 			continue;
 		buf[n].emp = i;
 		buf[n].id = e->id ? e->id : "";
@@ -333,6 +337,14 @@ static void allocate_pool(struct company *c, struct share *buf, const int64_t *w
 		buf[n].cap = e->cap_cents;
 		buf[n].capped = 0;
 		n++;
+	}
+	/* what explain shows as "pool x points / sum of points" */
+	for (i = 0; i < c->nemps; i++) {
+		struct employee *e = &c->emps[i];
+		if (e->in_scope && e->eligible && (!pool_of || pool_of[i] == which)) {
+			e->pool_cents = pool;
+			e->pool_points = points;
+		}
 	}
 	left = n ? allocate(c, buf, n, pool) : pool;
 	if (left) {
@@ -363,6 +375,8 @@ int bonus_allocate(struct company *c, const struct config *cfg, struct diag *d)
 		e->bonus = 0;
 		e->points = 0;
 		e->cap_cents = INT64_MAX;
+		e->pool_cents = 0;
+		e->pool_points = 0;
 		e->flags &= ~(unsigned)FLAG_BONUS_CAPPED;
 		if (!e->in_scope || !e->eligible)
 			continue;

@@ -31,17 +31,21 @@ int scorecard_rating(const struct config *cfg, double score)
 	return (int)cfg->nbands - 1;
 }
 /* Score of an achievement a (1.0 = 100 %; +inf for a lower-is-better KPI
- * whose actual is 0, which then scores the cap or the top band). */
-static double kpi_score(const struct kpi_def *k, double a)
+ * whose actual is 0, which then scores the cap or the top band); *band is
+ * the band met (-1 none or linear), kept for explain. */
+static double kpi_score(const struct kpi_def *k, double a, int *band)
 {
 	double pct = 100.0 * a;
 	size_t i;
+	*band = -1;
 	if (k->scoring == SCORING_BANDS) {
 		/* rounded like ratings, so 72/80 meets a 90 band (SPEC 8) */
 		double r = isinf(pct) ? pct : num_round4(pct);
 		for (i = 0; i < k->nbands; i++)
-			if (r >= k->bands[i].threshold)
+			if (r >= k->bands[i].threshold) {
+				*band = (int)i;
 				return k->bands[i].score;
+			}
 		return 0.0;
 	}
 	if (pct > k->cap)
@@ -124,7 +128,7 @@ static int score_kpi(struct company *c, const struct config *cfg,
 		a = r->actual / r->target;
 	else
 		a = r->actual == 0.0 ? INFINITY : r->target / r->actual;
-	r->score = kpi_score(k, a);
+	r->score = kpi_score(k, a, &r->band);
 	/* An infinite achievement is shown as the one its score stands for. */
 	r->achievement = isinf(a) ? r->score / 100.0 : a;
 	return 0;
@@ -184,6 +188,7 @@ static int score_employee(struct company *c, const struct config *cfg,
 	for (i = 0; i < role->nkpis; i++) {
 		struct kpi_result *r = &e->kpis[i];
 		r->kpi = role->kpis[i].kpi;
+		r->band = -1;
 		r->weight = role->kpis[i].weight;
 		if (score_kpi(c, cfg, ti, sc, e, r, d) < 0)
 			failed = 1;

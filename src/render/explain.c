@@ -90,12 +90,6 @@ static const char *field_name(const struct metric_def *def)
 	return def->field >= 0 ? schema_inputs[def->from].fields[def->field].name : "";
 }
 
-static int same_dept(const struct employee *a, const struct employee *b)
-{
-	return a->department == b->department ||
-	       (a->department && b->department && !strcmp(a->department, b->department));
-}
-
 static void explain_turnover(struct strbuf *sb, const struct company *c,
 			     const struct metric_def *def, const struct employee *e,
 			     const struct metric_detail *why)
@@ -227,7 +221,6 @@ static void explain_kpi(struct strbuf *sb, const struct config *cfg, const struc
 {
 	const struct kpi_def *k = &cfg->kpis[r->kpi];
 	const struct metric_def *md = &cfg->metrics[k->metric];
-	size_t i;
 
 	strbuf_addf(sb, "  %s (", k->name);
 	add_label(sb, &k->label);
@@ -283,13 +276,10 @@ static void explain_kpi(struct strbuf *sb, const struct config *cfg, const struc
 			add_number(sb, 100.0 * r->achievement, 4);
 			strbuf_addf(sb, ", floor %g, cap %g) = ", k->floor, k->cap);
 		} else {
-			for (i = 0; i < k->nbands; i++)
-				if (num_round4(100.0 * r->achievement) >= k->bands[i].threshold)
-					break;
-			if (i < k->nbands)
+			if (r->band >= 0 && (size_t)r->band < k->nbands)
 				strbuf_addf(sb, "band %g:%g (the first band whose %g %% is met) = ",
-					    k->bands[i].threshold, k->bands[i].score,
-					    k->bands[i].threshold);
+					    k->bands[r->band].threshold, k->bands[r->band].score,
+					    k->bands[r->band].threshold);
 			else
 				strbuf_addstr(sb, "no band met = ");
 		}
@@ -329,7 +319,7 @@ static void explain_scores(struct strbuf *sb, const struct config *cfg, const st
 	strbuf_addf(sb, "\n\nTraining: %d passed course%s in the period x %g points = %g",
 		    e->courses_passed, e->courses_passed == 1 ? "" : "s",
 		    cfg->training_points_per_course, points);
-	if (points > cfg->training_max_points)
+	if (e->training_points < points)   /* scorecard.c capped it */
 		strbuf_addf(sb, ", capped at max_points %g", cfg->training_max_points);
 	strbuf_addstr(sb, " -> ");
 	add_number(sb, e->training_points, 4);
@@ -481,28 +471,21 @@ static void explain_overrides(struct strbuf *sb, const struct company *c,
 	}
 }
 
-static void explain_bonus(struct strbuf *sb, const struct company *c, const struct config *cfg,
-			  const struct employee *e)
+static void explain_bonus(struct strbuf *sb, const struct config *cfg, const struct employee *e)
 {
 	const struct role_def *role = &cfg->roles[e->role];
 	const char *sym = cfg->bonus.currency_symbol;
-	double mult = e->rating >= 0 ? cfg->bands[e->rating].multiplier : 0, total = 0;
-	int64_t pool = cfg->bonus.pool_cents;
-	size_t i;
+	double mult = e->rating >= 0 ? cfg->bands[e->rating].multiplier : 0;
+	/* the pool and its points as bonus.c shared them (a department's pool
+	 * matched as it matches it) */
+	int64_t pool = e->pool_cents;
+	double total = e->pool_points;
 
 	strbuf_addstr(sb, "\nBonus\n");
 	if (!e->eligible) {
 		strbuf_addf(sb, "  not eligible (%s): 0\n", e->ineligible_reason ?
 			    e->ineligible_reason : "?");
 		return;
-	}
-	for (i = 0; i < cfg->bonus.npools; i++)
-		if (e->department && !strcmp(cfg->bonus.pools[i].department, e->department))
-			pool = cfg->bonus.pools[i].cents;
-	for (i = 0; i < c->nemps; i++) {
-		const struct employee *o = &c->emps[i];
-		if (o->in_scope && o->eligible && (!cfg->bonus.npools || same_dept(o, e)))
-			total += o->points;
 	}
 	strbuf_addstr(sb, "  points = base salary x value coefficient x multiplier x proration = ");
 	add_number(sb, e->base_salary / 100.0, 2);
@@ -613,7 +596,7 @@ void explain_employee(const struct company *c, const struct config *cfg, size_t 
 		explain_fairness(out, c, cfg, e);
 	explain_overrides(out, c, cfg, e);
 	if (c->ngroups > 0 || c->pool_cents)
-		explain_bonus(out, c, cfg, e);
+		explain_bonus(out, cfg, e);
 	if (e->flags) {
 		struct strbuf f = STRBUF_INIT;
 		results_flags_text(e->flags, &f);
