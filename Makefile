@@ -57,6 +57,12 @@ TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 # Kept between builds (make would delete them as intermediate files).
 .SECONDARY: $(TEST_SUPPORT_OBJ)
+# The fuzz harnesses built as plain programs with a tiny main
+# (tests/fuzz/replay.c): make test replays tests/fuzz/crashes and the seed
+# corpus through them (tests/e2e/fuzz_replay.sh), instrumented under make check.
+REPLAY_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BIN := $(REPLAY_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
+.SECONDARY: $(BUILD)/tests/fuzz/replay.o
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
@@ -117,15 +123,20 @@ $(BUILD)/tools/%: tools/%.c $(BUILD)/tests/support/letter_fixture.o $(LIBA)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/tests/support/letter_fixture.o $(LIBA) $(LIBS)
 
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c $(BUILD)/tests/fuzz/replay.o $(LIBA)
+	$(Q)mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $< (replay)")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< $(BUILD)/tests/fuzz/replay.o $(LIBA) $(LIBS)
+
 unit-bin: $(UNIT_BIN)
 
 run: $(BIN)
 	$(Q)$(BIN) run -c config/merit.ini
 
-test: $(BIN) $(TEST_BIN) $(UNIT_BIN) $(TOOL_BIN)
+test: $(BIN) $(TEST_BIN) $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN)
 	$(Q)MERIT=$(BIN) MERIT_TESTING_BIN=$(TEST_BIN) BUILD=$(BUILD) sh tests/run.sh
 
-test-full: $(BIN) $(TEST_BIN) $(UNIT_BIN) $(TOOL_BIN)
+test-full: $(BIN) $(TEST_BIN) $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN)
 	$(Q)sh tools/deps.sh tools/debian-packages-full.txt
 	$(Q)MERIT=$(BIN) MERIT_TESTING_BIN=$(TEST_BIN) BUILD=$(BUILD) MERIT_TEST_FULL=1 sh tests/run.sh
 
@@ -188,4 +199,5 @@ install: $(BIN)
 clean:
 	rm -rf out/build out/build-asan
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(FAULT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(FAULT_OBJ:.o=.d) \
+	 $(REPLAY_BIN:=.d)

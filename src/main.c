@@ -124,54 +124,6 @@ static const struct command commands[] = {
 	{ "letters", cmd_letters, 0, 0 },
 };
 
-/*
- * The length of an invisible character at s (a byte-order mark inside a
- * cell, a zero-width or no-break space, a direction mark), with its code
- * point in *cp; else 0. "owner 'E1002' is not in the HR export" must show
- * why two ids that look alike differ.
- */
-static size_t invisible_at(const unsigned char *s, size_t n, unsigned *cp)
-{
-	if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0xAD)) {
-		*cp = s[1];
-		return 2;
-	}
-	if (n < 3)
-		return 0;
-	*cp = (unsigned)(s[0] & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-	if (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
-		return 3;
-	if (s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x8B && s[2] <= 0x8F) ||
-					     (s[2] >= 0xA8 && s[2] <= 0xAF)))
-		return 3;
-	if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA0 && s[2] <= 0xAF)
-		return 3;
-	return 0;
-}
-
-/*
- * Messages quote text from input files (ids, names, cells): control bytes
- * are shown as \xNN so an export cannot move the cursor or recolour the
- * terminal of whoever reads the log, and invisible characters as <U+FEFF>.
- */
-static void add_safe(struct strbuf *sb, const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		unsigned cp;
-		size_t k = ch >= 0xC2 ? invisible_at((const unsigned char *)s + i, n - i, &cp) : 0;
-		if (k) {
-			strbuf_addf(sb, "<U+%04X>", cp);
-			i += k - 1;
-		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			strbuf_addf(sb, "\\x%02x", ch);
-		else
-			strbuf_addch(sb, (char)ch);
-	}
-	strbuf_addch(sb, '\n');
-}
-
 /* The commit comes from the Makefile (git rev-parse, "unknown" when built
  * from a tarball without .git), so a report can be traced to its source. */
 #ifndef MERIT_COMMIT
@@ -317,7 +269,7 @@ static int run_command(const struct command *cmd, const struct cmd_opts *o)
 					!strncmp(line, "warning: ", 9) || !strncmp(line, "note: ", 6);
 			nl = strchr(line, '\n');
 			strbuf_addstr(&safe, placeless ? "merit: " : "");
-			add_safe(&safe, line, (size_t)(nl - line));
+			strbuf_add(&safe, line, (size_t)(nl - line + 1));
 		}
 		/* One write, not one per byte: stderr is unbuffered. */
 		fwrite(safe.buf, 1, safe.len, stderr);

@@ -112,6 +112,12 @@ PY
 row "40,000 metric sections" validate -c merit.ini -p 2026-10
 
 fresh
+cp -r "$ROOT/templates" "$W/c/tpl"
+printf '\n[letters]\ntemplates = tpl\n' >> "$W/c/merit.ini"
+python3 -c 'import sys; open(sys.argv[1], "a").write("\n" + "{{name}} " * 200000 + "\n")' "$W/c/tpl/letter.en.txt"
+row "200,000 tags in a letter template" validate -c merit.ini -p 2026-10
+
+fresh
 (cd "$W/c" && "$MERIT" run -q --no-letters -c merit.ini -p 2026-10)
 sed -i 's/^pool = .*/pool = 20000.00/' "$W/c/merit.ini"
 (ulimit -f 8; row "\`ulimit -f 8\` (4 KiB files)" run -q --no-letters -c merit.ini -p 2026-10)

@@ -227,7 +227,7 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 		config_index_build(&L, buf.buf, buf.len);
 	if (d->errors != L.errors_before)
 		goto fail;
-	if (config_ini_parse(&L, path, buf.buf, buf.len) < 0)
+	if (config_ini_parse(&L, buf.buf, buf.len) < 0)
 		goto fail;
 	load_sections(&L);
 	if (d->errors != L.errors_before)

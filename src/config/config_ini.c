@@ -4,7 +4,13 @@
  * Two readers look at the file. Our own line index (one pass) records where
  * every section header and key sits, so that each message can say
  * "config/merit.ini:42: [bonus] pool: ..."; iniparser, which keeps no line
- * numbers, owns the values. The index also catches what iniparser 4.1 would
+ * numbers, owns the values (quotes, inline comments). iniparser 4.1's
+ * dictionary scans every entry on each insert and lookup, so one load of a
+ * file of N entries costs N^2 (40,000 [metric.*] sections: minutes): it is
+ * given the file in pieces of at most INI_PIECE_LINES lines (a piece that
+ * starts inside a section repeats its header), through a memfile (no copy
+ * on disk that a killed run could leave: util/memfile.h), and each
+ * value is copied into its key of the index, where config_val finds it. The index also catches what iniparser 4.1 would
  * silently accept or reject without a line (a key given twice, a section
  * given twice, a comment after a section header, a line over its 1 KiB
  * buffer, a line that is not UTF-8); a UTF-8 BOM is skipped for both.
@@ -12,6 +18,7 @@
 #include "config_internal.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
+#include "util/memfile.h"
 #include "util/utf8.h"
 
 #include <iniparser.h>
@@ -26,6 +33,8 @@
 
 /* iniparser 4.1 reads into a 1024-byte buffer, continuation lines included. */
 #define INI_MAX_LINE 1000
+/* Lines per iniparser load: small enough that its N^2 stays small. */
+#define INI_PIECE_LINES 256
 
 /* ----------------------------------------------------------- line index */
 
@@ -38,12 +47,22 @@ static void index_release(struct ini_index *ix)
 			free(s->keys[j].name);
 			free(s->keys[j].raw);
 			free(s->keys[j].raw_value);
+			free(s->keys[j].value);
 		}
 		free(s->keys);
 		free(s->name);
 	}
 	free(ix->secs);
+	strmap_release(&ix->by_name);
 	memset(ix, 0, sizeof(*ix));
+}
+
+const struct ini_section *config_section(const struct config_loader *L, const char *name)
+{
+	size_t i;
+	if (!L->ix.by_name.cap || !strmap_get(&L->ix.by_name, name, &i))
+		return NULL;
+	return &L->ix.secs[i];
 }
 
 const struct ini_key *config_sec_key(const struct ini_section *s, const char *name)
@@ -86,16 +105,17 @@ static void index_line(struct config_loader *L, struct ini_section **cur, const 
 			*cur = NULL;
 			return;
 		}
-		for (i = 0; i < ix->nr; i++) {
-			if (!strcmp(ix->secs[i].name, name)) {
-				config_err(L, line, name, NULL,
-					   "section appears twice (first at line %d)", ix->secs[i].line);
-				diag_hint(L->d, "merge the two, or rename the copy");
-				free(name);
-				*cur = NULL;
-				return;
-			}
+		if (!ix->by_name.cap)
+			strmap_init(&ix->by_name);
+		if (strmap_get(&ix->by_name, name, &i)) {
+			config_err(L, line, name, NULL,
+				   "section appears twice (first at line %d)", ix->secs[i].line);
+			diag_hint(L->d, "merge the two, or rename the copy");
+			free(name);
+			*cur = NULL;
+			return;
 		}
+		strmap_put(&ix->by_name, name, ix->nr);
 		ALLOC_GROW(ix->secs, ix->nr + 1, ix->alloc);
 		*cur = &ix->secs[ix->nr++];
 		memset(*cur, 0, sizeof(**cur));
@@ -135,6 +155,7 @@ static void index_line(struct config_loader *L, struct ini_section **cur, const 
 		k->name = name;
 		k->raw = config_trimdup(s, (size_t)(eq - s));
 		k->raw_value = config_trimdup(eq + 1, len - (size_t)(eq + 1 - s));
+		k->value = NULL;
 		k->line = line;
 	}
 }
@@ -191,16 +212,12 @@ const char *config_val(struct config_loader *L, const struct ini_section *s, con
 		       int *line)
 {
 	const struct ini_key *k = config_sec_key(s, key);
-	char *full;
-	const char *v;
+	(void)L;
 	*line = s ? s->line : 0;
 	if (!k)
 		return NULL;
 	*line = k->line;
-	full = xstrfmt("%s:%s", s->name, k->name);
-	v = iniparser_getstring(L->ini, full, NULL);
-	free(full);
-	return v ? v : "";
+	return k->value ? k->value : "";
 }
 
 /* ------------------------------------------------------------ iniparser */
@@ -218,51 +235,113 @@ static int ini_error_cb(const char *fmt, ...)
 	return 0;
 }
 
-/* iniparser 4.1 reads from a path only and chokes on a UTF-8 BOM, which
- * Windows editors add: hand it a private copy without one. */
-int config_ini_parse(struct config_loader *L, const char *path, const char *buf, size_t len)
+/* iniparser 4.1 reads from a path only (and chokes on a UTF-8 BOM, which
+ * the pieces never hold): the piece goes through a memfile, nothing on
+ * disk. */
+static dictionary *load_piece(const char *text, size_t len)
 {
-	dictionary *ini;
-	char tmp[4096];
-	int fd = -1;
-	const char *dir = getenv("TMPDIR");
-
-	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
-		FILE *f;
-		snprintf(tmp, sizeof(tmp), "%s/merit-ini-XXXXXX", dir && *dir ? dir : "/tmp");
-		fd = mkstemp(tmp);
-		f = fd < 0 ? NULL : fdopen(fd, "wb");
-		if (!f || fwrite(buf + 3, 1, len - 3, f) != len - 3 || fclose(f)) {
-			if (fd >= 0) {
-				if (!f)
-					close(fd);
-				unlink(tmp);
-			}
-			return config_err(L, 0, NULL, NULL, "cannot copy the INI without its BOM: %s",
-					  strerror(errno));
-		}
-		path = tmp;
+	struct strbuf path = STRBUF_INIT;
+	dictionary *ini = NULL;
+	int fd = memfile_create(text, len, &path);
+	if (fd >= 0) {
+		ini = iniparser_load(path.buf);
+		memfile_close(fd, path.buf);
 	}
+	strbuf_release(&path);
+	return ini;
+}
+
+/* Copies the values of keys [*sec, *key) .. up to line `end` (exclusive)
+ * from ini into the index, advancing the position. */
+static void take_values(struct ini_index *ix, dictionary *ini, size_t *si, size_t *ki, int end)
+{
+	struct strbuf full = STRBUF_INIT;
+	for (; *si < ix->nr; (*si)++, *ki = 0) {
+		struct ini_section *s = &ix->secs[*si];
+		for (; *ki < s->nkeys; (*ki)++) {
+			struct ini_key *k = &s->keys[*ki];
+			const char *v;
+			if (k->line >= end)
+				goto out;
+			strbuf_reset(&full);
+			strbuf_addf(&full, "%s:%s", s->name, k->name);
+			v = iniparser_getstring(ini, full.buf, NULL);
+			free(k->value);
+			k->value = v ? xstrdup(v) : NULL;
+		}
+	}
+out:
+	strbuf_release(&full);
+}
+
+/* The header of the section holding line `line` (the index knows), or
+ * NULL before the first section. */
+static const struct ini_section *section_at(const struct ini_index *ix, size_t *hint, int line)
+{
+	while (*hint + 1 < ix->nr && ix->secs[*hint + 1].line <= line)
+		(*hint)++;
+	return ix->nr && ix->secs[*hint].line <= line ? &ix->secs[*hint] : NULL;
+}
+
+int config_ini_parse(struct config_loader *L, const char *buf, size_t len)
+{
+	struct strbuf piece = STRBUF_INIT;
+	size_t pos = 0, si = 0, ki = 0, hint = 0;
+	int lineno = 0, nlines = 0, continued = 0, rc = 0, first = 1;
+
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		buf += 3, len -= 3;
 	strbuf_reset(&ini_errors);
 	iniparser_set_error_callback(ini_error_cb);
-	ini = iniparser_load(path);
-	iniparser_set_error_callback(NULL);
-	if (fd >= 0)
-		unlink(tmp);
-	if (!ini) {
-		strbuf_trim(&ini_errors);
-		config_err(L, 0, NULL, NULL, "iniparser cannot read the file: %s",
-			   ini_errors.len ? ini_errors.buf : "unknown error");
+	while (rc == 0 && pos <= len) {
+		const char *p = buf + pos, *nl = pos < len ? memchr(p, '\n', len - pos) : NULL;
+		size_t n = nl ? (size_t)(nl - p) : len - pos, t = n;
+		int cut = pos == len;
+		lineno++;
+		/* A piece ends before a line that starts a logical line, once it
+		 * is long enough (or at the end of the file). */
+		if (!cut && !continued && nlines >= INI_PIECE_LINES)
+			cut = 1;
+		if (cut && piece.len) {
+			dictionary *ini = load_piece(piece.buf, piece.len);
+			if (!ini) {
+				strbuf_trim(&ini_errors);
+				rc = config_err(L, first, NULL, NULL, "iniparser cannot read lines "
+						"%d to %d: %s", first, lineno - 1,
+						ini_errors.len ? ini_errors.buf : strerror(errno));
+				break;
+			}
+			take_values(&L->ix, ini, &si, &ki, pos == len ? INT32_MAX : lineno);
+			iniparser_freedict(ini);
+			strbuf_reset(&piece);
+			nlines = 0;
+		}
+		if (pos == len)
+			break;
+		if (!nlines) {
+			/* A piece inside a section starts with its header again. */
+			const struct ini_section *s = section_at(&L->ix, &hint, lineno);
+			first = lineno;
+			if (s && s->line < lineno)
+				strbuf_addf(&piece, "[%s]\n", s->name);
+		}
+		strbuf_add(&piece, p, n);
+		strbuf_addch(&piece, '\n');
+		nlines++;
+		while (t && isspace((unsigned char)p[t - 1]))
+			t--;
+		continued = t && p[t - 1] == '\\';
+		pos += n + (nl ? 1 : 0);
+		if (!nl)
+			pos = len;
 	}
+	iniparser_set_error_callback(NULL);
 	strbuf_release(&ini_errors);
-	L->ini = ini;
-	return ini ? 0 : -1;
+	strbuf_release(&piece);
+	return rc;
 }
 
 void config_ini_release(struct config_loader *L)
 {
-	if (L->ini)
-		iniparser_freedict(L->ini);
-	L->ini = NULL;
 	index_release(&L->ix);
 }

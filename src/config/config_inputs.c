@@ -616,11 +616,7 @@ static void use(struct config *cfg, enum input_kind in, int field, const char *f
 
 static int has_key(const struct config_loader *L, const char *sec, const char *key)
 {
-	size_t i;
-	for (i = 0; i < L->ix.nr; i++)
-		if (!strcmp(L->ix.secs[i].name, sec))
-			return config_sec_key(&L->ix.secs[i], key) != NULL;
-	return 0;
+	return config_sec_key(config_section(L, sec), key) != NULL;
 }
 
 /*

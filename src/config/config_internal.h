@@ -13,7 +13,7 @@
  *                     [letters], [mail]
  *
  * Ownership: a struct config_loader lives on config_load()'s stack; the
- * index and the iniparser dictionary it holds die with it. Whatever the
+ * index and the values it holds die with it. Whatever the
  * section loaders put into L->cfg is owned by the config (config_release()).
  * Every function here reports problems with config_err() into L->d and
  * carries on, so one `merit validate` lists every mistake.
@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "util/strmap.h"
 
 struct diag;
 struct strbuf;
@@ -36,6 +37,7 @@ struct ini_key {
 	char *name;      /* lower-cased, as iniparser stores it */
 	char *raw;       /* as written: [bonus.pools] keeps department case */
 	char *raw_value; /* text after '=' as written, for truncation hints */
+	char *value;     /* iniparser's value (quotes and comments handled) */
 	int line;
 };
 
@@ -49,6 +51,7 @@ struct ini_section {
 struct ini_index {
 	struct ini_section *secs;
 	size_t nr, alloc;
+	struct strmap by_name;   /* section name -> index in secs */
 };
 
 /* Everything one config_load() needs; errors go to d, located in file. */
@@ -56,18 +59,19 @@ struct config_loader {
 	struct config *cfg;
 	struct diag *d;
 	const char *file;
-	void *ini;                 /* iniparser's dictionary: config_ini.c only */
 	struct ini_index ix;
 	size_t errors_before;
 };
 
 /* config_ini.c. Builds L->ix from the file's bytes (BOM already skipped). */
 void config_index_build(struct config_loader *L, const char *buf, size_t len);
-/* Has iniparser read path (buf, len: its bytes, BOM and all) into L->ini;
- * -1 after an error. */
-int config_ini_parse(struct config_loader *L, const char *path, const char *buf, size_t len);
-/* Frees L->ix and L->ini. */
+/* Has iniparser read the values of buf[0..len) (the file's bytes, BOM and
+ * all) into the index's keys; -1 after an error. */
+int config_ini_parse(struct config_loader *L, const char *buf, size_t len);
+/* Frees L->ix. */
 void config_ini_release(struct config_loader *L);
+/* The section called name (lower-case), or NULL. */
+const struct ini_section *config_section(const struct config_loader *L, const char *name);
 /* Key name of s, or NULL (also when s is NULL). */
 const struct ini_key *config_sec_key(const struct ini_section *s, const char *name);
 /* The value of key in s, or NULL when absent (or s is NULL); *line is the

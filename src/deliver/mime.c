@@ -112,10 +112,38 @@ static void add_text_header(struct strbuf *out, const char *name, const char *va
 	strbuf_addstr(out, "\r\n");
 }
 
-static void add_address_header(struct strbuf *out, const char *name, const char *display,
+/*
+ * A display name as it may be shown: encoded-words decode to any bytes, so
+ * a name from the HR export holding "\r\nBcc: x" or "Bob <boss@corp>"
+ * would show a line break or a second address in the reader's To field.
+ * Control bytes (CR, LF, tab, ...) become one space, '<' and '>' become
+ * '(' and ')', '@' becomes " at ", runs of spaces one, the ends trimmed.
+ * Caller frees.
+ */
+static char *display_clean(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *put = c < 0x20 || c == 0x7f ? " " : c == '<' ? "(" : c == '>' ? ")"
+				  : c == '@' ? " at " : NULL;
+		if (!put) {
+			strbuf_addch(&sb, (char)c);
+			continue;
+		}
+		for (; *put; put++)
+			if (*put != ' ' || (sb.len && sb.buf[sb.len - 1] != ' '))
+				strbuf_addch(&sb, *put);
+	}
+	strbuf_trim(&sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void add_address_header(struct strbuf *out, const char *name, const char *display_in,
 			       const char *addr)
 {
 	size_t used = strlen(name) + 2;
+	char *display = display_in ? display_clean(display_in) : NULL;
 	strbuf_addf(out, "%s: ", name);
 	if (display && *display) {
 		if (plain_phrase(display) && used + strlen(display) < 70) {
@@ -127,6 +155,7 @@ static void add_address_header(struct strbuf *out, const char *name, const char 
 	} else {
 		strbuf_addf(out, "%s\r\n", addr);
 	}
+	free(display);
 }
 
 /* base64 with CRLF every 76 characters (RFC 2045 6.8). */

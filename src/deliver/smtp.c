@@ -470,6 +470,11 @@ static void classify(CURLcode rc, long code, struct smtp_result *r)
 		r->permanent = 1;
 }
 
+long smtp_next_delay(long delay)
+{
+	return delay > RETRY_MAX_MS / 2 ? RETRY_MAX_MS : delay * 2;
+}
+
 int smtp_send(struct smtp_transport *t, const char *from_addr, const char *const *rcpts,
 	      size_t nrcpts, const char *msg, size_t len, struct smtp_result *r)
 {
@@ -529,7 +534,7 @@ int smtp_send(struct smtp_transport *t, const char *from_addr, const char *const
 		if (r->permanent || r->attempts > t->retries)
 			break;
 		sleep_ms(delay);
-		delay = delay > RETRY_MAX_MS / 2 ? RETRY_MAX_MS : delay * 2;
+		delay = smtp_next_delay(delay);
 	}
 	curl_easy_setopt(t->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(list);

@@ -47,6 +47,10 @@ void smtp_transport_free(struct smtp_transport *t);
 /* Whether the URL's host is this machine: `localhost`, 127.0.0.0/8, ::1. */
 int smtp_url_is_loopback(const char *url);
 
+/* The retry delay after `delay` ms: doubled, at most 5 minutes (without the
+ * ceiling the 20th retry slept ~6 days and a long overflowed after ~53). */
+long smtp_next_delay(long delay);
+
 /* Overwrites with '*' every occurrence in text of each of the n secrets
  * (NULL entries skipped; forms after the first shorter than 4 ignored). */
 void smtp_mask_secrets(char *text, const char *const *secrets, size_t n);

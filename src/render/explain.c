@@ -13,6 +13,7 @@
 #include "model.h"
 #include "render/render.h"
 #include "util/date.h"
+#include "util/diag.h"
 #include "util/num.h"
 #include "util/strbuf.h"
 
@@ -26,6 +27,15 @@ static const char *const agg_words[] = {
 	[AGG_AVG] = "avg", [AGG_MIN] = "min", [AGG_MAX] = "max", [AGG_RATIO] = "ratio",
 	[AGG_TURNOVER] = "turnover", [AGG_REVIEW360] = "review360",
 };
+
+/* Text from an input (ids, names, cells) as messages show it: control
+ * bytes \xNN, invisible characters <U+XXXX> (diag_add_safe), so a name
+ * cannot move the cursor of whoever reads the trace. */
+static void add_safe(struct strbuf *sb, const char *s)
+{
+	if (s)
+		diag_add_safe(sb, s, strlen(s));
+}
 
 /* 1234567.891 -> "1,234,567.89" with `decimals` digits. */
 static void add_number(struct strbuf *sb, double v, int decimals)
@@ -231,10 +241,14 @@ static void explain_kpi(struct strbuf *sb, const struct config *cfg, const struc
 	strbuf_addstr(sb, "    target ");
 	if (r->has_target) {
 		add_metric_value(sb, md, r->target);
-		strbuf_addf(sb, " from %s\n", r->target_source ? r->target_source : "?");
+		strbuf_addstr(sb, " from ");
+		add_safe(sb, r->target_source ? r->target_source : "?");
+		strbuf_addch(sb, '\n');
 	} else if (r->target_source && *r->target_source) {
 		/* only rows for part of the period (compute/targets.c) */
-		strbuf_addf(sb, "missing: incomplete rows are not used: %s\n", r->target_source);
+		strbuf_addstr(sb, "missing: incomplete rows are not used: ");
+		add_safe(sb, r->target_source);
+		strbuf_addch(sb, '\n');
 	} else {
 		strbuf_addstr(sb, "missing: no row of the targets input applies\n");
 	}
@@ -395,7 +409,9 @@ static void explain_fairness(struct strbuf *sb, const struct company *c,
 	if (e->group >= c->ngroups)
 		return;
 	g = &c->groups[e->group];
-	strbuf_addf(sb, "  group %s: %zu people, ", g->name ? g->name : "", g->n);
+	strbuf_addstr(sb, "  group ");
+	add_safe(sb, g->name);
+	strbuf_addf(sb, ": %zu people, ", g->n);
 	add_mean_sd(sb, "raw", g->raw_mean, g->raw_sd);
 	add_mean_sd(sb, "; normalised", g->norm_mean, g->norm_sd);
 	add_mean_sd(sb, "\n  company raw", c->company_raw_mean, c->company_raw_sd);
@@ -454,6 +470,7 @@ static void explain_overrides(struct strbuf *sb, const struct company *c,
 			      const struct config *cfg, const struct employee *e)
 {
 	const struct input_conf *ic = &cfg->inputs[INPUT_OVERRIDES];
+	struct strbuf tmp = STRBUF_INIT;
 	size_t i;
 	char date[16];
 	if (!e->noverrides)
@@ -461,14 +478,20 @@ static void explain_overrides(struct strbuf *sb, const struct company *c,
 	strbuf_addstr(sb, "\nOverrides (after review)\n");
 	for (i = 0; i < e->noverrides; i++) {
 		const struct override_row *o = &c->overrides[e->overrides[i]];
+		strbuf_reset(&tmp);
+		override_describe(o, cfg, cfg->locale, &tmp);
 		strbuf_addstr(sb, "  ");
-		override_describe(o, cfg, cfg->locale, sb);
+		add_safe(sb, tmp.buf);
 		strbuf_addf(sb, " (%s:%d)\n", ic->file_display ? ic->file_display : ic->file,
 			    o->line);
 		date_format_iso(o->date, date);
-		strbuf_addf(sb, "    reason: %s\n    approved by %s on %s\n", o->reason,
-			    o->approved_by, date);
+		strbuf_addstr(sb, "    reason: ");
+		add_safe(sb, o->reason);
+		strbuf_addstr(sb, "\n    approved by ");
+		add_safe(sb, o->approved_by);
+		strbuf_addf(sb, " on %s\n", date);
 	}
+	strbuf_release(&tmp);
 }
 
 static void explain_bonus(struct strbuf *sb, const struct config *cfg, const struct employee *e)
@@ -521,13 +544,14 @@ static const char *reason_text(const struct employee *e, const struct config *cf
 	strbuf_reset(tmp);
 	if (!r)
 		return "eligible";
-	if (!strcmp(r, INELIGIBLE_MIN_DAYS))
+	if (!strcmp(r, INELIGIBLE_MIN_DAYS)) {
 		strbuf_addf(tmp, "not eligible (%s): %d days employed < min_days %d x %d month%s",
 			    r, e->days, cfg->bonus.min_days, p->nmonths, p->nmonths == 1 ? "" : "s");
-	else if (!strcmp(r, INELIGIBLE_STATUS))
-		strbuf_addf(tmp, "not eligible (%s): status '%s' is in [bonus] ineligible_status",
-			    r, e->status ? e->status : "");
-	else if (!strcmp(r, INELIGIBLE_LEFT)) {
+	} else if (!strcmp(r, INELIGIBLE_STATUS)) {
+		strbuf_addf(tmp, "not eligible (%s): status '", r);
+		add_safe(tmp, e->status);
+		strbuf_addstr(tmp, "' is in [bonus] ineligible_status");
+	} else if (!strcmp(r, INELIGIBLE_LEFT)) {
 		date_format_iso(e->leave_date, day);
 		strbuf_addf(tmp, "not eligible (%s): last working day %s, before the period's "
 			    "last day, and pay_leavers = no", r, day);
@@ -543,14 +567,21 @@ static void explain_header(struct strbuf *sb, const struct company *c, const str
 	struct strbuf tmp = STRBUF_INIT;
 	char a[16], b[16], hire[16], leave[16];
 
-	strbuf_addf(sb, "Employee %s %s, department %s, role ", e->id, e->name ? e->name : "",
-		    e->department ? e->department : "");
+	strbuf_addstr(sb, "Employee ");
+	add_safe(sb, e->id);
+	strbuf_addch(sb, ' ');
+	add_safe(sb, e->name);
+	strbuf_addstr(sb, ", department ");
+	add_safe(sb, e->department);
+	strbuf_addstr(sb, ", role ");
 	if (e->role >= 0 && (size_t)e->role < cfg->nroles) {
 		strbuf_addf(sb, "%s (", cfg->roles[e->role].name);
 		add_label(sb, &cfg->roles[e->role].label);
 		strbuf_addf(sb, "), value coefficient %.2f\n", cfg->roles[e->role].value_coefficient);
 	} else {
-		strbuf_addf(sb, "'%s' (not a role of the config)\n", e->role_text ? e->role_text : "");
+		strbuf_addch(sb, '\'');
+		add_safe(sb, e->role_text);
+		strbuf_addstr(sb, "' (not a role of the config)\n");
 	}
 	date_format_iso(p->first, a);
 	date_format_iso(p->last, b);
@@ -563,8 +594,9 @@ static void explain_header(struct strbuf *sb, const struct company *c, const str
 			    p->ndays);
 		add_number(sb, e->proration, 4);
 	} else if (e->ineligible_reason && !strcmp(e->ineligible_reason, INELIGIBLE_UNKNOWN_ROLE)) {
-		strbuf_addf(sb, "left out of the period: role '%s' matches no [role.NAME] "
-			    "([policy] unknown_role = warn)", e->role_text ? e->role_text : "");
+		strbuf_addstr(sb, "left out of the period: role '");
+		add_safe(sb, e->role_text);
+		strbuf_addstr(sb, "' matches no [role.NAME] ([policy] unknown_role = warn)");
 	} else {
 		strbuf_addstr(sb, "not in the period");
 	}

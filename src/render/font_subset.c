@@ -20,7 +20,7 @@
  */
 #include "render/font_subset.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/memfile.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -363,39 +363,18 @@ int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
 			  struct strbuf *path, struct diag *d)
 {
 	hb_blob_t *blob;
-	const char *data, *tmp;
+	const char *data;
 	unsigned len;
-	int fd, rc = 0;
+	int fd;
 
 	blob = subset_blob(f, cps, n);
 	if (!blob)
 		return diag_error(d, MERIT_SOFTWARE, NULL, 0, 0, "cannot subset the letter font");
 	data = hb_blob_get_data(blob, &len);
-
-	/* $TMPDIR if set; else /dev/shm, a tmpfs, where creating and deleting
-	 * the file is a tenth of the cost on a disk file system (the file lives
-	 * for a few milliseconds); else /tmp. */
-	tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp)
-		tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-	strbuf_reset(path);
-	strbuf_addf(path, "%s/merit-font-XXXXXX", tmp);
-	fd = mkstemp(path->buf);      /* mode 0600: nobody else reads or swaps it */
-	if (fd < 0) {
-		rc = diag_error(d, MERIT_CANTCREAT, path->buf, 0, 0,
-				"cannot create a temporary font file: %s", strerror(errno));
-	} else {
-		int failed = outdir_write_fd(fd, data, len) < 0, e = errno;
-		if (close(fd) < 0 && !failed) {
-			failed = 1;
-			e = errno;
-		}
-		if (failed) {
-			unlink(path->buf);
-			rc = diag_error(d, MERIT_CANTCREAT, path->buf, 0, 0,
-					"cannot write a temporary font file: %s", strerror(e));
-		}
-	}
+	fd = memfile_create(data, len, path);
+	if (fd < 0)
+		diag_error(d, MERIT_CANTCREAT, path->len ? path->buf : NULL, 0, 0,
+			   "cannot create a temporary font file: %s", strerror(errno));
 	hb_blob_destroy(blob);
-	return rc;
+	return fd;
 }

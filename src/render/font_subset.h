@@ -5,8 +5,9 @@
  * libharu 2.3.0 parses and embeds the whole TrueType file in every document
  * (510 KB and 100 ms for wqy-zenhei); a per-letter subset is ~10 KB and a few
  * ms. libharu cannot load a font from memory, so the subset goes through a
- * private temporary file (mkstemp, 0600) that the caller unlinks as soon as
- * libharu has opened it.
+ * memfile (util/memfile.h: an anonymous memory file read by path, nothing
+ * on disk that a killed run could leave) that the caller closes as soon as
+ * libharu has read it.
  *
  * Ownership: font_face_load() returns a face the caller frees with
  * font_face_free(). A face is not thread-safe (it caches widths): load one
@@ -14,8 +15,8 @@
  *
  *   struct font_face *f = font_face_load(cfg->letters.font, cfg->letters.font_index, d);
  *   font_face_width(f, 0x4E2D);            // 1000 (1/1000 em)
- *   font_face_subset_file(f, cps, n, &path, d);
- *   ... HPDF_LoadTTFontFromFile(pdf, path.buf, HPDF_TRUE); unlink(path.buf);
+ *   int fd = font_face_subset_file(f, cps, n, &path, d);
+ *   ... HPDF_LoadTTFontFromFile(pdf, path.buf, HPDF_TRUE); memfile_close(fd, path.buf);
  */
 #ifndef MERIT_FONT_SUBSET_H
 #define MERIT_FONT_SUBSET_H
@@ -42,8 +43,9 @@ int font_face_width(struct font_face *f, uint32_t cp);
 /*
  * Writes a subset holding exactly the n code points of cps (duplicates are
  * fine), with only the tables libharu reads and a cmap it can search
- * quickly (see font_subset.c), to a new 0600 file in $TMPDIR (default /dev/shm or /tmp); its name goes into
- * *path (reset first). Returns 0, or -1 with MERIT_CANTCREAT in d.
+ * quickly (see font_subset.c), to a memfile whose path goes into *path
+ * (reset first). Returns its descriptor, for memfile_close(fd, path->buf)
+ * once libharu has read it, or -1 with MERIT_CANTCREAT in d.
  */
 int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
 			  struct strbuf *path, struct diag *d);

@@ -5,6 +5,7 @@
  */
 #include "render/letter_internal.h"
 #include "util/diag.h"
+#include "util/memfile.h"
 #include "util/outdir.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -234,25 +235,25 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 	const char *fname;
 	HPDF_UINT32 size;
 	size_t ncps = L->ncps;
-	int p, rc;
+	int p, ffd;
 
 	if (pad)
 		layout_cp_seen(L, pad);
-	rc = font_face_subset_file(L->font, L->cps, L->ncps, &lt->path, lt->d);
+	ffd = font_face_subset_file(L->font, L->cps, L->ncps, &lt->path, lt->d);
 	L->ncps = ncps;
-	if (rc < 0)
+	if (ffd < 0)
 		return -1;
 	lt->hpdf_error = 0;
 	pdf = HPDF_New(on_hpdf_error, lt);
 	if (!pdf) {
-		unlink(lt->path.buf);
+		memfile_close(ffd, lt->path.buf);
 		return HPDF_FAILD_TO_ALLOC_MEM;
 	}
 	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
 	HPDF_UseUTFEncodings(pdf);
 	fname = HPDF_LoadTTFontFromFile(pdf, lt->path.buf, HPDF_TRUE);
 	/* libharu has read the subset: the file is not needed any more. */
-	unlink(lt->path.buf);
+	memfile_close(ffd, lt->path.buf);
 	font = fname ? HPDF_GetFont(pdf, fname, "UTF-8") : NULL;
 	if (font)
 		fix_to_unicode(lt, font, pad);

@@ -227,16 +227,52 @@ static const char *sev_name(enum diag_severity s)
 	return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "note";
 }
 
-/* s with control bytes (LF and CR too, not tab) as \xNN. */
+/*
+ * The length of an invisible character at s (a byte-order mark inside a
+ * cell, a zero-width or no-break space, a direction mark), with its code
+ * point in *cp; else 0. "owner 'E1002' is not in the HR export" must show
+ * why two ids that look alike differ.
+ */
+static size_t invisible_at(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0xAD)) {
+		*cp = s[1];
+		return 2;
+	}
+	if (n < 3)
+		return 0;
+	*cp = (unsigned)(s[0] & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+	if (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+		return 3;
+	if (s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x8B && s[2] <= 0x8F) ||
+					     (s[2] >= 0xA8 && s[2] <= 0xAF)))
+		return 3;
+	if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA0 && s[2] <= 0xAF)
+		return 3;
+	return 0;
+}
+
+void diag_add_safe(struct strbuf *out, const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		unsigned cp;
+		size_t k = ch >= 0xC2 ? invisible_at((const unsigned char *)s + i, n - i, &cp) : 0;
+		if (k) {
+			strbuf_addf(out, "<U+%04X>", cp);
+			i += k - 1;
+		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			strbuf_addf(out, "\\x%02x", ch);
+		} else {
+			strbuf_addch(out, (char)ch);
+		}
+	}
+}
+
 static void add_escaped(struct strbuf *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			strbuf_addf(out, "\\x%02x", ch);
-		else
-			strbuf_addch(out, *s);
-	}
+	diag_add_safe(out, s, strlen(s));
 }
 
 void diag_format(const struct diag *d, struct strbuf *out, enum diag_severity min_severity)

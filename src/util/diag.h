@@ -101,10 +101,19 @@ void diag_hint(struct diag *d, const char *fmt, ...) __attribute__((format(print
 size_t diag_kind_count(const struct diag *d, const char *kind);
 
 /*
+ * Appends s[0..n) safe for a terminal, the one rule for text from inputs
+ * shown to a person (messages, `merit explain`): control bytes (LF and CR
+ * included, tab not) as \xNN, so a value is always on one line and cannot
+ * drive the terminal, and invisible characters (BOM, zero-width and
+ * no-break spaces, direction marks) as <U+XXXX>.
+ */
+void diag_add_safe(struct strbuf *out, const char *s, size_t n);
+
+/*
  * Formats every message, GNU style, one per line, hints indented, then a
- * line per row-problem kind that had more than DIAG_ROW_SHOW. Control
- * bytes in a message (LF and CR included, tab not) are written \xNN, so
- * one message is always one line and an input cannot drive the terminal.
+ * line per row-problem kind that had more than DIAG_ROW_SHOW. Text goes
+ * through diag_add_safe, so one message is always one line and an input
+ * cannot drive the terminal.
  * min_severity: DIAG_ERROR shows errors only; DIAG_NOTE shows everything.
  */
 void diag_format(const struct diag *d, struct strbuf *out, enum diag_severity min_severity);

@@ -327,3 +327,100 @@ else
 	*) fail "exact points" "$got" ;;
 	esac
 fi
+
+# --- 6. template and INI sizes that were quadratic: bounded now -------------
+# Both finish in about a second; the 60 s bound only catches the quadratic
+# versions (400,000 tags: 72 s for 200,000 before; 100,000 [metric.*]
+# sections: about 90 s, iniparser's dictionary and our section scan), it
+# is not a timing assert: tools/hostile.sh measures, docs/HARDENING.md.
+T=$(scratch harden-sizes)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+cp -r "$ROOT/templates" "$T/tpl"
+printf '\n[letters]\ntemplates = tpl\n' >> "$T/merit.ini"
+python3 -c 'import sys; open(sys.argv[1], "a").write("\n" + "{{name}} " * 400000 + "\n")' "$T/tpl/letter.en.txt"
+# validates_within NAME: validate finishes within the bound and says ok.
+validates_within() {
+	timeout 60 "$MERIT" validate -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
+	rc=$?
+	if [ "$rc" = 0 ] && grep -q 'ok, period 2026-10' "$T/o"; then
+		pass "$1"
+	else
+		fail "$1" "rc=$rc (124: still running after 60 s) $(head -c 300 "$T/e")"
+	fi
+}
+validates_within "a letter template with 400,000 tags validates (linear parse)"
+cp "$ROOT/templates/letter.en.txt" "$T/tpl/"
+# A tag in a template of 400,000 lines still has its own line and column.
+python3 -c 'import sys; open(sys.argv[1], "a").write("\n" * 400000 + "ab {{nope}}\n")' "$T/tpl/letter.en.txt"
+lines=$(wc -l < "$ROOT/templates/letter.en.txt")
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+expect "a bad tag after 400,000 lines: its own line and column" 78 "$T/e" \
+	"letter.en.txt:$((lines + 400001)):4: error: unknown placeholder '{{nope}}'"
+cp "$ROOT/templates/letter.en.txt" "$T/tpl/"
+python3 - "$T/merit.ini" <<'PY'
+import sys
+f = open(sys.argv[1], "a")
+for i in range(100000):
+    f.write("[metric.m%d]\nfrom = sales\nagg = count\n" % i)
+f.write("[metric.last]\nfrom = sales ; a comment iniparser drops\nagg = \"count\"\n")
+PY
+validates_within "100,000 [metric.*] sections validate (linear INI loading; quotes and comments as iniparser reads them)"
+# The last of them, in the last piece iniparser reads, is checked like any.
+printf '[metric.bad]\nfrom = sales\nagg = median\n' >> "$T/merit.ini"
+run_merit "$T/o" "$T/e" validate -c "$T/merit.ini" -p 2026-10
+expect "the 100,002nd section's bad value is found at its line" 78 "$T/e" \
+	"merit.ini:$(grep -n "^agg = median" "$T/merit.ini" | cut -d: -f1): error: \[metric.bad\] agg: .median. is not one of"
+
+# --- 7. merit explain shows control bytes from names as \xNN ----------------
+T=$(scratch harden-explain)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+python3 - "$T/hr.csv" <<'PY'
+import sys
+t = open(sys.argv[1]).read().replace("\nE2,Bob,", '\nE2,"Bob\x1b]0;pwned\x07\nEvil\x1b[2J\u200b",', 1)
+open(sys.argv[1], "w").write(t)
+PY
+run_merit "$T/o" "$T/e" explain -c "$T/merit.ini" -p 2026-10 E2
+first=$(head -1 "$T/o")
+if [ "$rc" = 0 ] && [ "$first" = 'Employee E2 Bob\x1b]0;pwned\x07\x0aEvil\x1b[2J<U+200B>, department Sales, role sales (销售 | Sales), value coefficient 1.00' ] &&
+   ! LC_ALL=C grep -q "$(printf '[\033\007]')" "$T/o"; then
+	pass "explain: ESC, BEL, LF and zero-width space in a name shown as \\xNN / <U+200B>, as messages show them"
+else
+	fail "explain escapes names" "rc=$rc first line: $first"
+fi
+
+# --- 13. nothing of a run lands in $TMPDIR: a kill cannot leave any --------
+# Font subsets and the INI without its BOM go through anonymous memory
+# files (util/memfile.h); with a $TMPDIR nobody may write to, a whole run
+# with letters and a BOM-prefixed INI still succeeds.
+T=$(scratch harden-tmpdir)
+cp "$ROOT"/tests/fixtures/history/*.csv "$T/"
+{ printf '\357\273\277'; cat "$ROOT/tests/fixtures/history/merit.ini"; } > "$T/merit.ini"
+mkdir -p "$T/tmp" && chmod 500 "$T/tmp"
+TMPDIR="$T/tmp" "$MERIT" run -q -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
+rc=$?
+chmod 700 "$T/tmp"
+if [ "$rc" = 0 ] && [ -s "$T/out/2026-10/letters/E1.pdf" ] && [ -z "$(ls -A "$T/tmp")" ]; then
+	pass "a run with letters and a BOM INI writes nothing into \$TMPDIR (read-only there: still exit 0)"
+else
+	fail "run with a read-only TMPDIR" "rc=$rc $(head -c 300 "$T/e")"
+fi
+
+# --- 8. another period's leftovers, one ledger for two outputs, state 0700 ---
+T=$(scratch harden-publish)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+mkdir -p "$T/state" "$T/out/.2026-09.tmp-Ab12Cd" && chmod 755 "$T/state"
+echo half > "$T/out/.2026-09.tmp-Ab12Cd/results.csv"
+run_merit "$T/o" "$T/e" run -q --no-letters -c "$T/merit.ini" -p 2026-10
+if [ "$rc" = 0 ] && ! ls -a "$T/out" | grep -q '\.tmp-' && [ "$(stat -c %a "$T/state")" = 700 ]; then
+	pass "a run removes a killed run's folder of another period and makes state/ 0700"
+else
+	fail "other period's leftovers / state mode" "rc=$rc $(ls -a "$T/out" | tr '\n' ' ') state $(stat -c %a "$T/state")"
+fi
+# Another output folder, the same ledger: the ledger's own lock says 75.
+flock "$T/state/.history.lock" sleep 5 &
+lockpid=$!
+sleep 1
+run_merit "$T/o" "$T/e" run -q --no-letters -c "$T/merit.ini" -p 2026-10 -o "$T/elsewhere"
+expect "a run into another output folder while the ledger is in use: 75" 75 "$T/e" \
+	"another merit run is using this ledger"
+wait $lockpid

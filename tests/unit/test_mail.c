@@ -264,13 +264,57 @@ static void test_header_injection(void **state)
 	unsigned char pdf[1] = { 0 };
 	char *v;
 	(void)state;
+	struct strbuf dec = STRBUF_INIT;
 	build_sample(&msg, "Eve\r\nBcc: spy@evil.example", pdf, 1);
 	assert_null(header(msg.buf, "Bcc"));
 	assert_null(strstr(msg.buf, "\r\nBcc:"));
 	v = header(msg.buf, "To");
 	assert_non_null(strstr(v, "=?UTF-8?B?"));
+	/* Decoded, the name shows no line break and no second address
+	 * (issue 15 item 7): CR/LF one space, '@' " at ". */
+	decode_words(v, &dec);
+	assert_string_equal(dec.buf, "Eve Bcc: spy at evil.example");
 	free(v);
 	strbuf_release(&msg);
+
+	/* Address-like text in a name: the reader's To must not show a
+	 * second address. 王建国 <boss@corp.example> -> 王建国 (boss at ...). */
+	build_sample(&msg, "王建国 <boss@corp.example>\t", pdf, 1);
+	v = header(msg.buf, "To");
+	strbuf_reset(&dec);
+	decode_words(v, &dec);
+	assert_string_equal(dec.buf, "王建国 (boss at corp.example)");
+	assert_non_null(strstr(v, " <wang.jianguo@example-trading.cn>"));
+	assert_null(strchr(dec.buf, '<'));
+	free(v);
+	strbuf_release(&msg);
+
+	/* A plain name that becomes plain after cleaning goes as is. */
+	build_sample(&msg, "Wang\nJianguo", pdf, 1);
+	v = header(msg.buf, "To");
+	assert_string_equal(v, "Wang Jianguo <wang.jianguo@example-trading.cn>");
+	free(v);
+	strbuf_release(&msg);
+	strbuf_release(&dec);
+}
+
+/* Retry back-off (issue 15 item 10): 1 s doubling reaches the 5-minute
+ * ceiling after 9 steps (256 s -> 300 s) and stays there; 1,000 retries
+ * never overflow (doubling alone passed LONG_MAX after ~53). */
+static void test_retry_delay_ceiling(void **state)
+{
+	long d = 1000;
+	int i;
+	(void)state;
+	for (i = 0; i < 8; i++)
+		d = smtp_next_delay(d);
+	assert_int_equal(d, 256000);
+	assert_int_equal(smtp_next_delay(d), 300000);
+	for (i = 0; i < 1000; i++) {
+		d = smtp_next_delay(d);
+		assert_true(d > 0 && d <= 300000);
+	}
+	assert_int_equal(d, 300000);
 }
 
 static void test_encode_words_long(void **state)
@@ -995,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(test_message_id_and_date),
 		cmocka_unit_test(test_template),
 		cmocka_unit_test(test_ledger_mail),
+		cmocka_unit_test(test_retry_delay_ceiling),
 		cmocka_unit_test(test_transport_retry_and_fail),
 		cmocka_unit_test(test_transport_password_rules),
 		cmocka_unit_test(test_transport_leaks),
