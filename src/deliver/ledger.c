@@ -810,24 +810,10 @@ int ledger_lock(const struct config *cfg, int create, int *fd, struct diag *d)
 	if (create && ledger_ensure_state_dir(cfg, d) < 0)
 		return -1;
 	lock = xstrfmt("%s/.history.lock", cfg->state_dir);
-	*fd = lockfile_take(lock);
-	if (*fd == -1) {
-		diag_error(d, MERIT_CANTCREAT, lock, 0, 0, "cannot open the ledger lock: %s",
-			   strerror(errno));
-	} else if (*fd < 0) {
-		int busy = errno == EWOULDBLOCK;
-		diag_error(d, busy ? MERIT_TEMPFAIL : MERIT_CANTCREAT, lock, 0, 0,
-			   busy ? "another merit run is using this ledger" : "cannot lock: %s",
-			   strerror(errno));
-		if (busy)
-			diag_hint(d, "wait for it to finish (its output folder may be another one)");
-	}
+	*fd = lockfile_take_diag(lock, "the ledger lock", "another merit run is using this ledger",
+				 "wait for it to finish (its output folder may be another one)", d);
 	free(lock);
-	if (*fd < 0) {
-		*fd = -1;
-		return -1;
-	}
-	return 0;
+	return *fd < 0 ? -1 : 0;
 }
 
 void ledger_unlock(int fd)

@@ -109,20 +109,11 @@ static int take_lock(const char *state_dir, int *fd, struct diag *d)
 		free(path);
 		return -1;
 	}
-	*fd = lockfile_take(path);
-	if (*fd == -1) {
-		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot open lock file: %s",
-			   strerror(errno));
-	} else if (*fd < 0) {
-		diag_error(d, MERIT_TEMPFAIL, path, 0, 0, "another `merit mail` is running");
-		diag_hint(d, "wait for it to finish, then run again: it sends only what is missing");
-	}
+	*fd = lockfile_take_diag(path, "lock file", "another `merit mail` is running",
+				 "wait for it to finish, then run again: it sends only what is missing",
+				 d);
 	free(path);
-	if (*fd < 0) {
-		*fd = -1;
-		return -1;
-	}
-	return 0;
+	return *fd < 0 ? -1 : 0;
 }
 
 static int setup_addresses(struct batch *b)

@@ -10,17 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Both readers give a csv_row: the source's row is a view of it. */
+static int row_of(int rc, const struct csv_row *cr, struct src_row *row)
+{
+	if (rc > 0) {
+		row->n = cr->n;
+		row->cell = cr->cell;
+		row->line = cr->line;
+		row->row_line = cr->row_line;
+	}
+	return rc;
+}
+
 static int csv_next(void *impl, struct src_row *row, struct diag *d)
 {
 	struct csv_row cr;
-	int rc = csvread_next(impl, &cr, d);
-	if (rc > 0) {
-		row->n = cr.n;
-		row->cell = cr.cell;
-		row->line = cr.line;
-		row->row_line = cr.row_line;
-	}
-	return rc;
+	return row_of(csvread_next(impl, &cr, d), &cr, row);
 }
 
 static const char *csv_sha256(const void *impl)
@@ -62,14 +67,7 @@ int csv_source_open(struct source *s, const char *path, const struct input_conf 
 static int xlsx_next(void *impl, struct src_row *row, struct diag *d)
 {
 	struct csv_row cr;
-	int rc = xlsxread_next(impl, &cr, d);
-	if (rc > 0) {
-		row->n = cr.n;
-		row->cell = cr.cell;
-		row->line = cr.line;
-		row->row_line = cr.row_line;
-	}
-	return rc;
+	return row_of(xlsxread_next(impl, &cr, d), &cr, row);
 }
 
 static const char *xlsx_sha256(const void *impl)

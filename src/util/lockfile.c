@@ -3,9 +3,11 @@
  * (util/lockfile.h has the contract).
  */
 #include "util/lockfile.h"
+#include "util/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -21,6 +23,24 @@ int lockfile_take(const char *path)
 		return -2;
 	}
 	return fd;
+}
+
+int lockfile_take_diag(const char *path, const char *what, const char *busy,
+		       const char *hint, struct diag *d)
+{
+	int fd = lockfile_take(path);
+	if (fd >= 0)
+		return fd;
+	if (fd == -1) {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot open %s: %s", what,
+			   strerror(errno));
+	} else if (errno == EWOULDBLOCK) {
+		diag_error(d, MERIT_TEMPFAIL, path, 0, 0, "%s", busy);
+		diag_hint(d, "%s", hint);
+	} else {
+		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot lock: %s", strerror(errno));
+	}
+	return -1;
 }
 
 void lockfile_release(int fd)

@@ -11,6 +11,8 @@
 #ifndef MERIT_LOCKFILE_H
 #define MERIT_LOCKFILE_H
 
+struct diag;
+
 /*
  * Opens path (created 0600, never through a symbolic link) and locks it
  * without waiting. Returns the descriptor that holds the lock; -1 when the
@@ -18,6 +20,18 @@
  * another process holds it), errno set in both cases.
  */
 int lockfile_take(const char *path);
+
+/*
+ * lockfile_take() that says in d why it failed, at path: "cannot open
+ * <what>: <reason>" (73), `busy` with the hint line `hint` (75) when
+ * another process holds the lock, "cannot lock: <reason>" (73) otherwise.
+ * Returns the descriptor, or -1.
+ *   fd = lockfile_take_diag(path, "the ledger lock",
+ *                           "another merit run is using this ledger",
+ *                           "wait for it to finish", d);
+ */
+int lockfile_take_diag(const char *path, const char *what, const char *busy,
+		       const char *hint, struct diag *d);
 
 /* Drops the lock; -1 (no lock) is fine. */
 void lockfile_release(int fd);

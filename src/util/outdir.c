@@ -149,24 +149,11 @@ int outdir_lock(struct outdir *od, const char *root, struct diag *d)
 		return diag_error(d, MERIT_CANTCREAT, root, 0, 0,
 				  "cannot create the output folder: %s", strerror(errno));
 	lock = xstrfmt("%s/.merit.lock", root);
-	od->lock_fd = lockfile_take(lock);
-	if (od->lock_fd == -1) {
-		diag_error(d, MERIT_CANTCREAT, lock, 0, 0, "cannot open the lock file: %s",
-			   strerror(errno));
-	} else if (od->lock_fd < 0) {
-		int busy = errno == EWOULDBLOCK;
-		diag_error(d, busy ? MERIT_TEMPFAIL : MERIT_CANTCREAT, lock, 0, 0,
-			   busy ? "another merit run holds the lock" : "cannot lock: %s",
-			   strerror(errno));
-		if (busy)
-			diag_hint(d, "wait for it to finish; the lock is released when it exits");
-	}
+	od->lock_fd = lockfile_take_diag(lock, "the lock file", "another merit run holds the lock",
+					 "wait for it to finish; the lock is released when it exits",
+					 d);
 	free(lock);
-	if (od->lock_fd < 0) {
-		od->lock_fd = -1;
-		return -1;
-	}
-	return 0;
+	return od->lock_fd < 0 ? -1 : 0;
 }
 
 /*

@@ -9,9 +9,6 @@ T=$(scratch approve)
 cp "$ROOT"/tests/fixtures/overrides/* "$T/"
 ini="$T/merit.ini"
 printf '\n[letters]\ntemplates = %s/templates\n' "$ROOT" >>"$ini"
-same() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
-}
 # Timestamps and the folder vary: DATE, RUN and OUT stand for them.
 norm() { sed -e "s|$T/||g" -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]*Z/DATE/g' \
 	-e 's/run [0-9a-f]\{16\}/run RUN/g' "$@"; }

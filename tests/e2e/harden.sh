@@ -5,9 +5,6 @@
 # (MERIT_TESTING_BIN, out/build/merit-test): the release binary has none.
 . tests/e2e/lib.sh
 
-same() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
-}
 
 # ledger_agrees DIR PERIOD: the ledger's rows for PERIOD are those of the
 # published results.csv (same run id as manifest.json, same bonus cents per

@@ -16,9 +16,6 @@ for p in 2026-08 2026-09 2026-10; do
 	run_merit "$T/o" "$T/e" run -q --no-letters -c "$ini" -p "$p"
 	[ "$rc" = 0 ] || fail "history: run $p" "rc=$rc $(head -c 300 "$T/e")"
 done
-same() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
-}
 if cut -d, -f1-10 "$T/out/2026-10/results.csv" | diff - "$ROOT/tests/golden/history-2026-10.results.csv" >"$T/diff"; then
 	pass "results.csv equals the hand-derived golden file (tests/golden/README.md)"
 else

@@ -10,6 +10,16 @@ export MERIT_TODAY=2026-11-15
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1: $2"; }
+# same NAME GOT WANTED: passes when the two strings are equal
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
+}
+# python_with MODULE: prints a python3 that can import MODULE, or nothing
+python_with() {
+	for _p in /usr/bin/python3 python3; do
+		if "$_p" -c "import $1" 2>/dev/null; then echo "$_p"; return; fi
+	done
+}
 
 # A fresh scratch folder for one test: T=$(scratch name)
 scratch() {

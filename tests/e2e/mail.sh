@@ -3,10 +3,7 @@
 # Python's email package (tests/mail_check.py) as the independent reader.
 . tests/e2e/lib.sh
 
-PY=
-for p in /usr/bin/python3 python3; do
-	if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
-done
+PY=$(python_with aiosmtpd)
 if [ -z "$PY" ]; then
 	fail "mail: setup" "no python3 with aiosmtpd (Debian package python3-aiosmtpd)"
 	exit 1

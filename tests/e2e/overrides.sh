@@ -9,9 +9,6 @@ T=$(scratch overrides)
 cp "$ROOT"/tests/fixtures/overrides/* "$T/"
 ini="$T/merit.ini"
 R="$T/out/2026-10/results.csv"
-same() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
-}
 
 printf '\n[letters]\ntemplates = %s/templates\n' "$ROOT" >>"$ini"
 run_merit "$T/o" "$T/e" run -q -c "$ini"

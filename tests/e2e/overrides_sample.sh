@@ -29,9 +29,6 @@
 W=$(workspace overrides-sample)
 INI=$W/config/merit.ini
 R=$W/out/2026-10/results.csv
-same() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', wanted '$3'"; fi
-}
 
 # The same company without overrides first, for the ratings it gives.
 run_merit "$W/o" "$W/e" run -q --no-letters -c "$INI" -o "$W/base"

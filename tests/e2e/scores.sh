@@ -31,9 +31,6 @@ near() {
 }
 
 # same NAME ACTUAL EXPECTED: exact text comparison (money, labels, flags)
-same() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi
-}
 
 # kpi NAME FILE ID COLUMN EXPECTED: near() on one results.csv cell
 kpi() { near "$1" "$(col "$2" "$3" "$4")" "$5"; }

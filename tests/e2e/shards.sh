@@ -149,10 +149,7 @@ expect "shards: inputs changed since run --no-letters: refused (65)" 65 "$G/ch.e
 cp "$G/hr.bak" "$G/co/hr.csv"
 
 # --- mail shards ----------------------------------------------------------
-PY=
-for p in /usr/bin/python3 python3; do
-	if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
-done
+PY=$(python_with aiosmtpd)
 if [ -z "$PY" ]; then
 	fail "shards: mail setup" "no python3 with aiosmtpd"
 	exit 1

@@ -9,12 +9,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
 #include "util/date.h"
 #include "util/diag.h"
+#include "util/outdir.h"
 #include "util/strbuf.h"
 
 /* "中文 | English" -> both halves; one text fills both (as config_load). */
@@ -294,4 +297,23 @@ void fixture_assert_diag_says(const struct diag *d, const char *want)
 	if (!strstr(text, want))
 		fail_msg("'%s' not in:\n%s", want, text);
 	free(text);
+}
+
+char fixture_tmp[256];
+
+int fixture_tmp_setup(void **state)
+{
+	const char *base = getenv("TMPDIR");
+	int n = snprintf(fixture_tmp, sizeof(fixture_tmp), "%s/merit-%s-XXXXXX",
+			 base && *base ? base : "/tmp", program_invocation_short_name);
+	(void)state;
+	if (n < 0 || (size_t)n >= sizeof(fixture_tmp))
+		return -1;
+	return mkdtemp(fixture_tmp) ? 0 : -1;
+}
+
+int fixture_tmp_teardown(void **state)
+{
+	(void)state;
+	return outdir_remove_tree(fixture_tmp) == 0 ? 0 : -1;
 }

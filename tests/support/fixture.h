@@ -119,6 +119,17 @@ void fixture_add_training(struct company *c, const char *who, const char *course
 /* config_release() and company_release(); either may be NULL. */
 void fixture_release(struct config *cfg, struct company *c);
 
+/*
+ * A private scratch folder for a test binary: the group setup makes
+ * "$TMPDIR/merit-<program>-XXXXXX" (/tmp when TMPDIR is unset) and puts its
+ * path in fixture_tmp, the group teardown removes it with all in it.
+ *   static const char *const tmpdir = fixture_tmp;
+ *   return cmocka_run_group_tests(tests, fixture_tmp_setup, fixture_tmp_teardown);
+ */
+extern char fixture_tmp[];
+int fixture_tmp_setup(void **state);
+int fixture_tmp_teardown(void **state);
+
 struct diag;
 /* The diag as main.c would print it (caller frees). */
 char *fixture_diag_text(const struct diag *d);

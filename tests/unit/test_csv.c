@@ -21,11 +21,11 @@
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
-static char tmpdir[] = "/tmp/merit-test-csv-XXXXXX";
+static const char *const tmpdir = fixture_tmp;   /* the group's scratch folder */
 
 static const char *write_tmp(const char *name, const char *data, size_t len)
 {
-	static char path[256];
+	static char path[512];
 	FILE *f;
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	f = fopen(path, "wb");
@@ -384,23 +384,6 @@ static void test_skim_matches_plain_read(void **state)
 	assert_true(skipped_any);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct strbuf cmd = STRBUF_INIT;
-	int rc;
-	(void)state;
-	strbuf_addf(&cmd, "rm -rf '%s'", tmpdir);
-	rc = system(cmd.buf);
-	strbuf_release(&cmd);
-	return rc;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,5 +398,5 @@ int main(void)
 		cmocka_unit_test(test_big_file_lines),
 		cmocka_unit_test(test_skim_matches_plain_read),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_tmp_setup, fixture_tmp_teardown);
 }

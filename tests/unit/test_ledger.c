@@ -26,20 +26,7 @@
 
 #include "../support/fixture.h"
 
-static char tmpdir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/merit-ledger-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return outdir_remove_tree(tmpdir);
-}
+static const char *const tmpdir = fixture_tmp;   /* the group's scratch folder */
 
 /* The SPEC bands and history thresholds (warning after 2 bottom ratings,
  * role review after 3, promotion after 3 top), the ledger in state_dir. */
@@ -392,5 +379,5 @@ int main(void)
 		cmocka_unit_test(test_pending_reconciled),
 		cmocka_unit_test(test_trends),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_tmp_setup, fixture_tmp_teardown);
 }

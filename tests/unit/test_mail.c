@@ -33,7 +33,9 @@
 #include "util/period.h"
 #include "util/strbuf.h"
 
-static char tmpdir[256];
+#include "../support/fixture.h"
+
+static const char *const tmpdir = fixture_tmp;   /* the group's scratch folder */
 
 /* struct config holds char * (it owns its strings); the literals put there
  * by these tests are never written or freed. */
@@ -1012,22 +1014,6 @@ static void test_mailing_send_resend(void **state)
 	fake_release(&f);
 }
 
-static int setup_all(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/merit-test-mail-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown_all(void **state)
-{
-	char cmd[400];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1047,5 +1033,5 @@ int main(void)
 		cmocka_unit_test(test_mailing_dry_run),
 		cmocka_unit_test(test_mailing_send_resend),
 	};
-	return cmocka_run_group_tests(tests, setup_all, teardown_all);
+	return cmocka_run_group_tests(tests, fixture_tmp_setup, fixture_tmp_teardown);
 }

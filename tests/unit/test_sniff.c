@@ -21,11 +21,13 @@
 #include "util/diag.h"
 #include "util/strbuf.h"
 
-static char tmpdir[] = "/tmp/merit-test-sniff-XXXXXX";
+#include "../support/fixture.h"
+
+static const char *const tmpdir = fixture_tmp;   /* the group's scratch folder */
 
 static const char *write_tmp(const char *name, const char *data, size_t len)
 {
-	static char path[256];
+	static char path[512];
 	FILE *f;
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	f = fopen(path, "wb");
@@ -154,23 +156,6 @@ static void test_value_guesses(void **state)
 	assert_null(sniff_guess_value("stage", "Q3"));
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct strbuf cmd = STRBUF_INIT;
-	int rc;
-	(void)state;
-	strbuf_addf(&cmd, "rm -rf '%s'", tmpdir);
-	rc = system(cmd.buf);
-	strbuf_release(&cmd);
-	return rc;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,5 +165,5 @@ int main(void)
 		cmocka_unit_test(test_close_spelling),
 		cmocka_unit_test(test_value_guesses),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_tmp_setup, fixture_tmp_teardown);
 }

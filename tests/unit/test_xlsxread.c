@@ -30,7 +30,7 @@
 #include "util/diag.h"
 #include "util/strbuf.h"
 
-static char tmpdir[] = "/tmp/merit-test-xlsx-XXXXXX";
+static const char *const tmpdir = fixture_tmp;   /* the group's scratch folder */
 
 #define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" " \
 	   "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
@@ -73,7 +73,7 @@ static const char *write_xlsx(const char *name, const char *book, const char *re
 			      const char *ssts, const char *sty, const char *sheet1,
 			      const char *sheet2)
 {
-	static char path[256];
+	static char path[512];
 	const char *names[] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
 				"xl/sharedStrings.xml", "xl/styles.xml",
 				"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml" };
@@ -632,20 +632,6 @@ static void test_sample_workbooks(void **state)
 	}
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[300];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,5 +648,5 @@ int main(void)
 		cmocka_unit_test(test_skim),
 		cmocka_unit_test(test_sample_workbooks),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_tmp_setup, fixture_tmp_teardown);
 }
