@@ -10,8 +10,9 @@ formatted as the workbook does (¥1,234.56) and every KPI label of the
 employee's role (either half); `qpdf --check` passes; `pdffonts` shows an
 embedded font; pdftotext, pdffonts and qpdf print no warning; the font's
 /ToUnicode is a real ToUnicode CMap (bfchar/bfrange, no begincidrange: the
-libharu 2.3.0 defect, issue 15) mapping every code the pages draw to the
-same Unicode value, which is what libharu's UTF-8 encoder draws.
+libharu 2.3.0 defect, issue 15) mapping every code the pages draw, no two
+codes to the same character (letter_pdf.c gives each character of a letter
+its own code), and the CIDToGIDMap covers every code drawn.
 Prints one line per problem and exits 1 if there was any.
 """
 import csv
@@ -67,12 +68,21 @@ def to_unicode_problems(pdf):
     codes = set()
     for hexs in re.findall(r"<([0-9a-fA-F]+)> Tj", qdf):
         codes.update(int(hexs[i:i + 4], 16) for i in range(0, len(hexs), 4))
-    wrong = sorted(c for c in codes if mapped.get(c) != c)
     if not codes:
         out.append("no text drawn")
-    if wrong:
-        out.append("codes not mapped to themselves: " +
-                   ", ".join("%04X" % c for c in wrong[:5]))
+    unmapped = sorted(c for c in codes if c not in mapped)
+    if unmapped:
+        out.append("codes without a character in /ToUnicode: " +
+                   ", ".join("%04X" % c for c in unmapped[:5]))
+    chars = [mapped[c] for c in codes if c in mapped]
+    if len(set(chars)) != len(chars):
+        out.append("two codes drawn map to the same character")
+    m = re.search(r"/CIDToGIDMap (\d+) 0 R", qdf)
+    if m:
+        length = re.search(r"\n%s 0 obj\n<<.*?/Length (\d+) 0 R" % m.group(1), qdf, re.S)
+        size = length and re.search(r"\n%s 0 obj\n(\d+)\n" % length.group(1), qdf)
+        if not size or (codes and int(size.group(1)) < 2 * (max(codes) + 1)):
+            out.append("the CIDToGIDMap does not cover every code drawn")
     return out
 
 

@@ -8,11 +8,11 @@
  * only 13 tables (OS/2 cmap cvt fpgm glyf head hhea hmtx loca maxp name
  * post prep). So the subset:
  *   - keeps only the tables libharu reads (no GSUB/GPOS/vmtx/BDF...);
- *   - gets a cmap we write ourselves: one (3,1) format-4 subtable with a
- *     handful of wide segments whose glyphIdArray holds 0 for the code
- *     points in the gaps, instead of one segment per run of characters
- *     (~200 for a Chinese letter) -- the lookups then stop after a few
- *     segments instead of ~100;
+ *   - gets a cmap we write ourselves: one (3,1) format-4 subtable that maps
+ *     the letter's own codes (base + k for its k-th character, see
+ *     letter_pdf.c) to the glyphs, with a handful of wide segments whose
+ *     glyphIdArray holds 0 in the gaps (characters the font lacks) -- the
+ *     lookups then stop after a segment or two;
  *   - gives .notdef an advance of one em, the width of every ideograph:
  *     libharu takes glyph 0's width as the CID font's default width (DW),
  *     and only characters of another width are then listed in /W (with
@@ -282,8 +282,11 @@ static hb_blob_t *hmtx_patch(hb_blob_t *hmtx, unsigned upem)
 	return hb_blob_create((const char *)t, len, HB_MEMORY_MODE_WRITABLE, t, free);
 }
 
-/* Subsets f to the code points of cps and returns the font file's bytes. */
-static hb_blob_t *subset_blob(struct font_face *f, const uint32_t *cps, size_t n)
+/* Subsets f to the code points of cps (sorted, distinct, BMP) and returns
+ * the font file's bytes; its cmap maps base + k to the glyph of cps[k],
+ * which goes into gids[k] (0: the font has none). */
+static hb_blob_t *subset_blob(struct font_face *f, const uint32_t *cps, size_t n, unsigned base,
+			      uint16_t *gids)
 {
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	hb_subset_plan_t *plan;
@@ -292,7 +295,6 @@ static hb_blob_t *subset_blob(struct font_face *f, const uint32_t *cps, size_t n
 	hb_blob_t *blob;
 	struct cmap_pair *pr;
 	const hb_map_t *to_old, *to_new;
-	hb_codepoint_t cp = HB_SET_VALUE_INVALID;
 	size_t np = 0, i;
 
 	if (!in)
@@ -319,16 +321,17 @@ static hb_blob_t *subset_blob(struct font_face *f, const uint32_t *cps, size_t n
 		return NULL;
 	}
 
-	/* libharu's encoder is UTF-16: only the BMP can be drawn. */
 	to_old = hb_subset_plan_unicode_to_old_glyph_mapping(plan);
 	to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
 	pr = xmalloc((n + 1) * sizeof(*pr));
-	while (hb_set_next(uni, &cp) && cp < 0xFFFF) {
-		hb_codepoint_t g = hb_map_get(to_old, cp);
-		if (g == HB_MAP_VALUE_INVALID || (g = hb_map_get(to_new, g)) == HB_MAP_VALUE_INVALID ||
-		    g == 0)
+	for (i = 0; i < n; i++) {
+		hb_codepoint_t g = hb_map_get(to_old, cps[i]);
+		if (g == HB_MAP_VALUE_INVALID || (g = hb_map_get(to_new, g)) == HB_MAP_VALUE_INVALID)
+			g = 0;
+		gids[i] = (uint16_t)g;
+		if (!g)
 			continue;
-		pr[np].cp = (uint16_t)cp;
+		pr[np].cp = (uint16_t)(base + i);
 		pr[np++].gid = (uint16_t)g;
 	}
 	hb_subset_input_destroy(in);     /* it owns uni */
@@ -359,15 +362,17 @@ static hb_blob_t *subset_blob(struct font_face *f, const uint32_t *cps, size_t n
 	return blob;
 }
 
-int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
-			  struct strbuf *path, struct diag *d)
+int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n, unsigned base,
+			  uint16_t *gids, struct strbuf *path, struct diag *d)
 {
 	hb_blob_t *blob;
 	const char *data;
 	unsigned len;
 	int fd;
 
-	blob = subset_blob(f, cps, n);
+	if (base + n > 0xFFFF)
+		BUG("font_face_subset_file: codes past 0xFFFF");
+	blob = subset_blob(f, cps, n, base, gids);
 	if (!blob)
 		return diag_error(d, MERIT_SOFTWARE, NULL, 0, 0, "cannot subset the letter font");
 	data = hb_blob_get_data(blob, &len);

@@ -15,7 +15,7 @@
  *
  *   struct font_face *f = font_face_load(cfg->letters.font, cfg->letters.font_index, d);
  *   font_face_width(f, 0x4E2D);            // 1000 (1/1000 em)
- *   int fd = font_face_subset_file(f, cps, n, &path, d);
+ *   int fd = font_face_subset_file(f, sorted_cps, n, 0x20, gids, &path, d);
  *   ... HPDF_LoadTTFontFromFile(pdf, path.buf, HPDF_TRUE); memfile_close(fd, path.buf);
  */
 #ifndef MERIT_FONT_SUBSET_H
@@ -41,13 +41,17 @@ int font_face_has(const struct font_face *f, uint32_t cp);
 int font_face_width(struct font_face *f, uint32_t cp);
 
 /*
- * Writes a subset holding exactly the n code points of cps (duplicates are
- * fine), with only the tables libharu reads and a cmap it can search
- * quickly (see font_subset.c), to a memfile whose path goes into *path
- * (reset first). Returns its descriptor, for memfile_close(fd, path->buf)
- * once libharu has read it, or -1 with MERIT_CANTCREAT in d.
+ * Writes a subset holding the n code points of cps (sorted, distinct, all
+ * below U+10000), with only the tables libharu reads and a cmap it can
+ * search quickly (see font_subset.c), to a memfile whose path goes into
+ * *path (reset first). The subset's cmap maps the code base + k to the
+ * glyph of cps[k], and gids[k] receives that glyph (0: the font has none,
+ * it prints as .notdef): the PDF shows cps[k] with the code base + k
+ * (letter_pdf.c says why); base + n must not pass 0xFFFF. Returns the
+ * memfile's descriptor, for memfile_close(fd, path->buf) once libharu has
+ * read it, or -1 with MERIT_CANTCREAT in d.
  */
-int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n,
-			  struct strbuf *path, struct diag *d);
+int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n, unsigned base,
+			  uint16_t *gids, struct strbuf *path, struct diag *d);
 
 #endif

@@ -527,6 +527,8 @@ static void letter_release(struct letter *lt)
 	strbuf_release(&lt->L.text);
 	free(lt->L.ops);
 	free(lt->L.cps);
+	free(lt->L.codes);
+	free(lt->L.gids);
 	wrap_lines_release(&lt->L.wl);
 	font_face_free(lt->L.font);
 }

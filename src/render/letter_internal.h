@@ -93,6 +93,11 @@ struct layout {
 	uint8_t seen[0x10000 / 8];/* BMP code points drawn */
 	uint32_t *cps;            /* every distinct code point drawn */
 	size_t ncps, cps_alloc;
+	/* letter_pdf.c: the BMP code points drawn, sorted; the PDF shows
+	 * codes[k] with the code PDF_CODE_BASE + k, glyph gids[k] of the subset. */
+	uint32_t *codes;
+	uint16_t *gids;
+	size_t ncodes, codes_alloc;
 	int zh;                   /* joins wrapped template lines without a space */
 };
 

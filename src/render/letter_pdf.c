@@ -39,6 +39,157 @@ static void rgb_stroke(HPDF_Page pg, uint32_t c)
 			       (float)(c >> 8 & 0xFF) / 255.0f, (float)(c & 0xFF) / 255.0f);
 }
 
+/*
+ * The codes in the PDF. libharu 2.3.0's UTF-8 encoder makes every BMP code
+ * point a CID (Identity-H: code = CID = code point), so for every document
+ * it looks up all 65,536 code points in the font, builds /W over them and
+ * writes a 128 KB CIDToGIDMap that it deflates: two thirds of a letter's
+ * time went there (docs/BENCHMARKS.md, Letters). The letter gives libharu
+ * other codes instead: the k-th of its distinct characters (sorted) is
+ * drawn with the code PDF_CODE_BASE + k, the subset's cmap maps that code
+ * to the character's glyph (font_face_subset_file), so libharu's lookups
+ * hit one short segment, /W lists the same widths under the new CIDs, the
+ * CIDToGIDMap needs only PDF_CODE_BASE + n entries (cut below), and the
+ * ToUnicode map says which character each code is. The page looks the
+ * same; only the codes differ. PDF_CODE_BASE keeps the codes clear of the
+ * C0 controls; codes stop below the surrogates, which UTF-8 cannot carry.
+ */
+#define PDF_CODE_BASE 0x20u
+#define PDF_CODE_END 0xD800u
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* L->codes: the BMP characters drawn, sorted. libharu drew a character
+ * past the BMP as a space, and so does this. */
+static void pdf_codes(struct layout *L)
+{
+	size_t i, n = 0;
+	int astral = 0, space = 0;
+	if (L->codes_alloc < L->ncps + 1) {
+		L->codes_alloc = L->ncps + 1 + 64;
+		L->codes = xrealloc(L->codes, L->codes_alloc * sizeof(*L->codes));
+		L->gids = xrealloc(L->gids, L->codes_alloc * sizeof(*L->gids));
+	}
+	for (i = 0; i < L->ncps; i++) {
+		if (L->cps[i] >= 0x10000) {
+			astral = 1;
+			continue;
+		}
+		space |= L->cps[i] == ' ';
+		L->codes[n++] = L->cps[i];
+	}
+	if (astral && !space)
+		L->codes[n++] = ' ';
+	qsort(L->codes, n, sizeof(*L->codes), cmp_u32);
+	/* Tens of thousands of distinct characters in one letter: the rest
+	 * have no code and are left out (pdf_encode). */
+	if (n > PDF_CODE_END - PDF_CODE_BASE)
+		n = PDF_CODE_END - PDF_CODE_BASE;
+	L->ncodes = n;
+}
+
+/* The code of c, or 0 if it has none. */
+static uint32_t pdf_code(const struct layout *L, uint32_t c)
+{
+	size_t lo = 0, hi = L->ncodes;
+	if (c >= 0x10000)
+		c = ' ';
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (L->codes[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < L->ncodes && L->codes[lo] == c ? PDF_CODE_BASE + (uint32_t)lo : 0;
+}
+
+/* s (clean UTF-8) with each character replaced by its code, as UTF-8 for
+ * libharu's encoder. */
+static void pdf_encode(const struct layout *L, const char *s, size_t len, struct strbuf *out)
+{
+	size_t i, used;
+	strbuf_reset(out);
+	for (i = 0; i < len; i += used) {
+		uint32_t code = pdf_code(L, utf8_next(s + i, len - i, &used));
+		if (code)
+			utf8_put(out, code);
+	}
+}
+
+static void put_be16(struct strbuf *sb, unsigned v)
+{
+	strbuf_addch(sb, (char)(v >> 8 & 0xFF));
+	strbuf_addch(sb, (char)(v & 0xFF));
+}
+
+/*
+ * After HPDF_GetFont: the CIDToGIDMap cut to the codes in use, and the
+ * ToUnicode map. libharu 2.3.0 names the encoding CMap as the font's
+ * /ToUnicode (see shared/LIBNOTES.md): poppler warns about its
+ * begincidrange and other readers may extract wrong text. The right one
+ * maps each code to its character: one bfrange per run of consecutive
+ * codes and characters (a range stays within one low byte of its codes and
+ * of its characters, PDF 32000-1, 9.10.3), at most 100 per block. Both
+ * streams are replaced in place, keeping libharu's object numbering; when
+ * they are not what 2.3.0 makes (another libharu), they are left alone.
+ */
+static void fix_font(struct letter *lt, HPDF_Font font)
+{
+	struct layout *L = &lt->L;
+	HPDF_FontAttr fa = font->attr;
+	HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+	struct strbuf *sb = &lt->scratch;
+	size_t i, k, n = 0, done = 0;
+
+	if (fa && fa->map_stream && fa->map_stream->stream &&
+	    fa->map_stream->stream->type == HPDF_STREAM_MEMORY) {
+		strbuf_reset(sb);
+		for (i = 0; i < PDF_CODE_BASE; i++)
+			put_be16(sb, 0);
+		for (i = 0; i < L->ncodes; i++)
+			put_be16(sb, L->gids[i]);
+		HPDF_MemStream_FreeData(fa->map_stream->stream);
+		HPDF_Stream_Write(fa->map_stream->stream, (const HPDF_BYTE *)sb->buf,
+				  (HPDF_UINT)sb->len);
+	}
+	if (!tu || !tu->stream || tu->stream->type != HPDF_STREAM_MEMORY)
+		return;
+	/* Ranges: [i, k) is one when the codes and the characters run on. */
+	for (i = 0; i < L->ncodes; i = k, n++)
+		for (k = i + 1; k < L->ncodes && L->codes[k] == L->codes[k - 1] + 1 &&
+			    ((PDF_CODE_BASE + k) & 0xFF) && (L->codes[k] & 0xFF); k++)
+			;
+	strbuf_reset(sb);
+	strbuf_addstr(sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+		      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+		      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (i = 0; i < L->ncodes; i = k) {
+		for (k = i + 1; k < L->ncodes && L->codes[k] == L->codes[k - 1] + 1 &&
+			    ((PDF_CODE_BASE + k) & 0xFF) && (L->codes[k] & 0xFF); k++)
+			;
+		if (done % 100 == 0)
+			strbuf_addf(sb, "%zu beginbfrange\n", n - done < 100 ? n - done : 100);
+		strbuf_addf(sb, "<%04zX> <%04zX> <%04X>\n", PDF_CODE_BASE + i, PDF_CODE_BASE + k - 1,
+			    (unsigned)L->codes[i]);
+		if (++done % 100 == 0 || done == n)
+			strbuf_addstr(sb, "endbfrange\n");
+	}
+	strbuf_addstr(sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	HPDF_MemStream_FreeData(tu->stream);
+	HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)sb->buf, (HPDF_UINT)sb->len);
+	/* The dictionary described the encoding CMap: a ToUnicode needs none
+	 * of that (its CMap program names itself). */
+	HPDF_Dict_RemoveElement(tu, "CMapName");
+	HPDF_Dict_RemoveElement(tu, "CIDSystemInfo");
+	HPDF_Dict_RemoveElement(tu, "WMode");
+}
+
 /* Draws page p's operations; state is set only when it changes. */
 static void replay_page(struct letter *lt, HPDF_Page pg, HPDF_Font font, int p)
 {
@@ -75,8 +226,7 @@ static void replay_page(struct letter *lt, HPDF_Page pg, HPDF_Font font, int p)
 				bold = o->bold;
 				HPDF_Page_SetTextRenderingMode(pg, bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
 			}
-			strbuf_reset(&lt->scratch);
-			strbuf_add(&lt->scratch, L->text.buf + o->off, o->len);
+			pdf_encode(L, L->text.buf + o->off, o->len, &lt->scratch);
 			HPDF_Page_TextOut(pg, o->x, o->y, lt->scratch.buf);
 			break;
 		case DL_LINE:
@@ -113,59 +263,6 @@ static void replay_page(struct letter *lt, HPDF_Page pg, HPDF_Font font, int p)
 	}
 	if (in_text)
 		HPDF_Page_EndText(pg);
-}
-
-/*
- * libharu 2.3.0 names the encoding CMap as the font's /ToUnicode (see
- * shared/LIBNOTES.md): poppler warns about its begincidrange and other
- * readers may extract wrong text. With the UTF-8 encoder a character's
- * code is its BMP code point, so the right map is the identity. It is
- * written as one bfrange per 256-code block the letter uses (a bfrange
- * may not cross a block: PDF 32000-1, 9.10.3), so the bytes depend only
- * on the characters drawn, and stay small. The stream is replaced in place
- * (the font is its only user), keeping libharu's object numbering; when
- * it is not what 2.3.0 makes (another libharu), it is left alone.
- */
-static void fix_to_unicode(struct letter *lt, HPDF_Font font, uint32_t pad)
-{
-	struct layout *L = &lt->L;
-	HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-	struct strbuf *sb = &lt->scratch;
-	unsigned char used[256];
-	size_t i, n = 0, done = 0;
-	if (!tu || !tu->stream || tu->stream->type != HPDF_STREAM_MEMORY)
-		return;
-	memset(used, 0, sizeof(used));
-	for (i = 0; i < L->ncps; i++)
-		if (L->cps[i] < 0x10000)      /* the encoder's codes are 16-bit */
-			used[L->cps[i] >> 8] = 1;
-	if (pad)
-		used[pad >> 8] = 1;
-	for (i = 0; i < 256; i++)
-		n += used[i];
-	strbuf_reset(sb);
-	strbuf_addstr(sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-		      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-		      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-		      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	for (i = 0; i < 256; i++) {
-		if (!used[i])
-			continue;
-		/* At most 100 entries per block. */
-		if (done % 100 == 0)
-			strbuf_addf(sb, "%zu beginbfrange\n", n - done < 100 ? n - done : 100);
-		strbuf_addf(sb, "<%02zX00> <%02zXFF> <%02zX00>\n", i, i, i);
-		if (++done % 100 == 0 || done == n)
-			strbuf_addstr(sb, "endbfrange\n");
-	}
-	strbuf_addstr(sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	HPDF_MemStream_FreeData(tu->stream);
-	HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)sb->buf, (HPDF_UINT)sb->len);
-	/* The dictionary described the encoding CMap: a ToUnicode needs none
-	 * of that (its CMap program names itself). */
-	HPDF_Dict_RemoveElement(tu, "CMapName");
-	HPDF_Dict_RemoveElement(tu, "CIDSystemInfo");
-	HPDF_Dict_RemoveElement(tu, "WMode");
 }
 
 /* The letter's password, "" for none; -1 when the employee has none. */
@@ -239,8 +336,10 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 
 	if (pad)
 		layout_cp_seen(L, pad);
-	ffd = font_face_subset_file(L->font, L->cps, L->ncps, &lt->path, lt->d);
+	pdf_codes(L);
 	L->ncps = ncps;
+	ffd = font_face_subset_file(L->font, L->codes, L->ncodes, PDF_CODE_BASE, L->gids, &lt->path,
+				    lt->d);
 	if (ffd < 0)
 		return -1;
 	lt->hpdf_error = 0;
@@ -256,7 +355,7 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 	memfile_close(ffd, lt->path.buf);
 	font = fname ? HPDF_GetFont(pdf, fname, "UTF-8") : NULL;
 	if (font)
-		fix_to_unicode(lt, font, pad);
+		fix_font(lt, font);
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "merit " MERIT_VERSION);
 	for (p = 0; font && p < L->npages; p++) {
 		HPDF_Page pg = HPDF_AddPage(pdf);
@@ -264,7 +363,7 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 		replay_page(lt, pg, font, p);
 		if (p == 0 && pad) {
 			strbuf_reset(&lt->scratch);
-			utf8_put(&lt->scratch, pad);
+			utf8_put(&lt->scratch, pdf_code(L, pad));
 			HPDF_Page_BeginText(pg);
 			HPDF_Page_SetFontAndSize(pg, font, 1);
 			HPDF_Page_SetTextRenderingMode(pg, HPDF_INVISIBLE);
