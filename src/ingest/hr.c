@@ -176,34 +176,15 @@ static int role_of(struct loader *ld)
 	return -1;
 }
 
-static const struct title_tally *sort_tally;
-
-/* Most frequent first, then in order of appearance. */
-static int by_count(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	size_t cx = sort_tally->counts[x], cy = sort_tally->counts[y];
-	return cx != cy ? (cx < cy) - (cx > cy) : (x > y) - (x < y);
-}
-
 /* One line for every title with no role, when some repeat: "'Clerk' (120 rows), ...". */
 static void report_titles(struct loader *ld, struct title_tally *t)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t *order, i, n = t->titles.nr, shown = n < 30 ? n : 30;
+	size_t n = t->titles.nr;
 	int is_error = ld->cfg->policy.row_is_error[ROW_UNKNOWN_ROLE];
 	if (!n || t->rows == n)
 		return;
-	order = xcalloc(n, sizeof(*order));
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	sort_tally = t;
-	qsort(order, n, sizeof(*order), by_count);
-	for (i = 0; i < shown; i++)
-		strbuf_addf(&sb, "%s'%s' (%zu row%s)", i ? ", " : "", t->titles.items[order[i]],
-			    t->counts[order[i]], t->counts[order[i]] == 1 ? "" : "s");
-	if (n > shown)
-		strbuf_addf(&sb, " and %zu more", n - shown);
+	loader_most_frequent(&sb, &t->titles, t->counts);
 	if (is_error)
 		diag_error(ld->d, MERIT_DATAERR, ld->ic->file, 0, 0, "%zu rows have one of %zu titles "
 			   "that match no [role.NAME]: %s", t->rows, n, sb.buf);
@@ -212,7 +193,6 @@ static void report_titles(struct loader *ld, struct title_tally *t)
 			  "[role.NAME] (kept with no scorecard): %s", t->rows, n, sb.buf);
 	diag_hint(ld->d, "map job titles to roles in [values.role] (wildcards * and ?), e.g. "
 		  "sales = *Sales Rep*, 销售*");
-	free(order);
 	strbuf_release(&sb);
 }
 

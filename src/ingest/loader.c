@@ -496,34 +496,39 @@ static int tally_unknown(struct loader *ld, const char *text, enum row_problem k
 	return 0;
 }
 
-static const struct loader *sort_ld;
-
-/* Most rows first, then in order of appearance. */
-static int by_rows(const void *a, const void *b)
+/* Most rows first, then in order of appearance (arg: the counts). */
+static int by_count(const void *a, const void *b, void *arg)
 {
+	const size_t *counts = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	size_t cx = sort_ld->unknown_counts[x], cy = sort_ld->unknown_counts[y];
+	size_t cx = counts[x], cy = counts[y];
 	return cx != cy ? (cx < cy) - (cx > cy) : (x > y) - (x < y);
+}
+
+void loader_most_frequent(struct strbuf *sb, const struct strlist *names, const size_t *counts)
+{
+	size_t n = names->nr, shown = n < 30 ? n : 30, i;
+	size_t *order = xcalloc(n + 1, sizeof(*order));
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), by_count, (void *)counts);
+	for (i = 0; i < shown; i++)
+		strbuf_addf(sb, "%s'%s' (%zu row%s)", i ? ", " : "", names->items[order[i]],
+			    counts[order[i]], counts[order[i]] == 1 ? "" : "s");
+	if (n > shown)
+		strbuf_addf(sb, " and %zu more", n - shown);
+	free(order);
 }
 
 /* SPEC 3.1: repeated problems summarised by distinct value, most frequent first. */
 static void report_unknown(struct loader *ld)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t n = ld->unknown_vals.nr, shown = n < 30 ? n : 30, i, *order;
+	size_t n = ld->unknown_vals.nr;
 	enum row_problem kind = ld->in == INPUT_SALES ? ROW_UNKNOWN_OWNER : ROW_UNKNOWN_EMPLOYEE;
 	if (!n || ld->unknown_rows == n)
 		return;
-	order = xcalloc(n, sizeof(*order));
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	sort_ld = ld;
-	qsort(order, n, sizeof(*order), by_rows);
-	for (i = 0; i < shown; i++)
-		strbuf_addf(&sb, "%s'%s' (%zu row%s)", i ? ", " : "", ld->unknown_vals.items[order[i]],
-			    ld->unknown_counts[order[i]], ld->unknown_counts[order[i]] == 1 ? "" : "s");
-	if (n > shown)
-		strbuf_addf(&sb, " and %zu more", n - shown);
+	loader_most_frequent(&sb, &ld->unknown_vals, ld->unknown_counts);
 	if (ld->cfg->policy.row_is_error[kind])
 		diag_error(ld->d, MERIT_DATAERR, ld->ic->file, 0, 0, "%zu rows name one of %zu "
 			   "employees not in the HR export: %s", ld->unknown_rows, n, sb.buf);
@@ -533,7 +538,6 @@ static void report_unknown(struct loader *ld)
 	diag_hint(ld->d, "check that the HR export is complete and that [columns.%s] maps "
 		  "the column that holds HR's %s", input_name(ld),
 		  key_names[ld->keyed ? ld->ic->employee_key : HR_EMPLOYEE_ID]);
-	free(order);
 	strbuf_release(&sb);
 }
 

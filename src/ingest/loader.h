@@ -144,6 +144,13 @@ void loader_set_aside_hr(struct loader *ld);
 /* Normalised key text of an HR field for matching (email, name: any case). */
 void loader_key_text(int hr_field, const char *text, struct strbuf *out);
 
+/*
+ * Appends "'Clerk' (3 rows), 'Driver' (2 rows)": names[i] with counts[i],
+ * most rows first, then in order of appearance, at most 30 and then
+ * " and N more" (the one-line summaries of SPEC 3.1's repeated problems).
+ */
+void loader_most_frequent(struct strbuf *sb, const struct strlist *names, const size_t *counts);
+
 /* Reports a problem of `kind` at the field's cell and marks the row bad. */
 void loader_problem(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
