@@ -146,13 +146,13 @@ static long parse_ref(const char *ref, int *row)
 	long col = 0;
 	int n = 0;
 	*row = 0;
-	while (isupper((unsigned char)*ref) && n < 4) {
+	while (*ref >= 'A' && *ref <= 'Z' && n < 4) {
 		col = col * 26 + (*ref++ - 'A' + 1);
 		n++;
 	}
 	if (!n || col > MAX_COLS)
 		return -1;
-	while (isdigit((unsigned char)*ref) && *row < 10000000)
+	while (*ref >= '0' && *ref <= '9' && *row < 10000000)
 		*row = *row * 10 + (*ref++ - '0');
 	return col - 1;
 }
@@ -1254,6 +1254,44 @@ static const char *fast_cell(const char *p, const char *e, struct strbuf *out, u
 }
 
 /*
+ * <c r="B7" s="1" t="inlineStr"> as the writers spell it: r, s and t at
+ * most once each, in any order, one space apart, values of letters and
+ * digits. NULL for anything else (fast_tag() reads it then); never "more".
+ */
+static const char *fast_ctag(const char *p, const char *e, struct ftag *t)
+{
+	static const struct ftag c = { "c", 1, 0, 0, NULL, NULL, NULL, 0, 0, 0 };
+	*t = c;
+	if (!LIT(p, e, "<c "))
+		return NULL;
+	p += 2;
+	for (;;) {
+		const char **v;
+		size_t *len;
+		const char *q;
+		if (e - p < 5)
+			return NULL;
+		if (p[0] == '>')
+			return p + 1;
+		if (p[0] == '/')
+			return p[1] == '>' ? (t->empty = 1, p + 2) : NULL;
+		if (p[0] != ' ' || p[2] != '=' || p[3] != '"')
+			return NULL;
+		v = p[1] == 'r' ? &t->r : p[1] == 's' ? &t->s : p[1] == 't' ? &t->t : NULL;
+		len = p[1] == 'r' ? &t->rlen : p[1] == 's' ? &t->slen : &t->tlen;
+		if (!v || *v)
+			return NULL;
+		for (q = p += 4; p < e && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+					   (*p >= '0' && *p <= '9')); p++)
+			;
+		if (p >= e || *p != '"')
+			return NULL;
+		*v = q, *len = (size_t)(p - q);
+		p++;
+	}
+}
+
+/*
  * One row at r->beg. FR_ROW / FR_SKIP (a row with no value, or skimmed
  * out) move r->beg past it; FR_END leaves r->beg at </sheetData>; FR_MORE
  * and FR_BAIL leave it at the row (r->row_num as it was); FR_ERR: r->err.
@@ -1284,9 +1322,15 @@ static int fast_row(struct xlsxread *r)
 	if (!t.empty) {
 		for (;;) {
 			struct ftag c;
-			p = fast_next_tag(p, e, &c, &nl);
-			if (!p || p == e)
+			const char *q = fast_ctag(p, e, &c);
+			if (q) {
+				p = q;
+			} else if (LIT(p, e, "</row>")) {
+				p += 6;
 				break;
+			} else if (!(p = fast_next_tag(p, e, &c, &nl)) || p == e) {
+				break;
+			}
 			if (c.close) {
 				if (!name_is(&c, "row", 3))
 					p = NULL;
