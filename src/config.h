@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "schema.h"
+#include "util/strlist.h"
 
 struct diag;
 
@@ -33,13 +34,6 @@ struct label {
 	char *zh, *en;
 };
 const char *label_get(const struct label *l, enum locale loc);
-
-struct strlist {
-	char **items;
-	size_t nr, alloc;
-};
-void strlist_push(struct strlist *l, const char *s);   /* copies s */
-void strlist_release(struct strlist *l);
 
 /* ENC_UTF16: by its byte-order mark, little-endian without one. auto
  * also recognises UTF-16 by its byte-order mark. */

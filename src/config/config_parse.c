@@ -18,22 +18,6 @@
 
 /* ---------------------------------------------------------------- lists */
 
-void strlist_push(struct strlist *l, const char *s)
-{
-	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
-	l->items[l->nr++] = xstrdup(s);
-}
-
-void strlist_release(struct strlist *l)
-{
-	size_t i;
-	for (i = 0; i < l->nr; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->nr = l->alloc = 0;
-}
-
 const char *label_get(const struct label *l, enum locale loc)
 {
 	const char *s = loc == LOCALE_EN ? l->en : l->zh;
