@@ -22,7 +22,7 @@
 #include "render/render.h"
 #include "util/diag.h"
 #include "util/log.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -104,7 +104,7 @@ int cmd_letters(const struct cmd_opts *o, struct diag *d)
 	}
 	strbuf_addf(&sb, "{\n  \"run_id\": \"%s\",\n  \"shard\": \"%u/%u\",\n  \"written\": %zu,\n"
 		    "  \"kept\": %zu\n}\n", run_id, s.k, s.n, lo.written, lo.skipped);
-	if (outdir_replace_file(done, sb.buf, sb.len, 0600) < 0) {
+	if (file_replace(done, sb.buf, sb.len, 0600) < 0) {
 		diag_error(d, MERIT_CANTCREAT, done, 0, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}

@@ -14,7 +14,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 static inline double bench_wall_s(void)
@@ -78,7 +78,7 @@ static inline int bench_record(const char *doc, const char *name, const char *he
 			strbuf_addch(&out, '\n');
 		strbuf_addf(&out, "\n## %s\n\n%s\n%s%s\n", heading, begin.buf, text, end.buf);
 	}
-	rc = outdir_write_file(doc, out.buf, out.len, 0644);
+	rc = file_write(doc, out.buf, out.len, 0644);
 	strbuf_release(&in);
 	strbuf_release(&out);
 	strbuf_release(&begin);

@@ -14,7 +14,7 @@
 #include "render/render.h"
 #include "util/date.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/period.h"
 #include "util/strbuf.h"
 
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 			return 64;
 		}
 	}
-	if (outdir_mkdir_p(dir, 0700) < 0) {
+	if (file_mkdir_p(dir, 0700) < 0) {
 		fprintf(stderr, "bench_xlsx: %s: %s\n", dir, strerror(errno));
 		return 73;
 	}

@@ -14,7 +14,7 @@
 #include "config.h"
 #include "config_internal.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -210,7 +210,7 @@ int config_load(struct config *cfg, const char *path, struct diag *d)
 
 	config_init(cfg);
 	cfg->path = xstrdup(path);
-	cfg->dir = outdir_dirname(path);
+	cfg->dir = file_dirname(path);
 
 	memset(&L, 0, sizeof(L));
 	L.cfg = cfg;

@@ -40,7 +40,7 @@
 #include "util/diag.h"
 #include "util/lockfile.h"
 #include "util/num.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -788,7 +788,7 @@ out:
 int ledger_ensure_state_dir(const struct config *cfg, struct diag *d)
 {
 	struct stat st;
-	if (outdir_mkdir_p(cfg->state_dir, 0700) < 0)
+	if (file_mkdir_p(cfg->state_dir, 0700) < 0)
 		return diag_error(d, MERIT_CANTCREAT, cfg->state_dir, 0, 0,
 				  "cannot create the state folder: %s", strerror(errno));
 	/* It holds everyone's pay history: only the owner may read it, even

@@ -8,7 +8,7 @@
 #include "deliver/ledger_mail.h"
 #include "util/date.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 
@@ -349,7 +349,7 @@ int ledger_mail_record(struct ledger_mail *l, const char *period, const char *em
 		strbuf_addch(&sb, '\t');
 		journal_field(&sb, when);
 		strbuf_addch(&sb, '\n');
-		rc = outdir_write_fd(l->jfd, sb.buf, sb.len) < 0 || fdatasync(l->jfd) < 0 ? -1 : 0;
+		rc = file_write_fd(l->jfd, sb.buf, sb.len) < 0 || fdatasync(l->jfd) < 0 ? -1 : 0;
 		strbuf_release(&sb);
 		if (rc < 0)
 			return diag_error(d, MERIT_CANTCREAT, l->jpath, 0, 0, "cannot record sent "

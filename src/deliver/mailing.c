@@ -27,7 +27,7 @@
 #include "render/template.h"
 #include "util/diag.h"
 #include "util/lockfile.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -219,11 +219,11 @@ static int write_eml(struct batch *b, const struct employee *e, const struct str
 	/* A dry run killed mid-write left its temporary file here; mail holds
 	 * the output lock, so no live run owns one. */
 	if (!b->swept) {
-		outdir_remove_temp_files(dir.buf);
+		file_remove_temp_files(dir.buf);
 		b->swept = 1;
 	}
 	/* 0600: the message carries the letter, which carries pay. */
-	if (outdir_replace_file(path.buf, msg->buf, msg->len, 0600) < 0) {
+	if (file_replace(path.buf, msg->buf, msg->len, 0600) < 0) {
 		diag_error(b->d, MERIT_CANTCREAT, path.buf, 0, 0, "cannot write message: %s",
 			   strerror(errno));
 		goto out;

@@ -24,7 +24,7 @@
 #include "util/diag.h"
 #include "util/fault.h"
 #include "util/log.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
@@ -589,7 +589,7 @@ static void record_written(struct letters_shared *sh, struct letter *lt, size_t 
 	record_name(sh, i, &line);
 	sha256_hex(lt->pdfbuf.buf, lt->pdfbuf.len, hex);
 	strbuf_addf(&line, " %s\n", hex);
-	if (outdir_write_fd(sh->record_fd, line.buf, line.len) < 0)
+	if (file_write_fd(sh->record_fd, line.buf, line.len) < 0)
 		diag_warn(lt->d, NULL, 0, 0, "cannot add to the shard record: %s (a re-run "
 			  "writes this document again)", strerror(errno));
 	strbuf_release(&line);
@@ -672,7 +672,7 @@ static int record_open(struct letters_shared *sh, const char *path, const char *
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
 		  (fresh ? O_TRUNC : 0), 0600);
-	if (fd < 0 || (fresh && outdir_write_fd(fd, head.buf, head.len) < 0)) {
+	if (fd < 0 || (fresh && file_write_fd(fd, head.buf, head.len) < 0)) {
 		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write the shard record: %s",
 			   strerror(errno));
 		if (fd >= 0)

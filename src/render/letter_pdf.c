@@ -6,7 +6,7 @@
 #include "render/letter_internal.h"
 #include "util/diag.h"
 #include "util/memfile.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
@@ -291,7 +291,7 @@ static int write_letter(struct letter *lt)
 	strbuf_addf(path, "%s/", lt->dir);
 	name = path->len;
 	letter_file_name(lt->e->id, path);
-	if (outdir_replace_file(path->buf, lt->pdfbuf.buf, lt->pdfbuf.len, 0600) == 0)
+	if (file_replace(path->buf, lt->pdfbuf.buf, lt->pdfbuf.len, 0600) == 0)
 		return 0;
 	{
 		int e = errno;

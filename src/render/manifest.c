@@ -6,7 +6,7 @@
 #include "render/manifest.h"
 #include "model.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
@@ -212,7 +212,7 @@ int manifest_write(struct manifest *m, const struct config *cfg, const struct co
 	strbuf_addstr(&sb, "\n}\n");
 
 	path = xstrfmt("%s/manifest.json", dir);
-	if (outdir_write_file(path, sb.buf, sb.len, 0600) < 0) {
+	if (file_write(path, sb.buf, sb.len, 0600) < 0) {
 		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write: %s", strerror(errno));
 		free(path);
 		strbuf_release(&sb);

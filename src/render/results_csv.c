@@ -9,7 +9,7 @@
 #include "render/render.h"
 #include "util/diag.h"
 #include "util/num.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -187,7 +187,7 @@ int results_csv_write(const struct company *c, const struct config *cfg, const c
 	for (i = 0; i < c->nemps; i++)
 		if (c->emps[i].in_scope)
 			row(&sb, c, cfg, &c->emps[i]);
-	if (outdir_write_file(path, sb.buf, sb.len, 0600) < 0) {
+	if (file_write(path, sb.buf, sb.len, 0600) < 0) {
 		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write: %s", strerror(errno));
 		strbuf_release(&sb);
 		return -1;

@@ -20,7 +20,7 @@
 #include "render/render.h"
 #include "render/xlsx_internal.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -175,7 +175,7 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 				  strerror(errno));
 	}
 	opt.constant_memory = 1;
-	opt.tmpdir = outdir_dirname(path);     /* the run's private folder, not a shared /tmp */
+	opt.tmpdir = file_dirname(path);     /* the run's private folder, not a shared /tmp */
 	opt.use_zip64 = 1;             /* large companies pass 4 GB of XML uncompressed */
 	x.wb = workbook_new_opt(path, &opt);
 	if (!x.wb) {

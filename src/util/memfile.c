@@ -2,7 +2,7 @@
  * memfile: bytes in memory made readable by path (see memfile.h).
  */
 #include "util/memfile.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@
 static int fill(int fd, const void *data, size_t len)
 {
 	int e;
-	if (outdir_write_fd(fd, data, len) == 0)
+	if (file_write_fd(fd, data, len) == 0)
 		return 0;
 	e = errno;
 	close(fd);

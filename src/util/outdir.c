@@ -2,6 +2,7 @@
  * outdir: the temporary-folder-then-rename protocol and the run lock.
  */
 #include "util/outdir.h"
+#include "util/file.h"
 #include "util/diag.h"
 #include "util/lockfile.h"
 #include "util/fault.h"
@@ -17,135 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int outdir_mkdir_p(const char *path, unsigned mode)
-{
-	char *p, *s;
-	int rc = 0;
-	if (!*path) {
-		errno = EINVAL;
-		return -1;
-	}
-	p = xstrdup(path);
-	for (s = p + 1; ; s++) {
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST) {
-				rc = -1;
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
-	}
-	free(p);
-	return rc;
-}
-
-int outdir_write_fd(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int outdir_write_file(const char *path, const void *data, size_t len, unsigned mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
-	int e;
-	if (fd < 0)
-		return -1;
-	if (fchmod(fd, (mode_t)mode) < 0 || outdir_write_fd(fd, data, len) < 0) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
-}
-
-int outdir_replace_file(const char *path, const void *data, size_t len, unsigned mode)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	char *tmp = xstrfmt("%.*s.%s.tmp%ld", (int)dirlen, path, path + dirlen, (long)getpid());
-	int rc = outdir_write_file(tmp, data, len, mode);
-	if (rc == 0)
-		rc = rename(tmp, path);
-	if (rc < 0) {
-		int e = errno;
-		unlink(tmp);
-		errno = e;
-	}
-	free(tmp);
-	return rc;
-}
-
-/* "....tmp" followed by one or more digits, at the end of name. */
-static int is_temp_name(const char *name)
-{
-	const char *t = strstr(name, ".tmp"), *p;
-	for (; t; t = strstr(t + 1, ".tmp")) {
-		for (p = t + 4; *p >= '0' && *p <= '9'; p++)
-			;
-		if (p > t + 4 && !*p)
-			return 1;
-	}
-	return 0;
-}
-
-void outdir_remove_temp_files(const char *dir)
-{
-	DIR *dd = opendir(dir);
-	struct dirent *de;
-	if (!dd)
-		return;
-	while ((de = readdir(dd)))
-		if (is_temp_name(de->d_name)) {
-			char *p = xstrfmt("%s/%s", dir, de->d_name);
-			unlink(p);
-			free(p);
-		}
-	closedir(dd);
-}
-
-char *outdir_dirname(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-int outdir_remove_tree(const char *path)
-{
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int outdir_lock(struct outdir *od, const char *root, struct diag *d)
 {
 	char *lock;
 	od->root = xstrdup(root);
-	if (outdir_mkdir_p(root, 0755) < 0)
+	if (file_mkdir_p(root, 0755) < 0)
 		return diag_error(d, MERIT_CANTCREAT, root, 0, 0,
 				  "cannot create the output folder: %s", strerror(errno));
 	lock = xstrfmt("%s/.merit.lock", root);
@@ -172,7 +49,7 @@ static void remove_stale(const char *root, struct diag *d)
 		if (de->d_name[0] == '.' &&
 		    (strstr(de->d_name, ".tmp-") || strstr(de->d_name, ".old-"))) {
 			char *p = xstrfmt("%s/%s", root, de->d_name);
-			if (outdir_remove_tree(p) < 0)
+			if (file_remove_tree(p) < 0)
 				diag_warn(d, p, 0, 0, "cannot remove a killed run's leftover: %s",
 					  strerror(errno));
 			free(p);
@@ -215,7 +92,7 @@ static void after_publish(struct outdir *od, const char *previous, struct diag *
 	if (sync_dir(od->root, 0) < 0)
 		diag_warn(d, od->root, 0, 0, "published, but the folder could not be synced "
 			  "(a power loss may undo the publish): %s", strerror(errno));
-	if (previous && outdir_remove_tree(previous) < 0)
+	if (previous && file_remove_tree(previous) < 0)
 		diag_warn(d, previous, 0, 0, "cannot remove the previous output: %s "
 			  "(the next run removes it)", strerror(errno));
 }
@@ -279,7 +156,7 @@ int outdir_commit(struct outdir *od, struct diag *d)
 void outdir_release(struct outdir *od)
 {
 	if (od->tmp)
-		outdir_remove_tree(od->tmp);
+		file_remove_tree(od->tmp);
 	lockfile_release(od->lock_fd);
 	free(od->root);
 	free(od->final);

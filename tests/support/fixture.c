@@ -17,7 +17,7 @@
 #include "fixture.h"
 #include "util/date.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 
 /* "中文 | English" -> both halves; one text fills both (as config_load). */
@@ -315,5 +315,5 @@ int fixture_tmp_setup(void **state)
 int fixture_tmp_teardown(void **state)
 {
 	(void)state;
-	return outdir_remove_tree(fixture_tmp) == 0 ? 0 : -1;
+	return file_remove_tree(fixture_tmp) == 0 ? 0 : -1;
 }

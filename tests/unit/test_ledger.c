@@ -20,7 +20,7 @@
 #include "deliver/ledger.h"
 #include "model.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/period.h"
 #include "util/strbuf.h"
 
@@ -171,7 +171,7 @@ static void test_corrupt_ledger(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(garbage); i++)
 		garbage[i] = (char)(i * 7 + 3);
-	assert_int_equal(outdir_mkdir_p(dir, 0700), 0);
+	assert_int_equal(file_mkdir_p(dir, 0700), 0);
 	f = fopen(db, "wb");
 	assert_non_null(f);
 	fwrite(garbage, 1, sizeof(garbage), f);
@@ -256,12 +256,12 @@ static void test_pending_reconciled(void **state)
 	(void)state;
 	config_setup(&cfg, dir);
 	diag_init(&d);
-	assert_int_equal(outdir_mkdir_p(pub, 0700), 0);
+	assert_int_equal(file_mkdir_p(pub, 0700), 0);
 
 	company_month(&c, "2026-10", 2);
 	assert_int_equal(ledger_record(&c, &cfg, "old", "h", pub, &d), 0);
 	assert_int_equal(ledger_confirm(&cfg, "2026-10", &d), 0);
-	assert_int_equal(outdir_write_file(manifest, old_manifest, strlen(old_manifest), 0600), 0);
+	assert_int_equal(file_write(manifest, old_manifest, strlen(old_manifest), 0600), 0);
 	assert_int_equal(bonus_of_y(&cfg), 12345);
 
 	/* Killed after recording, before publishing: readers keep "old". */
@@ -274,7 +274,7 @@ static void test_pending_reconciled(void **state)
 	/* Killed after publishing, before confirming: "new" is what people
 	 * see, so any command settles it in. */
 	assert_int_equal(ledger_record(&c, &cfg, "new", "h", pub, &d), 0);
-	assert_int_equal(outdir_write_file(manifest, new_manifest, strlen(new_manifest), 0600), 0);
+	assert_int_equal(file_write(manifest, new_manifest, strlen(new_manifest), 0600), 0);
 	assert_int_equal(bonus_of_y(&cfg), 24690);
 	assert_int_equal(d.nr, 0);
 

@@ -20,6 +20,7 @@
 
 #include "util/diag.h"
 #include "util/num.h"
+#include "util/file.h"
 #include "util/outdir.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
@@ -151,7 +152,7 @@ static void test_money_format(void **state)
 	strbuf_release(&sb);
 }
 
-static void test_outdir_dirname(void **state)
+static void test_file_dirname(void **state)
 {
 	static const char *const cases[][2] = {
 		{ "config/merit.ini", "config" }, { "merit.ini", "." }, { "/merit.ini", "/" },
@@ -160,7 +161,7 @@ static void test_outdir_dirname(void **state)
 	size_t i;
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *d = outdir_dirname(cases[i][0]);
+		char *d = file_dirname(cases[i][0]);
 		assert_string_equal(d, cases[i][1]);
 		free(d);
 	}
@@ -185,7 +186,7 @@ static void test_outdir_commit_replaces(void **state)
 		assert_int_equal(outdir_lock(&od, root, &d), 0);
 		assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
 		f = xstrfmt("%s/a.txt", od.tmp);
-		assert_int_equal(outdir_write_file(f, round ? "new" : "old", 3, 0600), 0);
+		assert_int_equal(file_write(f, round ? "new" : "old", 3, 0600), 0);
 		free(f);
 		assert_int_equal(outdir_commit(&od, &d), 0);
 		outdir_release(&od);
@@ -198,7 +199,7 @@ static void test_outdir_commit_replaces(void **state)
 	assert_string_equal(buf, "new");
 	free(f);
 	assert_int_equal(d.status, 0);
-	outdir_remove_tree(root);
+	file_remove_tree(root);
 	free(root);
 	diag_release(&d);
 }
@@ -214,7 +215,7 @@ static void test_outdir_uncommitted_leaves_previous(void **state)
 	assert_int_equal(outdir_lock(&od, root, &d), 0);
 	assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
 	f = xstrfmt("%s/a.txt", od.tmp);
-	outdir_write_file(f, "v1", 2, 0600);
+	file_write(f, "v1", 2, 0600);
 	free(f);
 	assert_int_equal(outdir_commit(&od, &d), 0);
 	outdir_release(&od);
@@ -222,14 +223,14 @@ static void test_outdir_uncommitted_leaves_previous(void **state)
 	assert_int_equal(outdir_lock(&od, root, &d), 0);
 	assert_int_equal(outdir_begin(&od, "2026-10", &d), 0);
 	f = xstrfmt("%s/a.txt", od.tmp);
-	outdir_write_file(f, "v2-partial", 10, 0600);
+	file_write(f, "v2-partial", 10, 0600);
 	free(f);
 	outdir_release(&od);
 	f = xstrfmt("%s/2026-10/a.txt", root);
 	assert_int_equal(stat(f, &st), 0);
 	assert_int_equal(st.st_size, 2);
 	free(f);
-	outdir_remove_tree(root);
+	file_remove_tree(root);
 	free(root);
 	diag_release(&d);
 }
@@ -253,7 +254,7 @@ static void test_outdir_lock_busy(void **state)
 	outdir_release(&od);
 	close(fd);
 	free(lock);
-	outdir_remove_tree(root);
+	file_remove_tree(root);
 	free(root);
 	diag_release(&d);
 }
@@ -367,7 +368,7 @@ int main(void)
 		cmocka_unit_test(test_money_format),
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_utf8_width_and_put),
-		cmocka_unit_test(test_outdir_dirname),
+		cmocka_unit_test(test_file_dirname),
 		cmocka_unit_test(test_outdir_commit_replaces),
 		cmocka_unit_test(test_outdir_uncommitted_leaves_previous),
 		cmocka_unit_test(test_outdir_lock_busy),

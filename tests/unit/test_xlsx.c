@@ -27,7 +27,7 @@
 #include "render/render.h"
 #include "util/date.h"
 #include "util/diag.h"
-#include "util/outdir.h"
+#include "util/file.h"
 #include "util/period.h"
 #include "util/strbuf.h"
 
@@ -200,7 +200,7 @@ static int setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	const char *base = getenv("MERIT_TESTS_TMP");
 	snprintf(f->tmp, sizeof(f->tmp), "%s/xlsx-XXXXXX", base && *base ? base : "/tmp");
-	outdir_mkdir_p(base && *base ? base : "/tmp", 0700);
+	file_mkdir_p(base && *base ? base : "/tmp", 0700);
 	assert_non_null(mkdtemp(f->tmp));
 	fixture_config(f);
 	fixture_company(f);
@@ -212,7 +212,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	company_release(&f->c);
-	outdir_remove_tree(f->tmp);
+	file_remove_tree(f->tmp);
 	free(f);
 	return 0;
 }
@@ -244,7 +244,7 @@ static void write_expected(const struct fixture *f, const char *path)
 			    (long long)(e->bonus % 100));
 	}
 	strbuf_addstr(&sb, "}}\n");
-	assert_int_equal(outdir_write_file(path, sb.buf, sb.len, 0600), 0);
+	assert_int_equal(file_write(path, sb.buf, sb.len, 0600), 0);
 	strbuf_release(&sb);
 }
 
