@@ -36,8 +36,10 @@ struct label {
 const char *label_get(const struct label *l, enum locale loc);
 
 /* ENC_UTF16: by its byte-order mark, little-endian without one. auto
- * also recognises UTF-16 by its byte-order mark. */
-enum encoding { ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE };
+ * also recognises UTF-16 by its byte-order mark, or without one by its
+ * NUL bytes. ENC_CP1252: Windows-1252 (Excel's "CSV" on a Western
+ * European Windows); never guessed. */
+enum encoding { ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE, ENC_CP1252 };
 
 /* salary_period: how base_salary is exported (SPEC 3.1). */
 enum salary_period { SALARY_MONTH, SALARY_YEAR, SALARY_HOUR };
@@ -58,6 +60,7 @@ struct input_conf {
 	int employee_key;           /* HR field the employee columns hold (HR_EMPLOYEE_ID) */
 	int wide;                   /* layout = wide (targets) */
 	double scale;               /* multiplies every number and amount (default 1) */
+	int decimal_comma;          /* decimal = comma: "1.234,56" is 1234.56 */
 	struct strlist months;      /* wide: the header of each month, January first */
 	/* Per canonical field (schema order): header aliases; an alias may
 	 * join several headers with '+'. */

@@ -204,6 +204,7 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 	static const char *const periods[] = { "month", "year", "hour" };
 	static const char *const layouts[] = { "long", "wide" };
 	static const char *const keys[] = { "employee_id", "alt_id", "email", "name" };
+	static const char *const decimals[] = { "point", "comma" };
 	static const int key_fields[] = { HR_EMPLOYEE_ID, HR_ALT_ID, HR_EMAIL, HR_NAME };
 	struct input_conf *ic = &L->cfg->inputs[in];
 	const char *v;
@@ -266,6 +267,12 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 	config_get_real(L, s, "scale", 1e-9, 1e9, &ic->scale);
 	hint_if_bare(L, before, "scale multiplies every number and amount of the input: "
 		     "1000 when the export is in thousands");
+	k = 0;
+	before = L->d->nr;
+	config_get_enum(L, s, "decimal", decimals, ARRAY_SIZE(decimals), &k);
+	hint_if_bare(L, before, "decimal = comma reads 1.234,56 as 1234.56 (European "
+		     "exports); point (the default) reads 1,234.56");
+	ic->decimal_comma = k == 1;
 }
 
 static void load_input(struct config_loader *L, const struct ini_section *s, enum input_kind in)
@@ -273,14 +280,16 @@ static void load_input(struct config_loader *L, const struct ini_section *s, enu
 	static const char *const keys[] = {
 		"file", "encoding", "date_format", "delimiter", "header_row", "null",
 		"salary_period", "hours_per_year", "employee_key", "layout", "scale", "sheet",
+		"decimal",
 	};
 	static const char *const encodings[] = {
 		"auto", "utf-8", "gb18030", "utf8", "gbk", "gb2312", "utf-16", "utf16",
-		"utf-16le", "utf-16be",
+		"utf-16le", "utf-16be", "windows-1252", "cp1252", "latin1", "latin-1", "iso-8859-1",
 	};
 	static const enum encoding enc_values[] = {
 		ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_UTF8, ENC_GB18030, ENC_GB18030, ENC_UTF16,
-		ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE,
+		ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE, ENC_CP1252, ENC_CP1252, ENC_CP1252, ENC_CP1252,
+		ENC_CP1252,
 	};
 	struct input_conf *ic = &L->cfg->inputs[in];
 	const char *v;
@@ -301,8 +310,9 @@ static void load_input(struct config_loader *L, const struct ini_section *s, enu
 	{
 		size_t before = L->d->nr;
 		config_get_enum(L, s, "encoding", encodings, ARRAY_SIZE(encodings), &e);
-		hint_if_bare(L, before, "auto reads UTF-8, GB18030 and UTF-16 (by its byte-order "
-			     "mark); name one only when auto guesses wrong");
+		hint_if_bare(L, before, "auto reads UTF-8, GB18030 and UTF-16; a Western European "
+			     "export from Excel on Windows is windows-1252 (auto cannot tell it "
+			     "from GB18030)");
 	}
 	ic->encoding = enc_values[e];
 	v = config_val(L, s, "sheet", &line);

@@ -239,11 +239,13 @@ static int decode_error(struct csvread *r, const char *in, size_t bad, struct di
 	if (r->dec.got == ENC_GB18030) {
 		diag_error(d, MERIT_DATAERR, r->display, line, (int)col,
 			   "byte 0x%02X is neither UTF-8 nor GB18030", (unsigned char)in[bad]);
-		diag_hint(d, "save the file as UTF-8 (or GB18030) and run again");
+		diag_hint(d, "an export from Excel on a Western European Windows is "
+			  "`encoding = windows-1252`; else save the file as UTF-8 and run again");
 	} else {
 		diag_error(d, MERIT_DATAERR, r->display, line, (int)col,
 			   "byte 0x%02X is not valid UTF-8", (unsigned char)in[bad]);
-		diag_hint(d, "save the file as UTF-8, or set `encoding = gb18030` for this input");
+		diag_hint(d, "save the file as UTF-8, or set `encoding = gb18030` (or "
+			  "windows-1252) for this input");
 	}
 	return -1;
 }

@@ -330,6 +330,7 @@ static int open_file(struct loader *ld, size_t i)
 		return -1;
 	}
 	ld->file = ld->src.display;
+	ld->typed = !strcmp(source_encoding(&ld->src), "xlsx");
 	do
 		rc = source_next(&ld->src, &hdr, ld->d);
 	while (rc > 0 && hdr.row_line < ld->ic->header_row);
@@ -824,6 +825,7 @@ void loader_close(struct loader *ld)
 	strbuf_release(&ld->where);
 	strbuf_release(&ld->file_sha);
 	strbuf_release(&ld->first_problem);
+	strbuf_release(&ld->number);
 	strlist_release(&ld->files);
 	strmap_release(&ld->keymap);
 	strlist_release(&ld->keymap_keys);
@@ -948,6 +950,48 @@ static const char *field_name(const struct loader *ld, int field)
 	return schema_inputs[ld->in].fields[field].name;
 }
 
+/*
+ * The text of a number field as num.h reads it. With decimal = comma, ','
+ * and '.' trade places ("1.234,56" -> "1,234.56") and no-break spaces
+ * between thousands go; a typed .xlsx number ("1234.5") has no comma and
+ * is left as it is.
+ */
+static const char *number_text(struct loader *ld, int field)
+{
+	const char *s = loader_text(ld, field);
+	if (!ld->ic->decimal_comma || (ld->typed && !strchr(s, ',')))
+		return s;
+	strbuf_reset(&ld->number);
+	for (; *s; s++) {
+		if (*s == ',' || *s == '.')
+			strbuf_addch(&ld->number, *s == ',' ? '.' : ',');
+		else if (!strncmp(s, "\xC2\xA0", 2))
+			s += 1;
+		else if (!strncmp(s, "\xE2\x80\xAF", 3))
+			s += 2;
+		else
+			strbuf_addch(&ld->number, *s);
+	}
+	return ld->number.buf;
+}
+
+/* "12,5", "1.234,56": a decimal comma (the last ',' followed by 1 or 2
+ * digits, or a '.' before a ','), which decimal = comma reads. */
+static int looks_decimal_comma(const char *s)
+{
+	const char *c = strrchr(s, ','), *dot = strchr(s, '.');
+	size_t digits = 0;
+	if (!c)
+		return 0;
+	if (dot && dot < c)
+		return 1;
+	for (c++; *c >= '0' && *c <= '9'; c++)
+		digits++;
+	while (*c == ' ' || *c == '%')
+		c++;
+	return !*c && (digits == 1 || digits == 2);
+}
+
 /* num_parse's and money_parse's result as loader_* returns it: 1, 0 for an
  * empty cell, -1 after a bad_number problem saying what was expected. */
 static int number_result(struct loader *ld, int field, enum num_result r, const char *what)
@@ -957,18 +1001,22 @@ static int number_result(struct loader *ld, int field, enum num_result r, const 
 		return 1;
 	if (r == NUM_EMPTY)
 		return 0;
-	if (r == NUM_RANGE)
+	if (r == NUM_RANGE) {
 		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is out of range",
 			       field_name(ld, field), s);
-	else
+	} else {
 		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is not %s",
 			       field_name(ld, field), s, what);
+		if (!ld->ic->decimal_comma && looks_decimal_comma(s))
+			hint(ld, "if the export writes decimal commas (1.234,56), set decimal = "
+			     "comma in [input.%s]", input_name(ld));
+	}
 	return -1;
 }
 
 int loader_number(struct loader *ld, int field, double *out)
 {
-	int rc = number_result(ld, field, num_parse(loader_text(ld, field), out), "a number");
+	int rc = number_result(ld, field, num_parse(number_text(ld, field), out), "a number");
 	if (rc > 0)
 		*out *= ld->ic->scale;
 	return rc;
@@ -999,7 +1047,7 @@ static enum num_result scale_cents(int64_t *cents, double scale)
 
 int loader_money(struct loader *ld, int field, int64_t *cents)
 {
-	enum num_result r = money_parse(loader_text(ld, field), cents);
+	enum num_result r = money_parse(number_text(ld, field), cents);
 	if (r == NUM_OK)
 		r = scale_cents(cents, ld->ic->scale);
 	return number_result(ld, field, r, "an amount of money");

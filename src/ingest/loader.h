@@ -63,6 +63,8 @@ struct loader {
 	int any_mapped;                   /* the header names some field: echo it in hints */
 	struct strbuf file_sha;           /* several files: "hex  name" lines */
 	struct strbuf first_problem;      /* the current row's first problem, for naming it */
+	struct strbuf number;             /* decimal = comma: a number as num.h reads it */
+	int typed;                        /* the file's numbers are typed cells (.xlsx) */
 	/* employee_key other than employee_id: HR key text -> first HR row
 	 * with it; key_next chains the other rows with the same text. */
 	int keyed;

@@ -1,6 +1,6 @@
 /*
- * utf16: UTF-16 LE/BE -> UTF-8 through iconv(3), behind a glibc
- * fopencookie() stream so csvread reads it like any file.
+ * utf16: UTF-16 LE/BE (or Windows-1252) -> UTF-8 through iconv(3), behind
+ * a glibc fopencookie() stream so csvread reads it like any file.
  */
 #include "ingest/utf16.h"
 #include "util/sha256.h"
@@ -16,7 +16,7 @@
 struct utf16 {
 	FILE *fp;
 	iconv_t cd;
-	int big_endian;
+	const char *name;        /* "utf-16le", "utf-16be", "windows-1252" */
 	struct sha256 sha;
 	char hex[65];
 	char in[RAW_BLOCK];
@@ -84,28 +84,73 @@ static int u16_close(void *cookie)
 	return rc;
 }
 
+/* Bytes looked at for UTF-16 without a byte-order mark. */
+#define SNIFF_BYTES 512
+
+/*
+ * UTF-16 without a byte-order mark (SQL Server's bcp -w, some reporting
+ * tools): UTF-8 and GB18030 text never holds a NUL, UTF-16 text with ASCII
+ * in it (digits, delimiters, line ends) has one in every such unit, on the
+ * high byte's side. 'l' or 'b' when at least a quarter of the units have a
+ * NUL on one side and the other side has at most a quarter as many (a CJK
+ * character may end in 00), else 0.
+ */
+static int nul_side(const unsigned char *p, size_t n)
+{
+	size_t i, even = 0, odd = 0, units = n / 2;
+	for (i = 0; i + 1 < n; i += 2) {
+		even += !p[i];
+		odd += !p[i + 1];
+	}
+	if (!units)
+		return 0;
+	if (odd * 4 >= units && even * 4 <= odd)
+		return 'l';
+	if (even * 4 >= units && odd * 4 <= even)
+		return 'b';
+	return 0;
+}
+
 FILE *utf16_wrap(FILE *fp, enum encoding want, struct utf16 **out)
 {
 	static const cookie_io_functions_t io = { u16_read, NULL, NULL, u16_close };
-	unsigned char bom[2] = { 0, 0 };
-	size_t n = fread(bom, 1, 2, fp);
-	int le = n == 2 && bom[0] == 0xFF && bom[1] == 0xFE;
-	int be = n == 2 && bom[0] == 0xFE && bom[1] == 0xFF;
+	unsigned char head[SNIFF_BYTES];
+	size_t n = fread(head, 1, sizeof(head), fp);
+	int le = n >= 2 && head[0] == 0xFF && head[1] == 0xFE;
+	int be = n >= 2 && head[0] == 0xFE && head[1] == 0xFF;
+	const char *from;
 	struct utf16 *u;
 	FILE *s;
 	rewind(fp);
 	*out = NULL;
-	if (want == ENC_AUTO ? !le && !be : want != ENC_UTF16 && want != ENC_UTF16LE &&
-					     want != ENC_UTF16BE)
+	if (want == ENC_AUTO && !le && !be) {
+		int side = nul_side(head, n);
+		le = side == 'l';
+		be = side == 'b';
+		if (!le && !be)
+			return NULL;
+	} else if (want != ENC_AUTO && want != ENC_UTF16 && want != ENC_UTF16LE &&
+		   want != ENC_UTF16BE && want != ENC_CP1252) {
 		return NULL;
+	}
 	u = xcalloc(1, sizeof(*u));
 	u->fp = fp;
 	u->bad = -1;
-	/* The mark decides; without one, what was asked (utf-16: LE, as Windows writes). */
-	u->big_endian = be || (!le && want == ENC_UTF16BE);
-	u->cd = iconv_open("UTF-8", u->big_endian ? "UTF-16BE" : "UTF-16LE");
+	if (want == ENC_CP1252) {
+		from = "WINDOWS-1252";
+		u->name = "windows-1252";
+	} else if (be || (!le && want == ENC_UTF16BE)) {
+		/* The mark (or the NULs) decides; without one, what was asked
+		 * (utf-16: LE, as Windows writes). */
+		from = "UTF-16BE";
+		u->name = "utf-16be";
+	} else {
+		from = "UTF-16LE";
+		u->name = "utf-16le";
+	}
+	u->cd = iconv_open("UTF-8", from);
 	if (u->cd == (iconv_t)-1)
-		BUG("iconv has no UTF-16 converter");
+		BUG("iconv has no %s converter", from);
 	sha256_init(&u->sha);
 	s = fopencookie(u, "r", io);
 	if (!s)
@@ -116,7 +161,7 @@ FILE *utf16_wrap(FILE *fp, enum encoding want, struct utf16 **out)
 
 const char *utf16_name(const struct utf16 *u)
 {
-	return u->big_endian ? "utf-16be" : "utf-16le";
+	return u->name;
 }
 
 const char *utf16_sha256(const struct utf16 *u)

@@ -23,14 +23,15 @@
 struct utf16;
 
 /*
- * When want is a UTF-16 encoding, or auto and fp starts with a UTF-16
- * byte-order mark: a stream of fp's text as UTF-8 (the mark becomes
- * EF BB BF) and *u set. Otherwise NULL and fp rewound, untouched.
+ * When want is a UTF-16 encoding or ENC_CP1252, or auto and fp starts with
+ * a UTF-16 byte-order mark (or, without one, has the NUL bytes of UTF-16
+ * text): a stream of fp's text as UTF-8 (the mark becomes EF BB BF) and *u
+ * set. Otherwise NULL and fp rewound, untouched.
  * Undecodable input (a lone surrogate, an odd last byte) makes the
  * stream's read fail with EILSEQ; utf16_bad_offset() then says where.
  */
 FILE *utf16_wrap(FILE *fp, enum encoding want, struct utf16 **u);
-/* "utf-16le" or "utf-16be". */
+/* "utf-16le", "utf-16be" or "windows-1252". */
 const char *utf16_name(const struct utf16 *u);
 /* The SHA-256 of the file's bytes once the stream reached its end, else "". */
 const char *utf16_sha256(const struct utf16 *u);

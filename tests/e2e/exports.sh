@@ -472,3 +472,72 @@ scoring "$W"
 expect_figures "headers with a line break, double and no-break spaces match the INI's names" "$W"
 # Two title rows and no header_row: one error naming the header's line
 # (tests/cases/hr-title-rows-without-header-row).
+
+# --- 13. a European export: Windows-1252 (Excel on a German Windows),
+# semicolons, decimal commas with '.' between thousands, d.m.Y dates, CRLF,
+# an empty last column; targets as UTF-16 LE without a byte-order mark
+# (SQL Server's bcp -w), tab-separated. E1's revenue 60.000,50 + 49.999,50
+# = 110,000.00; salaries 10.000,00 / 8.000,00 / 6.000,00: the figures above.
+W=$(scratch exports-european)
+python3 - "$W" <<'PY'
+import sys
+d = sys.argv[1]
+hr = ("Personalnr.;Name;Abteilung;Rolle;Grundgehalt;Eintritt;\r\n"
+      "E1;Jörg Müller;Vertrieb;sales;10.000,00;01.01.2020;\r\n"
+      "E2;Bob Wu;Vertrieb;sales;8.000,00;01.01.2020;\r\n"
+      "E3;Cy Ng;Vertrieb;sales;6.000,00;01.01.2020;\r\n")
+open(d + "/hr.csv", "wb").write(hr.encode("cp1252"))
+sales = ("Beleg;Verkäufer;Datum;Betrag;\r\n"
+         "B1;E1;03.10.2026;60.000,50;\r\nB2;E1;04.10.2026;49.999,50;\r\n"
+         "B3;E2;10.10.2026;85.000,00;\r\nB4;E3;12.10.2026;50.000,00;\r\n")
+open(d + "/sales.csv", "wb").write(sales.encode("cp1252"))
+t = "scope\tkey\tkpi\tperiod\ttarget\r\n" + "".join(
+    "employee\t%s\tsales_achievement\t2026-10\t100.000,00\r\n" % e for e in ("E1", "E2", "E3"))
+open(d + "/targets.txt", "wb").write(t.encode("utf-16-le"))
+PY
+cat >"$W/merit.ini" <<EOF
+[input.hr]
+file = hr.csv
+encoding = windows-1252
+delimiter = semicolon
+decimal = comma
+date_format = %d.%m.%Y
+[columns.hr]
+employee_id = Personalnr.
+name = Name
+department = Abteilung
+role = Rolle
+base_salary = Grundgehalt
+hire_date = Eintritt
+[input.sales]
+file = sales.csv
+encoding = windows-1252
+delimiter = semicolon
+decimal = comma
+date_format = %d.%m.%Y
+[columns.sales]
+record_id = Beleg
+employee_id = Verkäufer
+date = Datum
+amount = Betrag
+[defaults.sales]
+stage = won
+[input.targets]
+file = targets.txt
+delimiter = tab
+decimal = comma
+EOF
+scoring "$W"
+expect_figures "European: windows-1252, semicolons, decimal commas, d.m.Y; UTF-16 without BOM" "$W" "Jörg Müller"
+if grep -q '"name": "targets", "file": "targets.txt", "encoding": "utf-16le"' "$W/out/2026-10/manifest.json" &&
+   grep -q '"name": "hr", "file": "hr.csv", "encoding": "windows-1252"' "$W/out/2026-10/manifest.json"; then
+	pass "European: the manifest says windows-1252 and utf-16le"
+else
+	fail "European: manifest encodings" "$(grep encoding "$W/out/2026-10/manifest.json")"
+fi
+# Without decimal = comma the numbers are refused with the hint to it.
+sed -i '/^decimal = comma$/d' "$W/merit.ini"
+run_merit "$W/v.out" "$W/v.err" validate -c "$W/merit.ini"
+expect "decimal commas without decimal = comma: the hint names the key" 65 "$W/v.err" \
+	"hr.csv:2:5: error: base_salary '10.000,00' is not an amount of money$" \
+	"^  hint: if the export writes decimal commas (1.234,56), set decimal = comma in \[input.hr\]$"
