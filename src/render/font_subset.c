@@ -1,6 +1,6 @@
 /*
  * font_subset: HarfBuzz face loading, glyph coverage and widths, and
- * per-letter subsetting into a private temporary file for libharu.
+ * per-letter subsetting into memory for libharu.
  *
  * The subset is shaped for libharu 2.3.0's loader (hpdf_fontdef_tt.c), which
  * for every document looks up all 65,536 UTF-16 code units in the font's
@@ -20,7 +20,6 @@
  */
 #include "render/font_subset.h"
 #include "util/diag.h"
-#include "util/memfile.h"
 #include "util/strbuf.h"
 
 #include <errno.h>
@@ -362,24 +361,21 @@ static hb_blob_t *subset_blob(struct font_face *f, const uint32_t *cps, size_t n
 	return blob;
 }
 
-int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n, unsigned base,
-			  uint16_t *gids, struct strbuf *path, struct diag *d)
+int font_face_subset(struct font_face *f, const uint32_t *cps, size_t n, unsigned base,
+		     uint16_t *gids, struct strbuf *out, struct diag *d)
 {
 	hb_blob_t *blob;
 	const char *data;
 	unsigned len;
-	int fd;
 
 	if (base + n > 0xFFFF)
-		BUG("font_face_subset_file: codes past 0xFFFF");
+		BUG("font_face_subset: codes past 0xFFFF");
 	blob = subset_blob(f, cps, n, base, gids);
 	if (!blob)
 		return diag_error(d, MERIT_SOFTWARE, NULL, 0, 0, "cannot subset the letter font");
 	data = hb_blob_get_data(blob, &len);
-	fd = memfile_create(data, len, path);
-	if (fd < 0)
-		diag_error(d, MERIT_CANTCREAT, path->len ? path->buf : NULL, 0, 0,
-			   "cannot create a temporary font file: %s", strerror(errno));
+	strbuf_reset(out);
+	strbuf_add(out, data, len);
 	hb_blob_destroy(blob);
-	return fd;
+	return 0;
 }

@@ -4,10 +4,7 @@
  *
  * libharu 2.3.0 parses and embeds the whole TrueType file in every document
  * (510 KB and 100 ms for wqy-zenhei); a per-letter subset is ~10 KB and a few
- * ms. libharu cannot load a font from memory, so the subset goes through a
- * memfile (util/memfile.h: an anonymous memory file read by path, nothing
- * on disk that a killed run could leave) that the caller closes as soon as
- * libharu has read it.
+ * ms. The subset's bytes go to libharu from memory (letter_pdf.c).
  *
  * Ownership: font_face_load() returns a face the caller frees with
  * font_face_free(). A face is not thread-safe (it caches widths): load one
@@ -15,8 +12,7 @@
  *
  *   struct font_face *f = font_face_load(cfg->letters.font, cfg->letters.font_index, d);
  *   font_face_width(f, 0x4E2D);            // 1000 (1/1000 em)
- *   int fd = font_face_subset_file(f, sorted_cps, n, 0x20, gids, &path, d);
- *   ... HPDF_LoadTTFontFromFile(pdf, path.buf, HPDF_TRUE); memfile_close(fd, path.buf);
+ *   font_face_subset(f, sorted_cps, n, 0x20, gids, &fontbuf, d);
  */
 #ifndef MERIT_FONT_SUBSET_H
 #define MERIT_FONT_SUBSET_H
@@ -41,17 +37,16 @@ int font_face_has(const struct font_face *f, uint32_t cp);
 int font_face_width(struct font_face *f, uint32_t cp);
 
 /*
- * Writes a subset holding the n code points of cps (sorted, distinct, all
- * below U+10000), with only the tables libharu reads and a cmap it can
- * search quickly (see font_subset.c), to a memfile whose path goes into
- * *path (reset first). The subset's cmap maps the code base + k to the
- * glyph of cps[k], and gids[k] receives that glyph (0: the font has none,
- * it prints as .notdef): the PDF shows cps[k] with the code base + k
- * (letter_pdf.c says why); base + n must not pass 0xFFFF. Returns the
- * memfile's descriptor, for memfile_close(fd, path->buf) once libharu has
- * read it, or -1 with MERIT_CANTCREAT in d.
+ * The font file of a subset holding the n code points of cps (sorted,
+ * distinct, all below U+10000), with only the tables libharu reads and a
+ * cmap it can search quickly (see font_subset.c), into *out (reset first).
+ * The subset's cmap maps the code base + k to the glyph of cps[k], and
+ * gids[k] receives that glyph (0: the font has none, it prints as
+ * .notdef): the PDF shows cps[k] with the code base + k (letter_pdf.c says
+ * why); base + n must not pass 0xFFFF. Returns 0, or -1 with
+ * MERIT_SOFTWARE in d.
  */
-int font_face_subset_file(struct font_face *f, const uint32_t *cps, size_t n, unsigned base,
-			  uint16_t *gids, struct strbuf *path, struct diag *d);
+int font_face_subset(struct font_face *f, const uint32_t *cps, size_t n, unsigned base,
+		     uint16_t *gids, struct strbuf *out, struct diag *d);
 
 #endif

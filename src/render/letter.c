@@ -512,6 +512,7 @@ static void letter_init(struct letter *lt, const struct letters_shared *sh,
 	strbuf_init(&lt->body, 0);
 	strbuf_init(&lt->path, 0);
 	strbuf_init(&lt->pdfbuf, 0);
+	strbuf_init(&lt->fontbuf, 0);
 	strbuf_init(&lt->L.text, 0);
 }
 
@@ -524,6 +525,8 @@ static void letter_release(struct letter *lt)
 	strbuf_release(&lt->body);
 	strbuf_release(&lt->path);
 	strbuf_release(&lt->pdfbuf);
+	strbuf_release(&lt->fontbuf);
+	letter_pdf_release(lt);
 	strbuf_release(&lt->L.text);
 	free(lt->L.ops);
 	free(lt->L.cps);

@@ -160,6 +160,8 @@ struct letter {
 	struct layout L;
 	struct diag *d;
 	HPDF_STATUS hpdf_error, hpdf_detail;
+	HPDF_Doc pdf;                    /* reused from document to document */
+	struct strbuf fontbuf;           /* the subset font file */
 	int64_t bytes;
 };
 
@@ -281,5 +283,7 @@ static inline const char *letter_doc_name(const struct letter *lt)
 /* Subsets the font, builds the PDF and writes <dir>/<id>.pdf (0600).
  * Returns 0, or -1 with lt->d filled. */
 int letter_pdf_write(struct letter *lt);
+/* Frees the worker's libharu document. */
+void letter_pdf_release(struct letter *lt);
 
 #endif

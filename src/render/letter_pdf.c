@@ -5,18 +5,15 @@
  */
 #include "render/letter_internal.h"
 #include "util/diag.h"
-#include "util/memfile.h"
 #include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *data)
 {
@@ -47,7 +44,7 @@ static void rgb_stroke(HPDF_Page pg, uint32_t c)
  * time went there (docs/BENCHMARKS.md, Letters). The letter gives libharu
  * other codes instead: the k-th of its distinct characters (sorted) is
  * drawn with the code PDF_CODE_BASE + k, the subset's cmap maps that code
- * to the character's glyph (font_face_subset_file), so libharu's lookups
+ * to the character's glyph (font_face_subset), so libharu's lookups
  * hit one short segment, /W lists the same widths under the new CIDs, the
  * CIDToGIDMap needs only PDF_CODE_BASE + n entries (cut below), and the
  * ToUnicode map says which character each code is. The page looks the
@@ -320,9 +317,84 @@ static uint32_t pad_char(struct layout *L)
 }
 
 /*
+ * libharu 2.3.0 loads a TrueType font only from a file
+ * (HPDF_LoadTTFontFromFile). Its installed headers expose what that does
+ * underneath, done here from memory instead (hpdf_doc.c's
+ * LoadTTFontFromStream): the font definition read from a memory stream,
+ * registered, and tagged "HPDFAA", which is what the first font of a
+ * document gets. No temporary file, no system call. The definition
+ * belongs to the document's list (drop_fonts frees it).
+ */
+static const char *load_font(struct letter *lt, HPDF_Doc pdf)
+{
+	char tag[] = "HPDFAA";
+	HPDF_FontDef def;
+	HPDF_Stream st = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)lt->fontbuf.len);
+	if (!st || HPDF_Stream_Write(st, (const HPDF_BYTE *)lt->fontbuf.buf,
+				     (HPDF_UINT)lt->fontbuf.len) != HPDF_OK) {
+		if (st)
+			HPDF_Stream_Free(st);
+		return NULL;
+	}
+	def = HPDF_TTFontDef_Load(pdf->mmgr, st, HPDF_TRUE);   /* owns st now */
+	if (!def || HPDF_Doc_RegisterFontDef(pdf, def) != HPDF_OK)
+		return NULL;                                   /* def freed */
+	memcpy(pdf->ttfont_tag, tag, 6);
+	HPDF_TTFontDef_SetTagName(def, tag);
+	return def->base_font;
+}
+
+/* Frees the document's font definitions: HPDF_FreeDoc keeps them for a
+ * next document, but the next letter has its own subset, under the same
+ * name. */
+static void drop_fonts(HPDF_Doc pdf)
+{
+	HPDF_List list = pdf->fontdef_list;
+	HPDF_UINT i;
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		HPDF_FontDef_Free((HPDF_FontDef)HPDF_List_ItemAt(list, i));
+	HPDF_List_Clear(list);
+}
+
+void letter_pdf_release(struct letter *lt)
+{
+	if (!lt->pdf)
+		return;
+	HPDF_FreeDoc(lt->pdf);
+	drop_fonts(lt->pdf);
+	HPDF_Free(lt->pdf);
+	lt->pdf = NULL;
+}
+
+/*
+ * The worker's document, empty. One HPDF_Doc serves every letter of a
+ * worker (HPDF_NewDoc starts the next): the UTF-8 encoder, 256 KB of
+ * tables that libharu fills for every new HPDF_Doc, is then set up once.
+ * After a libharu error the document is thrown away, to start clean.
+ */
+static HPDF_Doc pdf_doc(struct letter *lt)
+{
+	lt->hpdf_error = 0;
+	if (lt->pdf) {
+		HPDF_FreeDoc(lt->pdf);
+		drop_fonts(lt->pdf);
+		if (HPDF_NewDoc(lt->pdf) == HPDF_OK && !lt->hpdf_error)
+			return lt->pdf;
+		letter_pdf_release(lt);
+		lt->hpdf_error = 0;
+	}
+	lt->pdf = HPDF_New(on_hpdf_error, lt);
+	if (lt->pdf && HPDF_UseUTFEncodings(lt->pdf) != HPDF_OK)
+		letter_pdf_release(lt);
+	return lt->pdf;
+}
+
+/*
  * One attempt: subset, build, save into lt->pdfbuf. `pad` adds one unused
  * glyph, drawn invisibly. Returns libharu's first error (0 if none), or -1
- * with lt->d filled when the subset could not be written.
+ * with lt->d filled when the font could not be subset.
  */
 static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 {
@@ -332,27 +404,23 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 	const char *fname;
 	HPDF_UINT32 size;
 	size_t ncps = L->ncps;
-	int p, ffd;
+	int p, rc;
 
 	if (pad)
 		layout_cp_seen(L, pad);
 	pdf_codes(L);
 	L->ncps = ncps;
-	ffd = font_face_subset_file(L->font, L->codes, L->ncodes, PDF_CODE_BASE, L->gids, &lt->path,
-				    lt->d);
-	if (ffd < 0)
+	rc = font_face_subset(L->font, L->codes, L->ncodes, PDF_CODE_BASE, L->gids, &lt->fontbuf,
+			      lt->d);
+	if (rc < 0)
 		return -1;
-	lt->hpdf_error = 0;
-	pdf = HPDF_New(on_hpdf_error, lt);
-	if (!pdf) {
-		memfile_close(ffd, lt->path.buf);
+	pdf = pdf_doc(lt);
+	if (!pdf)
 		return HPDF_FAILD_TO_ALLOC_MEM;
-	}
 	HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(pdf);
-	fname = HPDF_LoadTTFontFromFile(pdf, lt->path.buf, HPDF_TRUE);
-	/* libharu has read the subset: the file is not needed any more. */
-	memfile_close(ffd, lt->path.buf);
+	fname = load_font(lt, pdf);
+	if (!fname && !lt->hpdf_error)
+		lt->hpdf_error = HPDF_GetError(pdf) ? HPDF_GetError(pdf) : HPDF_INVALID_FONTDEF_DATA;
 	font = fname ? HPDF_GetFont(pdf, fname, "UTF-8") : NULL;
 	if (font)
 		fix_font(lt, font);
@@ -396,7 +464,8 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 		if (lt->hpdf_error == HPDF_STREAM_EOF)
 			lt->hpdf_error = 0;
 	}
-	HPDF_Free(pdf);
+	if (lt->hpdf_error)
+		letter_pdf_release(lt);
 	return (long)lt->hpdf_error;
 }
 
