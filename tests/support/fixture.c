@@ -317,3 +317,15 @@ int fixture_tmp_teardown(void **state)
 	(void)state;
 	return file_remove_tree(fixture_tmp) == 0 ? 0 : -1;
 }
+
+const char *fixture_tmp_file(const char *name, const char *data, size_t len)
+{
+	static char path[512];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s", fixture_tmp, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	return path;
+}

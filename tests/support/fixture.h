@@ -129,6 +129,9 @@ void fixture_release(struct config *cfg, struct company *c);
 extern char fixture_tmp[];
 int fixture_tmp_setup(void **state);
 int fixture_tmp_teardown(void **state);
+/* Writes len bytes of data to fixture_tmp/name (fails the test when it
+ * cannot); returns the path, valid until the next call. */
+const char *fixture_tmp_file(const char *name, const char *data, size_t len);
 
 struct diag;
 /* The diag as main.c would print it (caller frees). */

@@ -21,22 +21,7 @@
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
-static const char *const tmpdir = fixture_tmp;   /* the group's scratch folder */
-
-static const char *write_tmp(const char *name, const char *data, size_t len)
-{
-	static char path[512];
-	FILE *f;
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
-#define WRITE(name, lit) write_tmp(name, lit, sizeof(lit) - 1)
-
+#define WRITE(name, lit) fixture_tmp_file(name, lit, sizeof(lit) - 1)
 
 /* A reader on one file with its diag and current row; reader_close() frees
  * both. The reader is NULL when the file would not open. */
@@ -218,7 +203,7 @@ static void test_big_file_lines(void **state)
 	for (i = 0; i < 100000; i++)
 		strbuf_addstr(&sb, "xxxxxxx\n");
 	strbuf_addstr(&sb, "\"\nend,1\n");
-	p = write_tmp("big.csv", sb.buf, sb.len);
+	p = fixture_tmp_file("big.csv", sb.buf, sb.len);
 	reader_open(&rd, p, "big.csv", ENC_AUTO, ',');
 	assert_int_equal(next_row(&rd), 1);
 	while (next_row(&rd) > 0) {
@@ -353,7 +338,7 @@ static void test_skim_matches_plain_read(void **state)
 			if (i + 1 < lines || rnd(&seed, 4))
 				strbuf_addstr(&sb, ends[rnd(&seed, 5)]);
 		}
-		path = write_tmp("skim.csv", sb.buf, sb.len);
+		path = fixture_tmp_file("skim.csv", sb.buf, sb.len);
 		read_all(&plain, path, delim, col, 0);
 		read_all(&fast, path, delim, col, 1);
 		assert_int_equal(fast.rc, plain.rc);

@@ -23,21 +23,7 @@
 
 #include "../support/fixture.h"
 
-static const char *const tmpdir = fixture_tmp;   /* the group's scratch folder */
-
-static const char *write_tmp(const char *name, const char *data, size_t len)
-{
-	static char path[512];
-	FILE *f;
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
-#define WRITE(name, lit) write_tmp(name, lit, sizeof(lit) - 1)
+#define WRITE(name, lit) fixture_tmp_file(name, lit, sizeof(lit) - 1)
 
 static void sniff_ok(struct sniff *s, const char *path, enum input_kind in)
 {
@@ -118,12 +104,12 @@ static void test_encodings(void **state)
 	static const char gbk[] = "\xb9\xa4\xba\xc5,\xd0\xd5\xc3\xfb\nE1,\xcd\xf5\n";
 	static const char u16[] = "\xff\xfe" "e\0m\0p\0l\0o\0y\0e\0e\0_\0i\0d\0\n\0E\0" "1\0\n\0";
 	(void)state;
-	sniff_ok(&s, write_tmp("gbk.csv", gbk, sizeof(gbk) - 1), INPUT_HR);
+	sniff_ok(&s, fixture_tmp_file("gbk.csv", gbk, sizeof(gbk) - 1), INPUT_HR);
 	assert_string_equal(s.encoding, "gb18030");
 	assert_string_equal(sniff_field(&s, HR_EMPLOYEE_ID)->header, "工号");
 	assert_string_equal(sniff_field(&s, HR_NAME)->header, "姓名");
 	sniff_release(&s);
-	sniff_ok(&s, write_tmp("u16.csv", u16, sizeof(u16) - 1), INPUT_HR);
+	sniff_ok(&s, fixture_tmp_file("u16.csv", u16, sizeof(u16) - 1), INPUT_HR);
 	assert_string_equal(s.encoding, "utf-16");
 	assert_non_null(strstr(s.encoding_why, "UTF-16 byte-order mark"));
 	assert_string_equal(sniff_field(&s, HR_EMPLOYEE_ID)->header, "employee_id");
