@@ -85,14 +85,25 @@ static int sync_dir(const char *path, int whole_fs)
 	return rc;
 }
 
+/* 1 with errno EIO when the test build is told to fail step `name`
+ * (MERIT_FAULT=name): every result below is checked, and tests/e2e/
+ * harden.sh makes each fail to see that it is (issue 15 item 11). */
+static int failed_by(const char *name)
+{
+	if (!fault_fail(name))
+		return 0;
+	errno = EIO;
+	return 1;
+}
+
 /* After the swap the run has published: what fails now is reported as a
  * warning (the output is complete; only tidiness or durability suffer). */
 static void after_publish(struct outdir *od, const char *previous, struct diag *d)
 {
-	if (sync_dir(od->root, 0) < 0)
+	if (failed_by("sync-published") || sync_dir(od->root, 0) < 0)
 		diag_warn(d, od->root, 0, 0, "published, but the folder could not be synced "
 			  "(a power loss may undo the publish): %s", strerror(errno));
-	if (previous && file_remove_tree(previous) < 0)
+	if (previous && (failed_by("remove-previous") || file_remove_tree(previous) < 0))
 		diag_warn(d, previous, 0, 0, "cannot remove the previous output: %s "
 			  "(the next run removes it)", strerror(errno));
 }
@@ -108,7 +119,12 @@ int outdir_commit(struct outdir *od, struct diag *d)
 	fault_point("before-swap");
 	if (lstat(od->final, &st) == 0) {
 		/* Swap both names in one step, so readers never see no folder. */
-		if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
+		/* no-exchange: as on a file system without RENAME_EXCHANGE;
+		 * publish-aside: the same, then the publish after it fails. */
+		int swapped = fault_fail("no-exchange") || fault_fail("publish-aside")
+			? (errno = EINVAL, -1)
+			: renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE);
+		if (swapped == 0) {
 			fault_point("after-swap");
 			after_publish(od, od->tmp, d);   /* od->tmp now holds the previous output */
 			free(od->tmp);
@@ -129,7 +145,7 @@ int outdir_commit(struct outdir *od, struct diag *d)
 				free(old);
 				return -1;
 			}
-			if (rename(od->tmp, od->final) < 0) {
+			if (failed_by("publish-aside") || rename(od->tmp, od->final) < 0) {
 				int e = errno;
 				diag_error(d, MERIT_CANTCREAT, od->final, 0, 0,
 					   "cannot publish the output: %s", strerror(e));

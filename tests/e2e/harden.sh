@@ -421,3 +421,51 @@ run_merit "$T/o" "$T/e" run -q --no-letters -c "$T/merit.ini" -p 2026-10 -o "$T/
 expect "a run into another output folder while the ledger is in use: 75" 75 "$T/e" \
 	"another merit run is using this ledger"
 wait $lockpid
+
+# --- 11. publishing: each step's failure is checked (test build) ------------
+# MERIT_FAULT=NAME makes one step of src/util/outdir.c fail with EIO.
+T=$(scratch harden-outdir)
+cp "$ROOT"/tests/fixtures/history/*.csv "$ROOT"/tests/fixtures/history/merit.ini "$T/"
+cp "$T/merit.ini" "$T/a.ini"
+sed 's/^pool = .*/pool = 20000.00/' "$T/a.ini" > "$T/b.ini"
+"$MERIT" run -q --no-letters -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
+sha_a=$(sha256sum < "$T/out/2026-10/results.csv")
+# publish_with INI FAULT: a run of INI with that step failing; sets rc.
+publish_with() {
+	cp "$T/$1" "$T/merit.ini"
+	MERIT_FAULT=$2 "$MERIT_TESTING_BIN" run -v --no-letters -c "$T/merit.ini" -p 2026-10 >"$T/o" 2>"$T/e"
+	rc=$?
+	sha=$(sha256sum < "$T/out/2026-10/results.csv")
+}
+publish_with b.ini remove-previous
+left=$(ls -a "$T/out" | grep -c '\.tmp-')
+if [ "$rc" = 0 ] && [ "$sha" != "$sha_a" ] && [ "$left" = 1 ] &&
+   grep -q 'warning: cannot remove the previous output: Input/output error (the next run removes it)' "$T/e"; then
+	pass "the previous output cannot be removed: published, a warning, the folder left for the next run"
+else
+	fail "remove-previous" "rc=$rc left=$left $(head -c 300 "$T/e")"
+fi
+sha_b=$sha
+publish_with a.ini sync-published
+if [ "$rc" = 0 ] && [ "$sha" = "$sha_a" ] && ! ls -a "$T/out" | grep -q '\.tmp-' &&
+   grep -q 'warning: published, but the folder could not be synced' "$T/e"; then
+	pass "the output folder cannot be synced: published with a warning; the last run's leftover removed"
+else
+	fail "sync-published" "rc=$rc $(ls -a "$T/out" | tr '\n' ' ') $(head -c 300 "$T/e")"
+fi
+publish_with b.ini no-exchange
+if [ "$rc" = 0 ] && [ "$sha" = "$sha_b" ] && ! ls -a "$T/out" | grep -q '\.tmp-\|\.old-'; then
+	pass "no RENAME_EXCHANGE: the previous output moved aside, the new one published, nothing left"
+else
+	fail "no-exchange" "rc=$rc $(ls -a "$T/out" | tr '\n' ' ') $(head -c 300 "$T/e")"
+fi
+publish_with a.ini publish-aside
+if [ "$rc" = 73 ] && [ "$sha" = "$sha_b" ] && ! ls -a "$T/out" | grep -q '\.tmp-\|\.old-' &&
+   grep -q 'error: cannot publish the output: Input/output error' "$T/e"; then
+	pass "publishing fails after the move aside: 73, the previous output put back"
+else
+	fail "publish-aside" "rc=$rc $(ls -a "$T/out" | tr '\n' ' ') $(head -c 300 "$T/e")"
+fi
+"$MERIT" history -c "$T/merit.ini" E1 >/dev/null 2>&1
+same "after the failed publish the ledger agrees with the published output" \
+	"$(ledger_agrees "$T" 2026-10)" ok
