@@ -473,7 +473,7 @@ static const char *const key_names[] = {
  * this input: the row is set aside (and an error, as its first row was,
  * when [policy] says so) without another message; 0 for the first time.
  */
-static int tally_unknown(struct loader *ld, const char *text, enum row_problem kind)
+static int tally_unknown(struct loader *ld, const char *text, const char *why)
 {
 	size_t k;
 	if (!ld->st)
@@ -484,13 +484,16 @@ static int tally_unknown(struct loader *ld, const char *text, enum row_problem k
 	if (strmap_get(&ld->unknown_ix, text, &k)) {
 		ld->unknown_counts[k]++;
 		ld->bad = 1;
-		if (!ld->first_problem.len)
+		if (!ld->first_problem.len && why)
+			strbuf_addf(&ld->first_problem, "'%s' is %s", text, why);
+		else if (!ld->first_problem.len)
 			strbuf_addf(&ld->first_problem, "'%s' is not in the HR export", text);
-		(void)kind;
 		return 1;
 	}
 	ALLOC_GROW(ld->unknown_counts, ld->unknown_vals.nr + 1, ld->unknown_alloc);
+	ALLOC_GROW(ld->unknown_why, ld->unknown_vals.nr + 1, ld->unknown_why_alloc);
 	ld->unknown_counts[ld->unknown_vals.nr] = 1;
+	ld->unknown_why[ld->unknown_vals.nr] = why;
 	strlist_push(&ld->unknown_vals, text);
 	strmap_put(&ld->unknown_ix, ld->unknown_vals.items[ld->unknown_vals.nr - 1],
 		   ld->unknown_vals.nr - 1);
@@ -522,24 +525,65 @@ void loader_most_frequent(struct strbuf *sb, const struct strlist *names, const 
 }
 
 /* SPEC 3.1: repeated problems summarised by distinct value, most frequent first. */
-static void report_unknown(struct loader *ld)
+/*
+ * One summary line for the employees of one kind: not in the HR export
+ * (aside 0), or in it on a row a problem set aside (aside 1). Those are
+ * two causes with two fixes, so never one count.
+ */
+static void report_unknown_kind(struct loader *ld, int aside)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t n = ld->unknown_vals.nr;
+	struct strlist names = { 0 };
+	size_t *counts = xcalloc(ld->unknown_vals.nr + 1, sizeof(*counts));
+	size_t i, n = 0, rows = 0;
 	enum row_problem kind = ld->in == INPUT_SALES ? ROW_UNKNOWN_OWNER : ROW_UNKNOWN_EMPLOYEE;
-	if (!n || ld->unknown_rows == n)
-		return;
-	loader_most_frequent(&sb, &ld->unknown_vals, ld->unknown_counts);
-	if (ld->cfg->policy.row_is_error[kind])
-		diag_error(ld->d, MERIT_DATAERR, ld->ic->file, 0, 0, "%zu rows name one of %zu "
-			   "employees not in the HR export: %s", ld->unknown_rows, n, sb.buf);
-	else
-		diag_warn(ld->d, ld->ic->file, 0, 0, "%zu rows name one of %zu employees not in "
-			  "the HR export (set aside): %s", ld->unknown_rows, n, sb.buf);
-	diag_hint(ld->d, "check that the HR export is complete and that [columns.%s] maps "
-		  "the column that holds HR's %s", input_name(ld),
-		  key_names[ld->keyed ? ld->ic->employee_key : HR_EMPLOYEE_ID]);
+	int is_error = ld->cfg->policy.row_is_error[kind];
+	for (i = 0; i < ld->unknown_vals.nr; i++) {
+		if (!ld->unknown_why[i] != !aside)
+			continue;
+		strlist_push(&names, ld->unknown_vals.items[i]);
+		counts[n++] = ld->unknown_counts[i];
+		rows += ld->unknown_counts[i];
+	}
+	if (n && rows != n) {
+		struct strbuf who = STRBUF_INIT;
+		loader_most_frequent(&sb, &names, counts);
+		if (n == 1)
+			strbuf_addstr(&who, "an employee");
+		else
+			strbuf_addf(&who, "one of %zu employees", n);
+		if (aside && is_error)
+			diag_error(ld->d, MERIT_DATAERR, ld->ic->file, 0, 0, "%zu rows name %s whose "
+				   "HR row was set aside: %s", rows, who.buf, sb.buf);
+		else if (aside)
+			diag_warn(ld->d, ld->ic->file, 0, 0, "%zu rows name %s whose HR row was set "
+				  "aside (these rows are set aside too): %s", rows, who.buf, sb.buf);
+		else if (is_error)
+			diag_error(ld->d, MERIT_DATAERR, ld->ic->file, 0, 0, "%zu rows name %s not "
+				   "in the HR export: %s", rows, who.buf, sb.buf);
+		else
+			diag_warn(ld->d, ld->ic->file, 0, 0, "%zu rows name %s not in the HR export "
+				  "(set aside): %s", rows, who.buf, sb.buf);
+		strbuf_release(&who);
+		if (aside)
+			diag_hint(ld->d, "the HR rows' own problems are reported at their lines; "
+				  "fixed there, these rows count again");
+		else
+			diag_hint(ld->d, "check that the HR export is complete and that [columns.%s] "
+				  "maps the column that holds HR's %s", input_name(ld),
+				  key_names[ld->keyed ? ld->ic->employee_key : HR_EMPLOYEE_ID]);
+	}
+	strlist_release(&names);
+	free(counts);
 	strbuf_release(&sb);
+}
+
+static void report_unknown(struct loader *ld)
+{
+	if (!ld->unknown_vals.nr || ld->unknown_rows == ld->unknown_vals.nr)
+		return;
+	report_unknown_kind(ld, 0);
+	report_unknown_kind(ld, 1);
 }
 
 long loader_employee(struct loader *ld, int field, enum row_problem kind, const char *what)
@@ -548,8 +592,9 @@ long loader_employee(struct loader *ld, int field, enum row_problem kind, const 
 	const char *text = loader_text(ld, field);
 	int kf = ld->keyed ? ld->ic->employee_key : HR_EMPLOYEE_ID;
 	struct strbuf k = STRBUF_INIT, key = STRBUF_INIT;
-	size_t e = 0, why;
+	size_t e = 0, why = 0;
 	long found = -1;
+	int aside;
 	if (!ld->keyed) {
 		if (strmap_get(&c->by_id, text, &e))
 			return (long)e;
@@ -587,12 +632,13 @@ long loader_employee(struct loader *ld, int field, enum row_problem kind, const 
 		}
 	}
 	strbuf_addf(&key, "%c:%s", key_kind(kf), k.buf);
-	if (tally_unknown(ld, text, kind)) {
+	aside = c->hr_set_aside_why.nr && strmap_get(&c->hr_set_aside, key.buf, &why);
+	if (tally_unknown(ld, text, aside ? c->hr_set_aside_why.items[why] : NULL)) {
 		strbuf_release(&k);
 		strbuf_release(&key);
 		return -1;
 	}
-	if (c->hr_set_aside_why.nr && strmap_get(&c->hr_set_aside, key.buf, &why))
+	if (aside)
 		loader_problem(ld, kind, field, "%s '%s' is %s", what, text,
 			       c->hr_set_aside_why.items[why]);
 	else if (kf == HR_EMPLOYEE_ID)
@@ -834,6 +880,8 @@ void loader_close(struct loader *ld)
 	strlist_release(&ld->unknown_vals);
 	free(ld->unknown_counts);
 	ld->unknown_counts = NULL;
+	free(ld->unknown_why);
+	ld->unknown_why = NULL;
 	free(ld->key_next);
 	ld->key_next = NULL;
 }
@@ -975,6 +1023,27 @@ static const char *number_text(struct loader *ld, int field)
 	return ld->number.buf;
 }
 
+/* Texts that exports write for "no value" (SQL NULL, Excel's #N/A, ...):
+ * refused as a date or a number, they get the hint to `null =`. */
+static int looks_null(const char *s)
+{
+	static const char *const markers[] = {
+		"NULL", "(null)", "N/A", "#N/A", "NA", "n.a.", "-", "--", "none", "nil", "NaN",
+		"\xE6\x97\xA0", "\xE7\xA9\xBA",   /* 无, 空 */
+	};
+	size_t i;
+	for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+		if (!strcasecmp(s, markers[i]))
+			return 1;
+	return 0;
+}
+
+static void null_hint(struct loader *ld, const char *s)
+{
+	hint(ld, "if '%s' means empty, add it to `null =` in [input.%s] (e.g. null = NULL, "
+	     "N/A, -)", s, input_name(ld));
+}
+
 /* "12,5", "1.234,56": a decimal comma (the last ',' followed by 1 or 2
  * digits, or a '.' before a ','), which decimal = comma reads. */
 static int looks_decimal_comma(const char *s)
@@ -1007,7 +1076,9 @@ static int number_result(struct loader *ld, int field, enum num_result r, const 
 	} else {
 		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is not %s",
 			       field_name(ld, field), s, what);
-		if (!ld->ic->decimal_comma && looks_decimal_comma(s))
+		if (looks_null(s))
+			null_hint(ld, s);
+		else if (!ld->ic->decimal_comma && looks_decimal_comma(s))
 			hint(ld, "if the export writes decimal commas (1.234,56), set decimal = "
 			     "comma in [input.%s]", input_name(ld));
 	}
@@ -1069,7 +1140,9 @@ int loader_date(struct loader *ld, int field, int32_t *out)
 	default:
 		loader_problem(ld, ROW_BAD_DATE, field, "%s '%s' is not a date",
 			       field_name(ld, field), s);
-		if (f->nr)
+		if (looks_null(s))
+			null_hint(ld, s);
+		else if (f->nr)
 			hint(ld, "expected %s, 2026-10-05, 2026/10/05, 2026.10.05 or 2026年10月5日",
 			     f->items[0]);
 		else

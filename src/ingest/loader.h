@@ -76,6 +76,9 @@ struct loader {
 	struct strmap unknown_ix;
 	struct strlist unknown_vals;
 	size_t *unknown_counts, unknown_alloc, unknown_rows;
+	/* Per value: its HR row was set aside (not missing), and why. */
+	const char **unknown_why;
+	size_t unknown_why_alloc;
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
 	/* The last text mapped per value field and its canonical value: exports
 	 * repeat "Closed Won" on most rows, and one strcmp beats a
