@@ -36,22 +36,8 @@ else
 	fail "xlsx validate" "$(cat "$W/v.out" "$W/v.err" | head -c 500)"
 fi
 
-# --- messages name the cell ---------------------------------------------------
-$PY - "$W/x/hr.xlsx" "$W/x/bad-hr.xlsx" <<'PYEOF'
-import sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb["花名册"]
-ws["I17"] = "28k"           # base_salary of the 15th employee (row 17 = title + header + 15)
-wb.save(sys.argv[2])
-PYEOF
-sed 's|^file = \.\./x/hr\.xlsx|file = ../x/bad-hr.xlsx|' "$W/config/xlsx.ini" >"$W/config/bad.ini"
-run_merit "$W/b.out" "$W/b.err" validate -c "$W/config/bad.ini"
-expect "a bad cell is named hr.xlsx:花名册!I17 (65)" 65 "$W/b.err" \
-	"bad-hr.xlsx:花名册!I17: error: base_salary '28k' is not an amount of money"
-sed 's|^sheet = 花名册|sheet = Sheet9|' "$W/config/xlsx.ini" >"$W/config/nosheet.ini"
-run_merit "$W/n.out" "$W/n.err" validate -c "$W/config/nosheet.ini"
-expect "an unknown sheet lists the sheets (65)" 65 "$W/n.err" \
-	"hr.xlsx: error: the workbook has no sheet 'Sheet9'" "its sheets are '说明', '花名册'"
+# --- messages name the cell (hr.xlsx:花名册!E4) and an unknown sheet lists the
+# sheets: tests/cases/xlsx-bad-cell, xlsx-unknown-sheet.
 sed 's|^sheet = 花名册|sheet = 2|' "$W/config/xlsx.ini" >"$W/config/sheet2.ini"
 "$MERIT" run -q --no-letters -c "$W/config/sheet2.ini" -o "$W/s2" >"$W/s2.err" 2>&1
 if cmp -s "$W/csv/2026-10/results.csv" "$W/s2/2026-10/results.csv"; then
