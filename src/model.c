@@ -57,9 +57,12 @@ void company_release(struct company *c)
 	for (i = 0; i < c->nemps; i++)
 		employee_release(&c->emps[i]);
 	free(c->emps);
-	for (i = 0; i < c->ngroups; i++)
+	for (i = 0; i < c->ngroups; i++) {
 		free(c->groups[i].rating_count);
+		free(c->groups[i].forced_size);
+	}
 	free(c->groups);
+	free(c->forced_size);
 	for (i = 0; i < c->ntargets; i++)
 		free(c->targets[i].key);
 	free(c->targets);

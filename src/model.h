@@ -165,6 +165,7 @@ struct group_stats {
 	double raw_mean, raw_sd, norm_mean, norm_sd;
 	int small;                /* n < min_group: raw kept */
 	size_t *rating_count;     /* per rating band */
+	size_t *forced_size;      /* forced_scope = group: people per band, NULL otherwise */
 	int64_t bonus_total;
 	int64_t pool_cents;       /* its own pool when [bonus.pools] is used */
 };
@@ -273,6 +274,7 @@ struct company {
 	struct group_stats *groups;
 	size_t ngroups;
 	double company_raw_mean, company_raw_sd;
+	size_t *forced_size;      /* a company-wide forced distribution: people per band */
 
 	struct target_row *targets;
 	size_t ntargets, targets_alloc;

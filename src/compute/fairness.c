@@ -66,9 +66,13 @@ static void build_groups(struct company *c, const struct config *cfg, int field)
 	const char **names = xcalloc(c->nemps ? c->nemps : 1, sizeof(*names));
 	size_t i, n = 0, k;
 
-	for (i = 0; i < c->ngroups; i++)
+	for (i = 0; i < c->ngroups; i++) {
 		free(c->groups[i].rating_count);
+		free(c->groups[i].forced_size);
+	}
 	free(c->groups);
+	free(c->forced_size);
+	c->forced_size = NULL;
 	c->groups = NULL;
 	c->ngroups = 0;
 
@@ -215,9 +219,11 @@ static void forced_sizes(const double *shares, size_t nbands, size_t n, size_t *
 	free(rem);
 }
 
-static void forced_apply(struct company *c, const struct config *cfg, struct ranked *m, size_t n)
+/* Returns the band sizes it gave (caller frees): explain shows them. */
+static size_t *forced_apply(struct company *c, const struct config *cfg, struct ranked *m,
+			    size_t n)
 {
-	size_t *sizes = xcalloc(cfg->nbands, sizeof(*sizes));
+	size_t *sizes = xcalloc(cfg->nbands ? cfg->nbands : 1, sizeof(*sizes));
 	size_t b, i = 0, k;
 	for (k = 0; k < n; k++)
 		m[k].score = c->emps[m[k].emp].norm_score;
@@ -230,7 +236,7 @@ static void forced_apply(struct company *c, const struct config *cfg, struct ran
 			e->forced_rank = i + 1;
 			e->forced_n = n;
 		}
-	free(sizes);
+	return sizes;
 }
 
 /* Group statistics before/after and the rating counts; members of group g
@@ -373,11 +379,12 @@ int fairness_apply(struct company *c, const struct config *cfg, struct diag *d)
 	if (fc->forced && fc->forced_shares) {
 		if (fc->forced_per_group) {
 			for (g = 0; g < c->ngroups; g++)
-				forced_apply(c, cfg, bym + start[g], start[g + 1] - start[g]);
+				c->groups[g].forced_size = forced_apply(c, cfg, bym + start[g],
+									start[g + 1] - start[g]);
 		} else {
 			struct ranked *copy = xcalloc(cap, sizeof(*copy));
 			memcpy(copy, all, nin * sizeof(*copy));
-			forced_apply(c, cfg, copy, nin);
+			c->forced_size = forced_apply(c, cfg, copy, nin);
 			free(copy);
 		}
 	}

@@ -442,15 +442,10 @@ static void explain_fairness(struct strbuf *sb, const struct company *c,
 		strbuf_addf(sb, "\n  forced distribution over %zu people (%s), ranked by normalised "
 			    "score, ties by employee_id:", e->forced_n,
 			    cfg->fairness.forced_per_group ? "this group" : "the company");
+		/* the sizes fairness.c gave each band, for this employee's scope */
+		const size_t *sizes = cfg->fairness.forced_per_group ? g->forced_size : c->forced_size;
 		for (b = 0; b < cfg->nbands; b++) {
-			size_t size = 0, k;
-			/* Band sizes are what the ranks show: count this scope's members. */
-			for (k = 0; k < c->nemps; k++) {
-				const struct employee *o = &c->emps[k];
-				if (o->in_scope && o->forced_n && fairness_band(c, o) == (int)b &&
-				    (!cfg->fairness.forced_per_group || o->group == e->group))
-					size++;
-			}
+			size_t size = sizes ? sizes[b] : 0;
 			strbuf_addf(sb, "\n    %s %g %%: %zu people", label_get(&cfg->bands[b].label,
 				    cfg->locale), cfg->fairness.forced_shares[b], size);
 			if (size)
