@@ -586,7 +586,10 @@ static void report_unknown(struct loader *ld)
 	report_unknown_kind(ld, 1);
 }
 
-long loader_employee(struct loader *ld, int field, enum row_problem kind, const char *what)
+/* loader_employee() when the inline lookup found nobody, or the input is
+ * keyed by another HR field. */
+long loader_employee_slow(struct loader *ld, int field, enum row_problem kind,
+			 const char *what)
 {
 	const struct company *c = ld->c;
 	const char *text = loader_text(ld, field);
@@ -886,26 +889,6 @@ void loader_close(struct loader *ld)
 	ld->key_next = NULL;
 }
 
-const char *loader_text(const struct loader *ld, int field)
-{
-	int j = ld->col[field];
-	const char *s = "";
-	if (j >= 0) {
-		if ((size_t)j < ld->row.n)
-			s = ld->row.cell[j];
-	} else if (j == COL_SYNTH) {
-		s = ld->synth[field].buf;
-	}
-	if (!*s && ld->deflt[field])
-		s = ld->deflt[field];
-	return s;
-}
-
-int loader_has(const struct loader *ld, int field)
-{
-	return ld->col[field] != COL_ABSENT || ld->deflt[field];
-}
-
 /* The column a field's messages name: its own, a join's first, a month's. */
 static int col_of(const struct loader *ld, int field)
 {
@@ -1004,10 +987,9 @@ static const char *field_name(const struct loader *ld, int field)
  * between thousands go; a typed .xlsx number ("1234.5") has no comma and
  * is left as it is.
  */
-static const char *number_text(struct loader *ld, int field)
+static const char *comma_text(struct loader *ld, const char *s)
 {
-	const char *s = loader_text(ld, field);
-	if (!ld->ic->decimal_comma || (ld->typed && !strchr(s, ',')))
+	if (ld->typed && !strchr(s, ','))
 		return s;
 	strbuf_reset(&ld->number);
 	for (; *s; s++) {
@@ -1021,6 +1003,12 @@ static const char *number_text(struct loader *ld, int field)
 			strbuf_addch(&ld->number, *s);
 	}
 	return ld->number.buf;
+}
+
+static inline const char *number_text(struct loader *ld, int field)
+{
+	const char *s = loader_text(ld, field);
+	return ld->ic->decimal_comma ? comma_text(ld, s) : s;
 }
 
 /* Texts that exports write for "no value" (SQL NULL, Excel's #N/A, ...):

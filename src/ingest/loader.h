@@ -114,10 +114,29 @@ void loader_skim(struct loader *ld, int field, source_keep_fn *keep, void *arg);
 int loader_next(struct loader *ld);
 void loader_close(struct loader *ld);
 
-/* The cell of a field, trimmed, else its [defaults.X] value, else "". */
-const char *loader_text(const struct loader *ld, int field);
+/* The cell of a field, trimmed, else its [defaults.X] value, else "".
+ * Inline: called for every field of every row (issue 10's A/B,
+ * docs/BENCHMARKS.md). */
+static inline const char *loader_text(const struct loader *ld, int field)
+{
+	int j = ld->col[field];
+	const char *s = "";
+	if (j >= 0) {
+		if ((size_t)j < ld->row.n)
+			s = ld->row.cell[j];
+	} else if (j == COL_SYNTH) {
+		s = ld->synth[field].buf;
+	}
+	if (!*s && ld->deflt[field])
+		s = ld->deflt[field];
+	return s;
+}
+
 /* Whether the field has a column or a default (it may be read at all). */
-int loader_has(const struct loader *ld, int field);
+static inline int loader_has(const struct loader *ld, int field)
+{
+	return ld->col[field] != COL_ABSENT || ld->deflt[field];
+}
 int loader_line(const struct loader *ld, int field);
 /*
  * The current row's identity across every file of the input (file number
@@ -143,7 +162,17 @@ int loader_value(struct loader *ld, int field, const char **canonical);
  * an error when the key matches several in-scope HR rows. what is how
  * the message names the cell ("owner", "employee_id").
  */
-long loader_employee(struct loader *ld, int field, enum row_problem kind, const char *what);
+long loader_employee_slow(struct loader *ld, int field, enum row_problem kind,
+			 const char *what);
+static inline long loader_employee(struct loader *ld, int field, enum row_problem kind,
+				   const char *what)
+{
+	size_t e;
+	/* The usual row: an employee_id that HR has (one hash lookup, inline). */
+	if (!ld->keyed && strmap_get(&ld->c->by_id, loader_text(ld, field), &e))
+		return (long)e;
+	return loader_employee_slow(ld, field, kind, what);
+}
 /* Records the HR row being read as set aside (hr.c), with its first problem. */
 void loader_set_aside_hr(struct loader *ld);
 /* Normalised key text of an HR field for matching (email, name: any case). */
