@@ -112,6 +112,17 @@ static void put_be16(struct strbuf *sb, unsigned v)
 	strbuf_addch(sb, (char)(v & 0xFF));
 }
 
+/* The end of the ToUnicode bfrange starting at code index i: codes and
+ * characters run on, within one low byte of each. */
+static size_t range_end(const struct layout *L, size_t i)
+{
+	size_t k = i + 1;
+	while (k < L->ncodes && L->codes[k] == L->codes[k - 1] + 1 &&
+	       ((PDF_CODE_BASE + k) & 0xFF) && (L->codes[k] & 0xFF))
+		k++;
+	return k;
+}
+
 /*
  * After HPDF_GetFont: the CIDToGIDMap cut to the codes in use, and the
  * ToUnicode map. libharu 2.3.0 names the encoding CMap as the font's
@@ -144,20 +155,15 @@ static void fix_font(struct letter *lt, HPDF_Font font)
 	}
 	if (!tu || !tu->stream || tu->stream->type != HPDF_STREAM_MEMORY)
 		return;
-	/* Ranges: [i, k) is one when the codes and the characters run on. */
-	for (i = 0; i < L->ncodes; i = k, n++)
-		for (k = i + 1; k < L->ncodes && L->codes[k] == L->codes[k - 1] + 1 &&
-			    ((PDF_CODE_BASE + k) & 0xFF) && (L->codes[k] & 0xFF); k++)
-			;
+	for (i = 0; i < L->ncodes; i = range_end(L, i))
+		n++;
 	strbuf_reset(sb);
 	strbuf_addstr(sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
 		      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
 		      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
 		      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
 	for (i = 0; i < L->ncodes; i = k) {
-		for (k = i + 1; k < L->ncodes && L->codes[k] == L->codes[k - 1] + 1 &&
-			    ((PDF_CODE_BASE + k) & 0xFF) && (L->codes[k] & 0xFF); k++)
-			;
+		k = range_end(L, i);
 		if (done % 100 == 0)
 			strbuf_addf(sb, "%zu beginbfrange\n", n - done < 100 ? n - done : 100);
 		strbuf_addf(sb, "<%04zX> <%04zX> <%04X>\n", PDF_CODE_BASE + i, PDF_CODE_BASE + k - 1,
