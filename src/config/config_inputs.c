@@ -197,6 +197,15 @@ static void hint_if_bare(struct config_loader *L, size_t before, const char *hin
 		diag_hint(L->d, "%s", hint);
 }
 
+/* config_get_enum() with hint_if_bare(). */
+static void get_enum_hinted(struct config_loader *L, const struct ini_section *s, const char *key,
+			    const char *const *names, size_t n, int *out, const char *hint)
+{
+	size_t before = L->d->nr;
+	config_get_enum(L, s, key, names, n, out);
+	hint_if_bare(L, before, hint);
+}
+
 /* header_row, null, salary_period, hours_per_year, employee_key, layout, scale. */
 static void load_input_shape(struct config_loader *L, const struct ini_section *s,
 			     enum input_kind in)
@@ -222,10 +231,9 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 		diag_hint(L->d, "move the key to [input.hr]");
 	}
 	k = 0;
-	before = L->d->nr;
-	config_get_enum(L, s, "salary_period", periods, ARRAY_SIZE(periods), &k);
-	hint_if_bare(L, before, "salary_period says how base_salary is exported: month, "
-		     "year (divided by 12) or hour (times hours_per_year / 12)");
+	get_enum_hinted(L, s, "salary_period", periods, ARRAY_SIZE(periods), &k,
+			"salary_period says how base_salary is exported: month, "
+			"year (divided by 12) or hour (times hours_per_year / 12)");
 	ic->salary_period = (enum salary_period)k;
 	before = L->d->nr;
 	config_get_real(L, s, "hours_per_year", 1, 8784, &ic->hours_per_year);
@@ -243,18 +251,16 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 				  "another HR field (alt_id, email or name)");
 		}
 		k = 0;
-		before = L->d->nr;
-		config_get_enum(L, s, "employee_key", keys, ARRAY_SIZE(keys), &k);
-		hint_if_bare(L, before, "employee_key names the HR field this input's employee "
-			     "column holds; alt_id is [columns.hr] alt_id (a second id)");
+		get_enum_hinted(L, s, "employee_key", keys, ARRAY_SIZE(keys), &k,
+				"employee_key names the HR field this input's employee "
+				"column holds; alt_id is [columns.hr] alt_id (a second id)");
 		ic->employee_key = key_fields[k];
 	}
 	if ((v = config_val(L, s, "layout", &line))) {
 		k = 0;
-		before = L->d->nr;
-		config_get_enum(L, s, "layout", layouts, ARRAY_SIZE(layouts), &k);
-		hint_if_bare(L, before, "layout = wide reads a quota sheet with one column per "
-			     "month; long (the default) one row per target");
+		get_enum_hinted(L, s, "layout", layouts, ARRAY_SIZE(layouts), &k,
+				"layout = wide reads a quota sheet with one column per "
+				"month; long (the default) one row per target");
 		ic->wide = k == 1;
 		if (ic->wide && in != INPUT_TARGETS) {
 			config_err(L, line, s->name, "layout",
@@ -268,10 +274,9 @@ static void load_input_shape(struct config_loader *L, const struct ini_section *
 	hint_if_bare(L, before, "scale multiplies every number and amount of the input: "
 		     "1000 when the export is in thousands");
 	k = 0;
-	before = L->d->nr;
-	config_get_enum(L, s, "decimal", decimals, ARRAY_SIZE(decimals), &k);
-	hint_if_bare(L, before, "decimal = comma reads 1.234,56 as 1234.56 (European "
-		     "exports); point (the default) reads 1,234.56");
+	get_enum_hinted(L, s, "decimal", decimals, ARRAY_SIZE(decimals), &k,
+			"decimal = comma reads 1.234,56 as 1234.56 (European "
+			"exports); point (the default) reads 1,234.56");
 	ic->decimal_comma = k == 1;
 }
 
@@ -307,13 +312,9 @@ static void load_input(struct config_loader *L, const struct ini_section *s, enu
 		ic->file_display = config_trimdup(v, strlen(v));
 		ic->file = config_resolve(L->cfg, ic->file_display);
 	}
-	{
-		size_t before = L->d->nr;
-		config_get_enum(L, s, "encoding", encodings, ARRAY_SIZE(encodings), &e);
-		hint_if_bare(L, before, "auto reads UTF-8, GB18030 and UTF-16; a Western European "
-			     "export from Excel on Windows is windows-1252 (auto cannot tell it "
-			     "from GB18030)");
-	}
+	get_enum_hinted(L, s, "encoding", encodings, ARRAY_SIZE(encodings), &e,
+			"auto reads UTF-8, GB18030 and UTF-16; a Western European export from "
+			"Excel on Windows is windows-1252 (auto cannot tell it from GB18030)");
 	ic->encoding = enc_values[e];
 	v = config_val(L, s, "sheet", &line);
 	if (v) {

@@ -5,6 +5,7 @@
  * field, never a string comparison against header names.
  */
 #include "ingest/loader.h"
+#include "ingest/sniff.h"
 #include "util/date.h"
 #include "util/diag.h"
 #include "util/num.h"
@@ -1011,21 +1012,6 @@ static inline const char *number_text(struct loader *ld, int field)
 	return ld->ic->decimal_comma ? comma_text(ld, s) : s;
 }
 
-/* Texts that exports write for "no value" (SQL NULL, Excel's #N/A, ...):
- * refused as a date or a number, they get the hint to `null =`. */
-static int looks_null(const char *s)
-{
-	static const char *const markers[] = {
-		"NULL", "(null)", "N/A", "#N/A", "NA", "n.a.", "-", "--", "none", "nil", "NaN",
-		"\xE6\x97\xA0", "\xE7\xA9\xBA",   /* 无, 空 */
-	};
-	size_t i;
-	for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
-		if (!strcasecmp(s, markers[i]))
-			return 1;
-	return 0;
-}
-
 static void null_hint(struct loader *ld, const char *s)
 {
 	hint(ld, "if '%s' means empty, add it to `null =` in [input.%s] (e.g. null = NULL, "
@@ -1064,7 +1050,7 @@ static int number_result(struct loader *ld, int field, enum num_result r, const 
 	} else {
 		loader_problem(ld, ROW_BAD_NUMBER, field, "%s '%s' is not %s",
 			       field_name(ld, field), s, what);
-		if (looks_null(s))
+		if (sniff_is_null_word(s))
 			null_hint(ld, s);
 		else if (!ld->ic->decimal_comma && looks_decimal_comma(s))
 			hint(ld, "if the export writes decimal commas (1.234,56), set decimal = "
@@ -1128,7 +1114,7 @@ int loader_date(struct loader *ld, int field, int32_t *out)
 	default:
 		loader_problem(ld, ROW_BAD_DATE, field, "%s '%s' is not a date",
 			       field_name(ld, field), s);
-		if (looks_null(s))
+		if (sniff_is_null_word(s))
 			null_hint(ld, s);
 		else if (f->nr)
 			hint(ld, "expected %s, 2026-10-05, 2026/10/05, 2026.10.05 or 2026年10月5日",

@@ -327,7 +327,7 @@ static const char *const null_words[] = {
 	"无", "空", "暂无", "(blank)", "(空白)",
 };
 
-static int is_null_word(const char *t)
+int sniff_is_null_word(const char *t)
 {
 	size_t i;
 	for (i = 0; i < sizeof(null_words) / sizeof(null_words[0]); i++)
@@ -401,7 +401,7 @@ static void judge_cell(struct sniff *s, struct sniff_col *c, const char *t)
 	int32_t day;
 	if (!*t)
 		return;
-	if (is_null_word(t)) {
+	if (sniff_is_null_word(t)) {
 		size_t i;
 		for (i = 0; i < s->nulls.nr; i++)
 			if (!strcmp(s->nulls.items[i], t))

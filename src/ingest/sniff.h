@@ -92,5 +92,8 @@ const struct sniff_col *sniff_field(const struct sniff *s, int f);
  * "已成交" -> "won"), or NULL when nothing suggests one.
  */
 const char *sniff_guess_value(const char *set, const char *text);
+/* Whether a cell text is one exports write for "no value" (NULL, N/A,
+ * #N/A, -, 无, ...): init proposes it for `null =`, the loader hints it. */
+int sniff_is_null_word(const char *t);
 
 #endif
