@@ -922,8 +922,8 @@ void loader_row_place(const struct loader *ld, uint64_t key, struct strbuf *out)
 	int line = (int)(key & 0xffffffffu);
 	if (ld->files.nr > 1 && file < ld->files.nr)
 		strbuf_addf(out, "%s:%d", ld->files.items[file], line);
-	else
-		strbuf_addf(out, "line %d", line);
+	else    /* a sheet (a source with its own places) has rows, not lines */
+		strbuf_addf(out, "%s %d", ld->src.ops && ld->src.ops->locate ? "row" : "line", line);
 }
 
 static void problem(struct loader *ld, enum row_problem kind, int is_error, int field,

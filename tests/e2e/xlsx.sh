@@ -38,6 +38,19 @@ fi
 
 # --- messages name the cell (hr.xlsx:花名册!E4) and an unknown sheet lists the
 # sheets: tests/cases/xlsx-bad-cell, xlsx-unknown-sheet.
+# A repeated record id names its cell and the row of the first (rows of a
+# sheet, not lines of a file): row 10's id made row 3's.
+$PY - "$W/x/sales.xlsx" "$W/x/dup-sales.xlsx" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Sales"]
+ws["A10"] = ws["A3"].value
+wb.save(sys.argv[2])
+PYEOF
+sed 's|^file = \.\./x/sales\.xlsx|file = ../x/dup-sales.xlsx|' "$W/config/xlsx.ini" >"$W/config/dup.ini"
+run_merit "$W/d.out" "$W/d.err" validate -c "$W/config/dup.ini"
+expect "a repeated record id: dup-sales.xlsx:Sales!A10, first at row 3 (65)" 65 "$W/d.err" \
+	"dup-sales.xlsx:Sales!A10: error: record_id 'OPP-100001' appears again (first at row 3)"
 sed 's|^sheet = 花名册|sheet = 2|' "$W/config/xlsx.ini" >"$W/config/sheet2.ini"
 "$MERIT" run -q --no-letters -c "$W/config/sheet2.ini" -o "$W/s2" >"$W/s2.err" 2>&1
 if cmp -s "$W/csv/2026-10/results.csv" "$W/s2/2026-10/results.csv"; then
