@@ -50,6 +50,11 @@ int cmd_validate(const struct cmd_opts *o, struct diag *d)
 			if (c->inputs[i].set_aside_problem)
 				strbuf_addf(&sb, "  %s rows set aside by a problem: %zu\n",
 					    schema_inputs[i].name, c->inputs[i].set_aside_problem);
+		for (i = 0; i < INPUT_COUNT; i++)
+			if (c->inputs[i].totals_rows)
+				strbuf_addf(&sb, "  %s: %zu totals row%s (合计, Total, ...) skipped\n",
+					    schema_inputs[i].name, c->inputs[i].totals_rows,
+					    c->inputs[i].totals_rows == 1 ? "" : "s");
 		strbuf_addstr(&sb, "  bonus pool: ");
 		money_format(&sb, c->pool_cents, p.cfg.bonus.currency_symbol);
 		strbuf_addstr(&sb, ", allocated ");

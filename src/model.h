@@ -253,6 +253,7 @@ struct input_stats {
 	       set_aside_open;
 	size_t set_aside_duplicate;  /* a record_id seen before */
 	size_t set_aside_problem;    /* a row problem (bad cell, unknown owner, ...) */
+	size_t totals_rows;          /* 合计 / Total rows: not data, skipped */
 	int no_duplicate_check;      /* sales without record_id: nothing to compare */
 };
 

@@ -741,12 +741,60 @@ static void blank_nulls(struct loader *ld)
 	}
 }
 
-/* Identifiers are joined with '-', other texts with a space (SPEC 3.1). */
-static char join_separator(const struct loader *ld, int f)
+static int is_id_field(const struct loader *ld, int f)
 {
 	const char *name = schema_inputs[ld->in].fields[f].name;
 	size_t n = strlen(name);
-	return !strcmp(name, "key") || (n > 3 && !strcmp(name + n - 3, "_id")) ? '-' : ' ';
+	return !strcmp(name, "key") || (n > 3 && !strcmp(name + n - 3, "_id"));
+}
+
+/* Identifiers are joined with '-', other texts with a space (SPEC 3.1). */
+static char join_separator(const struct loader *ld, int f)
+{
+	return is_id_field(ld, f) ? '-' : ' ';
+}
+
+/*
+ * A totals row (合计, 小计, Total, Sum, ...) closes many exports: its first
+ * cell says so and it names nobody. It is not data, so it is skipped with
+ * a note rather than reported cell by cell as a row naming no one. A row
+ * with an id in it is data whatever its first cell says. Returns the cell
+ * that says so, or NULL.
+ */
+static const char *totals_row(const struct loader *ld)
+{
+	static const char *const words[] = {
+		"合计", "总计", "小计", "总和", "合計", "總計", "小計", "總和",
+		"total", "totals", "grand total", "subtotal", "sub-total", "sum",
+	};
+	const char *first = NULL;
+	size_t i, n;
+	int f;
+	for (i = 0; i < ld->row.n && !first; i++)
+		if (*ld->row.cell[i])
+			first = ld->row.cell[i];
+	if (!first)
+		return NULL;
+	n = strlen(first);
+	/* "合计：" and "Total:" */
+	if (n >= 3 && !strcmp(first + n - 3, "\xef\xbc\x9a"))
+		n -= 3;
+	else if (n && first[n - 1] == ':')
+		n--;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && !strncasecmp(first, words[i], n))
+			break;
+	if (i == sizeof(words) / sizeof(words[0]))
+		return NULL;
+	for (f = 0; f < (int)schema_inputs[ld->in].nfields; f++) {
+		const char *v;
+		if (ld->col[f] < 0 || !is_id_field(ld, f))
+			continue;
+		v = (size_t)ld->col[f] < ld->row.n ? ld->row.cell[ld->col[f]] : "";
+		if (*v && v != first)
+			return NULL;
+	}
+	return first;
 }
 
 static const char *cell_at(const struct loader *ld, int j)
@@ -817,6 +865,7 @@ static int next_physical(struct loader *ld)
 
 int loader_next(struct loader *ld)
 {
+	const char *word;
 	int rc;
 	/* The row just done was set aside by a problem: every such row is
 	 * counted (SPEC 3.1), whatever input it is in. */
@@ -838,6 +887,15 @@ int loader_next(struct loader *ld)
 			break;
 		if (ld->st)
 			ld->st->rows++;
+		/* before row_fits: a totals row may be shorter than the header */
+		if ((word = totals_row(ld))) {
+			if (ld->st)
+				ld->st->rows--;   /* not a data row */
+			if (ld->st && !ld->st->totals_rows++)
+				diag_note(ld->d, "%s:%d: a totals row ('%s'), not data: skipped",
+					  ld->file, ld->row.row_line, word);
+			continue;
+		}
 		if (!row_fits(ld))
 			continue;
 		if (ld->need_null)

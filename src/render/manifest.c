@@ -177,6 +177,8 @@ int manifest_write(struct manifest *m, const struct config *cfg, const struct co
 			    s->sha256, s->files, s->rows, s->rows_used, s->set_aside_no_date,
 			    s->set_aside_no_amount, s->set_aside_other_period, s->set_aside_open,
 			    s->set_aside_duplicate, s->set_aside_problem);
+		if (s->totals_rows)   /* only where there were: older manifests unchanged */
+			strbuf_addf(&sb, ", \"totals_rows\": %zu", s->totals_rows);
 		if (i == INPUT_SALES)
 			strbuf_addf(&sb, ", \"duplicate_check\": %s",
 				    s->no_duplicate_check ? "false" : "true");
