@@ -1051,16 +1051,7 @@ static const char *comma_text(struct loader *ld, const char *s)
 	if (ld->typed && !strchr(s, ','))
 		return s;
 	strbuf_reset(&ld->number);
-	for (; *s; s++) {
-		if (*s == ',' || *s == '.')
-			strbuf_addch(&ld->number, *s == ',' ? '.' : ',');
-		else if (!strncmp(s, "\xC2\xA0", 2))
-			s += 1;
-		else if (!strncmp(s, "\xE2\x80\xAF", 3))
-			s += 2;
-		else
-			strbuf_addch(&ld->number, *s);
-	}
+	num_from_decimal_comma(&ld->number, s);
 	return ld->number.buf;
 }
 
@@ -1076,22 +1067,6 @@ static void null_hint(struct loader *ld, const char *s)
 	     "N/A, -)", s, input_name(ld));
 }
 
-/* "12,5", "1.234,56": a decimal comma (the last ',' followed by 1 or 2
- * digits, or a '.' before a ','), which decimal = comma reads. */
-static int looks_decimal_comma(const char *s)
-{
-	const char *c = strrchr(s, ','), *dot = strchr(s, '.');
-	size_t digits = 0;
-	if (!c)
-		return 0;
-	if (dot && dot < c)
-		return 1;
-	for (c++; *c >= '0' && *c <= '9'; c++)
-		digits++;
-	while (*c == ' ' || *c == '%')
-		c++;
-	return !*c && (digits == 1 || digits == 2);
-}
 
 /* num_parse's and money_parse's result as loader_* returns it: 1, 0 for an
  * empty cell, -1 after a bad_number problem saying what was expected. */
@@ -1110,7 +1085,7 @@ static int number_result(struct loader *ld, int field, enum num_result r, const 
 			       field_name(ld, field), s, what);
 		if (sniff_is_null_word(s))
 			null_hint(ld, s);
-		else if (!ld->ic->decimal_comma && looks_decimal_comma(s))
+		else if (!ld->ic->decimal_comma && num_looks_decimal_comma(s))
 			hint(ld, "if the export writes decimal commas (1.234,56), set decimal = "
 			     "comma in [input.%s]", input_name(ld));
 	}

@@ -40,29 +40,31 @@ struct header_names {
 	const char *names;
 };
 
+/* Chinese and English names of common exports, then German, French and
+ * Spanish ones (SAP, Personio, DATEV, Sage and the like). */
 static const struct header_names dictionary[] = {
-	{ INPUT_HR, HR_EMPLOYEE_ID, "工号|员工编号|员工工号|员工id|人员编号|职工号|员工号|employee id|employee number|employee no|emp id|emp no|staff id|worker id|employee code|person number|userid" },
-	{ INPUT_HR, HR_NAME, "姓名|员工姓名|名字|人员姓名|full name|employee name|name|display name|legal name" },
-	{ INPUT_HR, HR_EMAIL, "邮箱|电子邮箱|邮件|工作邮箱|企业邮箱|邮箱地址|e-mail|email address|work email|business email|primary email" },
-	{ INPUT_HR, HR_DEPARTMENT, "部门|所属部门|部门名称|一级部门|主部门|dept|department name|org unit|organization|business unit|supervisory organization" },
+	{ INPUT_HR, HR_EMPLOYEE_ID, "工号|员工编号|员工工号|员工id|人员编号|职工号|员工号|employee id|employee number|employee no|emp id|emp no|staff id|worker id|employee code|person number|userid|personalnummer|mitarbeiternummer|mitarbeiter-id|pers.-nr.|matricule|numéro d'employé|id employé|número de empleado|id empleado" },
+	{ INPUT_HR, HR_NAME, "姓名|员工姓名|名字|人员姓名|full name|employee name|name|display name|legal name|nom|nom complet|nombre|nombre completo|mitarbeiter" },
+	{ INPUT_HR, HR_EMAIL, "邮箱|电子邮箱|邮件|工作邮箱|企业邮箱|邮箱地址|e-mail|email address|work email|business email|primary email|e-mail-adresse|courriel|adresse e-mail|correo|correo electrónico" },
+	{ INPUT_HR, HR_DEPARTMENT, "部门|所属部门|部门名称|一级部门|主部门|dept|department name|org unit|organization|business unit|supervisory organization|abteilung|bereich|département|service|departamento" },
 	{ INPUT_HR, HR_DEPT_TYPE, "部门类型|部门类别|部门性质|department type|dept type|org type" },
-	{ INPUT_HR, HR_ROLE, "岗位|职位|岗位名称|职务|职位名称|job title|title|position|job|job profile|business title" },
+	{ INPUT_HR, HR_ROLE, "岗位|职位|岗位名称|职务|职位名称|job title|title|position|job|job profile|business title|rolle|stelle|stellenbezeichnung|funktion|poste|intitulé du poste|fonction|puesto|cargo" },
 	{ INPUT_HR, HR_GRADE, "职级|级别|职等|职级名称|grade|level|job level|band|pay grade" },
-	{ INPUT_HR, HR_MANAGER_ID, "直属上级|直属上级工号|上级工号|汇报对象|直接上级|直属领导|manager id|manager|reports to|supervisor id|line manager|manager employee id" },
-	{ INPUT_HR, HR_BASE_SALARY, "月基本工资|基本工资|月薪|底薪|基本薪资|月基本薪资|基本月薪|base salary|monthly salary|salary|base pay|monthly base" },
-	{ INPUT_HR, HR_HIRE_DATE, "入职日期|入职时间|入职|hire date|start date|date of joining|joined|date hired|original hire date|join date" },
-	{ INPUT_HR, HR_LEAVE_DATE, "离职日期|离职时间|最后工作日|leave date|termination date|end date|exit date|last working day|last day" },
-	{ INPUT_HR, HR_STATUS, "状态|员工状态|在职状态|任职状态|人员状态|员工类型|employment status|status|worker status|employee status" },
+	{ INPUT_HR, HR_MANAGER_ID, "直属上级|直属上级工号|上级工号|汇报对象|直接上级|直属领导|manager id|manager|reports to|supervisor id|line manager|manager employee id|vorgesetzter|führungskraft|responsable|jefe directo" },
+	{ INPUT_HR, HR_BASE_SALARY, "月基本工资|基本工资|月薪|底薪|基本薪资|月基本薪资|基本月薪|base salary|monthly salary|salary|base pay|monthly base|grundgehalt|monatsgehalt|gehalt|salaire de base|salaire mensuel|salaire|salario base|sueldo base|salario" },
+	{ INPUT_HR, HR_HIRE_DATE, "入职日期|入职时间|入职|hire date|start date|date of joining|joined|date hired|original hire date|join date|eintrittsdatum|eintritt|date d'embauche|date d'entrée|fecha de alta|fecha de ingreso" },
+	{ INPUT_HR, HR_LEAVE_DATE, "离职日期|离职时间|最后工作日|leave date|termination date|end date|exit date|last working day|last day|austrittsdatum|austritt|date de sortie|date de départ|fecha de baja" },
+	{ INPUT_HR, HR_STATUS, "状态|员工状态|在职状态|任职状态|人员状态|员工类型|employment status|status|worker status|employee status|beschäftigungsstatus|statut|estado" },
 	{ INPUT_HR, HR_GENDER, "性别|gender|sex" },
 	{ INPUT_HR, HR_LOCALE, "语言|语种|信件语言|language|locale|preferred language" },
 	{ INPUT_HR, HR_COST_CENTRE, "成本中心|成本中心编码|成本中心代码|cost centre|cost center|cost center code|cost centre code" },
 
-	{ INPUT_SALES, SALES_RECORD_ID, "商机编号|商机id|机会编号|销售机会编号|订单编号|合同编号|opportunity id|deal id|record id|opportunity number|deal number|opportunityid|id" },
-	{ INPUT_SALES, SALES_EMPLOYEE_ID, "负责人工号|销售工号|负责人编号|所有人工号|销售员工号|owner employee id|owner id|sales rep id|deal owner id|owner|opportunity owner id|ownerid" },
-	{ INPUT_SALES, SALES_CUSTOMER_ID, "客户编号|客户id|客户编码|account id|customer id|company id|account number|accountid|associated company id" },
-	{ INPUT_SALES, SALES_DATE, "成交日期|关单日期|签约日期|结单日期|赢单日期|结束日期|close date|closed date|closing date|won date|date|closedate|actual close date" },
-	{ INPUT_SALES, SALES_STAGE, "阶段|销售阶段|商机阶段|商机状态|stage|deal stage|sales stage|stagename|pipeline stage|status reason" },
-	{ INPUT_SALES, SALES_AMOUNT, "金额|成交金额|合同金额|商机金额|销售金额|amount|deal amount|opportunity amount|total amount|revenue|actual revenue|amount cny" },
+	{ INPUT_SALES, SALES_RECORD_ID, "商机编号|商机id|机会编号|销售机会编号|订单编号|合同编号|opportunity id|deal id|record id|opportunity number|deal number|opportunityid|id|auftragsnummer|auftrag|belegnummer|numéro de commande|n° de commande|número de pedido|pedido" },
+	{ INPUT_SALES, SALES_EMPLOYEE_ID, "负责人工号|销售工号|负责人编号|所有人工号|销售员工号|owner employee id|owner id|sales rep id|deal owner id|owner|opportunity owner id|ownerid|verkäufer|vertriebsmitarbeiter|vendeur|commercial|vendedor|comercial" },
+	{ INPUT_SALES, SALES_CUSTOMER_ID, "客户编号|客户id|客户编码|account id|customer id|company id|account number|accountid|associated company id|kundennummer|kunden-id|numéro client|n° client|número de cliente|id cliente" },
+	{ INPUT_SALES, SALES_DATE, "成交日期|关单日期|签约日期|结单日期|赢单日期|结束日期|close date|closed date|closing date|won date|date|closedate|actual close date|datum|abschlussdatum|auftragsdatum|date de clôture|fecha|fecha de cierre" },
+	{ INPUT_SALES, SALES_STAGE, "阶段|销售阶段|商机阶段|商机状态|stage|deal stage|sales stage|stagename|pipeline stage|status reason|phase|status|étape|etapa|estado" },
+	{ INPUT_SALES, SALES_AMOUNT, "金额|成交金额|合同金额|商机金额|销售金额|amount|deal amount|opportunity amount|total amount|revenue|actual revenue|amount cny|betrag|umsatz|auftragswert|nettobetrag|montant|chiffre d'affaires|importe|monto" },
 	{ INPUT_SALES, SALES_NEW_CUSTOMER, "是否新客户|新客户|新老客户|new customer|is new customer|new business|new logo" },
 	{ INPUT_SALES, SALES_COST, "获客成本|获客费用|费用|成本|acquisition cost|cost|cac|spend" },
 
@@ -394,6 +396,16 @@ static void dmy_evidence(struct sniff_col *c, const char *t)
 		c->max_second = b;
 }
 
+/* Saturating: a placeholder from an absurd export is still a number. */
+static void add_money(struct sniff_col *c, int64_t cents)
+{
+	if ((cents > 0 && c->money_sum > INT64_MAX - cents) ||
+	    (cents < 0 && c->money_sum < INT64_MIN - cents))
+		c->money_sum = cents > 0 ? INT64_MAX : INT64_MIN;
+	else
+		c->money_sum += cents;
+}
+
 static void judge_cell(struct sniff *s, struct sniff_col *c, const char *t)
 {
 	double v;
@@ -411,14 +423,20 @@ static void judge_cell(struct sniff *s, struct sniff_col *c, const char *t)
 		return;
 	}
 	c->filled++;
-	c->numbers += num_parse(t, &v) == NUM_OK;
+	if (num_parse(t, &v) == NUM_OK) {
+		c->numbers++;
+	} else if (num_looks_decimal_comma(t)) {
+		/* in the sum the placeholders are made of, as decimal = comma reads it */
+		struct strbuf sb = STRBUF_INIT;
+		c->decimal_comma++;
+		num_from_decimal_comma(&sb, t);
+		if (money_parse(sb.buf, &cents) == NUM_OK)
+			add_money(c, cents);
+		strbuf_release(&sb);
+	}
 	if (money_parse(t, &cents) == NUM_OK) {
 		c->money++;
-		if ((cents > 0 && c->money_sum > INT64_MAX - cents) ||
-		    (cents < 0 && c->money_sum < INT64_MIN - cents))
-			c->money_sum = cents > 0 ? INT64_MAX : INT64_MIN;
-		else
-			c->money_sum += cents;
+		add_money(c, cents);
 	}
 	if (date_parse(t, NULL, 0, &day) == DATE_OK) {
 		c->dates_builtin++;

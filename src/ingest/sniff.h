@@ -43,6 +43,7 @@ struct sniff_col {
 	char *how;                  /* why that field ("dictionary: Salesforce") */
 	size_t filled;              /* non-empty cells (null markers excluded) */
 	size_t numbers, money;      /* cells num_parse / money_parse accept */
+	size_t decimal_comma;       /* cells that read only with decimal = comma */
 	int64_t money_sum;          /* of the money cells, in cents (saturating) */
 	size_t dates_builtin;       /* cells date_parse takes without a format */
 	char *date_format;          /* decided strptime format, or NULL */

@@ -276,3 +276,34 @@ int64_t money_from_double(double units)
 {
 	return (int64_t)llround(units * 100.0);
 }
+
+/* "12,5", "1.234,56": a decimal comma (the last ',' followed by 1 or 2
+ * digits, or a '.' before a ','), which decimal = comma reads. */
+int num_looks_decimal_comma(const char *s)
+{
+	const char *c = strrchr(s, ','), *dot = strchr(s, '.');
+	size_t digits = 0;
+	if (!c)
+		return 0;
+	if (dot && dot < c)
+		return 1;
+	for (c++; *c >= '0' && *c <= '9'; c++)
+		digits++;
+	while (*c == ' ' || *c == '%')
+		c++;
+	return !*c && (digits == 1 || digits == 2);
+}
+
+void num_from_decimal_comma(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ',' || *s == '.')
+			strbuf_addch(out, *s == ',' ? '.' : ',');
+		else if (!strncmp(s, "\xC2\xA0", 2))
+			s += 1;
+		else if (!strncmp(s, "\xE2\x80\xAF", 3))
+			s += 2;
+		else
+			strbuf_addch(out, *s);
+	}
+}

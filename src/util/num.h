@@ -53,4 +53,12 @@ void money_format(struct strbuf *sb, int64_t cents, const char *symbol);
  * as cap = 3 x salary; never for amounts read from input). */
 int64_t money_from_double(double units);
 
+/* "12,5", "1.234,56": a decimal comma (the last ',' followed by 1 or 2
+ * digits, or a '.' before a ','), which [input.X] decimal = comma reads;
+ * the loader hints it, init proposes it. */
+int num_looks_decimal_comma(const char *s);
+/* Appends s with ',' and '.' trading places ("1.234,56" -> "1,234.56") and
+ * no-break spaces between thousands dropped: what num_parse reads. */
+void num_from_decimal_comma(struct strbuf *out, const char *s);
+
 #endif

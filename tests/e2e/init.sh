@@ -98,3 +98,32 @@ python3 "$splice" "$G/co/merit.ini" "$I" "$G/co/spliced.ini" \
 	--prefix input. --prefix columns. --prefix values.
 same_results "gencompany: init's input sections + its scorecards: results.csv identical" \
 	"$G/co/merit.ini" "$G/co/spliced.ini" "$G"
+
+# --- a European export: German headers, semicolons, 1.234,56, 31.12.2026 ------
+# init maps every header by the dictionary, proposes decimal = comma with its
+# evidence and the d.m.Y dates; its config gives the very results of the
+# same figures written the plain way (English headers, 4250.00, ISO dates).
+E=$(scratch init-european)
+mkdir -p "$E/de" "$E/en"
+printf 'Personalnummer;Name;Abteilung;Rolle;Grundgehalt;Eintrittsdatum\nE1;Anna;Vertrieb;sales;4.250,00;01.02.2020\nE2;Ben;Vertrieb;sales;3.980,50;15.03.2021\nE3;Cem;Vertrieb;sales;4.100,75;20.06.2019\n' >"$E/de/hr.csv"
+printf 'Auftrag;Verkäufer;Datum;Status;Betrag\nA1;E1;03.09.2026;won;12.500,00\nA2;E2;10.09.2026;won;8.250,50\nA3;E3;25.09.2026;won;9.999,99\nA4;E1;30.09.2026;won;1.000,01\n' >"$E/de/sales.csv"
+printf 'employee_id,name,department,role,base_salary,hire_date\nE1,Anna,Vertrieb,sales,4250.00,2020-02-01\nE2,Ben,Vertrieb,sales,3980.50,2021-03-15\nE3,Cem,Vertrieb,sales,4100.75,2019-06-20\n' >"$E/en/hr.csv"
+printf 'record_id,employee_id,date,stage,amount\nA1,E1,2026-09-03,won,12500.00\nA2,E2,2026-09-10,won,8250.50\nA3,E3,2026-09-25,won,9999.99\nA4,E1,2026-09-30,won,1000.01\n' >"$E/en/sales.csv"
+for v in de en; do
+	printf 'scope,key,kpi,period,target\nemployee,E1,sales_achievement,2026-09,10000\nemployee,E2,sales_achievement,2026-09,10000\nemployee,E3,sales_achievement,2026-09,10000\n' >"$E/$v/targets.csv"
+	run_merit "$E/$v.out" "$E/$v.err" init --hr "$E/$v/hr.csv" --sales "$E/$v/sales.csv" \
+		--targets "$E/$v/targets.csv" -o "$E/$v/merit.ini"
+	sed -i 's/^company = TODO.*/company = Beispiel GmbH/' "$E/$v/merit.ini"
+done
+expect "init on a German export: every required field mapped" 0 "$E/de.out" "written; \([0-9]*\) of \1 required fields mapped"
+if grep -q "^; 4 of 4 cells of 'Betrag' read as 1.234,56 (a decimal comma)$" "$E/de/merit.ini" &&
+   [ "$(grep -c '^decimal = comma$' "$E/de/merit.ini")" = 2 ] &&
+   [ "$(grep -c '^date_format = %d.%m.%Y$' "$E/de/merit.ini")" = 2 ] &&
+   grep -q '^employee_id = Verkäufer$' "$E/de/merit.ini" &&
+   ! grep -q '^decimal' "$E/en/merit.ini"; then
+	pass "init on a German export: decimal = comma and %d.%m.%Y proposed with the evidence, Verkäufer mapped"
+else
+	fail "init on a German export" "$(grep -n 'decimal\|date_format\|employee_id' "$E/de/merit.ini" | head -8)"
+fi
+same_results "German export (1.234,56, d.m.Y) through init = the same figures written plainly: results.csv identical" \
+	"$E/de/merit.ini" "$E/en/merit.ini" "$E"
