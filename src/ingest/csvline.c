@@ -175,3 +175,38 @@ int csvline_cell(const char *s, size_t n, char delimiter, size_t col, const char
 	*len = (size_t)(c1 - c0);
 	return 1;
 }
+
+/* Would a row that starts at s end at this line's end (nl: its LF)? */
+static int whole_row(const char *s, const char *nl, unsigned char delim)
+{
+	const char *end = nl > s && nl[-1] == '\r' ? nl - 1 : nl;
+	return !memchr(s, '\r', (size_t)(end - s)) && ends_at_end(s, end, delim);
+}
+
+/*
+ * A guess, checked later: a line feed between two lines that would each be
+ * one whole row if a row started there is a row boundary, unless a quoted
+ * cell of three or more lines runs over both (inside it, a line without
+ * an odd quote reads as a row). csvread checks every part's end, so a
+ * wrong guess costs a re-read, never a wrong row.
+ */
+size_t csvline_row_start(const char *s, size_t n, char delimiter)
+{
+	unsigned char delim = (unsigned char)delimiter;
+	const char *end = s + n, *prev, *nl, *next, *after;
+	if (delim == '"' || is_term(delim))
+		return n;
+	/* The first line is not whole: it may be the end of a row. */
+	if (!(prev = memchr(s, '\n', n)))
+		return n;
+	prev++;
+	while (prev < end && (nl = memchr(prev, '\n', (size_t)(end - prev)))) {
+		next = nl + 1;
+		if (!(after = memchr(next, '\n', (size_t)(end - next))))
+			return n;
+		if (whole_row(prev, nl, delim) && whole_row(next, after, delim))
+			return (size_t)(next - s);
+		prev = next;
+	}
+	return n;
+}

@@ -34,4 +34,13 @@
 int csvline_cell(const char *s, size_t n, char delimiter, size_t col, const char **cell,
 		 size_t *len);
 
+/*
+ * Where a file may be cut into parts read on separate threads: in s (n
+ * bytes from anywhere in the file), the offset just after a line feed that
+ * is likely a row boundary (the lines on both sides would each be one
+ * whole row, without a bare CR), or n when there is none. A guess: the
+ * reader of the part before checks that its part really ended between rows.
+ */
+size_t csvline_row_start(const char *s, size_t n, char delimiter);
+
 #endif

@@ -68,6 +68,10 @@ struct csvread {
 	char *buf;                  /* raw bytes read, not yet handed on */
 	size_t alloc, have, consumed;
 	int eof, started;
+	/* A part of the file (csvread_open_part): bytes [.., stop) are parsed;
+	 * with hash_rest the rest is still read, for the SHA-256 only. */
+	uint64_t pos, stop;
+	int part, hash_rest;
 	const char *chunk;          /* decoded whole lines being fed */
 	size_t chunk_len, chunk_pos;
 	int line;                   /* line number of the next byte fed */
@@ -147,6 +151,7 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->fp = fp;
+	r->stop = UINT64_MAX;
 	/* UTF-16 is read through a converting stream: UTF-8 from here on. */
 	if ((fp = utf16_wrap(r->fp, enc, &r->u16))) {
 		r->fp = fp;
@@ -174,6 +179,62 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
 	if (delimiter == '\t')
 		csv_set_space_func(&r->p, space_only);
 	return r;
+}
+
+struct csvread *csvread_open_part(const char *path, const char *display, enum encoding enc,
+				  char delimiter, uint64_t start, uint64_t stop, struct diag *d)
+{
+	struct csvread *r = csvread_open(path, display, enc, delimiter, d);
+	if (!r)
+		return NULL;
+	if (r->u16) {
+		csvread_free(r);
+		diag_error(d, MERIT_SOFTWARE, display, 0, 0, "a UTF-16 file cannot be read in parts");
+		return NULL;
+	}
+	r->part = 1;
+	r->stop = stop;
+	if (start) {
+		if (fseeko(r->fp, (off_t)start, SEEK_SET) < 0) {
+			diag_error(d, MERIT_NOINPUT, display, 0, 0, "cannot seek: %s", strerror(errno));
+			csvread_free(r);
+			return NULL;
+		}
+		r->pos = start;
+		r->started = 1;   /* no byte-order mark past the start */
+		r->nohash = 1;
+	} else {
+		r->hash_rest = 1;
+	}
+	return r;
+}
+
+int csvread_lines(const struct csvread *r)
+{
+	return r->line - 1;
+}
+
+enum encoding csvread_decided(const struct csvread *r)
+{
+	return r->dec.got;
+}
+
+/* A part's parse ended at its stop: the rest is read for the hash only. */
+static int hash_rest(struct csvread *r, struct diag *d)
+{
+	size_t n;
+	char *buf;
+	if (!r->hash_rest || r->nohash)
+		return 0;
+	buf = xmalloc(READ_BLOCK);   /* r->buf still holds lines to parse */
+	while ((n = fread(buf, 1, READ_BLOCK, r->fp)) > 0)
+		sha256_update(&r->sha, buf, n);
+	free(buf);
+	if (ferror(r->fp))
+		return diag_error(d, MERIT_DATAERR, r->display, 0, 0, "cannot read: %s",
+				  strerror(errno));
+	sha256_final_hex(&r->sha, r->hex);
+	return 0;
 }
 
 void csvread_free(struct csvread *r)
@@ -279,10 +340,14 @@ static int next_chunk(struct csvread *r, struct diag *d)
 			r->alloc *= 2;
 			r->buf = xrealloc(r->buf, r->alloc);
 		}
-		n = fread(r->buf + r->have, 1, r->alloc - r->have, r->fp);
+		n = r->alloc - r->have;
+		if (r->stop - r->pos < n)
+			n = (size_t)(r->stop - r->pos);
+		n = n ? fread(r->buf + r->have, 1, n, r->fp) : 0;
 		if (n && !r->nohash)
 			sha256_update(&r->sha, r->buf + r->have, n);
 		r->have += n;
+		r->pos += n;
 		if (n == 0) {
 			if (ferror(r->fp) && r->u16 && utf16_bad_offset(r->u16) >= 0) {
 				diag_error(d, MERIT_DATAERR, r->display, 0, 0,
@@ -296,7 +361,10 @@ static int next_chunk(struct csvread *r, struct diag *d)
 				return diag_error(d, MERIT_DATAERR, r->display, 0, 0,
 						  "cannot read: %s", strerror(errno));
 			r->eof = 1;
-			sha256_final_hex(&r->sha, r->hex);
+			if (r->pos == r->stop && hash_rest(r, d) < 0)
+				return -1;
+			if (!r->hash_rest || r->pos != r->stop)
+				sha256_final_hex(&r->sha, r->hex);
 		}
 	}
 	if (!r->have)
@@ -393,6 +461,11 @@ static int feed_line(struct csvread *r, struct diag *d)
 static int finish(struct csvread *r, struct diag *d)
 {
 	r->finished = 1;
+	/* A part must end between rows, or its stop was inside a quoted cell
+	 * and the next part started in the middle of a row. */
+	if (r->part && r->p.pstate != LIBCSV_ROW_NOT_BEGUN)
+		return diag_error(d, MERIT_SOFTWARE, r->display, r->line, 0,
+				  "part ends inside a row");
 	if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted) {
 		int line = r->ncells == r->row_first ? r->row_line : r->last_end_line;
 		diag_error(d, MERIT_DATAERR, r->display, line, (int)(r->ncells - r->row_first + 1),

@@ -45,6 +45,21 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
 			     char delimiter, struct diag *d);
 
 /*
+ * Opens one part of path for reading it on several threads: the rows that
+ * start in bytes [start, stop), where start is the first byte of a row
+ * (csvline_row_start() finds one); line numbers count from 1 at start.
+ * The part must end between rows: a stop inside a quoted cell is an
+ * error. The part at start 0 also hashes the whole file (csvread_sha256()
+ * after the end) and skips a byte-order mark; the others hash nothing.
+ * UTF-16 files cannot be read in parts (NULL, MERIT_SOFTWARE).
+ */
+struct csvread *csvread_open_part(const char *path, const char *display, enum encoding enc,
+				  char delimiter, uint64_t start, uint64_t stop, struct diag *d);
+/* Line feeds read so far (at the end of a part: the part's lines). */
+int csvread_lines(const struct csvread *r);
+/* The encoding decided so far: ENC_AUTO while only ASCII was read. */
+enum encoding csvread_decided(const struct csvread *r);
+/*
  * Reads the next row that has at least one non-empty cell. Returns 1, 0 at
  * the end of the file, or -1 with MERIT_DATAERR in d (undecodable bytes,
  * an unterminated quoted cell, a read error).

@@ -13,9 +13,19 @@
 #include "ingest/dupcheck.h"
 #include "util/strbuf.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+/* Spin locks over the blocks, for threads sharing one filter: a block's
+ * eight words must be tested and set as one, or two threads adding the
+ * same id at once could both find a bit missing and both call it new. */
+#define NLOCKS 1024
+struct dupcheck_lock {
+	atomic_flag held;
+	char pad[64 - sizeof(atomic_flag)];
+};
 
 #define MIN_BYTES (64u * 1024)
 #define MAX_BYTES (16u * 1024 * 1024)
@@ -49,6 +59,7 @@ void dupcheck_release(struct dupcheck *dc)
 {
 	if (dc->bits)
 		munmap(dc->bits, dc->nblocks * 64);
+	free(dc->locks);
 	u64set_release(&dc->cand_hash);
 	u64set_release(&dc->cand_line);
 	memset(dc, 0, sizeof(*dc));
@@ -64,10 +75,10 @@ void dupcheck_prefetch(const struct dupcheck *dc, uint64_t h)
 	__builtin_prefetch(block_of(dc, h), 1);
 }
 
-int dupcheck_add(struct dupcheck *dc, uint64_t h, uint64_t row)
+/* Sets the id's eight bits in its block; 1 if they were all set already. */
+static int set_bits(uint64_t *block, uint64_t h)
 {
 	uint64_t x = (h ^ 0x9E3779B97F4A7C15ULL) * 0xC2B2AE3D27D4EB4FULL;
-	uint64_t *block = block_of(dc, h);
 	uint64_t want[8] = { 0 }, missing = 0;
 	int k;
 	x ^= x >> 29;
@@ -81,7 +92,12 @@ int dupcheck_add(struct dupcheck *dc, uint64_t h, uint64_t row)
 		missing |= want[k] & ~block[k];
 		block[k] |= want[k];
 	}
-	if (missing)
+	return !missing;
+}
+
+int dupcheck_add(struct dupcheck *dc, uint64_t h, uint64_t row)
+{
+	if (!set_bits(block_of(dc, h), h))
 		return 0;
 	u64set_add(&dc->cand_hash, h);
 	u64set_add(&dc->cand_line, row);
@@ -97,4 +113,40 @@ int dupcheck_is_candidate_id(const struct dupcheck *dc, const char *id, size_t l
 int dupcheck_is_candidate_line(const struct dupcheck *dc, uint64_t row)
 {
 	return u64set_has(&dc->cand_line, row);
+}
+
+void dupcheck_share(struct dupcheck *dc)
+{
+	size_t i;
+	if (dc->locks)
+		return;
+	dc->locks = xcalloc(NLOCKS, sizeof(*dc->locks));
+	for (i = 0; i < NLOCKS; i++)
+		atomic_flag_clear(&dc->locks[i].held);
+}
+
+int dupcheck_add_shared(struct dupcheck *dc, uint64_t h, uint64_t row, struct dupcheck_part *part)
+{
+	struct dupcheck_lock *l = &dc->locks[(h >> 32) & (NLOCKS - 1)];
+	int seen;
+	while (atomic_flag_test_and_set_explicit(&l->held, memory_order_acquire))
+		;
+	seen = set_bits(block_of(dc, h), h);
+	atomic_flag_clear_explicit(&l->held, memory_order_release);
+	if (!seen)
+		return 0;
+	u64set_add(&part->cand_hash, h);
+	u64set_add(&part->cand_line, row);
+	part->ncand++;
+	return 1;
+}
+
+void dupcheck_merge(struct dupcheck *dc, struct dupcheck_part *part, uint64_t row_add)
+{
+	u64set_merge(&dc->cand_hash, &part->cand_hash, 0);
+	u64set_merge(&dc->cand_line, &part->cand_line, row_add);
+	dc->ncand += part->ncand;
+	u64set_release(&part->cand_hash);
+	u64set_release(&part->cand_line);
+	part->ncand = 0;
 }

@@ -17,8 +17,11 @@
 
 #include "util/strmap.h"
 
+struct dupcheck_lock;
+
 struct dupcheck {
 	uint64_t *bits;          /* nblocks blocks of 8 words (64 bytes) */
+	struct dupcheck_lock *locks;   /* dupcheck_share(): for threads */
 	size_t nblocks;
 	struct u64set cand_hash; /* hashes of candidate ids */
 	struct u64set cand_line; /* rows (lines) of candidate rows */
@@ -40,5 +43,24 @@ void dupcheck_prefetch(const struct dupcheck *dc, uint64_t h);
 int dupcheck_add(struct dupcheck *dc, uint64_t h, uint64_t row);
 int dupcheck_is_candidate_id(const struct dupcheck *dc, const char *id, size_t len);
 int dupcheck_is_candidate_line(const struct dupcheck *dc, uint64_t row);
+
+/*
+ * Several threads adding to one filter (sales read in parts): after
+ * dupcheck_share(dc), each thread calls dupcheck_add_shared() with its own
+ * struct dupcheck_part (zeroed) for the candidates it finds, and when every
+ * thread is done, dupcheck_merge() moves each part's candidates into dc,
+ * adding row_add to its row keys (the lines before the part). The filter's
+ * bits end the same whatever the threads' timing; which of two rows with
+ * one id is the candidate does not, so a caller must treat candidates the
+ * same wherever in the file they are (sales.c settles them exactly).
+ */
+struct dupcheck_part {
+	struct u64set cand_hash, cand_line;
+	size_t ncand;
+};
+void dupcheck_share(struct dupcheck *dc);
+int dupcheck_add_shared(struct dupcheck *dc, uint64_t h, uint64_t row,
+			struct dupcheck_part *part);
+void dupcheck_merge(struct dupcheck *dc, struct dupcheck_part *part, uint64_t row_add);
 
 #endif

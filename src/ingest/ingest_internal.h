@@ -7,6 +7,7 @@
 #define MERIT_INGEST_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct company;
 struct config;
@@ -31,5 +32,16 @@ int ingest_overrides(struct company *c, const struct config *cfg, struct diag *d
  */
 void ingest_sales_tune(size_t filter_bytes, int skim);
 void ingest_sales_last(size_t *candidates, size_t *parsed);
+/*
+ * The sales file is read on several threads, each over a part of it, when
+ * it is one CSV file of at least two parts' worth of bytes (sales.c,
+ * read_parts). For tests: threads (0: ingest_threads()) and the smallest
+ * part in bytes (0: 8 MiB); ingest_sales_last_parts() tells how many parts
+ * the last run's first pass used (0: it read in one pass).
+ */
+void ingest_sales_tune_parts(int threads, uint64_t part_bytes);
+size_t ingest_sales_last_parts(void);
+/* Threads for ingest: MERIT_THREADS when set (1-1024), else the online cores. */
+int ingest_threads(void);
 
 #endif

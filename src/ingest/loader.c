@@ -909,7 +909,10 @@ int loader_next(struct loader *ld)
 			return 1;
 	}
 	if (rc == 0 && ld->st) {
-		report_unknown(ld);
+		/* A part's unknown employees are only tallied: its reader falls
+		 * back to one pass over the file when a part has any problem. */
+		if (!ld->part)
+			report_unknown(ld);
 		if (ld->files.nr > 1) {
 			struct sha256 sha;
 			sha256_init(&sha);
@@ -921,7 +924,8 @@ int loader_next(struct loader *ld)
 	return rc;
 }
 
-void loader_close(struct loader *ld)
+/* What a loader and each of its parts own alone. */
+static void release_own(struct loader *ld)
 {
 	size_t f;
 	source_close(&ld->src);
@@ -934,9 +938,6 @@ void loader_close(struct loader *ld)
 	strbuf_release(&ld->file_sha);
 	strbuf_release(&ld->first_problem);
 	strbuf_release(&ld->number);
-	strlist_release(&ld->files);
-	strmap_release(&ld->keymap);
-	strlist_release(&ld->keymap_keys);
 	if (ld->unknown_rows)
 		strmap_release(&ld->unknown_ix);
 	strlist_release(&ld->unknown_vals);
@@ -944,8 +945,68 @@ void loader_close(struct loader *ld)
 	ld->unknown_counts = NULL;
 	free(ld->unknown_why);
 	ld->unknown_why = NULL;
+}
+
+void loader_close(struct loader *ld)
+{
+	release_own(ld);
+	strlist_release(&ld->files);
+	strmap_release(&ld->keymap);
+	strlist_release(&ld->keymap_keys);
 	free(ld->key_next);
 	ld->key_next = NULL;
+}
+
+int loader_open_part(struct loader *part, const struct loader *whole, struct input_stats *st,
+		     uint64_t start, uint64_t stop, struct diag *d)
+{
+	size_t f;
+	int rc;
+	if (whole->files.nr != 1)
+		BUG("a loader part of an input with %zu files", whole->files.nr);
+	*part = *whole;
+	part->d = d;
+	part->st = st;
+	memset(&part->src, 0, sizeof(part->src));
+	memset(&part->row, 0, sizeof(part->row));
+	strbuf_init(&part->where, 0);
+	strbuf_init(&part->file_sha, 0);
+	strbuf_init(&part->first_problem, 0);
+	strbuf_init(&part->number, 0);
+	for (f = 0; f < SCHEMA_MAX_FIELDS; f++) {
+		strbuf_init(&part->memo_text[f], 0);
+		strbuf_init(&part->synth[f], 0);
+		part->memo_value[f] = NULL;
+	}
+	memset(&part->unknown_ix, 0, sizeof(part->unknown_ix));
+	memset(&part->unknown_vals, 0, sizeof(part->unknown_vals));
+	part->unknown_counts = NULL;
+	part->unknown_why = NULL;
+	part->unknown_why_alloc = 0;
+	part->unknown_alloc = part->unknown_rows = 0;
+	part->bad = part->quiet = 0;
+	part->part = 1;
+	if (csv_source_open_part(&part->src, whole->files.items[0], whole->file, whole->ic, start,
+				 stop, d) < 0)
+		return -1;
+	part->file = part->src.display;
+	if (start)
+		return 0;
+	/* The first part starts at the file's start: past the header again. */
+	do
+		rc = source_next(&part->src, &part->row, d);
+	while (rc > 0 && part->row.row_line < part->ic->header_row);
+	if (rc <= 0) {
+		release_own(part);
+		return rc < 0 ? -1 : diag_error(d, MERIT_SOFTWARE, part->file, 0, 0,
+						"no header in the first part");
+	}
+	return 0;
+}
+
+void loader_close_part(struct loader *part)
+{
+	release_own(part);
 }
 
 /* The column a field's messages name: its own, a join's first, a month's. */

@@ -88,6 +88,7 @@ struct loader {
 	size_t ncols;                     /* header cells up to the last non-empty one */
 	int bad;                          /* the current row had a problem */
 	int quiet;                        /* re-reading: mark problems, report none */
+	int part;                         /* loader_open_part(): one part of the file */
 	void *user;                       /* the per-input loader's own state */
 };
 
@@ -113,6 +114,18 @@ void loader_skim(struct loader *ld, int field, source_keep_fn *keep, void *arg);
  */
 int loader_next(struct loader *ld);
 void loader_close(struct loader *ld);
+/*
+ * A part of a one-file CSV input, for reading it on several threads: a
+ * loader with the header mapping of `whole` (open, not read past its
+ * header) over the rows that start in bytes [start, stop) of the file
+ * (csvread_open_part()), counting into st and reporting into d, both the
+ * part's own. Its line numbers count from 1 at start. The parts share
+ * whole's mapping read-only, so whole stays open until every part is
+ * closed with loader_close_part(). 0, or -1 with d set.
+ */
+int loader_open_part(struct loader *part, const struct loader *whole, struct input_stats *st,
+		     uint64_t start, uint64_t stop, struct diag *d);
+void loader_close_part(struct loader *part);
 
 /* The cell of a field, trimmed, else its [defaults.X] value, else "".
  * Inline: called for every field of every row (issue 10's A/B,

@@ -13,17 +13,23 @@
  * period). Duplicate record ids are found with dupcheck.h: rows whose id may
  * have been seen are held back, and a second pass settles them.
  */
+#include "ingest/csvline.h"
+#include "ingest/csvread.h"
 #include "ingest/dupcheck.h"
 #include "ingest/ingest_internal.h"
 #include "ingest/loader.h"
 #include "util/date.h"
 #include "util/diag.h"
+#include "util/num.h"
 #include "util/strbuf.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct acc {
 	int64_t cents, cmin, cmax;   /* money fields: exact, in cents */
@@ -40,8 +46,14 @@ struct sales_metric {
 struct sales_ctx {
 	struct company *c;
 	const struct config *cfg;
+	struct input_stats *st;      /* where rows are counted */
+	/* Money counted per field, absolute, saturating: while the sum of all
+	 * parts stays within int64, no total overflows in any order, so parts
+	 * may be added up in any order (sales_merge). */
+	uint64_t abs_cents[SALES_NFIELDS];
 	struct sales_metric *sm;
 	size_t nsm;
+	int in_parts;                /* the first pass was read in parts */
 	struct acc *acc;             /* nemps x nsm */
 	struct u64set *distinct;     /* nemps x nsm, count_distinct only */
 	unsigned char *pass;         /* nsm: the current row passes the metric's filter */
@@ -56,8 +68,10 @@ struct sales_ctx {
 static struct {
 	size_t filter_bytes;   /* 0: sized from the file */
 	int skim;
-	size_t candidates, parsed;
-} tune = { 0, 1, 0, 0 };
+	int threads;           /* 0: ingest_threads() */
+	uint64_t part_bytes;   /* 0: PART_MIN_BYTES */
+	size_t candidates, parsed, used_parts;
+} tune = { 0, 1, 0, 0, 0, 0, 0 };
 
 void ingest_sales_tune(size_t filter_bytes, int skim)
 {
@@ -65,10 +79,21 @@ void ingest_sales_tune(size_t filter_bytes, int skim)
 	tune.skim = skim;
 }
 
+void ingest_sales_tune_parts(int threads, uint64_t part_bytes)
+{
+	tune.threads = threads;
+	tune.part_bytes = part_bytes;
+}
+
 void ingest_sales_last(size_t *candidates, size_t *parsed)
 {
 	*candidates = tune.candidates;
 	*parsed = tune.parsed;
+}
+
+size_t ingest_sales_last_parts(void)
+{
+	return tune.used_parts;
 }
 
 static int aggregated_here(const struct metric_def *m)
@@ -84,6 +109,7 @@ static void ctx_init(struct sales_ctx *sc, struct company *c, const struct confi
 	memset(sc, 0, sizeof(*sc));
 	sc->c = c;
 	sc->cfg = cfg;
+	sc->st = &c->inputs[INPUT_SALES];
 	sc->sm = xcalloc(cfg->nmetrics + 1, sizeof(*sc->sm));
 	for (i = 0; i < cfg->nmetrics; i++) {
 		const struct metric_def *m = &cfg->metrics[i];
@@ -244,11 +270,16 @@ static long check_row(struct sales_ctx *sc, struct loader *ld)
 	return ld->bad ? -1 : emp;
 }
 
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* Counts a checked row in the period's aggregates, or sets it aside. */
 static void count_row(struct sales_ctx *sc, size_t emp, struct loader *ld)
 {
 	int f;
-	struct input_stats *st = &sc->c->inputs[INPUT_SALES];
+	struct input_stats *st = sc->st;
 	if (!sc->has[SALES_DATE]) {
 		st->set_aside_no_date++;
 		if (sc->canon[SALES_STAGE] && !strcmp(sc->canon[SALES_STAGE], "open"))
@@ -270,6 +301,10 @@ static void count_row(struct sales_ctx *sc, size_t emp, struct loader *ld)
 		return;
 	}
 	st->rows_used++;
+	for (f = 0; f < SALES_NFIELDS; f++)
+		if (sc->has[f] && schema_inputs[INPUT_SALES].fields[f].type == FT_MONEY)
+			sc->abs_cents[f] = sat_add(sc->abs_cents[f], sc->cents[f] < 0
+					? (uint64_t)-(sc->cents[f] + 1) + 1 : (uint64_t)sc->cents[f]);
 }
 
 static void finish(struct sales_ctx *sc)
@@ -334,7 +369,7 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 {
 	struct strmap seen;
 	struct strlist keys = { NULL, 0, 0 };
-	int rc;
+	int rc, again = 0;
 	strmap_init(&seen);
 	if (loader_reopen(ld) < 0)
 		return -1;
@@ -349,11 +384,18 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 			continue;
 		if (strmap_get(&seen, id, &first)) {
 			struct strbuf place = STRBUF_INIT;
+			if (sc->in_parts) {
+				/* A duplicate is a message, and its rows may have
+				 * been counted by their parts: read again in one
+				 * pass, which says everything in file order. */
+				again = 1;
+				break;
+			}
 			loader_row_place(ld, (uint64_t)first, &place);
 			loader_problem(ld, ROW_DUPLICATE_RECORD, SALES_RECORD_ID,
 				       "record_id '%s' appears again (first at %s)", id, place.buf);
 			strbuf_release(&place);
-			sc->c->inputs[INPUT_SALES].set_aside_duplicate++;
+			sc->st->set_aside_duplicate++;
 			continue;
 		}
 		strlist_push(&keys, id);
@@ -371,7 +413,9 @@ static int settle_candidates(struct sales_ctx *sc, struct loader *ld, const stru
 	}
 	strmap_release(&seen);
 	strlist_release(&keys);
-	return rc < 0 ? -1 : 0;
+	if (again || (sc->in_parts && ld->d->nr))
+		return 0;
+	return rc < 0 ? -1 : 1;
 }
 
 static void note_set_aside(struct diag *d, const char *file, size_t n, const char *why)
@@ -401,15 +445,301 @@ static void report_set_aside(const struct sales_ctx *sc, const struct loader *ld
 	strbuf_release(&why);
 }
 
+/* ---- reading the file in parts, one thread each ---- */
+
+/*
+ * Parts are worth their threads only from a few MiB each; MERIT_THREADS
+ * caps the threads (1: one pass, as on one core).
+ */
+#define PART_MIN_BYTES (8u << 20)
+#define SPLIT_WINDOW (1u << 20)
+
+struct sales_part {
+	struct loader ld;
+	struct sales_ctx own, *sc;   /* part 0 counts into the caller's context */
+	struct input_stats st;
+	struct diag d;
+	struct dupcheck_part cand;
+	struct dupcheck *dc;
+	int dup_check;
+	uint64_t start, stop;
+	int rc, lines;
+	enum encoding decided;
+};
+
+int ingest_threads(void)
+{
+	const char *env = getenv("MERIT_THREADS");
+	long long v;
+	long n;
+	if (env && *env && num_parse_int(env, 1, 1024, &v) == NUM_OK)
+		return (int)v;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)(n < 1024 ? n : 1024) : 1;
+}
+
+/* The first pass over one part (the same steps as read_serial()). */
+static void *read_part(void *arg)
+{
+	struct sales_part *p = arg;
+	int rc;
+	while ((rc = loader_next(&p->ld)) > 0) {
+		const char *id = p->dup_check ? loader_text(&p->ld, SALES_RECORD_ID) : "";
+		size_t len = strlen(id);
+		uint64_t h = len ? str_hash(id, len) : 0;
+		long emp;
+		if (len)
+			dupcheck_prefetch(p->dc, h);
+		emp = check_row(p->sc, &p->ld);
+		if (len && dupcheck_add_shared(p->dc, h, loader_row_key(&p->ld), &p->cand))
+			continue;
+		if (emp >= 0)
+			count_row(p->sc, (size_t)emp, &p->ld);
+	}
+	p->rc = rc;
+	if (rc == 0) {
+		const struct csvread *r = source_csv(&p->ld.src);
+		p->lines = csvread_lines(r);
+		p->decided = csvread_decided(r);
+	}
+	return NULL;
+}
+
+/*
+ * Where to cut: near each n-th of the file, at a likely row start
+ * (csvline_row_start()). 1 with cut[0..n], 0 when no cut was found.
+ */
+static int find_cuts(const char *path, char delim, uint64_t bytes, size_t n, uint64_t *cut)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t k, got, at;
+	int ok = fp != NULL;
+	cut[0] = 0;
+	cut[n] = bytes;
+	buf = xmalloc(SPLIT_WINDOW);
+	for (k = 1; ok && k < n; k++) {
+		uint64_t nominal = bytes / n * k;
+		if (fseeko(fp, (off_t)nominal, SEEK_SET) < 0) {
+			ok = 0;
+			break;
+		}
+		got = fread(buf, 1, SPLIT_WINDOW, fp);
+		at = csvline_row_start(buf, got, delim);
+		ok = at < got && nominal + at > cut[k - 1];
+		cut[k] = nominal + at;
+	}
+	free(buf);
+	if (fp)
+		fclose(fp);
+	return ok;
+}
+
+/* Adds part p's aggregates to sc. 0 when a money total could overflow. */
+static int merge_into(struct sales_ctx *sc, struct sales_ctx *p)
+{
+	size_t i, n = sc->c->nemps * sc->nsm;
+	int f;
+	for (f = 0; f < SALES_NFIELDS; f++) {
+		sc->abs_cents[f] = sat_add(sc->abs_cents[f], p->abs_cents[f]);
+		if (sc->abs_cents[f] > (uint64_t)INT64_MAX)
+			return 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct acc *a = &sc->acc[i];
+		const struct acc *b = &p->acc[i];
+		if (!b->n)
+			continue;
+		if (!a->n) {
+			*a = *b;
+		} else {
+			a->cents += b->cents;
+			a->sum += b->sum;
+			if (b->cmin < a->cmin)
+				a->cmin = b->cmin;
+			if (b->cmax > a->cmax)
+				a->cmax = b->cmax;
+			if (b->min < a->min)
+				a->min = b->min;
+			if (b->max > a->max)
+				a->max = b->max;
+			a->n += b->n;
+		}
+		if (u64set_count(&p->distinct[i]))
+			u64set_merge(&sc->distinct[i], &p->distinct[i], 0);
+	}
+	return 1;
+}
+
+static void merge_stats(struct input_stats *to, const struct input_stats *from)
+{
+	to->rows += from->rows;
+	to->rows_used += from->rows_used;
+	to->set_aside_no_date += from->set_aside_no_date;
+	to->set_aside_no_amount += from->set_aside_no_amount;
+	to->set_aside_other_period += from->set_aside_other_period;
+	to->set_aside_open += from->set_aside_open;
+}
+
+/*
+ * The first pass on n threads, each over its part of the one file. Every
+ * count is a sum, a minimum, a maximum or a set, so the parts add up to
+ * what one pass counts (money stays exact: merge_into() checks that no
+ * order could overflow). Anything else one pass would say in order, a
+ * problem in any part, a duplicate, a cut that was not between rows, an
+ * encoding the parts disagree on, makes this return 0: the caller then
+ * reads the file in one pass, so messages and their order never depend
+ * on the threads. 1 when the parts' counts are in sc and c's stats.
+ */
+static int read_parts(struct sales_ctx *sc, struct loader *ld, struct dupcheck *dc,
+		      int dup_check, uint64_t bytes, size_t n)
+{
+	struct sales_part *part = xcalloc(n, sizeof(*part));
+	struct input_stats *st = &sc->c->inputs[INPUT_SALES];
+	pthread_t *tid = xcalloc(n, sizeof(*tid));
+	uint64_t *cut = xcalloc(n + 1, sizeof(*cut));
+	uint64_t lines = 0;
+	enum encoding enc = ENC_AUTO;
+	size_t k, opened = 0, started = 0;
+	int ok = find_cuts(ld->files.items[0], ld->ic->delimiter ? ld->ic->delimiter : ',', bytes,
+			   n, cut);
+
+	dupcheck_share(dc);
+	for (k = 0; ok && k < n; k++) {
+		struct sales_part *p = &part[k];
+		diag_init(&p->d);
+		p->st = *st;
+		p->dc = dc;
+		p->dup_check = dup_check;
+		p->sc = k ? &p->own : sc;
+		if (k)
+			ctx_init(&p->own, sc->c, sc->cfg);
+		p->sc->st = &p->st;
+		if (loader_open_part(&p->ld, ld, &p->st, cut[k], cut[k + 1], &p->d) < 0)
+			ok = 0;
+		else
+			opened = k + 1;
+	}
+	for (k = 1; ok && k < n; k++) {
+		if (pthread_create(&tid[k], NULL, read_part, &part[k]) != 0)
+			break;
+		started = k;
+	}
+	if (ok) {
+		read_part(&part[0]);
+		for (k = 1; k <= started; k++)
+			pthread_join(tid[k], NULL);
+		ok = started == n - 1;
+	}
+	for (k = 0; ok && k < n; k++) {
+		const struct sales_part *p = &part[k];
+		ok = p->rc == 0 && !p->d.nr && !p->d.errors && !p->d.warnings &&
+		     !p->st.set_aside_problem;
+		if (ok && p->decided != ENC_AUTO) {
+			ok = enc == ENC_AUTO || enc == p->decided;
+			enc = p->decided;
+		}
+	}
+	sc->st = st;
+	if (ok) {
+		memcpy(st->sha256, part[0].st.sha256, sizeof(st->sha256));
+		st->encoding = enc == ENC_GB18030 ? "gb18030" : "utf-8";
+	}
+	for (k = 0; k < n; k++) {
+		struct sales_part *p = &part[k];
+		if (ok) {
+			merge_stats(st, &p->st);
+			dupcheck_merge(dc, &p->cand, lines);
+			lines += (uint64_t)p->lines;
+			if (k && !merge_into(sc, &p->own))
+				ok = 0;
+		}
+		u64set_release(&p->cand.cand_hash);
+		u64set_release(&p->cand.cand_line);
+		if (k < opened)
+			loader_close_part(&p->ld);
+		if (k && p->own.sm)
+			ctx_release(&p->own);
+		diag_release(&p->d);
+	}
+	free(part);
+	free(tid);
+	free(cut);
+	return ok;
+}
+
+/* The first pass in one thread: every row in file order. */
+static int read_serial(struct sales_ctx *sc, struct loader *ld, struct dupcheck *dc,
+		       int dup_check)
+{
+	int rc;
+	while ((rc = loader_next(ld)) > 0) {
+		const char *id = dup_check ? loader_text(ld, SALES_RECORD_ID) : "";
+		size_t len = strlen(id);
+		uint64_t h = len ? str_hash(id, len) : 0;
+		long emp;
+		if (len)
+			dupcheck_prefetch(dc, h);   /* typing the row hides the miss */
+		emp = check_row(sc, ld);
+		if (len && dupcheck_add(dc, h, loader_row_key(ld)))
+			continue;   /* held back until the second pass */
+		if (emp >= 0)
+			count_row(sc, (size_t)emp, ld);
+	}
+	return rc;
+}
+
+/* How many parts the first pass may use: 1 unless the file is one big CSV. */
+static size_t parts_for(const struct loader *ld, uint64_t bytes)
+{
+	size_t n = tune.threads ? (size_t)tune.threads : (size_t)ingest_threads();
+	uint64_t min = tune.part_bytes ? tune.part_bytes : PART_MIN_BYTES;
+	if (ld->files.nr != 1 || !source_csv(&ld->src))
+		return 1;
+	if (bytes / min < n)
+		n = (size_t)(bytes / min);
+	return n ? n : 1;
+}
+
+/*
+ * The parts' pass, then its duplicate candidates settled with messages
+ * held back (any message: 0, read again in one pass). 1 when done.
+ */
+static int try_parts(struct sales_ctx *sc, struct loader *ld, struct dupcheck *dc, int dup_check,
+		     uint64_t bytes, size_t n)
+{
+	struct diag quiet;
+	struct diag *d = ld->d;
+	int rc;
+	if (!read_parts(sc, ld, dc, dup_check, bytes, n))
+		return 0;
+	tune.candidates = dc->ncand;
+	if (!dc->ncand)
+		return 1;
+	diag_init(&quiet);
+	ld->d = &quiet;
+	sc->in_parts = 1;
+	rc = settle_candidates(sc, ld, dc);
+	sc->in_parts = 0;
+	ld->d = d;
+	diag_release(&quiet);
+	/* The candidates counted now must not overflow in any order either. */
+	for (int f = 0; rc > 0 && f < SALES_NFIELDS; f++)
+		if (sc->abs_cents[f] > (uint64_t)INT64_MAX)
+			rc = 0;
+	return rc > 0;
+}
+
 int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 {
 	struct loader ld;
 	struct sales_ctx sc;
 	struct dupcheck dc;
 	struct stat stbuf;
+	struct input_stats opened;
 	uint64_t bytes = 0;
-	size_t i;
-	int dup_check;
+	size_t i, nparts;
+	int dup_check, done = 0;
 	int rc = loader_open(&ld, c, cfg, INPUT_SALES, d);
 	if (rc <= 0)
 		return rc;
@@ -429,22 +759,37 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 	dup_check = loader_has(&ld, SALES_RECORD_ID);
 	c->inputs[INPUT_SALES].no_duplicate_check = !dup_check;
 	tune.parsed = 0;
-	while ((rc = loader_next(&ld)) > 0) {
-		const char *id = dup_check ? loader_text(&ld, SALES_RECORD_ID) : "";
-		size_t len = strlen(id);
-		uint64_t h = len ? str_hash(id, len) : 0;
-		long emp;
-		if (len)
-			dupcheck_prefetch(&dc, h);   /* typing the row hides the miss */
-		emp = check_row(&sc, &ld);
-		if (len && dupcheck_add(&dc, h, loader_row_key(&ld)))
-			continue;   /* held back until the second pass */
-		if (emp >= 0)
-			count_row(&sc, (size_t)emp, &ld);
+	tune.used_parts = 0;
+	opened = c->inputs[INPUT_SALES];
+	nparts = parts_for(&ld, bytes);
+	if (nparts > 1) {
+		done = try_parts(&sc, &ld, &dc, dup_check, bytes, nparts);
+		if (done) {
+			tune.used_parts = nparts;
+		} else {
+			/* Start over in one pass, as if the parts had never run. */
+			ctx_release(&sc);
+			ctx_init(&sc, c, cfg);
+			dupcheck_release(&dc);
+			if (tune.filter_bytes)
+				dupcheck_init_bytes(&dc, tune.filter_bytes);
+			else
+				dupcheck_init(&dc, bytes);
+			c->inputs[INPUT_SALES] = opened;
+			tune.parsed = 0;
+			if (loader_reopen(&ld) < 0)
+				rc = -1;
+			ld.st = &c->inputs[INPUT_SALES];
+		}
 	}
-	tune.candidates = dc.ncand;
-	if (rc == 0 && dc.ncand)
-		rc = settle_candidates(&sc, &ld, &dc);
+	if (!done && rc >= 0) {
+		rc = read_serial(&sc, &ld, &dc, dup_check);
+		tune.candidates = dc.ncand;
+		if (rc == 0 && dc.ncand)
+			rc = settle_candidates(&sc, &ld, &dc) < 0 ? -1 : 0;
+	} else if (done) {
+		rc = 0;
+	}
 	if (rc == 0) {
 		finish(&sc);
 		report_set_aside(&sc, &ld);

@@ -62,6 +62,27 @@ int csv_source_open(struct source *s, const char *path, const struct input_conf 
 	return 0;
 }
 
+int csv_source_open_part(struct source *s, const char *path, const char *display,
+			 const struct input_conf *ic, uint64_t start, uint64_t stop,
+			 struct diag *d)
+{
+	memset(s, 0, sizeof(*s));
+	s->display = xstrdup(display);
+	s->impl = csvread_open_part(path, display, ic->encoding, ic->delimiter, start, stop, d);
+	if (!s->impl) {
+		free(s->display);
+		s->display = NULL;
+		return -1;
+	}
+	s->ops = &csv_ops;
+	return 0;
+}
+
+struct csvread *source_csv(const struct source *s)
+{
+	return s->ops == &csv_ops ? s->impl : NULL;
+}
+
 /* ------------------------------------------------ .xlsx (xlsxread.h) */
 
 static int xlsx_next(void *impl, struct src_row *row, struct diag *d)

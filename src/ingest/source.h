@@ -34,10 +34,12 @@
 #define MERIT_INGEST_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
 struct diag;
+struct csvread;
 struct strbuf;
 
 struct src_row {
@@ -100,6 +102,15 @@ void source_close(struct source *s);
 /* The CSV source (csvread.h). */
 int csv_source_open(struct source *s, const char *path, const struct input_conf *ic,
 		    struct diag *d);
+/*
+ * One part of a CSV file (csvread_open_part()), for reading a large input
+ * on several threads; display is the name messages use.
+ */
+int csv_source_open_part(struct source *s, const char *path, const char *display,
+			 const struct input_conf *ic, uint64_t start, uint64_t stop,
+			 struct diag *d);
+/* The CSV reader under s, or NULL when s is another kind of source. */
+struct csvread *source_csv(const struct source *s);
 /* The .xlsx source (xlsxread.h): sheet `ic->sheet`, cells named "hr.xlsx:Sheet1!C17". */
 int xlsx_source_open(struct source *s, const char *path, const struct input_conf *ic,
 		     struct diag *d);

@@ -142,3 +142,13 @@ size_t u64set_count(const struct u64set *s)
 {
 	return s->nr + (size_t)s->has_zero;
 }
+
+void u64set_merge(struct u64set *into, const struct u64set *from, uint64_t add)
+{
+	size_t i;
+	if (from->has_zero)
+		u64set_add(into, add);
+	for (i = 0; i < from->cap; i++)
+		if (from->slots[i])
+			u64set_add(into, from->slots[i] + add);
+}

@@ -44,5 +44,7 @@ void u64set_release(struct u64set *s);
 int u64set_add(struct u64set *s, uint64_t v);
 int u64set_has(const struct u64set *s, uint64_t v);
 size_t u64set_count(const struct u64set *s);
+/* Adds every value of `from`, plus `add` (0: the values as they are), to `into`. */
+void u64set_merge(struct u64set *into, const struct u64set *from, uint64_t add);
 
 #endif

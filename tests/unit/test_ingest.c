@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "ingest/dupcheck.h"
@@ -525,6 +526,217 @@ static void test_duplicates_skimmed(void **state)
 	free(slow.text);
 }
 
+/* ---- the sales file read in parts, on several threads ---- */
+
+/*
+ * A generated sales file (BOM, CRLF): rows F00001.., owners E1/E2/E3 in
+ * turn, every 4th won row's note on two lines (a quote on both, so no cut
+ * is made between them), every 10th row dated in September. `bad_at`,
+ * `dup_at`: 0 or the row whose amount is "12,5x" / whose id repeats row 7's.
+ * `long_note`: the middle row gets a quoted note of 300 quote-free lines,
+ * over the middle of the file, where the cut is looked for. Returns the
+ * line of row `want` (0: none) through *line.
+ */
+static void write_sales(const char *path, int rows, int bad_at, int dup_at, int long_note,
+			int want, int *line)
+{
+	FILE *fp = fopen(path, "wb");
+	int i, ln = 2, k;
+	assert_non_null(fp);
+	fputs("\xEF\xBB\xBFOpportunity ID,Owner ID,customer_id,date,stage,Amount (CNY),"
+	      "new_customer,cost,Notes\r\n", fp);
+	for (i = 1; i <= rows; i++) {
+		char id[16];
+		if (i == want)
+			*line = ln;
+		snprintf(id, sizeof(id), "F%05d", i == dup_at ? 7 : i);
+		fprintf(fp, "%s,E%d,C%d,%02d/%02d/2026,%s,", id, 1 + i % 3, i % 37,
+			i % 10 ? 10 : 9, 1 + i % 28, i % 5 ? "won" : "lost");
+		if (i == bad_at)
+			fputs("\"12,5x\"", fp);
+		else
+			fprintf(fp, "\"%d.%02d\"", i * 7 % 1000, i % 100);
+		fprintf(fp, ",%s,%d,", i % 3 ? "No" : "Yes", i % 13);
+		if (long_note && i == rows / 2) {
+			fputs("\"first", fp);
+			for (k = 0; k < 300; k++, ln++)
+				fprintf(fp, "\r\nline %d of a long note", k);
+			fputs("\"\r\n", fp);
+		} else if (i % 4 == 0) {
+			fputs("\"two\r\nlines\"\r\n", fp);
+			ln++;
+		} else {
+			fputs("plain\r\n", fp);
+		}
+		ln++;
+	}
+	assert_int_equal(fclose(fp), 0);
+}
+
+struct parts_run {
+	char *text;
+	struct input_stats st;
+	struct metric_value v[3][5];
+	size_t parts;
+	int rc;
+};
+
+static void parts_run(struct parts_run *out, const char *path, int threads)
+{
+	static const char *const metrics[5] = { "revenue", "won_deals", "new_customers",
+						"biggest", "avg_cost" };
+	static const char *const emps[3] = { "E1", "E2", "E3" };
+	struct fx f;
+	int e, m;
+	fx_load_config(&f);
+	set_file(&f.cfg.inputs[INPUT_SALES], path, "sales.csv");
+	ingest_sales_tune_parts(threads, 4096);
+	out->rc = fx_ingest(&f);   /* -1: the fixture's other inputs have errors */
+	ingest_sales_tune_parts(0, 0);
+	out->parts = ingest_sales_last_parts();
+	out->text = xstrdup(f.text);
+	out->st = f.c.inputs[INPUT_SALES];
+	out->st.encoding = NULL;
+	for (e = 0; e < 3; e++)
+		for (m = 0; m < 5; m++) {
+			out->v[e][m] = *mv(&f, emps[e], metrics[m]);
+			out->v[e][m].detail = NULL;
+		}
+	fx_release(&f);
+}
+
+/* Everything a run says and counts is the same with 1 thread and with n. */
+static void assert_same_run(const struct parts_run *a, const struct parts_run *b)
+{
+	assert_int_equal(a->rc, b->rc);
+	assert_string_equal(a->text, b->text);
+	assert_memory_equal(&a->st, &b->st, sizeof(a->st));
+	assert_memory_equal(a->v, b->v, sizeof(a->v));
+}
+
+static char parts_dir[4096];
+
+static void parts_path(char *path, size_t n, const char *name)
+{
+	const char *base = getenv("MERIT_TESTS_TMP");
+	if (!parts_dir[0]) {
+		snprintf(parts_dir, sizeof(parts_dir), "%s/test_ingest-XXXXXX",
+			 base && *base ? base : "/tmp");
+		assert_non_null(mkdtemp(parts_dir));
+	}
+	snprintf(path, n, "%s/%s", parts_dir, name);
+}
+
+/*
+ * 3,000 rows (~190 KB) cut in 2 and in 3 parts of at least 4 KiB: the
+ * two-line notes sit on both sides of every cut (the cut is made only
+ * between quote-free lines), and the parts' counts add up to the one
+ * pass's exactly. Figures by hand: rows F00001..F03000, all read; 300
+ * dated in September (every 10th) set aside; of the other 2,700 every
+ * row has an amount, so rows_used = 2,700.
+ */
+static void test_parts_same_as_one_pass(void **state)
+{
+	struct parts_run one, two, three, crowded;
+	char path[4200];
+	size_t cand, parsed;
+	int unused;
+	(void)state;
+	parts_path(path, sizeof(path), "sales.csv");
+	write_sales(path, 3000, 0, 0, 0, 0, &unused);
+	parts_run(&one, path, 1);
+	parts_run(&two, path, 2);
+	parts_run(&three, path, 3);
+	/* A 64-byte duplicate filter: nearly every id a candidate, settled in
+	 * the second pass after the parts, with the same outcome. */
+	ingest_sales_tune(64, 1);
+	parts_run(&crowded, path, 2);
+	ingest_sales_tune(0, 1);
+	ingest_sales_last(&cand, &parsed);
+	assert_true(cand > 1000);
+	assert_int_equal(crowded.parts, 2);
+	assert_same_run(&one, &crowded);
+	free(crowded.text);
+	assert_int_equal(one.parts, 0);     /* one thread: one pass */
+	assert_int_equal(two.parts, 2);     /* really read in parts */
+	assert_int_equal(three.parts, 3);
+	assert_int_equal(one.st.rows, 3000);
+	assert_int_equal(one.st.set_aside_other_period, 300);
+	assert_int_equal(one.st.rows_used, 2700);
+	/* won_deals of E1 (owner 1 + i % 3 = 1: i = 3, 6, ..., 3000) counts the
+	 * rows with i % 5 != 0 and i % 10 != 0: of the 1,000 multiples of 3,
+	 * 200 are multiples of 5 (lost), so 800 won; none of those is a multiple
+	 * of 10 (only multiples of 5 are): 800. */
+	assert_true(one.v[0][1].value == 800);
+	assert_same_run(&one, &two);
+	assert_same_run(&one, &three);
+	free(one.text);
+	free(two.text);
+	free(three.text);
+	unlink(path);
+}
+
+/*
+ * A quoted note of 300 lines over the middle of the file: the cut is
+ * looked for there and lands between two of its quote-free lines, inside
+ * the quoted cell. The first part then ends inside a row; the reader
+ * sees it and reads the file again in one pass: same results, no part.
+ */
+static void test_parts_cut_inside_quotes(void **state)
+{
+	struct parts_run one, two;
+	char path[4200];
+	int unused;
+	(void)state;
+	parts_path(path, sizeof(path), "sales_note.csv");
+	write_sales(path, 3000, 0, 0, 1, 0, &unused);
+	parts_run(&one, path, 1);
+	parts_run(&two, path, 2);
+	assert_int_equal(two.parts, 0);
+	assert_int_equal(one.st.rows, 3000);
+	assert_same_run(&one, &two);
+	free(one.text);
+	free(two.text);
+	unlink(path);
+}
+
+/*
+ * Problems in the second part: row 2,400's amount "12,5x" and row 2,700
+ * repeating row 7's id. The messages, their lines (counted over the
+ * first part's two-line notes) and their order are those of one pass.
+ */
+static void test_parts_error_in_second_part(void **state)
+{
+	struct parts_run one, two;
+	char path[4200], want[200];
+	int bad_line = 0, dup_line = 0, first_line = 0;
+	(void)state;
+	parts_path(path, sizeof(path), "sales_bad.csv");
+	write_sales(path, 3000, 2400, 0, 0, 2400, &bad_line);
+	write_sales(path, 3000, 2400, 2700, 0, 2700, &dup_line);
+	write_sales(path, 3000, 2400, 2700, 0, 7, &first_line);
+	/* Row i starts on line 2 + (i - 1) + the two-line notes before it,
+	 * one per multiple of 4 below i: row 2,400: 2 + 2,399 + 599 = 3,000;
+	 * row 2,700: 2 + 2,699 + 674 = 3,375; row 7: 2 + 6 + 1 = 9. */
+	assert_int_equal(bad_line, 3000);
+	assert_int_equal(dup_line, 3375);
+	assert_int_equal(first_line, 9);
+	parts_run(&one, path, 1);
+	parts_run(&two, path, 2);
+	assert_int_equal(two.parts, 0);   /* problems: read again in one pass */
+	/* Amount is column 6. */
+	snprintf(want, sizeof(want), "sales_bad.csv:%d:6: error: amount '12,5x'", bad_line);
+	assert_non_null(strstr(two.text, want));
+	snprintf(want, sizeof(want), "sales_bad.csv:%d:1: error: record_id 'F00007' appears again "
+		 "(first at line %d)", dup_line, first_line);
+	assert_non_null(strstr(two.text, want));
+	assert_same_run(&one, &two);
+	free(one.text);
+	free(two.text);
+	unlink(path);
+	rmdir(parts_dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +753,9 @@ int main(void)
 		cmocka_unit_test(test_metric_rows),
 		cmocka_unit_test(test_dupcheck),
 		cmocka_unit_test(test_duplicates_skimmed),
+		cmocka_unit_test(test_parts_same_as_one_pass),
+		cmocka_unit_test(test_parts_cut_inside_quotes),
+		cmocka_unit_test(test_parts_error_in_second_part),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
