@@ -32,17 +32,21 @@ void company_init(struct company *c, const struct period *p)
 static void employee_release(struct employee *e)
 {
 	size_t i;
-	for (i = 0; i < HR_NFIELDS; i++)
-		free(e->hr_text[i]);
-	free(e->id);
-	free(e->name);
-	free(e->email);
-	free(e->role_text);
-	free(e->grade);
-	free(e->manager_id);
-	free(e->status);
-	free(e->gender);
-	free(e->cost_centre);
+	if (e->hr_block) {
+		free(e->hr_block);   /* every text below points into it */
+	} else {
+		for (i = 0; i < HR_NFIELDS; i++)
+			free(e->hr_text[i]);
+		free(e->id);
+		free(e->name);
+		free(e->email);
+		free(e->role_text);
+		free(e->grade);
+		free(e->manager_id);
+		free(e->status);
+		free(e->gender);
+		free(e->cost_centre);
+	}
 	free(e->metrics);
 	for (i = 0; i < e->nkpis; i++)
 		free(e->kpis[i].target_source);

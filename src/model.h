@@ -45,24 +45,24 @@ enum employee_flag {
 };
 
 /* One KPI of an employee's scorecard, as computed. */
-struct kpi_result {
+struct kpi_result {           /* ints first: no padding between them (100,000 x 5 of these) */
 	int kpi;                  /* index into config.kpis */
 	int band;                 /* scoring = bands: the band met (index into the
 	                             KPI's bands), -1 none or linear */
+	int has_actual;
+	int has_target;
+	int has_next_target;      /* the targets input has one for company.next_period */
+	unsigned overridden;      /* bits 1 << OVERRIDE_ACTUAL / OVERRIDE_TARGET */
 	double weight;            /* as configured, percent */
 	double eff_weight;        /* after reweighting (0 when dropped) */
-	int has_actual;
 	double actual;
-	int has_target;
 	double target;
 	char *target_source;      /* "employee E001 2026-10 (targets.csv:12)", owned */
-	int has_next_target;      /* the targets input has one for company.next_period */
 	double next_target;       /* what the letter shows for next period */
 	double achievement;       /* ratio: 1.0 = 100 % */
 	double score;             /* 0..cap */
 	double contribution;      /* eff_weight * score / 100 */
 	const char *dropped;      /* NULL, "missing_actual" or "missing_target" */
-	unsigned overridden;      /* bits 1 << OVERRIDE_ACTUAL / OVERRIDE_TARGET */
 };
 
 /*
@@ -107,6 +107,10 @@ struct employee {
 	     *cost_centre;
 	const char *department;   /* interned */
 	char *hr_text[HR_NFIELDS];/* every HR cell as written, for any group field */
+	/* ingest: one block holding every string above (hr_text and the named
+	 * fields point into it; freed alone). NULL: each string is its own
+	 * allocation (tests and tools that build employees by hand). */
+	char *hr_block;
 	enum dept_type dept_type;
 	enum locale locale;
 	int64_t base_salary;      /* cents per month */
@@ -194,13 +198,13 @@ struct metric_row {            /* the metrics input */
 	int line;
 };
 
-struct review_row {
-	size_t reviewer, reviewee; /* employee indexes */
-	enum review_relation relation;
-	enum dimension dimension;
+struct review_row {            /* 32 bytes: 100,000 people have a million of them */
+	uint32_t reviewer, reviewee;   /* employee indexes */
+	int line;
+	unsigned char relation;   /* enum review_relation */
+	unsigned char dimension;  /* enum dimension */
 	double score;             /* 1..5 */
 	char *comment;            /* NULL when the cell was empty */
-	int line;
 };
 
 struct training_row {

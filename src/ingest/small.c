@@ -321,7 +321,7 @@ static void review_row(struct small *sm)
 	const char *rel = NULL, *dim = NULL;
 	struct review_row r;
 	long from, to;
-	int rc;
+	int rc, relation, dimension;
 	memset(&r, 0, sizeof(r));
 	r.line = ld->row.row_line;
 	from = employee(ld, REVIEWS_REVIEWER_ID);
@@ -336,12 +336,14 @@ static void review_row(struct small *sm)
 			       loader_text(ld, REVIEWS_SCORE));
 	if (ld->bad || rc == 0 || from < 0 || to < 0)
 		return;   /* an empty score is no review */
-	r.reviewer = (size_t)from;
-	r.reviewee = (size_t)to;
-	r.relation = (enum review_relation)index_of(relation_names, REL_COUNT, rel);
-	r.dimension = (enum dimension)index_of(dimension_names, DIM_COUNT, dim);
-	if ((int)r.relation < 0 || (int)r.dimension < 0)
+	r.reviewer = (uint32_t)from;
+	r.reviewee = (uint32_t)to;
+	relation = index_of(relation_names, REL_COUNT, rel);
+	dimension = index_of(dimension_names, DIM_COUNT, dim);
+	if (relation < 0 || dimension < 0)
 		BUG("value set and enum names disagree: '%s', '%s'", rel, dim);
+	r.relation = (unsigned char)relation;
+	r.dimension = (unsigned char)dimension;
 	/* Most reviews have none: no 32-byte heap chunk per empty comment. */
 	r.comment = *loader_text(ld, REVIEWS_COMMENT) ? xstrdup(loader_text(ld, REVIEWS_COMMENT))
 						    : NULL;
