@@ -48,8 +48,6 @@ static void employee_release(struct employee *e)
 		free(e->cost_centre);
 	}
 	free(e->metrics);
-	for (i = 0; i < e->nkpis; i++)
-		free(e->kpis[i].target_source);
 	free(e->kpis);
 	free(e->overrides);
 	free(e->past);
@@ -70,16 +68,12 @@ void company_release(struct company *c)
 	for (i = 0; i < c->ntargets; i++)
 		free(c->targets[i].key);
 	free(c->targets);
-	for (i = 0; i < c->nmetric_rows; i++) {
+	for (i = 0; i < c->nmetric_rows; i++)
 		free(c->metric_rows[i].employee_id);
-		free(c->metric_rows[i].metric);
-	}
 	free(c->metric_rows);
 	for (i = 0; i < c->nreviews; i++)
 		free(c->reviews[i].comment);
 	free(c->reviews);
-	for (i = 0; i < c->ntraining; i++)
-		free(c->training[i].course);
 	free(c->training);
 	for (i = 0; i < c->noverrides; i++) {
 		free(c->overrides[i].reason);

@@ -57,7 +57,7 @@ struct kpi_result {           /* ints first: no padding between them (100,000 x 
 	double eff_weight;        /* after reweighting (0 when dropped) */
 	double actual;
 	double target;
-	char *target_source;      /* "employee E001 2026-10 (targets.csv:12)", owned */
+	const char *target_source;   /* "employee E001 2026-10 (targets.csv:12)", interned */
 	double next_target;       /* what the letter shows for next period */
 	double achievement;       /* ratio: 1.0 = 100 % */
 	double score;             /* 0..cap */
@@ -93,12 +93,12 @@ struct metric_detail {
 };
 
 /* Per-employee, per-metric value and its evidence for `merit explain`. */
-struct metric_value {
-	int present;              /* 0: missing (no rows / zero denominator) */
+struct metric_value {          /* 24 bytes: one per metric and employee */
 	double value;
-	uint32_t records;         /* rows that contributed */
-	uint32_t members;         /* a group value: the group's in-scope members */
 	const struct metric_detail *detail;   /* turnover, review360; owned by the company */
+	uint32_t records;         /* rows that contributed */
+	uint32_t members : 31;    /* a group value: the group's in-scope members */
+	uint32_t present : 1;     /* 0: missing (no rows / zero denominator) */
 };
 
 struct employee {
@@ -193,7 +193,7 @@ struct metric_row {            /* the metrics input */
 	char *employee_id;        /* NULL when the row is for a department */
 	const char *department;   /* interned; NULL when for an employee */
 	struct period period;
-	char *metric;
+	const char *metric;       /* interned */
 	double value;
 	int line;
 };
@@ -209,7 +209,7 @@ struct review_row {            /* 32 bytes: 100,000 people have a million of the
 
 struct training_row {
 	size_t employee;
-	char *course;
+	const char *course;       /* interned */
 	int32_t date;
 	double hours;
 	int passed;

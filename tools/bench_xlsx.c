@@ -154,7 +154,7 @@ static void build_company(struct company *c, const struct config *cfg, size_t n)
 			r->has_actual = r->has_target = 1;
 			r->target = 100000;
 			r->actual = uniform(50000, 130000);
-			r->target_source = xstrdup("role sales 2026-10 (targets.csv:12)");
+			r->target_source = "role sales 2026-10 (targets.csv:12)";
 			r->achievement = r->actual / r->target;
 			r->score = 100 * r->achievement;
 			r->contribution = r->weight * r->score / 100;

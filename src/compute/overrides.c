@@ -41,6 +41,7 @@ int overrides_check(const struct company *c, const struct config *cfg, struct di
 void overrides_apply_kpi(struct company *c, const struct config *cfg, struct employee *e,
 			 struct kpi_result *r)
 {
+	char *src;
 	size_t i;
 	for (i = 0; i < e->noverrides; i++) {
 		struct override_row *o = &c->overrides[e->overrides[i]];
@@ -56,11 +57,11 @@ void overrides_apply_kpi(struct company *c, const struct config *cfg, struct emp
 			o->before = r->target;
 			r->has_target = 1;
 			r->target = o->value;
-			free(r->target_source);
-			r->target_source = xstrfmt("override (%s:%d)",
-						   cfg->inputs[INPUT_OVERRIDES].file_display
-						   ? cfg->inputs[INPUT_OVERRIDES].file_display
-						   : overrides_file(cfg), o->line);
+			src = xstrfmt("override (%s:%d)", cfg->inputs[INPUT_OVERRIDES].file_display
+				      ? cfg->inputs[INPUT_OVERRIDES].file_display
+				      : overrides_file(cfg), o->line);
+			r->target_source = company_intern(c, src);
+			free(src);
 		} else {
 			continue;
 		}

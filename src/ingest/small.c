@@ -308,7 +308,7 @@ static void metric_row(struct small *sm)
 		return;   /* an empty value is a missing measurement */
 	m.employee_id = *id ? xstrdup(id) : NULL;
 	m.department = *id ? NULL : dept;
-	m.metric = xstrdup(name);
+	m.metric = company_intern(c, name);   /* a few names over many rows */
 	ALLOC_GROW(c->metric_rows, c->nmetric_rows + 1, c->metric_rows_alloc);
 	c->metric_rows[c->nmetric_rows++] = m;
 	ld->st->rows_used++;
@@ -373,7 +373,7 @@ static void training_row(struct small *sm)
 	if (ld->bad || e < 0)
 		return;
 	t.employee = (size_t)e;
-	t.course = xstrdup(loader_text(ld, TRAINING_COURSE));
+	t.course = company_intern(c, loader_text(ld, TRAINING_COURSE));
 	t.passed = passed && !strcmp(passed, "yes");
 	ALLOC_GROW(c->training, c->ntraining + 1, c->training_alloc);
 	c->training[c->ntraining++] = t;

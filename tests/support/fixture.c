@@ -243,7 +243,7 @@ void fixture_add_metric_row(struct company *c, const char *emp_id, const char *d
 	r->employee_id = emp_id ? xstrdup(emp_id) : NULL;
 	r->department = dept ? company_intern(c, dept) : NULL;
 	r->period = fixture_period(period);
-	r->metric = xstrdup(metric);
+	r->metric = company_intern(c, metric);
 	r->value = value;
 	r->line = (int)c->nmetric_rows + 1;
 }
@@ -270,7 +270,7 @@ void fixture_add_training(struct company *c, const char *who, const char *course
 	t = &c->training[c->ntraining++];
 	memset(t, 0, sizeof(*t));
 	t->employee = (size_t)company_find(c, who);
-	t->course = xstrdup(course);
+	t->course = company_intern(c, course);
 	t->date = fixture_date(date);
 	t->hours = hours;
 	t->passed = passed;

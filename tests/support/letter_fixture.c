@@ -170,7 +170,7 @@ void letter_fixture_training(struct company *c, size_t emp, const char *course, 
 	t = &c->training[c->ntraining++];
 	memset(t, 0, sizeof(*t));
 	t->employee = emp;
-	t->course = xstrdup(course);
+	t->course = company_intern(c, course);
 	t->date = date;
 	t->hours = hours;
 	t->passed = 1;

@@ -78,7 +78,7 @@ static void test_kpi_overrides(void **state)
 	r[0].kpi = k0;
 	r[0].has_target = 1;
 	r[0].target = 100000;
-	r[0].target_source = xstrdup("[kpi.sales] target = 100000");
+	r[0].target_source = "[kpi.sales] target = 100000";
 	r[1].kpi = k1;
 	r[1].has_actual = 1;
 	r[1].actual = 7;
@@ -93,7 +93,6 @@ static void test_kpi_overrides(void **state)
 	assert_string_equal(text, "actual sales: missing -> 130000");
 	describe(&c.overrides[1], &cfg, text, sizeof(text));
 	assert_string_equal(text, "target sales: 100000 -> 125000.5");
-	free(r[0].target_source);
 	fixture_release(&cfg, &c);
 }
 

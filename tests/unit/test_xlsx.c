@@ -113,7 +113,7 @@ static void add_kpi(struct employee *e, int kpi, double weight, double actual, d
 	r->has_actual = r->has_target = 1;
 	r->actual = actual;
 	r->target = target;
-	r->target_source = xstrdup("role sales 2026-10 (targets.csv:2)");
+	r->target_source = "role sales 2026-10 (targets.csv:2)";
 	r->achievement = actual / target;
 	r->score = 100 * r->achievement;
 	r->contribution = weight * r->score / 100;
