@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void add_num(struct strbuf *sb, double v, int present)
 {
@@ -183,15 +184,24 @@ int results_csv_write(const struct company *c, const struct config *cfg, const c
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
+	int fd = file_open_write(path, 0600), rc = fd < 0 ? -1 : 0;
+	/* Written a megabyte at a time: the whole file of 100,000 people is
+	 * 50 MB that would otherwise sit in memory at once. */
 	header(&sb, cfg);
-	for (i = 0; i < c->nemps; i++)
+	for (i = 0; i < c->nemps && rc == 0; i++) {
 		if (c->emps[i].in_scope)
 			row(&sb, c, cfg, &c->emps[i]);
-	if (file_write(path, sb.buf, sb.len, 0600) < 0) {
-		diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write: %s", strerror(errno));
-		strbuf_release(&sb);
-		return -1;
+		if (sb.len >= (1u << 20)) {
+			rc = file_write_fd(fd, sb.buf, sb.len);
+			strbuf_reset(&sb);
+		}
 	}
+	if (rc == 0)
+		rc = file_write_fd(fd, sb.buf, sb.len);
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
 	strbuf_release(&sb);
+	if (rc < 0)
+		return diag_error(d, MERIT_CANTCREAT, path, 0, 0, "cannot write: %s", strerror(errno));
 	return 0;
 }

@@ -57,13 +57,26 @@ int file_write_fd(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int file_write(const char *path, const void *data, size_t len, unsigned mode)
+int file_open_write(const char *path, unsigned mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
 	int e;
+	if (fd >= 0 && fchmod(fd, (mode_t)mode) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int file_write(const char *path, const void *data, size_t len, unsigned mode)
+{
+	int fd = file_open_write(path, mode);
+	int e;
 	if (fd < 0)
 		return -1;
-	if (fchmod(fd, (mode_t)mode) < 0 || file_write_fd(fd, data, len) < 0) {
+	if (file_write_fd(fd, data, len) < 0) {
 		e = errno;
 		close(fd);
 		errno = e;

@@ -23,6 +23,9 @@ int file_mkdir_p(const char *path, unsigned mode);
  * whole folder once before publishing it.
  */
 int file_write(const char *path, const void *data, size_t len, unsigned mode);
+/* Opens path as file_write() does, for a file written in pieces
+ * (file_write_fd(), then close()): the fd, or -1 with errno. */
+int file_open_write(const char *path, unsigned mode);
 /*
  * The same, but atomically: written to ".<name>.tmp<pid>" beside path and
  * renamed over it, so a reader (or another process sharing the folder)
