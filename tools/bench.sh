@@ -132,7 +132,9 @@ for c in $CASES; do
 	# Ingest alone, then compute: "sales MB/s" is sales.csv over the ingest
 	# CPU time (one core), the note says what computing scores adds.
 	echo "bench: $c: stages" >&2
-	if out=$("$STAGES" -c "$dir/merit.ini" 2>"$ROOT/stderr.txt"); then
+	# One thread: the line is the one-core rate (the process CPU clock
+	# would add up every thread of a file read in parts).
+	if out=$(MERIT_THREADS=1 "$STAGES" -c "$dir/merit.ini" 2>"$ROOT/stderr.txt"); then
 		kv() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 		row "$c | $emps | $sales | $mb | ingest (bench_stages) | 0 | $(kv ingest_cpu_s) | $(kv sales_mbps) | $(kv rss_load_mb) | compute $(kv compute_cpu_s) s CPU = +$(kv compute_pct) % of ingest"
 	else

@@ -15,6 +15,7 @@
  * Exits 1 with merit's messages on stderr when a stage fails.
  */
 #include "config.h"
+#include "ingest/ingest_internal.h"
 #include "pipeline.h"
 #include "util/diag.h"
 #include "util/num.h"
@@ -89,8 +90,8 @@ int main(int argc, char **argv)
 	if (!ret)
 		printf("sales_mb=%.1f ingest_s=%.3f ingest_cpu_s=%.3f sales_mbps=%.0f "
 		       "compute_s=%.3f compute_cpu_s=%.3f compute_pct=%.1f "
-		       "rss_load_mb=%.1f rss_peak_mb=%.1f repeat=%d\n",
+		       "rss_load_mb=%.1f rss_peak_mb=%.1f repeat=%d sales_parts=%zu\n",
 		       mb, wi, ci, ci > 0 ? mb / ci : 0.0, wc, cc, ci > 0 ? 100.0 * cc / ci : 0.0,
-		       rss_load, bench_peak_rss_mb(), repeat);
+		       rss_load, bench_peak_rss_mb(), repeat, ingest_sales_last_parts());
 	return ret;
 }

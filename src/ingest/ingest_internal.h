@@ -41,7 +41,8 @@ void ingest_sales_last(size_t *candidates, size_t *parsed);
  */
 void ingest_sales_tune_parts(int threads, uint64_t part_bytes);
 size_t ingest_sales_last_parts(void);
-/* Threads for ingest: MERIT_THREADS when set (1-1024), else the online cores. */
+/* Threads for ingest: MERIT_THREADS when set (1-1024), else the cores this
+ * process may use (nproc). */
 int ingest_threads(void);
 
 #endif

@@ -24,6 +24,7 @@
 #include "util/strbuf.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,10 +471,15 @@ struct sales_part {
 int ingest_threads(void)
 {
 	const char *env = getenv("MERIT_THREADS");
+	cpu_set_t set;
 	long long v;
 	long n;
 	if (env && *env && num_parse_int(env, 1, 1024, &v) == NUM_OK)
 		return (int)v;
+	/* The cores this process may run on, as nproc counts them (taskset,
+	 * a container's cpuset), else the online ones. */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set) < 1024 ? CPU_COUNT(&set) : 1024;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)(n < 1024 ? n : 1024) : 1;
 }
