@@ -127,7 +127,10 @@ void dupcheck_share(struct dupcheck *dc)
 
 int dupcheck_add_shared(struct dupcheck *dc, uint64_t h, uint64_t row, struct dupcheck_part *part)
 {
-	struct dupcheck_lock *l = &dc->locks[(h >> 32) & (NLOCKS - 1)];
+	/* The lock of the block, not of the hash: a filter of fewer blocks
+	 * than locks (tests) maps many hashes to one block. */
+	size_t block = (size_t)((h >> 32) & (dc->nblocks - 1));
+	struct dupcheck_lock *l = &dc->locks[block & (NLOCKS - 1)];
 	int seen;
 	while (atomic_flag_test_and_set_explicit(&l->held, memory_order_acquire))
 		;
