@@ -585,6 +585,7 @@ static void merge_stats(struct input_stats *to, const struct input_stats *from)
 	to->set_aside_no_amount += from->set_aside_no_amount;
 	to->set_aside_other_period += from->set_aside_other_period;
 	to->set_aside_open += from->set_aside_open;
+	to->totals_rows += from->totals_rows;   /* 0: a totals row's note reads again in one pass */
 }
 
 /*
