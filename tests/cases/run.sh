@@ -13,9 +13,7 @@
 #       (expected_stdout and expected_results.csv only where they exist);
 #       review the change with `git diff tests/cases` before committing.
 set -u
-: "${MERIT:=out/build/merit}" "${MERIT_TESTS_TMP:=$(pwd)/out/test-tmp}"
-MERIT=$(cd "$(dirname "$MERIT")" && pwd)/$(basename "$MERIT")
-ROOT=$(pwd)
+. tests/e2e/lib.sh     # MERIT, MERIT_TESTS_TMP, ROOT, python_with
 CASES=$ROOT/tests/cases
 REGEN=${MERIT_CASES_REGEN:-}
 
@@ -49,10 +47,15 @@ prepare() {
 	for f in "$CASES/$1"/* "$CASES/$1"/.[!.]*; do
 		[ -e "$f" ] || continue
 		case ${f##*/} in
-		cmd | base | expected_* | README) ;;
+		cmd | base | setup | expected_* | README) ;;
 		*) cp -R "$f" "$2/" || return 1 ;;
 		esac
 	done
+	# inputs made at run time (a workbook), so none is kept in the tree
+	if [ -f "$CASES/$1/setup" ]; then
+		(cd "$2" && ROOT=$ROOT PY=$(python_with openpyxl) sh "$CASES/$1/setup") ||
+			return 1
+	fi
 }
 
 # check NAME WHAT EXPECTED_FILE GOT_FILE: appends to $why when they differ
