@@ -408,11 +408,14 @@ static void load_columns(struct config_loader *L, const struct ini_section *s, e
 	}
 	if (in == INPUT_TARGETS && (v = config_val(L, s, "months", &line))) {
 		config_split(v, ',', &ic->months);
-		if (ic->months.nr != 12) {
-			config_err(L, line, s->name, "months", "%zu headers; a year has 12 months",
-				   ic->months.nr);
-			diag_hint(L->d, "name the column of each month, January first: "
-				  "months = M01, M02, ..., M12");
+		/* 4: a quota sheet by quarter (one target row per quarter, which a
+		 * monthly run prorates as any quarter's target) */
+		if (ic->months.nr != 12 && ic->months.nr != 4) {
+			config_err(L, line, s->name, "months", "%zu headers; a year has 12 months "
+				   "or 4 quarters", ic->months.nr);
+			diag_hint(L->d, "name the column of each month, January first "
+				  "(months = M01, M02, ..., M12), or of each quarter "
+				  "(months = Q1, Q2, Q3, Q4)");
 		}
 	}
 }

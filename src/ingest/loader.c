@@ -190,13 +190,15 @@ static int map_wide(struct loader *ld, const struct src_row *hdr)
 	int missing = 0;
 	for (i = 0; i < 12; i++) {
 		const char *a = i < m->nr ? m->items[i] : "";
+		if (i >= m->nr && m->nr == 4)
+			break;   /* by quarter */
 		ld->month_col[i] = *a ? header_index(hdr, ld->ncols, a, strlen(a)) : -1;
 		if (ld->month_col[i] < 0) {
 			diag_error(ld->d, MERIT_DATAERR, ld->file, hdr->row_line, 0,
-				   "input '%s' has no column '%s' for month %zu", input_name(ld),
-				   *a ? a : "?", i + 1);
-			diag_hint(ld->d, "[columns.%s] months names the column of each month, "
-				  "January first", input_name(ld));
+				   "input '%s' has no column '%s' for %s %zu", input_name(ld),
+				   *a ? a : "?", m->nr == 4 ? "quarter" : "month", i + 1);
+			diag_hint(ld->d, "[columns.%s] months names the column of each month "
+				  "(or quarter), January first", input_name(ld));
 			missing = 1;
 		}
 	}
@@ -821,13 +823,14 @@ static void build_joins(struct loader *ld)
 }
 
 /*
- * layout = wide: the next non-empty month cell of the current row, from
- * ld->month on, as TARGETS_PERIOD "YYYY-MM" and TARGETS_TARGET; 0 when the
- * row has no more.
+ * layout = wide: the next non-empty month (or quarter) cell of the current
+ * row, from ld->month on, as TARGETS_PERIOD "YYYY-MM" ("YYYY-Qn") and
+ * TARGETS_TARGET; 0 when the row has no more.
  */
 static int next_month(struct loader *ld)
 {
-	for (; ld->month < 12; ld->month++) {
+	int quarters = ld->ic->months.nr == 4;
+	for (; ld->month < (quarters ? 4 : 12); ld->month++) {
 		const char *t = cell_at(ld, ld->month_col[ld->month]);
 		const char *year = loader_text(ld, TARGETS_YEAR);
 		if (!*t)
@@ -836,7 +839,8 @@ static int next_month(struct loader *ld)
 		strbuf_addstr(&ld->synth[TARGETS_TARGET], t);
 		strbuf_reset(&ld->synth[TARGETS_PERIOD]);
 		if (*year)
-			strbuf_addf(&ld->synth[TARGETS_PERIOD], "%s-%02d", year, ld->month + 1);
+			strbuf_addf(&ld->synth[TARGETS_PERIOD], quarters ? "%s-Q%d" : "%s-%02d",
+				    year, ld->month + 1);
 		return 1;
 	}
 	return 0;
@@ -872,7 +876,7 @@ int loader_next(struct loader *ld)
 	if (ld->bad && ld->st)
 		ld->st->set_aside_problem++;
 	ld->bad = 0;
-	if (ld->ic->wide && ld->in == INPUT_TARGETS && ld->month < 12) {
+	if (ld->ic->wide && ld->in == INPUT_TARGETS && ld->month < (int)ld->ic->months.nr) {
 		ld->month++;
 		ld->bad = 0;
 		strbuf_reset(&ld->first_problem);
