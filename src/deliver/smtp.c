@@ -15,12 +15,12 @@
 #include "deliver/mime.h"
 #include "util/diag.h"
 #include "util/num.h"
+#include "util/sha256.h"
 #include "util/strbuf.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <strings.h>
 #include <fcntl.h>
@@ -80,14 +80,6 @@ int smtp_url_is_loopback(const char *url)
 	return yes;
 }
 
-/* base64 of len bytes (new string). */
-static char *base64(const char *s, size_t len)
-{
-	char *out = xmalloc(4 * ((len + 2) / 3) + 1);
-	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)len);
-	return out;
-}
-
 /*
  * What a server may echo of the login: the password itself, and the
  * base64 that AUTH PLAIN ("\0user\0password") and AUTH LOGIN (user,
@@ -103,10 +95,10 @@ static void collect_secrets(struct smtp_transport *t, const char *user, const ch
 	plain[ul + 1] = '\0';
 	memcpy(plain + ul + 2, pw, pl);
 	t->secrets[k++] = xstrdup(pw);
-	t->secrets[k++] = base64(plain, ul + pl + 2);
-	t->secrets[k++] = base64(pw, pl);
+	t->secrets[k++] = base64_encode(plain, ul + pl + 2);
+	t->secrets[k++] = base64_encode(pw, pl);
 	if (ul)
-		t->secrets[k++] = base64(user, ul);
+		t->secrets[k++] = base64_encode(user, ul);
 	explicit_bzero(plain, ul + pl + 2);
 	free(plain);
 }

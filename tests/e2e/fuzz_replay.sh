@@ -19,6 +19,10 @@ for src in tests/fuzz/fuzz_*.c; do
 	for f in tests/fuzz/corpus/"$h"/*; do
 		[ -f "$f" ] && set -- "$@" "$f"
 	done
+	if [ $# = 0 ]; then
+		fail "fuzz replay $h" "no saved crash input and no seed to replay"
+		continue
+	fi
 	if TMPDIR="$T" "$bin" "$@" >"$T/o" 2>"$T/e"; then
 		pass "fuzz replay $h: $ncrash saved crash input(s) and $(($# - ncrash)) seeds pass"
 	else

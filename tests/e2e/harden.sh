@@ -414,13 +414,16 @@ else
 	fail "other period's leftovers / state mode" "rc=$rc $(ls -a "$T/out" | tr '\n' ' ') state $(stat -c %a "$T/state")"
 fi
 # Another output folder, the same ledger: the ledger's own lock says 75.
-flock "$T/state/.history.lock" sleep 5 &
+# (the holder says when it has the lock: a fixed sleep races a loaded host)
+flock "$T/state/.history.lock" sh -c ': >"$1"; sleep 60' sh "$T/locked" &
 lockpid=$!
-sleep 1
+i=0
+while [ ! -e "$T/locked" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 run_merit "$T/o" "$T/e" run -q --no-letters -c "$T/merit.ini" -p 2026-10 -o "$T/elsewhere"
 expect "a run into another output folder while the ledger is in use: 75" 75 "$T/e" \
 	"another merit run is using this ledger"
-wait $lockpid
+pkill -P $lockpid 2>/dev/null
+wait $lockpid 2>/dev/null
 
 # --- 11. publishing: each step's failure is checked (test build) ------------
 # MERIT_FAULT=NAME makes one step of src/util/outdir.c fail with EIO.

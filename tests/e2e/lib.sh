@@ -69,13 +69,16 @@ workspace() {
 # decimals on points in the thousands is far below 1/100^2), and the days in
 # the period from the proration. Shares = pool x points / sum of points,
 # floors, leftover cents to the largest remainders, ties by employee_id.
-# alloc_check results.csv: prints the rows that differ, nothing when all
-# match. A pool of 500,000.00 (the samples'); no row may be capped.
+# alloc_check results.csv: prints "ok" when every eligible row matches,
+# else the rows that differ (a crash or no eligible row is never "ok").
+# A pool of 500,000.00 (the samples'); no row may be capped.
 alloc_check() {
 	python3 - "$1" <<'PY'
 import csv, sys
 from fractions import Fraction as F
 rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["eligible"] == "yes"]
+if not rows:
+    sys.exit("no eligible rows")
 pts = {}
 for r in rows:
     sal, coef, days = F(r["base_salary"]), F(r["value_coefficient"]), int(r["in_scope_days"])
@@ -91,10 +94,14 @@ want = {k: int(v) for k, v in share.items()}
 left = pool - sum(want.values())
 for k in sorted(share, key=lambda k: (-(share[k] - int(share[k])), k))[:left]:
     want[k] += 1
+bad = 0
 for r in rows:
     got = round(F(r["bonus"]) * 100)
     if got != want.get(r["employee_id"], 0):
+        bad = 1
         print("%s %d!=%d;" % (r["employee_id"], got, want.get(r["employee_id"], 0)), end=" ")
+if not bad:
+    print("ok")
 PY
 }
 
