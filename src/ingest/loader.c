@@ -589,6 +589,9 @@ static void report_unknown(struct loader *ld)
 	report_unknown_kind(ld, 1);
 }
 
+static void report(struct loader *ld, enum row_problem kind, int is_error, int field,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* loader_employee() when the inline lookup found nobody, or the input is
  * keyed by another HR field. */
 long loader_employee_slow(struct loader *ld, int field, enum row_problem kind,
@@ -600,7 +603,7 @@ long loader_employee_slow(struct loader *ld, int field, enum row_problem kind,
 	struct strbuf k = STRBUF_INIT, key = STRBUF_INIT;
 	size_t e = 0, why = 0;
 	long found = -1;
-	int aside;
+	int aside, err;
 	if (!ld->keyed) {
 		if (strmap_get(&c->by_id, text, &e))
 			return (long)e;
@@ -639,19 +642,21 @@ long loader_employee_slow(struct loader *ld, int field, enum row_problem kind,
 	}
 	strbuf_addf(&key, "%c:%s", key_kind(kf), k.buf);
 	aside = c->hr_set_aside_why.nr && strmap_get(&c->hr_set_aside, key.buf, &why);
-	if (tally_unknown(ld, text, aside ? c->hr_set_aside_why.items[why] : NULL)) {
+	if (!ld->unknown_is_error &&
+	    tally_unknown(ld, text, aside ? c->hr_set_aside_why.items[why] : NULL)) {
 		strbuf_release(&k);
 		strbuf_release(&key);
 		return -1;
 	}
+	err = ld->unknown_is_error || ld->cfg->policy.row_is_error[kind];
 	if (aside)
-		loader_problem(ld, kind, field, "%s '%s' is %s", what, text,
-			       c->hr_set_aside_why.items[why]);
+		report(ld, kind, err, field, "%s '%s' is %s", what, text,
+		       c->hr_set_aside_why.items[why]);
 	else if (kf == HR_EMPLOYEE_ID)
-		loader_problem(ld, kind, field, "%s '%s' is not in the HR export", what, text);
+		report(ld, kind, err, field, "%s '%s' is not in the HR export", what, text);
 	else
-		loader_problem(ld, kind, field, "%s '%s' matches no %s in the HR export", what, text,
-			       key_names[kf]);
+		report(ld, kind, err, field, "%s '%s' matches no %s in the HR export", what, text,
+		       key_names[kf]);
 	strbuf_release(&k);
 	strbuf_release(&key);
 	return -1;
@@ -1068,6 +1073,15 @@ static void problem(struct loader *ld, enum row_problem kind, int is_error, int 
 	source_locate(&ld->src, line, col, &ld->where, &file, &line, &col);
 	diag_row(ld->d, row_problem_names[kind], is_error, file, line, col, "%s", sb.buf);
 	strbuf_release(&sb);
+}
+
+static void report(struct loader *ld, enum row_problem kind, int is_error, int field,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	problem(ld, kind, is_error, field, fmt, ap);
+	va_end(ap);
 }
 
 void loader_problem(struct loader *ld, enum row_problem kind, int field, const char *fmt, ...)

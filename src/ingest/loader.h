@@ -88,6 +88,8 @@ struct loader {
 	size_t ncols;                     /* header cells up to the last non-empty one */
 	int bad;                          /* the current row had a problem */
 	int quiet;                        /* re-reading: mark problems, report none */
+	int unknown_is_error;             /* overrides: an unknown employee is an error at
+					   * its line whatever [policy] says */
 	int part;                         /* loader_open_part(): one part of the file */
 	void *user;                       /* the per-input loader's own state */
 };

@@ -209,9 +209,8 @@ static void override_row(struct loader *ld, struct strmap *seen, struct strlist 
 	o.kpi = o.band = -1;
 	o.line = ld->row.row_line;
 	id = required(ld, OVERRIDES_EMPLOYEE_ID, NULL);
-	if (id && (emp = company_find(c, id)) < 0)
-		loader_error(ld, ROW_UNKNOWN_EMPLOYEE, OVERRIDES_EMPLOYEE_ID,
-			     "employee_id '%s' is not in the HR export", id);
+	if (id)
+		emp = loader_employee(ld, OVERRIDES_EMPLOYEE_ID, ROW_UNKNOWN_EMPLOYEE, "employee_id");
 	if (kind_of(ld, &o.kind) == 0) {
 		if (o.kind == OVERRIDE_ACTUAL || o.kind == OVERRIDE_TARGET)
 			o.kpi = kpi_of(ld, emp);
@@ -253,6 +252,8 @@ int ingest_overrides(struct company *c, const struct config *cfg, struct diag *d
 	rc = loader_open(&ld, c, cfg, INPUT_OVERRIDES, d);
 	if (rc <= 0)
 		return rc;
+	/* A decision about someone merit cannot find is never dropped quietly. */
+	ld.unknown_is_error = 1;
 	strmap_init(&seen);
 	memset(&keys, 0, sizeof(keys));
 	while ((rc = loader_next(&ld)) > 0)
