@@ -34,6 +34,7 @@ struct status_ctx {
 	const struct config *cfg;
 	const char *period;       /* "2026-10" */
 	const char *folder;       /* <output_root>/<period> */
+	size_t letters;           /* letters published in the folder */
 	struct approval_check check;
 };
 
@@ -62,7 +63,7 @@ static int status_run(struct status_ctx *s, struct strbuf *out, struct diag *d)
 		return 0;
 	}
 	strbuf_addf(out, "%s run %s at %s, %zu letters in %s", s->period, s->check.run_id,
-		    s->check.run_started, count_letters(s->folder), s->folder);
+		    s->check.run_started, s->letters, s->folder);
 	return 0;
 }
 
@@ -106,12 +107,12 @@ static int status_mail(struct status_ctx *s, struct strbuf *out, struct diag *d)
 	ledger_mail_free(l);
 	if (sent < 0)
 		return -1;
-	if (!sent && !count_letters(s->folder))
+	if (!sent && !s->letters)
 		strbuf_addstr(out, "none");
 	else if (!sent)
-		strbuf_addf(out, "none of %zu letters sent", count_letters(s->folder));
+		strbuf_addf(out, "none of %zu letters sent", s->letters);
 	else
-		strbuf_addf(out, "%ld of %zu letters sent", sent, count_letters(s->folder));
+		strbuf_addf(out, "%ld of %zu letters sent", sent, s->letters);
 	return 0;
 }
 
@@ -230,6 +231,7 @@ int cmd_status(const struct cmd_opts *o, struct diag *d)
 	s.cfg = &p.cfg;
 	s.period = p.company.period.label;
 	s.folder = folder;
+	s.letters = count_letters(folder);
 	if (approval_check(&p.cfg, s.period, folder, &s.check, d) < 0)
 		goto out;
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {

@@ -71,6 +71,13 @@ struct input_conf {
 	char *used_by[SCHEMA_MAX_FIELDS];
 };
 
+/* The input's file as the user wrote it in the INI (for messages and the
+ * workbook), or the resolved path when it was not written there. */
+static inline const char *input_file_shown(const struct input_conf *ic)
+{
+	return ic->file_display ? ic->file_display : ic->file;
+}
+
 /* [values.role]: a job title pattern (* and ? wildcards) -> a role. */
 struct role_title {
 	char *pattern;

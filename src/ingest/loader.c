@@ -370,7 +370,7 @@ static int expand_files(struct loader *ld)
 		if (rc == 0)
 			globfree(&g);
 		diag_error(ld->d, MERIT_NOINPUT, NULL, 0, 0, "input '%s': no file matches '%s'",
-			   input_name(ld), ld->ic->file_display ? ld->ic->file_display : ld->ic->file);
+			   input_name(ld), input_file_shown(ld->ic));
 		diag_hint(ld->d, "check `file =` in [input.%s] (relative to the INI's folder)",
 			  input_name(ld));
 		return -1;

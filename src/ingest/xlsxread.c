@@ -22,6 +22,7 @@
 #include "util/num.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -985,29 +986,13 @@ static const char *fast_tag(const char *p, const char *e, struct ftag *t, unsign
 	}
 }
 
-/* The length of the valid UTF-8 sequence at p (not U+FFFE, U+FFFF), 0 if none. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *e)
+/* The length of the valid UTF-8 sequence at p, 0 if none or if it is
+ * U+FFFE / U+FFFF, which XML does not allow (expat refuses them too). */
+static size_t utf8_len(const char *p, const char *e)
 {
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return e - p >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		if (e - p < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))
-			return 0;       /* overlong, surrogate */
-		if (p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
-			return 0;       /* U+FFFE, U+FFFF: not XML characters */
-		return 3;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		if (e - p < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
+	uint32_t cp = 0;
+	size_t n = utf8_decode(p, (size_t)(e - p), &cp);
+	return cp == 0xfffe || cp == 0xffff ? 0 : n;
 }
 
 /* "&amp;" ... "&#x4E2D;" at p as UTF-8 into out; the bytes read, 0: bail. */
@@ -1045,22 +1030,8 @@ static size_t fast_ref(const char *p, const char *e, struct strbuf *out)
 	if (!(cp == 0x9 || cp == 0xa || cp == 0xd || (cp >= 0x20 && cp <= 0xd7ff) ||
 	      (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)))
 		return 0;
-	if (out) {
-		char u[4];
-		size_t n;
-		if (cp < 0x80)
-			u[0] = (char)cp, n = 1;
-		else if (cp < 0x800)
-			u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-		else if (cp < 0x10000)
-			u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-			u[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-		else
-			u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-			u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f)),
-			n = 4;
-		strbuf_add(out, u, n);
-	}
+	if (out)
+		utf8_put(out, (uint32_t)cp);
 	return (size_t)(q + 1 - p);
 }
 
@@ -1096,7 +1067,7 @@ static const char *fast_text(const char *p, const char *e, struct strbuf *out, u
 		if (c >= 0x80) {
 			if (e - p < 4 && (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > e - p)
 				return e;
-			if (!(n = utf8_len((const unsigned char *)p, (const unsigned char *)e)))
+			if (!(n = utf8_len(p, e)))
 				return NULL;
 			p += n;
 			continue;

@@ -477,7 +477,7 @@ static void explain_overrides(struct strbuf *sb, const struct company *c,
 		override_describe(o, cfg, cfg->locale, &tmp);
 		strbuf_addstr(sb, "  ");
 		add_safe(sb, tmp.buf);
-		strbuf_addf(sb, " (%s:%d)\n", ic->file_display ? ic->file_display : ic->file,
+		strbuf_addf(sb, " (%s:%d)\n", input_file_shown(ic),
 			    o->line);
 		date_format_iso(o->date, date);
 		strbuf_addstr(sb, "    reason: ");

@@ -215,7 +215,7 @@ static void audit_overrides(struct xw *x, struct sheet *s, size_t row)
 		xlsx_put_text(x, s, row, 6, o->approved_by, NULL);
 		xlsx_put_date(x, s, row, 7, o->date);
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s:%d", ic->file_display ? ic->file_display : ic->file, o->line);
+		strbuf_addf(&sb, "%s:%d", input_file_shown(ic), o->line);
 		xlsx_put_text(x, s, row, 8, sb.buf, NULL);
 	}
 	strbuf_release(&sb);
@@ -258,7 +258,7 @@ static void audit_body(struct xw *x, struct sheet *s, size_t warnings)
 		if (!in->present && !ic->declared)
 			continue;
 		xlsx_put_text(x, s, row, 0, schema_inputs[i].name, NULL);
-		xlsx_put_text(x, s, row, 1, ic->file_display ? ic->file_display : ic->file, NULL);
+		xlsx_put_text(x, s, row, 1, input_file_shown(ic), NULL);
 		xlsx_put_text(x, s, row, 2, in->present ? in->sha256 : NULL, NULL);
 		xlsx_put_text(x, s, row, 3, in->encoding, NULL);
 		if (in->present) {
