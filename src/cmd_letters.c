@@ -41,7 +41,7 @@ int cmd_letters(const struct cmd_opts *o, struct diag *d)
 	char run_id[17], published[17], name[32];
 	char *period_dir = NULL, *shards_dir = NULL, *letters = NULL, *packs = NULL, *record = NULL;
 	char *done = NULL;
-	int status = MERIT_SOFTWARE, jobs;
+	int status = MERIT_SOFTWARE;
 
 	if (o->shard && shard_parse(o->shard, &s, d) < 0)
 		return MERIT_USAGE;
@@ -85,15 +85,10 @@ int cmd_letters(const struct cmd_opts *o, struct diag *d)
 		diag_error(d, MERIT_CANTCREAT, done, 0, 0, "cannot remove: %s", strerror(errno));
 		goto out;
 	}
-	jobs = o->jobs ? o->jobs : p.cfg.letters.jobs;
-	if (jobs <= 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		jobs = n > 0 ? (int)n : 1;
-	}
 	memset(&lo, 0, sizeof(lo));
 	lo.dir = letters;
 	lo.pack_dir = packs;
-	lo.jobs = jobs;
+	lo.jobs = o->jobs;
 	lo.shard = s;
 	lo.record = record;
 	lo.record_key = run_id;

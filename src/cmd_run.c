@@ -56,11 +56,6 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 		return -1;
 
 	if (!o->no_letters) {
-		int jobs = o->jobs ? o->jobs : p->cfg.letters.jobs;
-		if (jobs <= 0) {
-			long n = sysconf(_SC_NPROCESSORS_ONLN);
-			jobs = n > 0 ? (int)n : 1;
-		}
 		struct letters_opts lo;
 		char *shown = xstrfmt("%s/letters", final_dir);
 		char *packs = xstrfmt("%s/managers", dir);
@@ -72,7 +67,7 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 		lo.shown_dir = shown;
 		lo.pack_dir = packs;
 		lo.pack_shown_dir = packs_shown;
-		lo.jobs = jobs;
+		lo.jobs = o->jobs;
 		t = now_ms();
 		rc = letters_write_opts(c, &p->cfg, &lo, d);
 		free(path);

@@ -46,7 +46,7 @@ struct letters_opts {
 				   pack per manager with an in-scope direct report
 				   (SPEC 11), written by the same workers */
 	const char *pack_shown_dir;
-	int jobs;
+	int jobs;               /* workers; 0: [letters] jobs, else the online CPUs */
 	struct shard shard;     /* only the letters and packs of this shard (SPEC 12);
 				   n = 0: all */
 	/* Not NULL: a record of the documents written, one "letters/<name>
