@@ -9,6 +9,7 @@
 #   make bench      benchmarks, results in docs/BENCHMARKS.md
 #   make bench-xlsx only the .xlsx-against-CSV ingest benchmark
 #   make bench-ingest only the ingest table (validate, run --no-letters)
+#   make bench-goals  issue 14's goals against the binary before it
 #   make deps       install the Debian packages of tools/debian-packages.txt
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        the Debian package in out/deb/ (make test-deb: install it
@@ -67,7 +68,7 @@ REPLAY_BIN := $(REPLAY_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all run test check test-full bench bench-ingest bench-xlsx deps install clean unit-bin fuzz deb test-deb
+.PHONY: all run test check test-full bench bench-goals bench-ingest bench-xlsx deps install clean unit-bin fuzz deb test-deb
 
 all: $(BIN)
 
@@ -160,6 +161,12 @@ bench: $(BIN) $(TOOL_BIN)
 	$(Q)$(BUILD)/tools/bench_xlsx --doc docs/BENCHMARKS.md
 	$(Q)$(BUILD)/tools/bench_letters -n 10000 -j 2 --record docs/BENCHMARKS.md
 	$(Q)BUILD=$(BUILD) sh tools/bench_xlsx_ingest.sh
+	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tools/bench_goals.sh
+
+# Issue 14's goals against the binary before the issue, same machine, same
+# time (tools/bench_goals.sh; builds the reference from git); part of `make bench`.
+bench-goals: $(BIN) $(TOOL_BIN)
+	$(Q)MERIT=$(BIN) BUILD=$(BUILD) sh tools/bench_goals.sh
 
 # Only the ingest table of docs/BENCHMARKS.md (tools/bench.sh: the 10k-1m,
 # 10k-10m and 100k-10m companies, validate and run --no-letters, wall and
