@@ -35,14 +35,11 @@ void ingest_sales_last(size_t *candidates, size_t *parsed);
 /*
  * The sales file is read on several threads, each over a part of it, when
  * it is one CSV file of at least two parts' worth of bytes (sales.c,
- * read_parts). For tests: threads (0: ingest_threads()) and the smallest
+ * read_parts). For tests: threads (0: threads_count(), util/threads.h) and the smallest
  * part in bytes (0: 8 MiB); ingest_sales_last_parts() tells how many parts
  * the last run's first pass used (0: it read in one pass).
  */
 void ingest_sales_tune_parts(int threads, uint64_t part_bytes);
 size_t ingest_sales_last_parts(void);
-/* Threads for ingest: MERIT_THREADS when set (1-1024), else the cores this
- * process may use (nproc). */
-int ingest_threads(void);
 
 #endif

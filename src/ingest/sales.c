@@ -22,9 +22,9 @@
 #include "util/diag.h"
 #include "util/num.h"
 #include "util/strbuf.h"
+#include "util/threads.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +69,7 @@ struct sales_ctx {
 static struct {
 	size_t filter_bytes;   /* 0: sized from the file */
 	int skim;
-	int threads;           /* 0: ingest_threads() */
+	int threads;           /* 0: threads_count() */
 	uint64_t part_bytes;   /* 0: PART_MIN_BYTES */
 	size_t candidates, parsed, used_parts;
 } tune = { 0, 1, 0, 0, 0, 0, 0 };
@@ -468,21 +468,6 @@ struct sales_part {
 	enum encoding decided;
 };
 
-int ingest_threads(void)
-{
-	const char *env = getenv("MERIT_THREADS");
-	cpu_set_t set;
-	long long v;
-	long n;
-	if (env && *env && num_parse_int(env, 1, 1024, &v) == NUM_OK)
-		return (int)v;
-	/* The cores this process may run on, as nproc counts them (taskset,
-	 * a container's cpuset), else the online ones. */
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
-		return CPU_COUNT(&set) < 1024 ? CPU_COUNT(&set) : 1024;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)(n < 1024 ? n : 1024) : 1;
-}
 
 /* The first pass over one part (the same steps as read_serial()). */
 static void *read_part(void *arg)
@@ -699,7 +684,7 @@ static int read_serial(struct sales_ctx *sc, struct loader *ld, struct dupcheck 
 /* How many parts the first pass may use: 1 unless the file is one big CSV. */
 static size_t parts_for(const struct loader *ld, uint64_t bytes)
 {
-	size_t n = tune.threads ? (size_t)tune.threads : (size_t)ingest_threads();
+	size_t n = tune.threads ? (size_t)tune.threads : (size_t)threads_count();
 	uint64_t min = tune.part_bytes ? tune.part_bytes : PART_MIN_BYTES;
 	if (ld->files.nr != 1 || !source_csv(&ld->src))
 		return 1;

@@ -22,9 +22,11 @@
 #include "util/diag.h"
 #include "util/file.h"
 #include "util/strbuf.h"
+#include "util/threads.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,12 +42,33 @@
 
 /* ---- formats ---- */
 
-static lxw_format *fmt_num(struct xw *x, const char *num_format, int bold)
+/*
+ * One lxw_format per number format and weight. Two equal formats get one
+ * style number, but libxlsxwriter caches it only in the first: the second
+ * would look it up in the workbook's table at every cell, costing time and
+ * making that cell unsafe to write beside a thread that adds a style.
+ */
+struct numfmt_made {
+	const char *num_format;
+	int bold;
+	lxw_format *f;
+};
+
+static lxw_format *fmt_num(struct xw *x, struct numfmt_made *made, size_t *n,
+			   const char *num_format, int bold)
 {
-	lxw_format *f = workbook_add_format(x->wb);
+	lxw_format *f;
+	size_t i;
+	for (i = 0; i < *n; i++)
+		if (made[i].bold == bold && !strcmp(made[i].num_format, num_format))
+			return made[i].f;
+	f = workbook_add_format(x->wb);
 	format_set_num_format(f, num_format);
 	if (bold)
 		format_set_bold(f);
+	made[*n].num_format = num_format;
+	made[*n].bold = bold;
+	made[(*n)++].f = f;
 	return f;
 }
 
@@ -57,6 +80,8 @@ static void formats_init(struct xw *x)
 	const char *money = x->cfg->bonus.number_format && *x->cfg->bonus.number_format
 				    ? x->cfg->bonus.number_format
 				    : "#,##0.00";
+	struct numfmt_made made[16];
+	size_t nm = 0;
 	int i;
 
 	x->hdr = workbook_add_format(x->wb);
@@ -70,18 +95,19 @@ static void formats_init(struct xw *x)
 	format_set_font_size(x->title, 14);
 	x->bold = workbook_add_format(x->wb);
 	format_set_bold(x->bold);
-	x->date = fmt_num(x, "yyyy-mm-dd", 0);
+	x->date = fmt_num(x, made, &nm, "yyyy-mm-dd", 0);
 	/* Money from cents is exact at 4 decimals too; KPI actuals in money
 	 * (revenue sums) are rounded like results.csv prints them. */
-	x->money = (struct numfmt){ fmt_num(x, money, 0), 2, 1, xlsx_symbol_width(money), 1, 1e4 };
-	x->money_total =
-		(struct numfmt){ fmt_num(x, money, 1), 2, 1, xlsx_symbol_width(money), 1, 1e4 };
-	x->pct = (struct numfmt){ fmt_num(x, "0.0%", 0), 1, 0, 1.0, 100, 1e6 };
-	x->score4 = (struct numfmt){ fmt_num(x, "0.0000", 0), 4, 0, 0, 1, 1e4 };
-	x->score2 = (struct numfmt){ fmt_num(x, "0.00", 0), 2, 0, 0, 1, 1e4 };
-	x->num2 = (struct numfmt){ fmt_num(x, "#,##0.00", 0), 2, 1, 0, 1, 1e4 };
-	x->integer = (struct numfmt){ fmt_num(x, "#,##0", 0), 0, 1, 0, 1, 1e4 };
-	x->coef = (struct numfmt){ fmt_num(x, "0.00", 0), 2, 0, 0, 1, 1e4 };
+	x->money = (struct numfmt){ fmt_num(x, made, &nm, money, 0), 2, 1, xlsx_symbol_width(money),
+				    1, 1e4 };
+	x->money_total = (struct numfmt){ fmt_num(x, made, &nm, money, 1), 2, 1,
+					  xlsx_symbol_width(money), 1, 1e4 };
+	x->pct = (struct numfmt){ fmt_num(x, made, &nm, "0.0%", 0), 1, 0, 1.0, 100, 1e6 };
+	x->score4 = (struct numfmt){ fmt_num(x, made, &nm, "0.0000", 0), 4, 0, 0, 1, 1e4 };
+	x->score2 = (struct numfmt){ fmt_num(x, made, &nm, "0.00", 0), 2, 0, 0, 1, 1e4 };
+	x->num2 = (struct numfmt){ fmt_num(x, made, &nm, "#,##0.00", 0), 2, 1, 0, 1, 1e4 };
+	x->integer = (struct numfmt){ fmt_num(x, made, &nm, "#,##0", 0), 0, 1, 0, 1, 1e4 };
+	x->coef = (struct numfmt){ fmt_num(x, made, &nm, "0.00", 0), 2, 0, 0, 1, 1e4 };
 	for (i = 0; i < 3; i++) {
 		x->band_fmt[i] = workbook_add_format(x->wb);
 		format_set_bg_color(x->band_fmt[i], bg[i]);
@@ -109,6 +135,104 @@ lxw_format *xlsx_band_format(const struct xw *x, size_t band)
 	return band + 1 == x->cfg->nbands ? x->band_fmt[2] : x->band_fmt[1];
 }
 
+
+/* ---- the big sheets on threads ---- */
+
+/*
+ * Employees and KPI detail are ~95 % of the cells, each filled on a thread
+ * of its own while this one writes the other sheets. In constant_memory
+ * mode a worksheet streams its rows to its own temporary file, and what a
+ * fill calls (worksheet_write_*, set_row/column, panes, filters,
+ * conditional formats, comments) changes its own worksheet only, but for
+ * two numbers kept in the workbook: a cell's style (lxw_format_get_xf_index,
+ * when its row is flushed) and a conditional format's
+ * (lxw_format_get_dxf_index). Each is set once and then only read, so:
+ * the sheets are added on this thread in workbook order; every format a
+ * fill uses has its number before any thread starts (formats_ready(),
+ * xlsx_rating_colours_prepare()); what belongs to the workbook (sheets,
+ * formats, charts, defined names) is only ever done on this thread; and
+ * the threads are joined before workbook_close(). A fill has its own copy of
+ * struct xw for its scratch text and first error. Which thread fills a
+ * sheet changes no byte (docs/DECISIONS.md, Workbook).
+ */
+struct fill {
+	struct xw x;
+	struct sheet *s;
+	size_t n;                       /* sheets open added */
+	void (*run)(struct xw *, struct sheet *, size_t);
+	pthread_t thread;
+	int threaded;
+};
+
+static void *fill_run(void *arg)
+{
+	struct fill *f = arg;
+	f->run(&f->x, f->s, f->n);
+	return NULL;
+}
+
+/*
+ * Numbers every format a fill uses, as their first cells would. 0 if one
+ * is still unnumbered after that (a format equal to another, which
+ * libxlsxwriter looks up at every cell): then no fill may run on a thread.
+ */
+static int formats_ready(struct xw *x)
+{
+	lxw_format *used[] = { x->hdr,	   x->date,	x->money.f,   x->pct.f,	  x->score4.f,
+			       x->score2.f, x->num2.f, x->integer.f, x->coef.f };
+	size_t i;
+	int ready = 1;
+	for (i = 0; i < sizeof(used) / sizeof(used[0]); i++) {
+		lxw_format_get_xf_index(used[i]);
+		ready &= used[i]->xf_index != LXW_PROPERTY_UNSET;
+	}
+	return ready;
+}
+
+/* Adds Employees and the KPI detail sheets, in workbook order. */
+static void fills_open(struct xw *x, struct fill *f)
+{
+	size_t n = xlsx_kpi_sheets(x);
+	f[0].s = xcalloc(1, sizeof(*f[0].s));
+	f[0].n = xlsx_open_employees(x, f[0].s) == 0;
+	f[0].run = xlsx_fill_employees;
+	f[1].s = xcalloc(n, sizeof(*f[1].s));
+	f[1].n = (size_t)xlsx_open_kpi_detail(x, f[1].s, n);
+	f[1].run = xlsx_fill_kpi_detail;
+}
+
+/* Starts the fills on up to threads - 1 threads, the larger (KPI detail)
+ * first; those left run here. */
+static void fills_start(struct xw *x, struct fill *f, size_t nf, int threads)
+{
+	size_t k;
+	for (k = 0; k < nf; k++) {
+		f[k].x = *x;
+		f[k].x.err = LXW_NO_ERROR;
+		strbuf_init(&f[k].x.scratch, 0);
+	}
+	for (k = nf; k-- > 0 && threads > 1; threads--)
+		f[k].threaded = pthread_create(&f[k].thread, NULL, fill_run, &f[k]) == 0;
+	for (k = 0; k < nf; k++)
+		if (!f[k].threaded)
+			fill_run(&f[k]);
+}
+
+/* Joins the threads; the first error in workbook order is the fills'. */
+static lxw_error fills_finish(struct fill *f, size_t nf)
+{
+	lxw_error err = LXW_NO_ERROR;
+	size_t k;
+	for (k = 0; k < nf; k++) {
+		if (f[k].threaded)
+			pthread_join(f[k].thread, NULL);
+		if (err == LXW_NO_ERROR)
+			err = f[k].x.err;
+		strbuf_release(&f[k].x.scratch);
+		free(f[k].s);
+	}
+	return err;
+}
 
 /* ---- the workbook ---- */
 
@@ -151,11 +275,13 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 	struct xw x;
 	lxw_workbook_options opt = { 0 };
 	struct strbuf title = STRBUF_INIT;
+	struct fill fill[2];            /* Employees, KPI detail */
 	size_t warnings = d->warnings;
-	lxw_error err;
+	lxw_error err, before, filled;
 	int rc = 0;
 
 	memset(&x, 0, sizeof(x));
+	memset(fill, 0, sizeof(fill));
 	x.c = c;
 	x.cfg = cfg;
 	x.loc = cfg->locale;
@@ -190,12 +316,16 @@ int xlsx_write(const struct company *c, const struct config *cfg, const char *pa
 
 	/* Workbook order is the order the sheets are added in. */
 	xlsx_write_summary(&x);
-	xlsx_write_employees(&x);
-	xlsx_write_kpi_detail(&x);
+	fills_open(&x, fill);
+	fills_start(&x, fill, 2, formats_ready(&x) ? threads_count() : 1);
+	before = x.err;
+	x.err = LXW_NO_ERROR;
 	xlsx_write_departments(&x);
 	xlsx_write_payroll(&x);
 	xlsx_write_history(&x);
 	xlsx_write_audit(&x, warnings);
+	filled = fills_finish(fill, 2);
+	x.err = before != LXW_NO_ERROR ? before : filled != LXW_NO_ERROR ? filled : x.err;
 
 	/* Close even after an error: it frees the workbook and its temporary
 	 * files. The zip entries are compressed here, at ZIP_LEVEL. */

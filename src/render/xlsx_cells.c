@@ -299,6 +299,18 @@ static void range_format(struct xw *x, struct sheet *s, size_t first, size_t las
 							(lxw_row_t)last, (lxw_col_t)col, cf));
 }
 
+/*
+ * libxlsxwriter numbers a conditional format's style when the rule is added
+ * (lxw_format_get_dxf_index, a table of the workbook's). Numbered here first,
+ * in the band order below, the later calls only read the number.
+ */
+void xlsx_rating_colours_prepare(struct xw *x)
+{
+	size_t b;
+	for (b = 0; b < x->cfg->nbands && b < 64; b++)
+		lxw_format_get_dxf_index(xlsx_band_format(x, b));
+}
+
 /* Colours each rating label in rows first..last of a column by its band. */
 void xlsx_rating_colours(struct xw *x, struct sheet *s, size_t first, size_t last, size_t col)
 {

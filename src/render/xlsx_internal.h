@@ -132,6 +132,9 @@ void xlsx_sheet_filter(struct xw *x, struct sheet *s, size_t header, size_t last
 void xlsx_sheet_close(struct xw *x, struct sheet *s);
 
 /* Conditional formats over rows first..last of one column (none if last < first). */
+/* Numbers the rating colours' formats as xlsx_rating_colours() first would,
+ * for a sheet that calls it on another thread (xlsx.c). */
+void xlsx_rating_colours_prepare(struct xw *x);
 void xlsx_rating_colours(struct xw *x, struct sheet *s, size_t first, size_t last, size_t col);
 void xlsx_score_scale(struct xw *x, struct sheet *s, size_t first, size_t last, size_t col);
 void xlsx_data_bar(struct xw *x, struct sheet *s, size_t first, size_t last, size_t col);
@@ -173,8 +176,19 @@ void xlsx_stats_release(struct xstats *st);
 /* ---- the sheets, written in this order (each adds its own sheets) ---- */
 
 void xlsx_write_summary(struct xw *x);
-void xlsx_write_employees(struct xw *x);
-void xlsx_write_kpi_detail(struct xw *x);
+/*
+ * The two big sheets are added and filled apart (xlsx.c fills them on
+ * threads): open adds the sheet(s) to the workbook, on the workbook's
+ * thread and in workbook order; fill writes the n sheets open returned,
+ * touching only them (see xlsx.c for what a fill may call).
+ */
+int xlsx_open_employees(struct xw *x, struct sheet *s);
+void xlsx_fill_employees(struct xw *x, struct sheet *s, size_t n);
+/* KPI detail: "KPI detail", "KPI detail 2", ... past Excel's row limit;
+ * open returns how many of n sheets it added. */
+size_t xlsx_kpi_sheets(const struct xw *x);
+int xlsx_open_kpi_detail(struct xw *x, struct sheet *s, size_t n);
+void xlsx_fill_kpi_detail(struct xw *x, struct sheet *s, size_t n);
 void xlsx_write_departments(struct xw *x);
 void xlsx_write_payroll(struct xw *x);
 void xlsx_write_history(struct xw *x);

@@ -137,16 +137,25 @@ static void employees_row(struct xw *x, struct sheet *s, size_t row, const struc
 	}
 }
 
-void xlsx_write_employees(struct xw *x)
+int xlsx_open_employees(struct xw *x, struct sheet *s)
 {
-	const struct company *c = x->c;
-	struct strbuf tmp = STRBUF_INIT;
-	size_t i, row = 1, k, col = EC_FIXED + DIM_COUNT + PERSP_COUNT;
-	struct sheet sheet, *s = &sheet;
-
+	size_t k, col = EC_FIXED + DIM_COUNT + PERSP_COUNT;
 	for (k = 0; k < x->cfg->nkpis; k++)
 		col += x->st.kpi_used[k] ? 4 : 0;
 	if (xlsx_sheet_open(x, s, SHEET_EMPLOYEES, col) < 0)
+		return -1;
+	if (x->st.in_scope)
+		xlsx_rating_colours_prepare(x);
+	return 0;
+}
+
+void xlsx_fill_employees(struct xw *x, struct sheet *s, size_t n)
+{
+	const struct company *c = x->c;
+	struct strbuf tmp = STRBUF_INIT;
+	size_t i, row = 1, k, col;
+
+	if (!n)
 		return;
 	employees_header(x, s);
 	xlsx_sheet_filter(x, s, 0, x->st.in_scope, EC_NAME + 1);
@@ -192,24 +201,26 @@ static void kpi_header(struct xw *x, struct sheet *s)
 	xlsx_put_header(x, s, 0, h, KC_COLS);
 }
 
-/*
- * Adds KPI detail sheet `n` (0-based: "KPI detail", "KPI detail 2", ...)
- * of a long form of `total` rows, with its header and filter.
- */
-static int kpi_sheet_open(struct xw *x, struct sheet *s, size_t n, size_t total)
+/* Sheets of a long form of `total` rows: one more past each ROWS_MAX - 1. */
+size_t xlsx_kpi_sheets(const struct xw *x)
 {
-	size_t per = ROWS_MAX - 1, rows = total - n * per;
-	char name[32];
-	if (n)
-		snprintf(name, sizeof(name), "%s %zu", SHEET_KPI, n + 1);
-	else
-		snprintf(name, sizeof(name), "%s", SHEET_KPI);
-	if (xlsx_sheet_open(x, s, name, KC_COLS) < 0)   /* libxlsxwriter copies the name */
-		return -1;
-	s->name = SHEET_KPI;
-	kpi_header(x, s);
-	xlsx_sheet_filter(x, s, 0, rows < per ? rows : per, KC_KPI);
-	return 0;
+	return x->st.kpi_rows / (ROWS_MAX - 1) + 1;
+}
+
+int xlsx_open_kpi_detail(struct xw *x, struct sheet *s, size_t n)
+{
+	size_t k;
+	for (k = 0; k < n; k++) {
+		char name[32];
+		if (k)
+			snprintf(name, sizeof(name), "%s %zu", SHEET_KPI, k + 1);
+		else
+			snprintf(name, sizeof(name), "%s", SHEET_KPI);
+		if (xlsx_sheet_open(x, &s[k], name, KC_COLS) < 0)   /* libxlsxwriter copies the name */
+			return (int)k;
+		s[k].name = SHEET_KPI;
+	}
+	return (int)n;
 }
 
 static void kpi_sheet_close(struct xw *x, struct sheet *s, size_t last)
@@ -244,20 +255,21 @@ static void kpi_row(struct xw *x, struct sheet *s, size_t row, const struct empl
 }
 
 /*
- * One row per (in-scope employee, KPI), continued on a new sheet past
- * Excel's row limit. As many sheets as xlsx_write() planned are added even
- * when the last one stays empty (an exact multiple of the limit).
+ * One row per (in-scope employee, KPI), continued on the next sheet past
+ * Excel's row limit. Every sheet xlsx_open_kpi_detail() added gets its
+ * header and filter, even a last one that stays empty (an exact multiple
+ * of the limit).
  */
-void xlsx_write_kpi_detail(struct xw *x)
+void xlsx_fill_kpi_detail(struct xw *x, struct sheet *s, size_t n)
 {
 	const struct company *c = x->c;
-	size_t total = x->st.kpi_rows, nsheets = total / (ROWS_MAX - 1) + 1;
-	size_t i, j, cur = 0, row = 1;
-	struct sheet s;
+	size_t per = ROWS_MAX - 1, left = x->st.kpi_rows, i, j, cur = 0, row = 1;
 
-	if (kpi_sheet_open(x, &s, 0, total) < 0)
-		return;
-	for (i = 0; i < c->nemps; i++) {
+	for (i = 0; i < n; i++, left -= left < per ? left : per) {
+		kpi_header(x, &s[i]);
+		xlsx_sheet_filter(x, &s[i], 0, left < per ? left : per, KC_KPI);
+	}
+	for (i = 0; i < c->nemps && n; i++) {
 		const struct employee *e = &c->emps[i];
 		if (!e->in_scope)
 			continue;
@@ -265,17 +277,13 @@ void xlsx_write_kpi_detail(struct xw *x)
 			const struct kpi_result *r = &e->kpis[j];
 			if (r->kpi < 0 || (size_t)r->kpi >= x->cfg->nkpis)
 				continue;
-			if (row >= ROWS_MAX && cur + 1 < nsheets) {
-				kpi_sheet_close(x, &s, row - 1);
-				if (kpi_sheet_open(x, &s, ++cur, total) < 0)
-					return;
+			if (row >= ROWS_MAX && cur + 1 < n) {
+				kpi_sheet_close(x, &s[cur++], row - 1);
 				row = 1;
 			}
-			kpi_row(x, &s, row++, e, r);
+			kpi_row(x, &s[cur], row++, e, r);
 		}
 	}
-	kpi_sheet_close(x, &s, row - 1);
-	for (cur++; cur < nsheets; cur++)
-		if (kpi_sheet_open(x, &s, cur, total) == 0)
-			xlsx_sheet_close(x, &s);
+	for (; cur < n; cur++, row = 1)
+		kpi_sheet_close(x, &s[cur], row - 1);
 }

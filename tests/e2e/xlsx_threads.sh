@@ -1,0 +1,47 @@
+#!/bin/sh
+# The workbook's big sheets are filled on threads (src/render/xlsx.c): the
+# same company gives the same .xlsx, byte for byte, and the same
+# results.csv whatever MERIT_THREADS says (1: every sheet on one thread;
+# 2: KPI detail beside the rest; 3: Employees and KPI detail each on its
+# own). A generated company of 2,500 people: 2,500 Employees rows and
+# ~12,000 KPI detail rows, enough that the threads overlap.
+. tests/e2e/lib.sh
+
+G=$(scratch xlsx-threads)
+"$BUILD/tools/gencompany" -e 2500 -s 20000 -p 2026-10 --seed 7 -c "$ROOT/config/merit.ini" \
+	"$G/co" >/dev/null 2>&1 || { fail "xlsx threads: gencompany" "exit $?"; exit 1; }
+export SOURCE_DATE_EPOCH=1700000000
+# Each run in its own folder with the same merit.ini (relative output and
+# state folders): the Audit sheet names the config and its SHA-256.
+for t in 1 2 3; do
+	mkdir "$G/t$t" && cp "$G/co/"* "$G/t$t/"
+	export MERIT_THREADS=$t
+	(cd "$G/t$t" && run_merit out.txt err.txt run -q --no-letters -c merit.ini -p 2026-10 &&
+	 expect "xlsx threads: run with MERIT_THREADS=$t" 0 err.txt) || exit 1
+done
+unset MERIT_THREADS
+X=merit-2026-10.xlsx
+if cmp -s "$G/t1/out/2026-10/$X" "$G/t2/out/2026-10/$X" && cmp -s "$G/t1/out/2026-10/$X" "$G/t3/out/2026-10/$X" &&
+   cmp -s "$G/t1/out/2026-10/results.csv" "$G/t2/out/2026-10/results.csv" &&
+   cmp -s "$G/t1/out/2026-10/results.csv" "$G/t3/out/2026-10/results.csv"; then
+	pass "xlsx threads: workbook and results.csv identical with 1, 2 and 3 threads"
+else
+	fail "xlsx threads: identical" "$(cmp "$G/t1/out/2026-10/$X" "$G/t2/out/2026-10/$X"; cmp "$G/t1/out/2026-10/$X" "$G/t3/out/2026-10/$X")"
+fi
+
+# ... and complete: Employees has one row per person of results.csv, KPI
+# detail as many rows as its filter (set from counts made before any cell
+# is written) covers; each plus its header. Workbook order: Summary,
+# Employees, KPI detail = sheet1, sheet2, sheet3.
+sheet() { unzip -p "$G/t2/out/2026-10/$X" "xl/worksheets/$1.xml"; }
+people=$(($(wc -l <"$G/t2/out/2026-10/results.csv") - 1))
+filter=$(sheet sheet3 | sed -n 's/.*<autoFilter ref="A1:K\([0-9]*\)".*/\1/p')
+same "xlsx threads: Employees has a row per person, header included (2 threads)" \
+	"$(sheet sheet2 | grep -o '<row ' | wc -l)" $((people + 1))
+same "xlsx threads: KPI detail has the rows its filter covers (2 threads)" \
+	"$(sheet sheet3 | grep -o '<row ' | wc -l)" "$filter"
+if [ "$people" -ge 2000 ] && [ "${filter:-0}" -ge 10000 ]; then
+	pass "xlsx threads: big enough to overlap ($people people, $((filter - 1)) KPI rows)"
+else
+	fail "xlsx threads: size" "$people people, filter to row $filter"
+fi
