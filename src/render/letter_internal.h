@@ -161,6 +161,7 @@ struct letter {
 	struct diag *d;
 	HPDF_STATUS hpdf_error, hpdf_detail;
 	HPDF_Doc pdf;                    /* reused from document to document */
+	int font_fast;                   /* pdf's UTF-8 encoder allows get_font's set-up */
 	struct strbuf fontbuf;           /* the subset font file */
 	int64_t bytes;
 };

@@ -5,15 +5,55 @@
  */
 #include "render/letter_internal.h"
 #include "util/diag.h"
+#include "util/fault.h"
 #include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
 #include <errno.h>
+#include <hpdf_utils.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/*
+ * libharu 2.3.0's own HPDF_MemCpy and HPDF_MemSet copy and fill one byte at
+ * a time, and libharu calls them for every stream write and read, every
+ * object it allocates and every page operator (a 512-byte buffer cleared):
+ * a fifth of a letter's instructions (docs/BENCHMARKS.md, Letters). The
+ * library calls them through its PLT, so these definitions in the program
+ * take their place for libharu too (ELF symbol interposition: the
+ * executable's definition comes first in the global scope). They keep
+ * libharu's exact semantics (its disassembly, docs/DECISIONS.md): the
+ * result is the end of what was written, a zero length touches nothing,
+ * and overlapping regions are copied forward a byte at a time as the
+ * original does (memcpy is undefined there), so every caller sees the same
+ * bytes. tests/unit/test_letter.c checks both, and that libharu resolves
+ * to them.
+ */
+HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
+{
+	uintptr_t o = (uintptr_t)out, i = (uintptr_t)in;
+	HPDF_UINT k;
+	if (n == 0)
+		return out;
+	if (o + n <= i || i + n <= o) {
+		memcpy(out, in, n);
+		return out + n;
+	}
+	for (k = 0; k < n; k++)
+		out[k] = in[k];
+	return out + n;
+}
+
+void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
+{
+	if (n)
+		memset(s, c, n);
+	return (HPDF_BYTE *)s + n;
+}
 
 static void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *data)
 {
@@ -399,6 +439,86 @@ void letter_pdf_release(struct letter *lt)
 }
 
 /*
+ * The font's set-up with the letter's codes only. HPDF_GetFont (libharu
+ * 2.3.0's CIDFontType2_New) fills a 65,536-entry code-to-glyph table. With
+ * the UTF-8 encoder it looks every BMP code up in the font, whatever the
+ * letter draws, then builds /W by walking all 65,535 entries and writes
+ * the 128 KB CIDToGIDMap (two bytes at a time) that fix_font then cuts:
+ * a third of a letter's instructions. For any other CMap encoder it walks
+ * the encoder's code-to-CID table (cid_map) instead and looks up only the
+ * codes that have a CID, with the encoder's unicode_map as the character.
+ * So for the call the UTF-8 encoder is made to look like such an encoder:
+ * its to_unicode_fn is the CMap encoders' own, cid_map holds exactly the
+ * letter's codes PDF_CODE_BASE .. PDF_CODE_BASE + n - 1, each its own CID
+ * and its own "character" (the subset's cmap maps the code to the glyph,
+ * font_face_subset), plus one code past them: libharu stops /W and the map
+ * before its largest CID, and that one has no glyph. Everything is put
+ * back before HPDF_GetFont returns here, so text is still encoded and
+ * measured by the UTF-8 encoder. The font objects come out identical (the
+ * /W entries of codes without a glyph or past the last code were the
+ * default width, never listed; the map is cut by fix_font either way):
+ * byte-identical letters, checked on the samples and the benchmark.
+ *
+ * The UTF-8 encoder keeps its parse state in the first bytes of cid_map
+ * (hpdf_encoder_utf.c); the rest of its cid_map is zero, which pdf_doc
+ * checks once per HPDF_Doc (font_fast) before this is ever used. Another
+ * libharu whose encoder does not look like that gets the plain call.
+ */
+#define UTF8_STATE_CIDS 8     /* cid_map[0][0..7] hold the UTF-8 parse state */
+
+static int utf8_encoder_fits(HPDF_Doc pdf)
+{
+	HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+	HPDF_CMapEncoderAttr a;
+	size_t i;
+	if (!enc || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE || !enc->attr ||
+	    enc->to_unicode_fn == HPDF_CMapEncoder_ToUnicode)
+		return 0;
+	a = enc->attr;
+	for (i = UTF8_STATE_CIDS; i < 256 * 256; i++)
+		if (a->cid_map[i >> 8][i & 0xFF])
+			return 0;
+	return 1;
+}
+
+static HPDF_Font get_font(struct letter *lt, HPDF_Doc pdf, const char *fname)
+{
+	const struct layout *L = &lt->L;
+	HPDF_Encoder enc;
+	HPDF_CMapEncoderAttr a;
+	HPDF_Encoder_ToUnicode_Func utf8_fn;
+	HPDF_UINT16 state[UTF8_STATE_CIDS];
+	HPDF_UNICODE *umap;
+	HPDF_Font font;
+	size_t i, n = L->ncodes + 1;
+
+	if (!lt->font_fast || !(enc = HPDF_GetEncoder(pdf, "UTF-8")))
+		return HPDF_GetFont(pdf, fname, "UTF-8");
+	a = enc->attr;
+	umap = xmalloc(n * sizeof(*umap));
+	memcpy(state, a->cid_map[0], sizeof(state));
+	memset(a->cid_map[0], 0, sizeof(state));
+	for (i = 0; i < n; i++) {
+		unsigned c = PDF_CODE_BASE + (unsigned)i;
+		umap[i] = a->unicode_map[c >> 8][c & 0xFF];
+		a->unicode_map[c >> 8][c & 0xFF] = (HPDF_UNICODE)c;
+		a->cid_map[c >> 8][c & 0xFF] = (HPDF_UINT16)c;
+	}
+	utf8_fn = enc->to_unicode_fn;
+	enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+	font = HPDF_GetFont(pdf, fname, "UTF-8");
+	enc->to_unicode_fn = utf8_fn;
+	for (i = 0; i < n; i++) {
+		unsigned c = PDF_CODE_BASE + (unsigned)i;
+		a->unicode_map[c >> 8][c & 0xFF] = umap[i];
+		a->cid_map[c >> 8][c & 0xFF] = 0;
+	}
+	memcpy(a->cid_map[0], state, sizeof(state));
+	free(umap);
+	return font;
+}
+
+/*
  * The worker's document, empty. One HPDF_Doc serves every letter of a
  * worker (HPDF_NewDoc starts the next): the UTF-8 encoder, 256 KB of
  * tables that libharu fills for every new HPDF_Doc, is then set up once.
@@ -418,6 +538,9 @@ static HPDF_Doc pdf_doc(struct letter *lt)
 	lt->pdf = HPDF_New(on_hpdf_error, lt);
 	if (lt->pdf && HPDF_UseUTFEncodings(lt->pdf) != HPDF_OK)
 		letter_pdf_release(lt);
+	/* MERIT_FAULT=letter-font-plain (test build): libharu's own set-up,
+	 * which tests/e2e/letters.sh compares with this one byte for byte. */
+	lt->font_fast = lt->pdf && utf8_encoder_fits(lt->pdf) && !fault_fail("letter-font-plain");
 	return lt->pdf;
 }
 
@@ -451,7 +574,7 @@ static long pdf_render(struct letter *lt, const char *pw, uint32_t pad)
 	fname = load_font(lt, pdf);
 	if (!fname && !lt->hpdf_error)
 		lt->hpdf_error = HPDF_GetError(pdf) ? HPDF_GetError(pdf) : HPDF_INVALID_FONTDEF_DATA;
-	font = fname ? HPDF_GetFont(pdf, fname, "UTF-8") : NULL;
+	font = fname ? get_font(lt, pdf, fname) : NULL;
 	if (font)
 		fix_font(lt, font);
 	HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "merit " MERIT_VERSION);

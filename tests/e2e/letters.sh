@@ -32,3 +32,31 @@ else
 	fail "long id letter text" "no name in it"
 fi
 
+
+# --- the font set-up shortcut (issue 14, letter_pdf.c get_font) -----------
+# The letters' font objects are built from the letter's own codes instead of
+# libharu's walk over all 65,536; MERIT_FAULT=letter-font-plain (test build)
+# takes libharu's own way. Every letter and team pack must be the same bytes:
+# on the samples (Chinese and English, the highest code an ideograph or a
+# full-width sign, one em like the default width) and on the small English
+# company of tests/fixtures/exports (all Latin: the highest code, '·',
+# has a width of its own in /W, which libharu's loop leaves out unless the
+# set-up adds the code after it).
+W=$(workspace letters-font-setup)
+mkdir "$W/en" && cp "$ROOT"/tests/fixtures/exports/* "$W/en/"
+for c in "$W/config/merit.ini" "$W/en/merit.ini"; do
+	"$MERIT_TESTING_BIN" run -q -c "$c" -p 2026-10 -o "$(dirname "$c")/fast" >"$W/o1" 2>&1 &&
+		MERIT_FAULT=letter-font-plain "$MERIT_TESTING_BIN" run -q -c "$c" -p 2026-10 \
+			-o "$(dirname "$c")/plain" >"$W/o2" 2>&1
+	rc=$?
+	R=$(dirname "$c")
+	n=$(ls "$R/fast/2026-10/letters" 2>/dev/null | wc -l)
+	if [ "$rc" = 0 ] && [ "$n" -gt 0 ] &&
+		diff -r "$R/fast/2026-10/letters" "$R/plain/2026-10/letters" >/dev/null &&
+		{ [ ! -d "$R/fast/2026-10/managers" ] ||
+		  diff -r "$R/fast/2026-10/managers" "$R/plain/2026-10/managers" >/dev/null; }; then
+		pass "font set-up from the letter's codes ($(basename "$R")): $n letters (and team packs) byte-identical to libharu's own set-up"
+	else
+		fail "font set-up shortcut ($(basename "$R"))" "rc=$rc, $n letters; $(diff -rq "$R/fast/2026-10" "$R/plain/2026-10" 2>&1 | head -3)"
+	fi
+done

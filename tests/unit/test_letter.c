@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
+#include <hpdf_utils.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -528,6 +530,53 @@ static void check_letter(const char *dir, const char *id, const char *const *wan
 	free(pdf);
 }
 
+/*
+ * letter_pdf.c's HPDF_MemCpy and HPDF_MemSet stand in for libharu's
+ * byte-at-a-time ones: libharu must resolve to them, and they must do what
+ * libharu 2.3.0's do (from its disassembly): return the end of what was
+ * written, touch nothing for a zero length, and copy an overlap forward
+ * one byte at a time (memmove would give other bytes when out > in).
+ */
+static void test_hpdf_mem(void **state)
+{
+	HPDF_BYTE b[17];
+	HPDF_BYTE *(*cpy)(HPDF_BYTE *, const HPDF_BYTE *, HPDF_UINT) = NULL;
+	void *(*set)(void *, HPDF_BYTE, HPDF_UINT) = NULL;
+	void *p;
+	(void)state;
+	/* The global scope's first definition, the one libharu's PLT binds to
+	 * (the memcpy: ISO C has no cast from object to function pointer). */
+	p = dlsym(RTLD_DEFAULT, "HPDF_MemCpy");
+	memcpy(&cpy, &p, sizeof(cpy));
+	assert_true(cpy == HPDF_MemCpy);
+	p = dlsym(RTLD_DEFAULT, "HPDF_MemSet");
+	memcpy(&set, &p, sizeof(set));
+	assert_true(set == HPDF_MemSet);
+
+	memcpy(b, "0123456789abcdef", 17);
+	assert_ptr_equal(HPDF_MemCpy(b + 8, (const HPDF_BYTE *)"XYZ", 3), b + 11);
+	assert_string_equal((char *)b, "01234567XYZbcdef");
+	assert_ptr_equal(HPDF_MemCpy(b + 4, NULL, 0), b + 4);
+	assert_string_equal((char *)b, "01234567XYZbcdef");
+	/* out > in, overlapping: b[2] = b[0], b[3] = b[1], b[4] = b[2] (now 'a')...
+	 * "ab" repeats: "abababab"; memmove would give "abab----". */
+	memcpy(b, "ab------", 9);
+	assert_ptr_equal(HPDF_MemCpy(b + 2, b, 6), b + 8);
+	assert_string_equal((char *)b, "abababab");
+	/* out < in, overlapping: a plain shift left, "23456767". */
+	memcpy(b, "01234567", 9);
+	assert_ptr_equal(HPDF_MemCpy(b, b + 2, 6), b + 6);
+	assert_string_equal((char *)b, "23456767");
+	/* Same place: unchanged. */
+	assert_ptr_equal(HPDF_MemCpy(b, b, 8), b + 8);
+	assert_string_equal((char *)b, "23456767");
+
+	assert_ptr_equal(HPDF_MemSet(b + 1, 'z', 3), b + 4);
+	assert_string_equal((char *)b, "2zzz6767");
+	assert_ptr_equal(HPDF_MemSet(b + 2, 'q', 0), b + 2);
+	assert_string_equal((char *)b, "2zzz6767");
+}
+
 static void test_letters(void **state)
 {
 	struct config cfg;
@@ -832,6 +881,7 @@ int main(void)
 		cmocka_unit_test(test_template_render),
 		cmocka_unit_test(test_template_errors),
 		cmocka_unit_test(test_template_set),
+		cmocka_unit_test(test_hpdf_mem),
 		cmocka_unit_test(test_letters),
 		cmocka_unit_test(test_letters_password),
 		cmocka_unit_test(test_letters_template_error),
