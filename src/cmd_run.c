@@ -124,6 +124,7 @@ int cmd_run(const struct cmd_opts *o, struct diag *d)
 	manifest_timing(&m, "ingest", now_ms() - t);
 	progress_stage(2, 5, "computing scores and bonuses");
 	t = now_ms();
+	p.no_letters = o->no_letters;
 	if (pipeline_compute(&p, d) < 0)
 		goto out;
 	manifest_timing(&m, "compute", now_ms() - t);

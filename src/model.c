@@ -65,15 +65,7 @@ void company_release(struct company *c)
 	}
 	free(c->groups);
 	free(c->forced_size);
-	for (i = 0; i < c->ntargets; i++)
-		free(c->targets[i].key);
-	free(c->targets);
-	for (i = 0; i < c->nmetric_rows; i++)
-		free(c->metric_rows[i].employee_id);
-	free(c->metric_rows);
-	for (i = 0; i < c->nreviews; i++)
-		free(c->reviews[i].comment);
-	free(c->reviews);
+	company_drop_rows(c, ROWS_METRICS | ROWS_TARGETS | ROWS_REVIEWS);
 	free(c->training);
 	for (i = 0; i < c->noverrides; i++) {
 		free(c->overrides[i].reason);
@@ -94,6 +86,30 @@ void company_release(struct company *c)
 		free(c->interned_strs[i]);
 	free(c->interned_strs);
 	memset(c, 0, sizeof(*c));
+}
+
+void company_drop_rows(struct company *c, unsigned rows)
+{
+	size_t i;
+	if (rows & ROWS_TARGETS) {
+		for (i = 0; i < c->ntargets; i++)
+			free(c->targets[i].key);
+		free(c->targets);
+		c->targets = NULL;
+		c->ntargets = c->targets_alloc = 0;
+	}
+	if (rows & ROWS_METRICS) {
+		for (i = 0; i < c->nmetric_rows; i++)
+			free(c->metric_rows[i].employee_id);
+		free(c->metric_rows);
+		c->metric_rows = NULL;
+		c->nmetric_rows = c->metric_rows_alloc = 0;
+	}
+	if (rows & ROWS_REVIEWS) {
+		free(c->reviews);
+		c->reviews = NULL;
+		c->nreviews = c->reviews_alloc = 0;
+	}
 }
 
 struct metric_detail *company_add_detail(struct company *c)

@@ -113,9 +113,12 @@ int pipeline_compute(struct pipeline *p, struct diag *d)
 	teams_compute(c);
 	if (metrics_compute(c, cfg, d) < 0 || d->status)
 		return -1;
+	/* Rows nothing reads any more go before the scorecards are allocated. */
+	company_drop_rows(c, ROWS_METRICS | (p->no_letters ? ROWS_REVIEWS : 0));
 	if (scorecard_compute(c, cfg, d) < 0 || d->status)
 		return -1;
 	targets_set_next(c, cfg);
+	company_drop_rows(c, ROWS_TARGETS);
 	if (fairness_apply(c, cfg, d) < 0 || d->status)
 		return -1;
 	overrides_apply_results(c);

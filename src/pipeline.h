@@ -22,6 +22,9 @@ struct pipeline {
 	struct config cfg;
 	struct company company;
 	int have_cfg, have_company;
+	/* Set before pipeline_compute() when no letter will be rendered: the
+	 * review rows (only letters read them after metrics) are freed early. */
+	int no_letters;
 	char *output_root;        /* -o or [run] output_dir, resolved */
 	char inputs_hash[65];     /* SHA-256 over the config and every input's hash */
 };

@@ -344,9 +344,6 @@ static void review_row(struct small *sm)
 		BUG("value set and enum names disagree: '%s', '%s'", rel, dim);
 	r.relation = (unsigned char)relation;
 	r.dimension = (unsigned char)dimension;
-	/* Most reviews have none: no 32-byte heap chunk per empty comment. */
-	r.comment = *loader_text(ld, REVIEWS_COMMENT) ? xstrdup(loader_text(ld, REVIEWS_COMMENT))
-						    : NULL;
 	ALLOC_GROW(c->reviews, c->nreviews + 1, c->reviews_alloc);
 	c->reviews[c->nreviews++] = r;
 	ld->st->rows_used++;
