@@ -8,6 +8,7 @@
 #include "model.h"
 #include "render/render.h"
 #include "util/diag.h"
+#include "util/fault.h"
 #include "util/num.h"
 #include "util/file.h"
 #include "util/strbuf.h"
@@ -195,6 +196,10 @@ int results_csv_write(const struct company *c, const struct config *cfg, const c
 			rc = file_write_fd(fd, sb.buf, sb.len);
 			strbuf_reset(&sb);
 		}
+	}
+	if (rc == 0 && fault_fail("results-csv-write")) {
+		errno = ENOSPC;     /* tests: the write fails as on a full disk */
+		rc = -1;
 	}
 	if (rc == 0)
 		rc = file_write_fd(fd, sb.buf, sb.len);

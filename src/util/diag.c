@@ -213,6 +213,46 @@ void diag_hint(struct diag *d, const char *fmt, ...)
 	m->hint = bounded(strbuf_detach(&sb, NULL));
 }
 
+static struct diag_msg *add(struct diag *d, enum diag_severity sev, char *where,
+			    const char *fmt, ...)
+{
+	struct diag_msg *m;
+	va_list ap;
+	va_start(ap, fmt);
+	m = push(d, sev, where, fmt, ap);
+	va_end(ap);
+	return m;
+}
+
+void diag_take(struct diag *to, struct diag *from)
+{
+	size_t i, errors = from->errors, warnings = from->warnings;
+	for (i = 0; i < from->nr; i++) {
+		const struct diag_msg *f = &from->msgs[i];
+		struct diag_msg *m = add(to, f->severity, f->where ? xstrdup(f->where) : NULL, "%s",
+					 f->text);
+		if (m && f->hint)
+			m->hint = xstrdup(f->hint);
+		if (m)
+			m->kind = f->kind;
+		errors -= f->severity == DIAG_ERROR;
+		warnings -= f->severity == DIAG_WARNING;
+	}
+	/* Problems from only counted (past a limit) stay counted. */
+	to->errors += errors;
+	to->warnings += warnings;
+	to->dropped_errors += from->dropped_errors;
+	to->dropped_warnings += from->dropped_warnings;
+	for (i = 0; i < from->nkinds; i++) {
+		struct diag_kind_count *k = kind_slot(to, from->kinds[i].kind);
+		k->count += from->kinds[i].count;
+		k->is_error |= from->kinds[i].is_error;
+	}
+	if (!to->status)
+		to->status = from->status;
+	diag_release(from);
+}
+
 size_t diag_kind_count(const struct diag *d, const char *kind)
 {
 	size_t i;

@@ -97,6 +97,13 @@ void diag_row(struct diag *d, const char *kind, int is_error, const char *file,
 /* Attaches a hint to the most recent message (ignored if it was dropped). */
 void diag_hint(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Moves what `from` collected to the end of `to` and leaves `from` empty:
+ * for a stage run on another thread with a diag of its own.
+ *   diag_take(d, &part.d);
+ */
+void diag_take(struct diag *to, struct diag *from);
+
 /* Number of problems of a kind seen so far (kept or not). */
 size_t diag_kind_count(const struct diag *d, const char *kind);
 

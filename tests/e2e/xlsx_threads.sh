@@ -45,3 +45,20 @@ if [ "$people" -ge 2000 ] && [ "${filter:-0}" -ge 10000 ]; then
 else
 	fail "xlsx threads: size" "$people people, filter to row $filter"
 fi
+
+# results.csv is written on a thread of its own beside the workbook
+# (src/cmd_run.c): when it fails, the run reports that one error, the same
+# with 1 and 2 threads, exits 73 and publishes nothing.
+W=$(workspace render-threads)
+for t in 1 2; do
+	MERIT_THREADS=$t MERIT_FAULT=results-csv-write "$MERIT_TESTING_BIN" run -q --no-letters \
+		-c "$W/config/merit.ini" -p 2026-10 >"$W/o$t" 2>"$W/e$t"
+	rc=$?
+	if [ "$rc" = 73 ] && [ "$(wc -l <"$W/e$t")" = 1 ] &&
+	   grep -q '/results.csv: error: cannot write: No space left on device$' "$W/e$t" &&
+	   [ ! -e "$W/out/2026-10" ] && ! ls -a "$W/out" 2>/dev/null | grep -q '\.tmp-'; then
+		pass "results.csv failing beside the workbook (MERIT_THREADS=$t): its error, exit 73, nothing published"
+	else
+		fail "results.csv failing, MERIT_THREADS=$t" "rc=$rc $(head -c 300 "$W/e$t") $(ls -a "$W/out" 2>&1)"
+	fi
+done

@@ -82,6 +82,49 @@ static void test_diag_hint_of_dropped_row(void **state)
 	diag_release(&d);
 }
 
+/*
+ * A stage run on another thread (results.csv beside the workbook) reports
+ * into a diag of its own, moved into the run's after the join: messages
+ * after the run's own, in their order, with hints; problems counted past
+ * a kind's limit still counted; the run's first status kept.
+ */
+static void test_diag_take(void **state)
+{
+	struct diag d, part;
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+	(void)state;
+	diag_init(&d);
+	diag_init(&part);
+	diag_warn(&d, "hr.csv", 3, 0, "first");
+	diag_error(&part, MERIT_CANTCREAT, "out/results.csv", 0, 0, "cannot write: disk full");
+	diag_hint(&part, "free some space");
+	for (i = 1; i <= 25; i++)
+		diag_row(&part, "bad_date", 0, "sales.csv", i + 1, 4, "date 'x%d' is not a date", i);
+	diag_take(&d, &part);
+	assert_int_equal(part.nr, 0);
+	assert_int_equal(part.errors + part.warnings, 0);
+	/* 1 + 1 + 20 kept; 1 error; 1 + 25 warnings (5 only counted). */
+	assert_int_equal(d.nr, 22);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.warnings, 26);
+	assert_int_equal(d.status, MERIT_CANTCREAT);
+	assert_int_equal(diag_kind_count(&d, "bad_date"), 25);
+	diag_format(&d, &sb, DIAG_NOTE);
+	assert_non_null(strstr(sb.buf, "hr.csv:3: warning: first\n"
+				       "out/results.csv: error: cannot write: disk full\n"
+				       "  hint: free some space\n"
+				       "sales.csv:2:4: warning: date 'x1' is not a date\n"));
+	assert_non_null(strstr(sb.buf, "5 more 'bad_date' problems not shown (25 in all)"));
+	/* The run's status stays the first one. */
+	diag_error(&part, MERIT_DATAERR, NULL, 0, 0, "later");
+	diag_take(&d, &part);
+	assert_int_equal(d.status, MERIT_CANTCREAT);
+	assert_int_equal(d.errors, 2);
+	strbuf_release(&sb);
+	diag_release(&d);
+}
+
 static void test_diag_config_place(void **state)
 {
 	struct diag d;
@@ -363,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_size_overflow),
 		cmocka_unit_test(test_diag_hint_of_dropped_row),
 		cmocka_unit_test(test_diag_config_place),
+		cmocka_unit_test(test_diag_take),
 		cmocka_unit_test(test_strmap_many),
 		cmocka_unit_test(test_u64set),
 		cmocka_unit_test(test_money_format),
