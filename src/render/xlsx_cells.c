@@ -49,6 +49,20 @@ static double measure(const char *s, double *longest)
 	return w;
 }
 
+/*
+ * Printable ASCII (ids, numbers, most Latin text) is one column a byte and
+ * always a valid cell: its length, found without decoding, else -1. Most
+ * of the million text cells of a big workbook take this path.
+ */
+static double ascii_width(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0;
+	while (u[n] >= 0x20 && u[n] < 0x7F)
+		n++;
+	return u[n] ? -1 : (double)n;
+}
+
 static double text_width(const char *s)
 {
 	return measure(s, NULL);
@@ -142,11 +156,16 @@ static void widen(struct sheet *s, size_t col, double w)
 void xlsx_put_text(struct xw *x, struct sheet *s, size_t row, size_t col, const char *text,
 		     lxw_format *f)
 {
+	double w;
 	if (!text || !*text)
 		return;
-	text = cell_text(x, text);
+	w = ascii_width(text);
+	if (w < 0 || w > CELL_CHARS_MAX) {
+		text = cell_text(x, text);
+		w = text_width(text);
+	}
 	xlsx_note(x, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, text, f));
-	widen(s, col, text_width(text) * (f == x->bold ? 1.1 : 1.0));
+	widen(s, col, w * (f == x->bold ? 1.1 : 1.0));
 }
 
 void xlsx_put_note(struct xw *x, struct sheet *s, size_t row, size_t col, const char *text)
