@@ -29,7 +29,7 @@ MERIT_COMMIT := $(or $(if $(wildcard .git),$(shell git rev-parse --short=12 HEAD
 	git diff --quiet HEAD -- 2>/dev/null || echo -dirty)),unknown)
 endif
 
-PKGS    := xlsxwriter sqlite3 libcurl harfbuzz-subset harfbuzz libcrypto expat minizip
+PKGS    := xlsxwriter sqlite3 libcurl harfbuzz-subset harfbuzz libcrypto expat minizip zlib
 WARN    := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
            -Wwrite-strings -Wvla -Wshadow -Wformat=2 -Werror=implicit-function-declaration
 CFLAGS  ?= -O2 -g

@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 #include <hpdf_utils.h>
 #include <math.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -612,6 +613,50 @@ static void test_letters(void **state)
 	assert_non_null(strstr(d.msgs[0].text, "'E004'"));
 	assert_non_null(strstr(d.msgs[0].text, "U+1F600"));
 	assert_non_null(strstr(d.msgs[0].text, "(in the name)"));
+
+	/*
+	 * The letters' streams are deflated at level 2 (letter_pdf.c's
+	 * deflateInit_ for libharu): a zlib header's FLEVEL bits say so, 01
+	 * ("fast") is 78 5E, where libharu's default 6 wrote 78 9C. Outside a
+	 * letter, deflateInit keeps zlib's default: 78 9C, and the same bytes
+	 * as deflateInit2_ at level 6 with zlib's default parameters.
+	 */
+	{
+		char *p = xstrfmt("%s/E001.pdf", l1), *pdf = slurp(p, &n1), *at = pdf;
+		size_t nstreams = 0;
+		unsigned char in[600], out1[700], out2[700];
+		z_stream z1, z2;
+		while ((at = memmem(at, n1 - (size_t)(at - pdf), "stream\r\n", 8)) != NULL) {
+			if (at - pdf >= 3 && memcmp(at - 3, "end", 3) == 0) {
+				at += 8;
+				continue;
+			}
+			assert_memory_equal(at + 8, "\x78\x5E", 2);
+			nstreams++;
+			at += 8;
+		}
+		assert_true(nstreams >= 4);   /* ToUnicode, CIDToGIDMap, font file, page */
+		for (i = 0; i < sizeof(in); i++)
+			in[i] = (unsigned char)("merit letters "[i % 14] + i / 97);
+		memset(&z1, 0, sizeof(z1));
+		memset(&z2, 0, sizeof(z2));
+		assert_int_equal(deflateInit(&z1, Z_DEFAULT_COMPRESSION), Z_OK);
+		assert_int_equal(deflateInit2(&z2, 6, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+		z1.next_in = z2.next_in = in;
+		z1.avail_in = z2.avail_in = sizeof(in);
+		z1.next_out = out1;
+		z2.next_out = out2;
+		z1.avail_out = z2.avail_out = sizeof(out1);
+		assert_int_equal(deflate(&z1, Z_FINISH), Z_STREAM_END);
+		assert_int_equal(deflate(&z2, Z_FINISH), Z_STREAM_END);
+		assert_int_equal(z1.total_out, z2.total_out);
+		assert_memory_equal(out1, out2, z1.total_out);
+		assert_memory_equal(out1, "\x78\x9C", 2);
+		deflateEnd(&z1);
+		deflateEnd(&z2);
+		free(pdf);
+		free(p);
+	}
 
 	check_letter(l1, "E001", zh, 1);     /* reviews, targets, a notice: one page since issue 14 */
 	check_letter(l1, "E002", en, 1);
