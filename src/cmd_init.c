@@ -86,6 +86,8 @@ struct init {
 	struct role_group *roles;
 	size_t nroles;
 	int mapped, wanted;
+	int key[INPUT_COUNT];         /* employee_key's HR field, or -1: employee_id */
+	struct strbuf key_why[INPUT_COUNT];
 };
 
 static int contains_ci(const char *hay, const char *needle)
@@ -176,6 +178,139 @@ static void decimal_comma(const struct sniff *s, struct strbuf *o)
 	}
 }
 
+/* The column of each input that names people (targets: scope decides). */
+static const int person_field[CMD_INIT_INPUTS] = {
+	[INPUT_HR] = -1, [INPUT_SALES] = SALES_EMPLOYEE_ID, [INPUT_TARGETS] = -1,
+	[INPUT_METRICS] = METRICS_EMPLOYEE_ID, [INPUT_REVIEWS] = REVIEWS_REVIEWEE_ID,
+	[INPUT_TRAINING] = TRAINING_EMPLOYEE_ID,
+};
+
+/* HR fields another export may name people by (SPEC 3.1 employee_key). */
+static const int key_fields[] = { HR_EMPLOYEE_ID, HR_EMAIL, HR_NAME, HR_ALT_ID };
+
+/* The HR field whose cells most of col's values are, or -1; *hits, how many. */
+static int best_key(const struct init *it, const struct sniff_col *col, size_t *hits)
+{
+	size_t k, n;
+	int best = -1;
+	*hits = 0;
+	for (k = 0; k < sizeof(key_fields) / sizeof(key_fields[0]); k++) {
+		const struct sniff_col *hr = sniff_field(&it->s[INPUT_HR], key_fields[k]);
+		if (!hr || !(n = sniff_key_hits(hr, col)) || n <= *hits)
+			continue;
+		*hits = n;
+		best = key_fields[k];
+	}
+	return *hits * 2 > col->nvalues ? best : -1;
+}
+
+/*
+ * Who an export's people are, by their cells: a CRM that writes the
+ * owner's name or e-mail instead of the employee number gets
+ * employee_key = name / email; a column no header matched ("sales_agent")
+ * is taken as the people column when most of its values are HR's people.
+ */
+static void find_keys(struct init *it, int in)
+{
+	struct sniff *s = &it->s[in];
+	const char *hr_name = NULL;
+	struct sniff_col *col = NULL;
+	int f = person_field[in], k = -1;
+	size_t hits = 0, j;
+	it->key[in] = -1;
+	if (f < 0 || !it->have[INPUT_HR])
+		return;
+	for (j = 0; j < s->ncols; j++)
+		if (s->cols[j].field == f)
+			col = &s->cols[j];
+	if (col) {
+		k = best_key(it, col, &hits);
+	} else {
+		for (j = 0; j < s->ncols; j++) {
+			size_t h;
+			int kk;
+			/* No header says so: most is not enough (a quantity column
+			 * can meet small employee numbers by chance). */
+			if (s->cols[j].field >= 0 || s->cols[j].nvalues < 2 ||
+			    (kk = best_key(it, &s->cols[j], &h)) < 0 || h <= hits ||
+			    h * 5 < s->cols[j].nvalues * 4)
+				continue;
+			col = &s->cols[j], k = kk, hits = h;
+		}
+		if (col) {
+			col->field = f;
+			free(col->how);
+			col->how = xstrfmt("%zu of its first %zu values are HR's %ss", hits,
+					   col->nvalues, schema_inputs[INPUT_HR].fields[k].name);
+		}
+	}
+	if (!col || k < 0 || k == HR_EMPLOYEE_ID)
+		return;
+	hr_name = sniff_field(&it->s[INPUT_HR], k)->header;
+	it->key[in] = k;
+	strbuf_addf(&it->key_why[in], "%zu of the first %zu '%s' values are HR's '%s' (%s)",
+		    hits, col->nvalues, col->header, hr_name, schema_inputs[INPUT_HR].fields[k].name);
+}
+
+/*
+ * How the HR export's base_salary is paid (SPEC 3.1 salary_period): the
+ * header's words first ("Annual Salary", "Hourly Rate", 年薪), else the
+ * mean, judged as the run's check judges the median (hr.c): under 500 is
+ * no month's pay, 50,000 or more is a year's in most currencies.
+ * Returns SALARY_*, with the evidence in why.
+ */
+static enum salary_period salary_unit(const struct init *it, struct strbuf *why)
+{
+	const struct sniff_col *c = sniff_field(&it->s[INPUT_HR], HR_BASE_SALARY);
+	static const char *const yearly[] = { "annual", "year", "per annum", "p.a.", "年薪" };
+	static const char *const hourly[] = { "hour", "rate", "时薪" };
+	static const char *const monthly[] = { "month", "月" };
+	int64_t mean;
+	size_t i;
+	if (!c || !c->money)
+		return SALARY_MONTH;
+	for (i = 0; i < sizeof(monthly) / sizeof(monthly[0]); i++)
+		if (contains_ci(c->header, monthly[i]))
+			return SALARY_MONTH;
+	for (i = 0; i < sizeof(yearly) / sizeof(yearly[0]); i++)
+		if (contains_ci(c->header, yearly[i])) {
+			strbuf_addf(why, "'%s' says yearly", c->header);
+			return SALARY_YEAR;
+		}
+	for (i = 0; i < sizeof(hourly) / sizeof(hourly[0]); i++)
+		if (contains_ci(c->header, hourly[i])) {
+			strbuf_addf(why, "'%s' says hourly", c->header);
+			return SALARY_HOUR;
+		}
+	mean = c->money_sum / (int64_t)c->money;
+	if (mean >= 5000000) {
+		strbuf_addf(why, "'%s' averages %lld: a year's pay in most currencies (in yen or "
+			    "won a month's: then delete this line)", c->header, (long long)(mean / 100));
+		return SALARY_YEAR;
+	}
+	if (mean < 50000) {
+		strbuf_addf(why, "'%s' averages %lld.%02lld: an hourly rate, no month's pay",
+			    c->header, (long long)(mean / 100), (long long)(mean % 100));
+		return SALARY_HOUR;
+	}
+	return SALARY_MONTH;
+}
+
+/* Every base salary's month in cents, whatever unit the export pays in. */
+static int64_t month_of_pay(const struct init *it)
+{
+	const struct sniff_col *c = sniff_field(&it->s[INPUT_HR], HR_BASE_SALARY);
+	struct strbuf why = STRBUF_INIT;
+	enum salary_period sp = salary_unit(it, &why);
+	int64_t sum = c ? c->money_sum : 0;
+	strbuf_release(&why);
+	if (sp == SALARY_YEAR)
+		return sum / 12;
+	if (sp == SALARY_HOUR)
+		return sum * 2080 / 12;
+	return sum;
+}
+
 static void write_input(struct init *it, int in, const char *path)
 {
 	struct sniff *s = &it->s[in];
@@ -202,6 +337,18 @@ static void write_input(struct init *it, int in, const char *path)
 	}
 	if (s->header_row != 1)
 		strbuf_addf(o, "; %s\nheader_row = %d\n", s->header_why, s->header_row);
+	if (it->key[in] >= 0)
+		strbuf_addf(o, "; %s\nemployee_key = %s\n", it->key_why[in].buf,
+			    schema_inputs[INPUT_HR].fields[it->key[in]].name);
+	if (in == INPUT_HR) {
+		struct strbuf why = STRBUF_INIT;
+		enum salary_period sp = salary_unit(it, &why);
+		if (sp == SALARY_YEAR)
+			strbuf_addf(o, "; %s\nsalary_period = year\n", why.buf);
+		else if (sp == SALARY_HOUR)
+			strbuf_addf(o, "; %s\nsalary_period = hour\nhours_per_year = 2080\n", why.buf);
+		strbuf_release(&why);
+	}
 	decimal_comma(s, o);
 	date_formats(s, &fmts);
 	for (j = 0; j < s->ncols; j++) {
@@ -295,15 +442,24 @@ static void write_columns(struct init *it, int in)
 }
 
 /* [values.SET] lines for the export's values the built-ins do not know. */
+/* Guessed texts of one canonical value: one `value = a, b` line (a key
+ * given twice is an error), each text's evidence above it. */
+struct guessed {
+	const char *value;
+	struct strbuf notes, texts;
+};
+
 static void write_values(struct init *it, const struct config *builtin)
 {
 	static const char *const sets[] = { "stage", "yesno", "dept_type", "relation",
 					    "dimension", "locale", "scope" };
 	struct strbuf *o = &it->out;
-	size_t k, in, f, v;
+	size_t k, in, f, v, g;
 	for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
 		const struct valueset *vs = config_valueset(builtin, sets[k]);
-		struct strbuf lines = STRBUF_INIT;
+		struct strbuf todos = STRBUF_INIT;
+		struct guessed *gs = NULL;
+		size_t ng = 0;
 		for (in = 0; in < INPUT_COUNT; in++) {
 			const struct input_schema *sc = &schema_inputs[in];
 			if (!it->have[in])
@@ -313,25 +469,43 @@ static void write_values(struct init *it, const struct config *builtin)
 				if (!col || !sc->fields[f].valueset || strcmp(sc->fields[f].valueset, sets[k]))
 					continue;
 				for (v = 0; v < col->nvalues; v++) {
-					const char *t = col->values[v].text, *g;
+					const char *t = col->values[v].text, *value;
 					if (valueset_map(vs, t))
 						continue;
-					g = sniff_guess_value(sets[k], t);
-					if (g) {
-						strbuf_addf(&lines, "; '%s' (%zu rows of %s): guessed from its "
-							    "words\n%s = %s\n", t, col->values[v].count,
-							    col->header, g, t);
-					} else {
-						strbuf_addf(&lines, "; TODO '%s' (%zu rows of %s): which %s value?\n",
+					value = sniff_guess_value(sets[k], t);
+					if (!value) {
+						strbuf_addf(&todos, "; TODO '%s' (%zu rows of %s): which %s value?\n",
 							    t, col->values[v].count, col->header, sets[k]);
 						todo(it, "[values.%s]: '%s' is not a known value", sets[k], t);
+						continue;
 					}
+					for (g = 0; g < ng && strcmp(gs[g].value, value); g++)
+						;
+					if (g == ng) {
+						gs = xrealloc(gs, (ng + 1) * sizeof(*gs));
+						gs[ng].value = value;
+						strbuf_init(&gs[ng].notes, 0);
+						strbuf_init(&gs[ng].texts, 0);
+						ng++;
+					}
+					strbuf_addf(&gs[g].notes, "; '%s' (%zu rows of %s): guessed from its "
+						    "words\n", t, col->values[v].count, col->header);
+					strbuf_addf(&gs[g].texts, "%s%s", gs[g].texts.len ? ", " : "", t);
 				}
 			}
 		}
-		if (lines.len)
-			strbuf_addf(o, "[values.%s]\n%s\n", sets[k], lines.buf);
-		strbuf_release(&lines);
+		if (ng || todos.len) {
+			strbuf_addf(o, "[values.%s]\n", sets[k]);
+			for (g = 0; g < ng; g++)
+				strbuf_addf(o, "%s%s = %s\n", gs[g].notes.buf, gs[g].value, gs[g].texts.buf);
+			strbuf_addf(o, "%s\n", todos.buf);
+		}
+		for (g = 0; g < ng; g++) {
+			strbuf_release(&gs[g].notes);
+			strbuf_release(&gs[g].texts);
+		}
+		free(gs);
+		strbuf_release(&todos);
 	}
 }
 
@@ -491,13 +665,52 @@ static void write_target_kpis(struct init *it)
 	}
 }
 
+/* A title as a [values.role] pattern: a comma would split the list, so
+ * it becomes the one-character wildcard. */
+static void title_pattern(struct strbuf *o, const char *title)
+{
+	for (; *title; title++)
+		strbuf_addch(o, *title == ',' ? '?' : *title);
+}
+
+/* [values.role]: the titles of each group beyond the one its label names. */
+static void write_role_titles(struct init *it)
+{
+	const struct sniff_col *c = sniff_field(&it->s[INPUT_HR], HR_ROLE);
+	struct strbuf *o = &it->out;
+	size_t i, t;
+	int any = 0;
+	for (i = 0; i < it->nroles; i++) {
+		struct role_group *g = &it->roles[i];
+		if (g->titles.nr < 2)
+			continue;
+		if (!any)
+			strbuf_addstr(o, "[values.role]\n; job titles -> [role.NAME] (the first "
+				      "title of each is its label)\n");
+		any = 1;
+		strbuf_addf(o, "%s = ", g->name);
+		for (t = 1; t < g->titles.nr; t++) {
+			strbuf_addstr(o, t > 1 ? ", " : "");
+			title_pattern(o, g->titles.items[t]);
+		}
+		strbuf_addch(o, '\n');
+	}
+	if (c && c->values_overflow) {
+		strbuf_addf(o, "; TODO the export has more than %d job titles: `merit validate` "
+			    "names the ones no role takes\n", SNIFF_MAX_DISTINCT);
+		todo(it, "[values.role]: more job titles than init read; validate lists the rest");
+	}
+	if (any || (c && c->values_overflow))
+		strbuf_addch(o, '\n');
+}
+
 static void write_scoring(struct init *it)
 {
 	struct strbuf *o = &it->out;
 	const struct sniff_col *amount = sniff_field(&it->s[INPUT_SALES], SALES_AMOUNT);
-	const struct sniff_col *salary = sniff_field(&it->s[INPUT_HR], HR_BASE_SALARY);
 	int reviews = it->have[INPUT_REVIEWS];
 	struct strbuf money = STRBUF_INIT;
+	int64_t month;
 	char number[32];
 	size_t i, t;
 
@@ -565,13 +778,14 @@ static void write_scoring(struct init *it)
 	}
 	if (!it->nroles)
 		todo(it, "[role.*]: no job titles found in the HR export");
+	write_role_titles(it);
 
 	strbuf_release(&money);
-	money_format(&money, salary ? salary->money_sum : 0, "");
+	month = month_of_pay(it);
+	money_format(&money, month, "");
 	strbuf_addf(o, "[bonus]\n; TODO: your pool; a placeholder: one month of every base "
 		    "salary (%s)\npool = %lld.%02lld\ncurrency = CNY\n\n", money.buf,
-		    salary ? (long long)(salary->money_sum / 100) : 0LL,
-		    salary ? (long long)(salary->money_sum % 100) : 0LL);
+		    (long long)(month / 100), (long long)(month % 100));
 	todo(it, "[bonus] pool: a placeholder");
 	strbuf_addstr(o, "[policy]\n; A KPI whose target is missing drops out for that person "
 		      "and the other weights scale up (the letter says so).\n"
@@ -608,6 +822,10 @@ int cmd_init(const struct cmd_opts *o, struct diag *d)
 
 	memset(&it, 0, sizeof(it));
 	it.o = o;
+	for (in = 0; in < INPUT_COUNT; in++) {
+		strbuf_init(&it.key_why[in], 0);
+		it.key[in] = -1;
+	}
 	if (slash)
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	it.ini_dir = slash ? dir : ".";
@@ -629,6 +847,9 @@ int cmd_init(const struct cmd_opts *o, struct diag *d)
 			goto out;
 		it.have[in] = 1;
 	}
+	for (in = 0; in < CMD_INIT_INPUTS; in++)
+		if (it.have[in])
+			find_keys(&it, (int)in);
 	config_init(&builtin);
 	config_valuesets_builtin(&builtin);
 	group_roles(&it);
@@ -686,6 +907,8 @@ out:
 	}
 	free(it.roles);
 	strlist_release(&it.todo);
+	for (in = 0; in < INPUT_COUNT; in++)
+		strbuf_release(&it.key_why[in]);
 	strbuf_release(&it.out);
 	strbuf_release(&why);
 	free(dir);

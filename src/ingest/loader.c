@@ -384,12 +384,45 @@ static int expand_files(struct loader *ld)
 	return 0;
 }
 
+/* A name as compared: one space between words, "Last, First" as "First Last". */
+static void name_key(struct strbuf *out)
+{
+	struct strbuf name = STRBUF_INIT;
+	const char *comma = memchr(out->buf, ',', out->len), *p;
+	const char *end = out->buf + out->len;
+	int space = 0;
+	if (comma && comma > out->buf && !memchr(comma + 1, ',', (size_t)(end - comma - 1))) {
+		strbuf_add(&name, comma + 1, (size_t)(end - comma - 1));
+		strbuf_trim(&name);
+		if (name.len) {
+			strbuf_addch(&name, ' ');
+			strbuf_add(&name, out->buf, (size_t)(comma - out->buf));
+		}
+	}
+	if (!name.len)
+		strbuf_add(&name, out->buf, out->len);
+	strbuf_reset(out);
+	for (p = name.buf; *p; p++) {
+		if (*p == ' ' || *p == '\t') {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			strbuf_addch(out, ' ');
+		space = 0;
+		strbuf_addch(out, *p);
+	}
+	strbuf_release(&name);
+}
+
 void loader_key_text(int hr_field, const char *text, struct strbuf *out)
 {
 	size_t i;
 	strbuf_reset(out);
 	strbuf_addstr(out, text);
 	strbuf_trim(out);
+	if (hr_field == HR_NAME)
+		name_key(out);
 	if (hr_field == HR_EMAIL || hr_field == HR_NAME)
 		for (i = 0; i < out->len; i++)
 			if (out->buf[i] >= 'A' && out->buf[i] <= 'Z')

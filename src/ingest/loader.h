@@ -190,7 +190,10 @@ static inline long loader_employee(struct loader *ld, int field, enum row_proble
 }
 /* Records the HR row being read as set aside (hr.c), with its first problem. */
 void loader_set_aside_hr(struct loader *ld);
-/* Normalised key text of an HR field for matching (email, name: any case). */
+/* Normalised key text of an HR field for matching: trimmed; email and name
+ * in any case; a name also with runs of spaces as one and "Last, First"
+ * read as "First Last" (HR systems list people by surname, CRMs write
+ * them as they are called). */
 void loader_key_text(int hr_field, const char *text, struct strbuf *out);
 
 /*

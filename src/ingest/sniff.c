@@ -13,6 +13,7 @@
 #include "util/utf8.h"
 #include "ingest/csvread.h"
 #include "ingest/encoding.h"
+#include "ingest/loader.h"
 #include "ingest/xlsxread.h"
 #include "util/date.h"
 #include "util/diag.h"
@@ -43,28 +44,28 @@ struct header_names {
 /* Chinese and English names of common exports, then German, French and
  * Spanish ones (SAP, Personio, DATEV, Sage and the like). */
 static const struct header_names dictionary[] = {
-	{ INPUT_HR, HR_EMPLOYEE_ID, "工号|员工编号|员工工号|员工id|人员编号|职工号|员工号|employee id|employee number|employee no|emp id|emp no|staff id|worker id|employee code|person number|userid|personalnummer|mitarbeiternummer|mitarbeiter-id|pers.-nr.|matricule|numéro d'employé|id employé|número de empleado|id empleado" },
-	{ INPUT_HR, HR_NAME, "姓名|员工姓名|名字|人员姓名|full name|employee name|name|display name|legal name|nom|nom complet|nombre|nombre completo|mitarbeiter" },
+	{ INPUT_HR, HR_EMPLOYEE_ID, "工号|员工编号|员工工号|员工id|人员编号|职工号|员工号|employee id|employee number|employee no|emp id|emp no|staff id|worker id|employee code|person number|userid|personalnummer|mitarbeiternummer|mitarbeiter-id|pers.-nr.|matricule|numéro d'employé|id employé|número de empleado|id empleado|employee #|emp #|associate id|person id|worker number|badge number" },
+	{ INPUT_HR, HR_NAME, "姓名|员工姓名|名字|人员姓名|full name|employee name|name|display name|legal name|nom|nom complet|nombre|nombre completo|mitarbeiter|emp name|staff name|associate name|worker name" },
 	{ INPUT_HR, HR_EMAIL, "邮箱|电子邮箱|邮件|工作邮箱|企业邮箱|邮箱地址|e-mail|email address|work email|business email|primary email|e-mail-adresse|courriel|adresse e-mail|correo|correo electrónico" },
-	{ INPUT_HR, HR_DEPARTMENT, "部门|所属部门|部门名称|一级部门|主部门|dept|department name|org unit|organization|business unit|supervisory organization|abteilung|bereich|département|service|departamento" },
+	{ INPUT_HR, HR_DEPARTMENT, "部门|所属部门|部门名称|一级部门|主部门|dept|department name|org unit|organization|business unit|supervisory organization|abteilung|bereich|département|service|departamento|division" },
 	{ INPUT_HR, HR_DEPT_TYPE, "部门类型|部门类别|部门性质|department type|dept type|org type" },
-	{ INPUT_HR, HR_ROLE, "岗位|职位|岗位名称|职务|职位名称|job title|title|position|job|job profile|business title|rolle|stelle|stellenbezeichnung|funktion|poste|intitulé du poste|fonction|puesto|cargo" },
+	{ INPUT_HR, HR_ROLE, "岗位|职位|岗位名称|职务|职位名称|job title|title|position|job|job profile|business title|rolle|stelle|stellenbezeichnung|funktion|poste|intitulé du poste|fonction|puesto|cargo|job role|role name|designation|occupation|job name|position title" },
 	{ INPUT_HR, HR_GRADE, "职级|级别|职等|职级名称|grade|level|job level|band|pay grade" },
 	{ INPUT_HR, HR_MANAGER_ID, "直属上级|直属上级工号|上级工号|汇报对象|直接上级|直属领导|manager id|manager|reports to|supervisor id|line manager|manager employee id|vorgesetzter|führungskraft|responsable|jefe directo" },
-	{ INPUT_HR, HR_BASE_SALARY, "月基本工资|基本工资|月薪|底薪|基本薪资|月基本薪资|基本月薪|base salary|monthly salary|salary|base pay|monthly base|grundgehalt|monatsgehalt|gehalt|salaire de base|salaire mensuel|salaire|salario base|sueldo base|salario" },
-	{ INPUT_HR, HR_HIRE_DATE, "入职日期|入职时间|入职|hire date|start date|date of joining|joined|date hired|original hire date|join date|eintrittsdatum|eintritt|date d'embauche|date d'entrée|fecha de alta|fecha de ingreso" },
-	{ INPUT_HR, HR_LEAVE_DATE, "离职日期|离职时间|最后工作日|leave date|termination date|end date|exit date|last working day|last day|austrittsdatum|austritt|date de sortie|date de départ|fecha de baja" },
-	{ INPUT_HR, HR_STATUS, "状态|员工状态|在职状态|任职状态|人员状态|员工类型|employment status|status|worker status|employee status|beschäftigungsstatus|statut|estado" },
+	{ INPUT_HR, HR_BASE_SALARY, "月基本工资|基本工资|月薪|底薪|基本薪资|月基本薪资|基本月薪|base salary|monthly salary|salary|base pay|monthly base|grundgehalt|monatsgehalt|gehalt|salaire de base|salaire mensuel|salaire|salario base|sueldo base|salario|monthly income|monthly pay|monthly wage|annual salary|yearly salary|annual base salary|salary per annum|hourly rate|pay rate|hourly wage|年薪|时薪" },
+	{ INPUT_HR, HR_HIRE_DATE, "入职日期|入职时间|入职|hire date|start date|date of joining|joined|date hired|original hire date|join date|eintrittsdatum|eintritt|date d'embauche|date d'entrée|fecha de alta|fecha de ingreso|date of hire|employment start date|seniority date|doj|date of employment" },
+	{ INPUT_HR, HR_LEAVE_DATE, "离职日期|离职时间|最后工作日|leave date|termination date|end date|exit date|last working day|last day|austrittsdatum|austritt|date de sortie|date de départ|fecha de baja|date of termination|term date|separation date|date of leaving|leaving date|termination" },
+	{ INPUT_HR, HR_STATUS, "状态|员工状态|在职状态|任职状态|人员状态|员工类型|employment status|status|worker status|employee status|beschäftigungsstatus|statut|estado|emp status|active status" },
 	{ INPUT_HR, HR_GENDER, "性别|gender|sex" },
 	{ INPUT_HR, HR_LOCALE, "语言|语种|信件语言|language|locale|preferred language" },
 	{ INPUT_HR, HR_COST_CENTRE, "成本中心|成本中心编码|成本中心代码|cost centre|cost center|cost center code|cost centre code" },
 
-	{ INPUT_SALES, SALES_RECORD_ID, "商机编号|商机id|机会编号|销售机会编号|订单编号|合同编号|opportunity id|deal id|record id|opportunity number|deal number|opportunityid|id|auftragsnummer|auftrag|belegnummer|numéro de commande|n° de commande|número de pedido|pedido" },
-	{ INPUT_SALES, SALES_EMPLOYEE_ID, "负责人工号|销售工号|负责人编号|所有人工号|销售员工号|owner employee id|owner id|sales rep id|deal owner id|owner|opportunity owner id|ownerid|verkäufer|vertriebsmitarbeiter|vendeur|commercial|vendedor|comercial" },
+	{ INPUT_SALES, SALES_RECORD_ID, "商机编号|商机id|机会编号|销售机会编号|订单编号|合同编号|opportunity id|deal id|record id|opportunity number|deal number|opportunityid|id|auftragsnummer|auftrag|belegnummer|numéro de commande|n° de commande|número de pedido|pedido|order id|order number|order no|invoice number|invoice no|invoice id|transaction id|订单号" },
+	{ INPUT_SALES, SALES_EMPLOYEE_ID, "负责人工号|销售工号|负责人编号|所有人工号|销售员工号|owner employee id|owner id|sales rep id|deal owner id|owner|opportunity owner id|ownerid|verkäufer|vertriebsmitarbeiter|vendeur|commercial|vendedor|comercial|sales agent|agent|sales rep|sales representative|salesperson|sales person|seller|account owner|opportunity owner|deal owner|owner name|assigned to|rep|销售员|销售人员|负责人|跟进人|所有人|业务员|销售代表" },
 	{ INPUT_SALES, SALES_CUSTOMER_ID, "客户编号|客户id|客户编码|account id|customer id|company id|account number|accountid|associated company id|kundennummer|kunden-id|numéro client|n° client|número de cliente|id cliente" },
-	{ INPUT_SALES, SALES_DATE, "成交日期|关单日期|签约日期|结单日期|赢单日期|结束日期|close date|closed date|closing date|won date|date|closedate|actual close date|datum|abschlussdatum|auftragsdatum|date de clôture|fecha|fecha de cierre" },
+	{ INPUT_SALES, SALES_DATE, "成交日期|关单日期|签约日期|结单日期|赢单日期|结束日期|close date|closed date|closing date|won date|date|closedate|actual close date|datum|abschlussdatum|auftragsdatum|date de clôture|fecha|fecha de cierre|order date|invoice date|transaction date|sale date|booking date|订单日期|下单日期" },
 	{ INPUT_SALES, SALES_STAGE, "阶段|销售阶段|商机阶段|商机状态|stage|deal stage|sales stage|stagename|pipeline stage|status reason|phase|status|étape|etapa|estado" },
-	{ INPUT_SALES, SALES_AMOUNT, "金额|成交金额|合同金额|商机金额|销售金额|amount|deal amount|opportunity amount|total amount|revenue|actual revenue|amount cny|betrag|umsatz|auftragswert|nettobetrag|montant|chiffre d'affaires|importe|monto" },
+	{ INPUT_SALES, SALES_AMOUNT, "金额|成交金额|合同金额|商机金额|销售金额|amount|deal amount|opportunity amount|total amount|revenue|actual revenue|amount cny|betrag|umsatz|auftragswert|nettobetrag|montant|chiffre d'affaires|importe|monto|close value|deal value|opportunity value|value|sales amount|order value|order amount|order total|net amount|total|sales|line total|total price|成交额|订单金额|销售额|合同额" },
 	{ INPUT_SALES, SALES_NEW_CUSTOMER, "是否新客户|新客户|新老客户|new customer|is new customer|new business|new logo" },
 	{ INPUT_SALES, SALES_COST, "获客成本|获客费用|费用|成本|acquisition cost|cost|cac|spend" },
 
@@ -127,15 +128,14 @@ static int names_match(const char *names, const char *h, struct strbuf *tmp)
 	return 0;
 }
 
-/* Maps header h to a field of input in: 1 with *field and *how, else 0. */
+/* Maps header h to a field of input in by merit's own name or the
+ * dictionary: 1 with *field and *how, else 0. */
 static int map_header(enum input_kind in, const char *h, const int *taken, int *field,
 		      char **how)
 {
 	const struct input_schema *sc = &schema_inputs[in];
 	struct strbuf nh = STRBUF_INIT, tmp = STRBUF_INIT;
-	const char *cands[SCHEMA_MAX_FIELDS];
-	const char *near;
-	size_t i, f, nc = 0;
+	size_t i, f;
 	int found = 0;
 	normalise(h, &nh);
 	for (f = 0; f < sc->nfields && !found; f++) {
@@ -155,20 +155,65 @@ static int map_header(enum input_kind in, const char *h, const int *taken, int *
 			found = 1;
 		}
 	}
-	/* Close spelling of a canonical name ("emploee_id"): ASCII only. */
-	for (f = 0; f < sc->nfields && !found; f++)
-		if (!taken[f])
-			cands[nc++] = sc->fields[f].name;
-	if (!found && nc && (near = config_nearest(h, cands, nc))) {
-		for (f = 0; f < sc->nfields; f++)
-			if (!strcmp(sc->fields[f].name, near))
-				*field = (int)f;
-		*how = xstrfmt("close to '%s': check it", near);
-		found = 1;
-	}
 	strbuf_release(&nh);
 	strbuf_release(&tmp);
 	return found;
+}
+
+/* Do the column's cells fit a field of type t? (Nine in ten: a typed
+ * column has a stray note now and then.) An empty column fits anything. */
+static int cells_fit(const struct sniff_col *c, enum field_type t)
+{
+	size_t ok;
+	if (!c->filled)
+		return 1;
+	switch (t) {
+	case FT_MONEY:
+	case FT_NUMBER:
+		ok = c->money > c->numbers ? c->money : c->numbers;
+		ok += c->decimal_comma;
+		break;
+	case FT_DATE:
+		ok = c->dates_builtin > c->dmy_cells ? c->dates_builtin : c->dmy_cells;
+		break;
+	default:
+		return 1;
+	}
+	return ok * 10 >= c->filled * 9;
+}
+
+/*
+ * Headers neither merit's names nor the dictionary know, by close spelling
+ * of a field no other header took ("emploee_id"; ASCII only). Done after
+ * every header had its dictionary match and the cells were read, so that
+ * "State" does not take status before "EmploymentStatus" is seen, and a
+ * text column ("account") never becomes an amount.
+ */
+static void map_by_spelling(struct sniff *s)
+{
+	const struct input_schema *sc = &schema_inputs[s->in];
+	int taken[SCHEMA_MAX_FIELDS] = { 0 };
+	const char *cands[SCHEMA_MAX_FIELDS];
+	const char *near;
+	size_t j, f, nc;
+	for (j = 0; j < s->ncols; j++)
+		if (s->cols[j].field >= 0)
+			taken[s->cols[j].field] = 1;
+	for (j = 0; j < s->ncols; j++) {
+		struct sniff_col *c = &s->cols[j];
+		if (c->field >= 0 || !*c->header)
+			continue;
+		for (f = nc = 0; f < sc->nfields; f++)
+			if (!taken[f] && cells_fit(c, sc->fields[f].type))
+				cands[nc++] = sc->fields[f].name;
+		if (!nc || !(near = config_nearest(c->header, cands, nc)))
+			continue;
+		for (f = 0; f < sc->nfields; f++)
+			if (!strcmp(sc->fields[f].name, near))
+				c->field = (int)f;
+		c->how = xstrfmt("close to '%s': check it", near);
+		taken[c->field] = 1;
+	}
 }
 
 /* ---------------------------------------------------------- values */
@@ -181,7 +226,7 @@ struct value_words {
 static const struct value_words value_words[] = {
 	{ "stage", "won", "won|win|成交|赢|签约|签单|closed won|已签" },
 	{ "stage", "lost", "lost|lose|丢|输|失败|关闭|dead" },
-	{ "stage", "open", "open|negotiat|proposal|qualif|prospect|discovery|跟进|商谈|谈判|意向|初步|方案|报价" },
+	{ "stage", "open", "open|negotiat|proposal|qualif|prospect|discovery|engag|pipeline|in progress|pending|lead|contact|demo|quote|跟进|商谈|谈判|意向|初步|方案|报价" },
 	{ "yesno", "yes", "yes|new|是|新|true" },
 	{ "yesno", "no", "no|existing|old|否|老|false|repeat" },
 	{ "dept_type", "business", "业务|销售|市场|sales|business|market" },
@@ -445,6 +490,24 @@ static void judge_cell(struct sniff *s, struct sniff_col *c, const char *t)
 	}
 	dmy_evidence(c, t);
 	add_value(c, t);
+	if (s->in == INPUT_HR) {
+		struct strbuf k = STRBUF_INIT;
+		loader_key_text(HR_NAME, t, &k);
+		u64set_add(&c->keys, str_hash(k.buf, k.len));
+		strbuf_release(&k);
+	}
+}
+
+size_t sniff_key_hits(const struct sniff_col *hr, const struct sniff_col *col)
+{
+	struct strbuf k = STRBUF_INIT;
+	size_t i, n = 0;
+	for (i = 0; i < col->nvalues; i++) {
+		loader_key_text(HR_NAME, col->values[i].text, &k);
+		n += u64set_has(&hr->keys, str_hash(k.buf, k.len));
+	}
+	strbuf_release(&k);
+	return n;
 }
 
 /* Decides a date column's format from the evidence gathered. */
@@ -614,6 +677,7 @@ static int sniff_one(struct sniff *s, const char *path, const char *sheet, enum 
 	rows_close(&r);
 	if (rc < 0)
 		return -1;
+	map_by_spelling(s);
 	for (j = 0; j < s->ncols; j++) {
 		struct sniff_col *c = &s->cols[j];
 		int date_field = c->field >= 0 && schema_inputs[in].fields[c->field].type == FT_DATE;
@@ -689,6 +753,7 @@ void sniff_release(struct sniff *s)
 		for (k = 0; k < c->nvalues; k++)
 			free(c->values[k].text);
 		free(c->values);
+		u64set_release(&c->keys);
 	}
 	free(s->cols);
 	free(s->sheet);

@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "schema.h"
+#include "util/strmap.h"
 
 struct diag;
 
@@ -53,6 +54,8 @@ struct sniff_col {
 	struct sniff_value *values; /* distinct texts, most frequent first */
 	size_t nvalues;
 	int values_overflow;        /* more than SNIFF_MAX_DISTINCT */
+	struct u64set keys;         /* hr: every cell as a key compares (loader_key_text's
+				       name rules), hashed: who another export names */
 	/* internal: day/month evidence of a/b/yyyy cells */
 	size_t dmy_cells;
 	int max_first, max_second;
@@ -86,6 +89,11 @@ void sniff_release(struct sniff *s);
 
 /* The column mapped to field f, or NULL. */
 const struct sniff_col *sniff_field(const struct sniff *s, int f);
+
+/* How many of col's distinct values (the first SNIFF_MAX_DISTINCT) are
+ * cells of the HR column hr, compared as employee keys are (trimmed, any
+ * case, "Last, First" = "First Last"): the evidence for employee_key. */
+size_t sniff_key_hits(const struct sniff_col *hr, const struct sniff_col *col);
 
 /*
  * The canonical value of a value set ("stage", "yesno", "dept_type") an

@@ -127,3 +127,59 @@ else
 fi
 same_results "German export (1.234,56, d.m.Y) through init = the same figures written plainly: results.csv identical" \
 	"$E/de/merit.ini" "$E/en/merit.ini" "$E"
+
+# --- an HR system that lists people by surname, a CRM that names owners -----
+# The shapes of public HR and CRM exports: "Last, First" names, a US state
+# column before EmploymentStatus, DateofHire m/d/yyyy, yearly salaries; the
+# CRM's sales_agent writes "First Last" (one with a double space, one in
+# another case), close_value beside a text column 'account', stages Won /
+# Lost / Engaging / Prospecting, no close date on open deals.
+K=$(scratch init-public)
+printf '%s\n' 'Employee_Name,EmpID,Salary,Position,State,DateofHire,DateofTermination,EmploymentStatus,Department,ManagerID' \
+	'"Brinkmann, Dustin",10001,96000,Area Sales Manager,MA,7/21/2010,,Active,Sales       ,' \
+	'"Frase, Moses",10002,60000,Sales Representative,MA,4/2/2014,,Active,Sales       ,10001' \
+	'"Levy, Zane",10003,66000,Sales Representative,TX,10/13/2015,,Active,Sales       ,10001' \
+	'"Adinolfi, Wilson  K",10004,54000,Production Technician I,MA,1/7/2011,,Active,Production       ,' >"$K/hr.csv"
+printf '%s\n' 'opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value' \
+	'O1,Moses Frase,GTX,Acme,Won,2017-08-01,2017-10-03,3000' \
+	'O2,Moses  Frase,GTX,Betasoloin,Won,2017-09-01,2017-10-20,1500' \
+	'O3,zane levy,MG,Acme,Won,2017-09-12,2017-10-31,7000' \
+	'O4,Zane Levy,MG,,Lost,2017-09-20,2017-10-15,0' \
+	'O5,Moses Frase,GTX,Acme,Engaging,2017-10-01,,' \
+	'O6,Zane Levy,GTX,Acme,Prospecting,2017-10-02,,' \
+	'O7,Zane Levy,GTX,Acme,Won,2017-09-02,2017-09-28,9000' >"$K/sales.csv"
+printf 'scope,key,kpi,period,target\nrole,sales,sales_achievement,2017-10,10000\n' >"$K/targets.csv"
+run_merit "$K/out" "$K/err" init --hr "$K/hr.csv" --sales "$K/sales.csv" --targets "$K/targets.csv" \
+	-o "$K/merit.ini"
+expect "init on public-shaped exports: every required field mapped" 0 "$K/out" \
+	"written; \([0-9]*\) of \1 required fields mapped"
+ks() { python3 "$splice" --map "$K/merit.ini" "$1" "$2"; }
+got="key=$(ks input.sales employee_key) owner=$(ks columns.sales employee_id)"
+got="$got amount=$(ks columns.sales amount) status=$(ks columns.hr status)"
+got="$got hire=$(ks columns.hr hire_date) leave=$(ks columns.hr leave_date)"
+got="$got period=$(ks input.hr salary_period) open=$(ks values.stage open) role=$(ks values.role sales)"
+want="key=name owner=sales_agent amount=close_value status=EmploymentStatus hire=DateofHire"
+want="$want leave=DateofTermination period=year open=Engaging, Prospecting role=Sales Representative"
+if [ "$got" = "$want" ] &&
+   grep -q "^; 4 of the first 4 'sales_agent' values are HR's 'Employee_Name' (name)$" "$K/merit.ini"; then
+	pass "init: owners by name (employee_key = name), EmploymentStatus not State, close_value not account, yearly pay, one line per stage value"
+else
+	fail "init on public-shaped exports" "got '$got'"
+fi
+sed -i 's/^company = TODO.*/company = Public | Public/' "$K/merit.ini"
+"$MERIT" run -q --no-letters -c "$K/merit.ini" -o "$K/o" >"$K/run.err" 2>&1
+rc=$?
+# By hand: Moses Frase (10002) won 3,000 + 1,500 in 2017-10; Zane Levy
+# (10003) 7,000 (O7 closed in September, O4 lost); target 10,000 each.
+# Salaries are yearly: 60,000 / 12 = 5,000.00 a month for 10002.
+got=$(python3 - "$K/o/2017-10/results.csv" <<'PY'
+import csv, sys
+rows = {r["employee_id"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
+print(" ".join("%s:%s/%s/%s" % (e, rows[e]["sales_achievement_actual"], rows[e]["sales_achievement_achievement"], rows[e]["base_salary"]) for e in ("10002", "10003")))
+PY
+)
+if [ "$rc" = 0 ] && [ "$got" = "10002:4500.0000/0.4500/5000.00 10003:7000.0000/0.7000/5500.00" ]; then
+	pass "init's config runs: 'Frase, Moses' is the CRM's 'Moses  Frase', figures by hand ($got)"
+else
+	fail "init's config on public-shaped exports" "rc $rc, $got $(head -c 300 "$K/run.err")"
+fi

@@ -128,6 +128,33 @@ static void test_close_spelling(void **state)
 	sniff_release(&s);
 }
 
+/* Spelling comes after every dictionary match and must fit the cells:
+ * "State" does not take status from EmploymentStatus, a text column
+ * "account" never becomes the amount ("amout", numbers, does). */
+static void test_spelling_after_dictionary_and_cells(void **state)
+{
+	struct sniff s, hr, crm;
+	(void)state;
+	sniff_ok(&s, WRITE("state.csv", "EmpID,State,EmploymentStatus\nE1,MA,Active\n"), INPUT_HR);
+	assert_string_equal(sniff_field(&s, HR_STATUS)->header, "EmploymentStatus");
+	assert_int_equal(s.cols[1].field, -1);
+	sniff_release(&s);
+	sniff_ok(&s, WRITE("account.csv", "account,amout\nAcme,100\nBeta,250.50\n"), INPUT_SALES);
+	assert_string_equal(sniff_field(&s, SALES_AMOUNT)->header, "amout");
+	assert_int_equal(s.cols[0].field, -1);
+	sniff_release(&s);
+	/* Who a CRM names, as employee keys compare: "Last, First" = "First
+	 * Last", any case, runs of spaces as one. */
+	sniff_ok(&hr, WRITE("people.csv", "Employee_Name,EmpID\n\"Frase, Moses\",1\n\"Levy, Zane\",2\n"),
+		 INPUT_HR);
+	sniff_ok(&crm, WRITE("owners.csv", "agent,x\nmoses  FRASE,1\nZane Levy,2\nNobody Here,3\n"),
+		 INPUT_SALES);
+	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_NAME), &crm.cols[0]), 2);
+	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_EMPLOYEE_ID), &crm.cols[0]), 0);
+	sniff_release(&hr);
+	sniff_release(&crm);
+}
+
 static void test_value_guesses(void **state)
 {
 	(void)state;
@@ -149,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_us_dates_and_ambiguous),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_close_spelling),
+		cmocka_unit_test(test_spelling_after_dictionary_and_cells),
 		cmocka_unit_test(test_value_guesses),
 	};
 	return cmocka_run_group_tests(tests, fixture_tmp_setup, fixture_tmp_teardown);
