@@ -67,7 +67,10 @@ one() {         # TAG BIN DIR ARGS...
 	tag=$1 bin=$2 dir=$3
 	shift 3
 	rm -rf "$dir/goal-$tag" && mkdir -p "$dir/goal-$tag"
-	sed "s#^state_dir *=.*#state_dir = goal-$tag/state#" "$dir/merit.ini" >"$dir/goal-$tag.ini"
+	# Each binary with its own templates (they follow the code's placeholders).
+	tpl=$(cd "$(dirname "$bin")/../.." && pwd)/templates
+	sed -e "s#^state_dir *=.*#state_dir = goal-$tag/state#" \
+	    -e "s#^templates *=.*#templates = $tpl#" "$dir/merit.ini" >"$dir/goal-$tag.ini"
 	/usr/bin/time -f '%e %M' -o "$dir/goal-$tag/time" \
 		"$bin" run -q -c "$dir/goal-$tag.ini" -p 2026-10 -o "$dir/goal-$tag/out" "$@" \
 		2>"$dir/goal-$tag/stderr"
