@@ -52,7 +52,7 @@ static const struct header_names dictionary[] = {
 	{ INPUT_HR, HR_ROLE, "岗位|职位|岗位名称|职务|职位名称|job title|title|position|job|job profile|business title|rolle|stelle|stellenbezeichnung|funktion|poste|intitulé du poste|fonction|puesto|cargo|job role|role name|designation|occupation|job name|position title" },
 	{ INPUT_HR, HR_GRADE, "职级|级别|职等|职级名称|grade|level|job level|band|pay grade" },
 	{ INPUT_HR, HR_MANAGER_ID, "直属上级|直属上级工号|上级工号|汇报对象|直接上级|直属领导|manager id|manager|reports to|supervisor id|line manager|manager employee id|vorgesetzter|führungskraft|responsable|jefe directo" },
-	{ INPUT_HR, HR_BASE_SALARY, "月基本工资|基本工资|月薪|底薪|基本薪资|月基本薪资|基本月薪|base salary|monthly salary|salary|base pay|monthly base|grundgehalt|monatsgehalt|gehalt|salaire de base|salaire mensuel|salaire|salario base|sueldo base|salario|monthly income|monthly pay|monthly wage|annual salary|yearly salary|annual base salary|salary per annum|hourly rate|pay rate|hourly wage|年薪|时薪" },
+	{ INPUT_HR, HR_BASE_SALARY, "月基本工资|基本工资|月薪|底薪|基本薪资|月基本薪资|基本月薪|base salary|monthly salary|monthly income|monthly pay|monthly wage|salary|base pay|monthly base|grundgehalt|monatsgehalt|gehalt|salaire de base|salaire mensuel|salaire|salario base|sueldo base|salario|annual salary|yearly salary|annual base salary|salary per annum|hourly rate|pay rate|hourly wage|年薪|时薪" },
 	{ INPUT_HR, HR_HIRE_DATE, "入职日期|入职时间|入职|hire date|start date|date of joining|joined|date hired|original hire date|join date|eintrittsdatum|eintritt|date d'embauche|date d'entrée|fecha de alta|fecha de ingreso|date of hire|employment start date|seniority date|doj|date of employment" },
 	{ INPUT_HR, HR_LEAVE_DATE, "离职日期|离职时间|最后工作日|leave date|termination date|end date|exit date|last working day|last day|austrittsdatum|austritt|date de sortie|date de départ|fecha de baja|date of termination|term date|separation date|date of leaving|leaving date|termination" },
 	{ INPUT_HR, HR_STATUS, "状态|员工状态|在职状态|任职状态|人员状态|员工类型|employment status|status|worker status|employee status|beschäftigungsstatus|statut|estado|emp status|active status" },
@@ -110,10 +110,12 @@ static void normalise(const char *s, struct strbuf *out)
 	}
 }
 
-/* Does normalised header h equal one of the '|'-separated names? */
-static int names_match(const char *names, const char *h, struct strbuf *tmp)
+/* Where normalised header h is among the '|'-separated names: 1 for the
+ * first, 2 for the second, ...; 0 when it is none of them. */
+static int names_rank(const char *names, const char *h, struct strbuf *tmp)
 {
 	const char *p = names;
+	int rank = 1;
 	while (*p) {
 		size_t n = strcspn(p, "|");
 		char *one = xstrndup(p, n);
@@ -122,52 +124,89 @@ static int names_match(const char *names, const char *h, struct strbuf *tmp)
 		eq = !strcmp(tmp->buf, h);
 		free(one);
 		if (eq)
-			return 1;
+			return rank;
 		p += n + (p[n] == '|');
+		rank++;
 	}
 	return 0;
 }
 
-/* Maps header h to a field of input in by merit's own name or the
- * dictionary: 1 with *field and *how, else 0. */
-static int map_header(enum input_kind in, const char *h, const int *taken, int *field,
-		      char **how)
+/* A header that could be a field, and how well: 0 is merit's own name,
+ * then the dictionary's order of names. */
+struct header_match {
+	size_t col;
+	int field, rank;
+};
+
+static int by_rank(const void *a, const void *b)
 {
-	const struct input_schema *sc = &schema_inputs[in];
-	struct strbuf nh = STRBUF_INIT, tmp = STRBUF_INIT;
-	size_t i, f;
-	int found = 0;
-	normalise(h, &nh);
-	for (f = 0; f < sc->nfields && !found; f++) {
-		normalise(sc->fields[f].name, &tmp);
-		if (!taken[f] && !strcmp(tmp.buf, nh.buf)) {
-			*field = (int)f;
-			*how = xstrdup("merit's own name");
-			found = 1;
-		}
-	}
-	for (i = 0; i < sizeof(dictionary) / sizeof(dictionary[0]) && !found; i++) {
-		if (dictionary[i].in != in || taken[dictionary[i].field])
-			continue;
-		if (names_match(dictionary[i].names, nh.buf, &tmp)) {
-			*field = dictionary[i].field;
-			*how = xstrdup("a name HR and CRM exports use");
-			found = 1;
-		}
-	}
-	strbuf_release(&nh);
-	strbuf_release(&tmp);
-	return found;
+	const struct header_match *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
 }
 
-/* Do the column's cells fit a field of type t? (Nine in ten: a typed
- * column has a stray note now and then.) An empty column fits anything. */
-static int cells_fit(const struct sniff_col *c, enum field_type t)
+/*
+ * Maps the headers to fields by merit's own names and the dictionary. Where
+ * two headers could be one field, the better name takes it, then the
+ * earlier column ("MonthlyIncome" is the salary beside "HourlyRate" and
+ * "DailyRate", wherever they stand), and the other header may still be
+ * another field.
+ */
+static void map_headers(struct sniff *s)
 {
-	size_t ok;
+	const struct input_schema *sc = &schema_inputs[s->in];
+	struct strbuf nh = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct header_match *m = NULL;
+	int taken[SCHEMA_MAX_FIELDS] = { 0 };
+	size_t nm = 0, j, f, i;
+	for (j = 0; j < s->ncols; j++) {
+		if (!*s->cols[j].header)
+			continue;
+		normalise(s->cols[j].header, &nh);
+		for (f = 0; f < sc->nfields; f++) {
+			int rank = 0;
+			normalise(sc->fields[f].name, &tmp);
+			if (strcmp(tmp.buf, nh.buf)) {
+				for (i = 0; i < sizeof(dictionary) / sizeof(dictionary[0]) && !rank; i++)
+					if (dictionary[i].in == s->in && dictionary[i].field == (int)f)
+						rank = names_rank(dictionary[i].names, nh.buf, &tmp);
+				if (!rank)
+					continue;
+			}
+			m = xrealloc(m, (nm + 1) * sizeof(*m));
+			m[nm].col = j, m[nm].field = (int)f, m[nm++].rank = rank;
+		}
+	}
+	if (nm)
+		qsort(m, nm, sizeof(*m), by_rank);
+	for (i = 0; i < nm; i++) {
+		struct sniff_col *c = &s->cols[m[i].col];
+		if (c->field >= 0 || taken[m[i].field])
+			continue;
+		c->field = m[i].field;
+		c->how = xstrdup(m[i].rank ? "a name HR and CRM exports use" : "merit's own name");
+		taken[c->field] = 1;
+	}
+	free(m);
+	strbuf_release(&nh);
+	strbuf_release(&tmp);
+}
+
+/* Do the column's cells fit field f? (Nine in ten: a typed column has a
+ * stray note now and then.) An empty column fits anything; a column of
+ * numbers is no name, department or other text but an identifier or grade. */
+static int cells_fit(const struct sniff_col *c, const struct field_def *f)
+{
+	size_t ok, len = strlen(f->name);
 	if (!c->filled)
 		return 1;
-	switch (t) {
+	switch (f->type) {
+	case FT_TEXT:
+		if ((len > 3 && !strcmp(f->name + len - 3, "_id")) || !strcmp(f->name, "key") ||
+		    !strcmp(f->name, "grade"))
+			return 1;
+		return c->numbers * 10 < c->filled * 9;
 	case FT_MONEY:
 	case FT_NUMBER:
 		ok = c->money > c->numbers ? c->money : c->numbers;
@@ -204,7 +243,7 @@ static void map_by_spelling(struct sniff *s)
 		if (c->field >= 0 || !*c->header)
 			continue;
 		for (f = nc = 0; f < sc->nfields; f++)
-			if (!taken[f] && cells_fit(c, sc->fields[f].type))
+			if (!taken[f] && cells_fit(c, &sc->fields[f]))
 				cands[nc++] = sc->fields[f].name;
 		if (!nc || !(near = config_nearest(c->header, cands, nc)))
 			continue;
@@ -612,7 +651,6 @@ static void judge_row(struct sniff *s, const struct csv_row *row)
 
 static void set_header(struct sniff *s, const struct csv_row *hdr)
 {
-	int taken[SCHEMA_MAX_FIELDS] = { 0 };
 	size_t j;
 	s->ncols = hdr->n;
 	while (s->ncols && !hdr->cell[s->ncols - 1][0])
@@ -623,9 +661,8 @@ static void set_header(struct sniff *s, const struct csv_row *hdr)
 		c->header = xstrdup(hdr->cell[j]);
 		c->field = -1;
 		c->latest = c->latest_builtin = c->latest_dm = c->latest_md = DATE_NONE;
-		if (*c->header && map_header(s->in, c->header, taken, &c->field, &c->how))
-			taken[c->field] = 1;
 	}
+	map_headers(s);
 }
 
 /* Sniffs one file, or one sheet (a number, "1" the first) of a workbook. */

@@ -139,6 +139,13 @@ static void test_spelling_after_dictionary_and_cells(void **state)
 	assert_string_equal(sniff_field(&s, HR_STATUS)->header, "EmploymentStatus");
 	assert_int_equal(s.cols[1].field, -1);
 	sniff_release(&s);
+	/* The better dictionary name takes a field wherever it stands; a
+	 * column of numbers is no name, however close "Age" is to it. */
+	sniff_ok(&s, WRITE("ibm.csv", "Age,HourlyRate,EmployeeNumber,MonthlyIncome\n41,94,1,5993\n"
+			   "49,61,2,5130\n"), INPUT_HR);
+	assert_string_equal(sniff_field(&s, HR_BASE_SALARY)->header, "MonthlyIncome");
+	assert_null(sniff_field(&s, HR_NAME));
+	sniff_release(&s);
 	sniff_ok(&s, WRITE("account.csv", "account,amout\nAcme,100\nBeta,250.50\n"), INPUT_SALES);
 	assert_string_equal(sniff_field(&s, SALES_AMOUNT)->header, "amout");
 	assert_int_equal(s.cols[0].field, -1);
