@@ -7,7 +7,7 @@
  * the largest one-page Chinese and two-page letters.
  *
  *   out/build/tools/bench_letters [-n 10000] [-j 2] [--record docs/BENCHMARKS.md]
- *                                 [--keep DIR] [--no-history]
+ *                                 [--keep DIR] [--no-history] [--ref MS@COMMIT]
  *
  * Run from the repository root (it reads templates/). --record rewrites the
  * section between <!-- bench:letters:begin --> and <!-- bench:letters:end -->.
@@ -15,6 +15,10 @@
  * and leaves them there, to look at or measure, instead of deleting them.
  * Four in five employees have five earlier months (the trend chart);
  * --no-history leaves the ledger empty, as in a company's first month.
+ * --ref MS@COMMIT gives the ms CPU per letter that the binary from before
+ * issue 14 (COMMIT) took on this host, measured alternately with this one
+ * (docs/BENCHMARKS.md, Letters, says how): the goal table then also gives
+ * the ratio, which does not depend on how fast the host is that day.
  */
 #include "config.h"
 #include "model.h"
@@ -223,7 +227,8 @@ int main(int argc, char **argv)
 	struct company c;
 	struct diag d;
 	struct strbuf sb = STRBUF_INIT, sec = STRBUF_INIT;
-	const char *rec = NULL, *keep = NULL;
+	const char *rec = NULL, *keep = NULL, *ref_commit = NULL;
+	double ref_ms = 0;
 	char tmp[] = "/tmp/merit-bench-letters-XXXXXX";
 	const char *dir = tmp;
 	size_t n = 10000;
@@ -244,9 +249,13 @@ int main(int argc, char **argv)
 			keep = argv[++i];
 		else if (!strcmp(argv[i], "--no-history"))
 			history = 0;
+		else if (!strcmp(argv[i], "--ref") && i + 1 < argc &&
+			 (ref_commit = strchr(argv[i + 1], '@')) != NULL &&
+			 (ref_ms = strtod(argv[i + 1], NULL)) > 0)
+			ref_commit++, i++;
 		else {
 			fprintf(stderr, "usage: bench_letters [-n N] [-j JOBS] [--record FILE] "
-				"[--keep DIR] [--no-history]\n");
+				"[--keep DIR] [--no-history] [--ref MS@COMMIT]\n");
 			return 64;
 		}
 	}
@@ -303,6 +312,15 @@ int main(int argc, char **argv)
 			    "| mean bytes per letter, < 25 KB | 21820 | %.0f | %s |\n",
 			    commit, rate, rate >= 700 ? "yes" : "no", mean,
 			    mean < 25 * 1024 ? "yes" : "no");
+	/* The same goal as a ratio on this host: 700 / 389 letters/s is
+	 * 1.8x, so at most 0.55x the CPU per letter of the binary before. */
+	if (n == 10000 && jobs == 2 && ref_commit && st.files) {
+		double ms = 1000.0 * cpu / (double)st.files;
+		strbuf_addf(&sec,
+			    "| ms CPU per letter at -j 2, <= 0.55x of %s's on the same host "
+			    "(700 / 389 letters/s = 1.8x) | %.3f | %.3f (%.2fx) | %s |\n",
+			    ref_commit, ref_ms, ms, ms / ref_ms, ms <= 0.55 * ref_ms ? "yes" : "no");
+	}
 	fputs(sec.buf, stdout);
 	if (rec && bench_record(rec, "letters", "Letters", sec.buf) < 0) {
 		perror(rec);
