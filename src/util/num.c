@@ -15,15 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* UTF-8 and ASCII currency markers, skipped wherever they stand. */
-static const char *const currency[] = { "¥", "￥", "$", "CNY", "RMB", "USD", "元" };
+/* UTF-8 and ASCII currency markers, skipped wherever they stand: the
+ * signs and ISO codes of the currencies exports are kept in (a prefixed
+ * dollar before the plain one). No-break spaces (U+00A0, U+202F: French
+ * "1 234,56") are skipped as spaces are. */
+static const char *const currency[] = {
+	"¥", "￥", "元", "円", "€", "£", "₹", "₩", "＄", "US$", "HK$", "NT$", "S$", "A$", "C$",
+	"R$", "$", "CNY", "RMB", "USD", "EUR", "GBP", "HKD", "JPY", "SGD", "AUD", "CAD", "CHF",
+	"TWD", "KRW", "INR", "\xC2\xA0", "\xE2\x80\xAF",
+};
 
 static size_t skip_currency(const char *p)
 {
 	size_t i;
 	/* Fast exit for digits and separators: this runs once per character of
-	 * every number in a million-row export. */
-	if (!*p || !strchr("\xC2\xEF$CRU\xE5", *p))
+	 * every number in a million-row export. The first bytes of every marker. */
+	if (!*p || !strchr("\xC2\xE2\xE5\xEF$ACEGHIJKNRSTU", *p))
 		return 0;
 	for (i = 0; i < sizeof(currency) / sizeof(currency[0]); i++) {
 		size_t n = strlen(currency[i]);
@@ -51,8 +58,10 @@ static int separator_ok(int state, int run)
 
 static size_t separator_len(const char *p)
 {
-	if (*p == ',')
+	if (*p == ',' || *p == '\'')           /* Swiss 1'234.50 */
 		return 1;
+	if (!strncmp(p, "\xE2\x80\x99", 3))   /* 1’234.50, a typographic apostrophe */
+		return 3;
 	if (!strncmp(p, "\xEF\xBC\x8C", 3))   /* full-width comma U+FF0C */
 		return 3;
 	return 0;
@@ -66,7 +75,7 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 {
 	const char *p = s;
 	size_t n = 0, sep;
-	int neg = 0, paren = 0, seen_digit = 0, seen_dot = 0, seen_sign = 0;
+	int neg = 0, paren = 0, seen_digit = 0, seen_dot = 0, seen_sign = 0, trailing = 0;
 	int group = GROUP_OPEN, run = 0;
 	*percent = 0;
 	while (isspace((unsigned char)*p))
@@ -107,13 +116,19 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 			p++;
 			continue;
 		}
+		if (*p == '-' && seen_digit && !seen_sign && !paren) {
+			trailing = 1;       /* SAP, DATEV: "1,234.00-" */
+			seen_sign = 1;
+			p++;
+			continue;
+		}
 		if (*p == '%' && seen_digit && !*percent) {
 			*percent = 1;
 			p++;
 			continue;
 		}
-		if (paren == 2 || *percent)
-			return NUM_BAD;   /* nothing but currency may follow ')' or '%' */
+		if (paren == 2 || *percent || trailing)
+			return NUM_BAD;   /* nothing but currency may follow ')', '%', a trailing '-' */
 		if (isdigit((unsigned char)*p)) {
 			if (n + 2 >= outsz)
 				return NUM_BAD;
@@ -151,7 +166,7 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 	}
 	if (!seen_digit || paren == 1 || (group == GROUP_IN && run != 3))
 		return NUM_BAD;
-	if (paren == 2) {
+	if (paren == 2 || trailing) {
 		if (neg)
 			return NUM_BAD;
 		memmove(out + 1, out, n);

@@ -117,6 +117,32 @@ static void test_money(void **state)
 	assert_int_equal(money_parse("99999999999999999999", &c), NUM_RANGE);
 }
 
+/* The currencies and signs exports are kept in beyond yuan and dollars. */
+static void test_money_currencies(void **state)
+{
+	static const struct { const char *text; int want; int64_t cents; } cases[] = {
+		{ "€1,234.56", NUM_OK, 123456 },     { "1,234.56 €", NUM_OK, 123456 },
+		{ "£99", NUM_OK, 9900 },             { "HK$1,000", NUM_OK, 100000 },
+		{ "US$ 1,000.50", NUM_OK, 100050 },  { "EUR 12.00", NUM_OK, 1200 },
+		{ "＄100", NUM_OK, 10000 },          { "5000円", NUM_OK, 500000 },
+		{ "1,234.00-", NUM_OK, -123400 },    /* SAP's trailing minus */
+		{ "CHF 1'234.50", NUM_OK, 123450 },  { "1’234.50", NUM_OK, 123450 },
+		{ "1\xC2\xA0" "234.56", NUM_OK, 123456 }, /* a no-break space groups */
+		{ "-1.00-", NUM_BAD, 0 },            { "1.00-2", NUM_BAD, 0 },
+		{ "2026-10-05", NUM_BAD, 0 },        { "1'23.00", NUM_BAD, 0 },
+		{ "E12", NUM_BAD, 0 },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t c = 0;
+		int rc = money_parse(cases[i].text, &c);
+		if (rc != cases[i].want || (rc == NUM_OK && c != cases[i].cents))
+			fail_msg("money_parse('%s') = %d, %lld cents; wanted %d, %lld", cases[i].text,
+				 rc, (long long)c, cases[i].want, (long long)cases[i].cents);
+	}
+}
+
 static int32_t ymd(int y, int m, int d)
 {
 	return date_from_ymd(y, m, d);
@@ -218,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_num),
 		cmocka_unit_test(test_thousands_separators),
 		cmocka_unit_test(test_money),
+		cmocka_unit_test(test_money_currencies),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_period),
 		cmocka_unit_test(test_period_fixed),
