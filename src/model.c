@@ -74,9 +74,10 @@ void company_release(struct company *c)
 	free(c->overrides);
 	free(c->team_start);
 	free(c->team_idx);
-	for (i = 0; i < c->ndetails; i++)
-		free(c->details[i]);
 	free(c->details);
+	for (i = 0; i < c->ndetail_of; i++)
+		free(c->detail_of[i]);
+	free(c->detail_of);
 	strmap_release(&c->by_id);
 	strmap_release(&c->hr_set_aside);
 	strlist_release(&c->hr_set_aside_keys);
@@ -112,10 +113,37 @@ void company_drop_rows(struct company *c, unsigned rows)
 	}
 }
 
-struct metric_detail *company_add_detail(struct company *c)
+uint32_t company_add_detail(struct company *c)
 {
 	ALLOC_GROW(c->details, c->ndetails + 1, c->details_alloc);
-	return c->details[c->ndetails++] = xcalloc(1, sizeof(struct metric_detail));
+	memset(&c->details[c->ndetails], 0, sizeof(*c->details));
+	if (c->ndetails >= UINT32_MAX - 1)
+		BUG("more than 2^32 metric details");
+	return (uint32_t)++c->ndetails;
+}
+
+void company_link_detail(struct company *c, size_t nmetrics, size_t m, size_t emp, uint32_t ref)
+{
+	if (!ref && (m >= c->ndetail_of || !c->detail_of[m]))
+		return;
+	if (!c->detail_of) {
+		c->detail_of = xcalloc(nmetrics + 1, sizeof(*c->detail_of));
+		c->ndetail_of = nmetrics;
+	}
+	if (m >= c->ndetail_of || emp >= c->nemps)
+		BUG("metric detail %zu/%zu out of range", m, emp);
+	if (!c->detail_of[m])
+		c->detail_of[m] = xcalloc(c->nemps + 1, sizeof(**c->detail_of));
+	c->detail_of[m][emp] = ref;
+}
+
+const struct metric_detail *company_detail(const struct company *c, size_t m, size_t emp)
+{
+	uint32_t ref;
+	if (m >= c->ndetail_of || !c->detail_of[m] || emp >= c->nemps)
+		return NULL;
+	ref = c->detail_of[m][emp];
+	return ref ? &c->details[ref - 1] : NULL;
 }
 
 const char *company_intern(struct company *c, const char *s)

@@ -92,10 +92,11 @@ struct metric_detail {
 	double mean[REL_COUNT];                   /* mean of 25 x (score - 1) */
 };
 
-/* Per-employee, per-metric value and its evidence for `merit explain`. */
-struct metric_value {          /* 24 bytes: one per metric and employee */
+/* Per-employee, per-metric value. Its evidence for `merit explain`, where
+ * there is some, is company_detail(): not a pointer here, which would be
+ * a third of the struct for two metrics of 23. */
+struct metric_value {          /* 16 bytes: one per metric and employee */
 	double value;
-	const struct metric_detail *detail;   /* turnover, review360; owned by the company */
 	uint32_t records;         /* rows that contributed */
 	uint32_t members : 31;    /* a group value: the group's in-scope members */
 	uint32_t present : 1;     /* 0: missing (no rows / zero denominator) */
@@ -309,8 +310,13 @@ struct company {
 	int64_t pool_cents, allocated_cents, unallocated_cents;
 	double gender_gap_mean_pct, gender_gap_median_pct;   /* NAN when no gender */
 
-	struct metric_detail **details;   /* owned; metric_value.detail points here */
+	/* Evidence of turnover and review360 values (metrics.c), one array:
+	 * detail_of[m][emp] is 1 + an index into details, 0 none; detail_of[m]
+	 * is NULL for a metric without any (ndetail_of: config.nmetrics). */
+	struct metric_detail *details;
 	size_t ndetails, details_alloc;
+	uint32_t **detail_of;
+	size_t ndetail_of;
 
 	struct strmap interned;
 	char **interned_strs;
@@ -339,8 +345,14 @@ long company_find(const struct company *c, const char *id);
  */
 void override_describe(const struct override_row *o, const struct config *cfg,
 		       enum locale loc, struct strbuf *sb);
-/* A zeroed metric_detail owned by the company (freed with it). */
-struct metric_detail *company_add_detail(struct company *c);
+/* A zeroed metric_detail owned by the company (freed with it): its
+ * reference (1 + index into c->details; the pointer moves with the next). */
+uint32_t company_add_detail(struct company *c);
+/* Records detail `ref` as the evidence of employee emp's metric m (of
+ * nmetrics); ref 0 records none. */
+void company_link_detail(struct company *c, size_t nmetrics, size_t m, size_t emp, uint32_t ref);
+/* The evidence behind employee emp's value of metric m, or NULL. */
+const struct metric_detail *company_detail(const struct company *c, size_t m, size_t emp);
 /* Appends a zeroed employee and returns it (its index is nemps - 1). */
 struct employee *company_add_employee(struct company *c);
 /* The employee's result for config KPI `kpi` (index into cfg->kpis), or

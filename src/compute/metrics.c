@@ -42,8 +42,10 @@ struct mctx {
 	size_t *group_of;                /* employee -> department group */
 	uint32_t *members;               /* per group: in-scope employees */
 	struct metric_value **own;       /* [metric] -> [employee], while resolving it */
+	uint32_t **own_why;              /* like own, review360: its detail (company_add_detail) */
 	struct metric_value *deptrow;    /* [metric][group]: department rows (metrics input) */
 	struct metric_value *grp;        /* [metric][group], memoised */
+	uint32_t *grp_why;               /* like grp, turnover: its detail */
 	unsigned char *grp_done;
 	int *state;                      /* per metric: 0 todo, 1 resolving, 2 done */
 	unsigned char *ratio_part;       /* per metric: the num or den of a ratio */
@@ -199,9 +201,10 @@ static int cmp_review(const void *pa, const void *pb)
  * zero weight drop out, the rest are weighted and re-normalised.
  */
 static struct metric_value review360(const struct mctx *x, const struct review_ref *idx,
-				     size_t lo, size_t hi)
+				     size_t lo, size_t hi, uint32_t *why_ref)
 {
-	struct metric_detail *why = company_add_detail(x->c);
+	uint32_t ref = company_add_detail(x->c);
+	struct metric_detail *why = &x->c->details[ref - 1];
 	const struct review_conf *rc = &x->cfg->reviews;
 	double sum[REL_COUNT] = { 0 }, wsum = 0, total = 0;
 	uint32_t n[REL_COUNT] = { 0 }, reviewers[REL_COUNT] = { 0 }, used = 0;
@@ -233,7 +236,7 @@ static struct metric_value review360(const struct mctx *x, const struct review_r
 		v.value = total / wsum;
 		v.records = used;
 	}
-	v.detail = why;
+	*why_ref = ref;
 	return v;
 }
 
@@ -277,7 +280,7 @@ static void own_from_reviews(struct mctx *x, size_t m)
 		for (i = lo; i < n && idx[i].reviewee == who; i++)
 			;
 		if (def->agg == AGG_REVIEW360) {
-			x->own[m][who] = review360(x, idx, lo, i);
+			x->own[m][who] = review360(x, idx, lo, i, &x->own_why[m][who]);
 		} else {
 			struct acc a = { 0 };
 			size_t j;
@@ -353,11 +356,12 @@ static int in_group(const struct mctx *x, size_t i, size_t g)
  * annualised (SPEC 5). The dates alone put everyone counted in scope; the
  * in_scope test leaves out those scope_compute removed for another reason
  * (an unknown role), as every other group aggregate does. */
-static struct metric_value turnover(const struct mctx *x, size_t g)
+static struct metric_value turnover(const struct mctx *x, size_t g, uint32_t *why_ref)
 {
 	const struct period *p = &x->c->period;
 	struct metric_value v = { 0 };
-	struct metric_detail *why = company_add_detail(x->c);
+	uint32_t ref = company_add_detail(x->c);
+	struct metric_detail *why = &x->c->details[ref - 1];
 	uint32_t leavers = 0, hc_first = 0, hc_last = 0;
 	size_t i;
 	for (i = 0; i < x->nemps; i++) {
@@ -377,7 +381,7 @@ static struct metric_value turnover(const struct mctx *x, size_t g)
 	why->leavers = leavers;
 	why->hc_first = hc_first;
 	why->hc_last = hc_last;
-	v.detail = why;
+	*why_ref = ref;
 	if (hc_first + hc_last == 0)
 		return v;
 	v.present = 1;
@@ -450,7 +454,7 @@ static struct metric_value group_value(struct mctx *x, size_t m, size_t g)
 	if (def->agg == AGG_RATIO) {
 		v = ratio_of(group_value(x, (size_t)def->num, g), group_value(x, (size_t)def->den, g));
 	} else if (def->agg == AGG_TURNOVER) {
-		v = turnover(x, g);
+		v = turnover(x, g, &x->grp_why[slot]);
 	} else if (def->from == INPUT_METRICS && g < x->ndepts && x->deptrow[slot].present) {
 		v = x->deptrow[slot];   /* the department's own figure wins */
 	} else {
@@ -473,6 +477,10 @@ static void own_compute(struct mctx *x, size_t m)
 {
 	const struct metric_def *def = &x->cfg->metrics[m];
 	x->own[m] = xcalloc(x->nemps + 1, sizeof(*x->own[m]));
+	if (def->agg == AGG_REVIEW360) {
+		free(x->own_why[m]);   /* a second computation makes details anew */
+		x->own_why[m] = xcalloc(x->nemps + 1, sizeof(*x->own_why[m]));
+	}
 	switch (def->from) {
 	case INPUT_SALES: own_from_sales(x, m); break;
 	case INPUT_METRICS: own_from_metrics(x, m, x->depts); break;
@@ -507,16 +515,21 @@ static int resolve(struct mctx *x, size_t m)
 		struct employee *e = &x->c->emps[i];
 		struct metric_value *f = &e->metrics[m];
 		size_t g = def->scope == SCOPE_COMPANY ? x->ndepts : x->group_of[i];
+		uint32_t why = 0;
 		if (!e->in_scope)
 			continue;
-		if (def->agg == AGG_TURNOVER || def->scope != SCOPE_EMPLOYEE)
+		if (def->agg == AGG_TURNOVER || def->scope != SCOPE_EMPLOYEE) {
 			*f = group_value(x, m, g);
-		else if (def->agg == AGG_RATIO)
+			why = x->grp_why[m * x->ngroups + g];
+		} else if (def->agg == AGG_RATIO) {
 			*f = ratio_of(e->metrics[def->num], e->metrics[def->den]);
-		else if (!x->own[m][i].present && def->from == INPUT_METRICS)
+		} else if (!x->own[m][i].present && def->from == INPUT_METRICS) {
 			*f = x->deptrow[m * x->ngroups + g];   /* the department's row */
-		else
+		} else {
 			*f = x->own[m][i];
+			why = x->own_why[m] ? x->own_why[m][i] : 0;
+		}
+		company_link_detail(x->c, x->cfg->nmetrics, m, i, why);
 	}
 	x->state[m] = 2;
 	/* A ratio's group values read its parts' own values later; no other
@@ -525,6 +538,8 @@ static int resolve(struct mctx *x, size_t m)
 		free(x->own[m]);
 		x->own[m] = NULL;
 	}
+	free(x->own_why[m]);   /* what resolved values keep is linked now */
+	x->own_why[m] = NULL;
 	return 0;
 }
 
@@ -544,6 +559,7 @@ int metrics_compute(struct company *c, const struct config *cfg, struct diag *d)
 	strmap_init(&depts);
 	build_groups(&x, &depts);
 	x.own = xcalloc(nm + 1, sizeof(*x.own));
+	x.own_why = xcalloc(nm + 1, sizeof(*x.own_why));
 	x.ratio_part = xcalloc(nm + 1, 1);
 	for (m = 0; m < nm; m++)
 		if (cfg->metrics[m].agg == AGG_RATIO)
@@ -555,6 +571,7 @@ int metrics_compute(struct company *c, const struct config *cfg, struct diag *d)
 	x.depts = &depts;
 	x.deptrow = xcalloc(nm * x.ngroups + 1, sizeof(*x.deptrow));
 	x.grp = xcalloc(nm * x.ngroups + 1, sizeof(*x.grp));
+	x.grp_why = xcalloc(nm * x.ngroups + 1, sizeof(*x.grp_why));
 	x.grp_done = xcalloc(nm * x.ngroups + 1, 1);
 	x.state = xcalloc(nm + 1, sizeof(*x.state));
 	/*
@@ -573,9 +590,13 @@ int metrics_compute(struct company *c, const struct config *cfg, struct diag *d)
 	strmap_release(&depts);
 	free(x.group_of);
 	free(x.members);
-	for (m = 0; m < nm; m++)
+	for (m = 0; m < nm; m++) {
 		free(x.own[m]);   /* left by a resolve() that failed */
+		free(x.own_why[m]);
+	}
 	free(x.own);
+	free(x.own_why);
+	free(x.grp_why);
 	free(x.ratio_part);
 	free(x.deptrow);
 	free(x.grp);

@@ -160,10 +160,10 @@ static void explain_metric(struct strbuf *sb, const struct company *c, const str
 		}
 		break;
 	case AGG_TURNOVER:
-		explain_turnover(sb, c, def, e, v ? v->detail : NULL);
+		explain_turnover(sb, c, def, e, v ? company_detail(c, (size_t)m, emp) : NULL);
 		break;
 	case AGG_REVIEW360:
-		explain_review360(sb, cfg, v ? v->detail : NULL);
+		explain_review360(sb, cfg, v ? company_detail(c, (size_t)m, emp) : NULL);
 		break;
 	default:
 		strbuf_addf(sb, "%s", agg_words[def->agg]);

@@ -598,10 +598,8 @@ static void parts_run(struct parts_run *out, const char *path, int threads)
 	out->st = f.c.inputs[INPUT_SALES];
 	out->st.encoding = NULL;
 	for (e = 0; e < 3; e++)
-		for (m = 0; m < 5; m++) {
+		for (m = 0; m < 5; m++)
 			out->v[e][m] = *mv(&f, emps[e], metrics[m]);
-			out->v[e][m].detail = NULL;
-		}
 	fx_release(&f);
 }
 
