@@ -45,14 +45,14 @@ enum employee_flag {
 };
 
 /* One KPI of an employee's scorecard, as computed. */
-struct kpi_result {           /* ints first: no padding between them (100,000 x 5 of these) */
+struct kpi_result {           /* 96 bytes, small fields first (100,000 x 5 of these) */
 	int kpi;                  /* index into config.kpis */
 	int band;                 /* scoring = bands: the band met (index into the
 	                             KPI's bands), -1 none or linear */
-	int has_actual;
-	int has_target;
-	int has_next_target;      /* the targets input has one for company.next_period */
-	unsigned overridden;      /* bits 1 << OVERRIDE_ACTUAL / OVERRIDE_TARGET */
+	unsigned char has_actual;
+	unsigned char has_target;
+	unsigned char has_next_target;   /* the targets input has one for company.next_period */
+	unsigned char overridden; /* bits 1 << OVERRIDE_ACTUAL / OVERRIDE_TARGET */
 	double weight;            /* as configured, percent */
 	double eff_weight;        /* after reweighting (0 when dropped) */
 	double actual;
