@@ -31,12 +31,9 @@ void company_init(struct company *c, const struct period *p)
 
 static void employee_release(struct employee *e)
 {
-	size_t i;
 	if (e->hr_block) {
 		free(e->hr_block);   /* every text below points into it */
 	} else {
-		for (i = 0; i < HR_NFIELDS; i++)
-			free(e->hr_text[i]);
 		free(e->id);
 		free(e->name);
 		free(e->email);
@@ -177,6 +174,33 @@ struct employee *company_add_employee(struct company *c)
 	e->rating = -1;
 	e->cap_cents = INT64_MAX;
 	return e;
+}
+
+const char *employee_hr_text(const struct employee *e, int field)
+{
+	const char *p = e->hr_block, *s = NULL;
+	int i;
+	if (field < 0 || field >= HR_NFIELDS)
+		return "";
+	if (p) {
+		for (i = 0; i < field; i++)
+			p += strlen(p) + 1;
+		return p;
+	}
+	switch (field) {
+	case HR_EMPLOYEE_ID: s = e->id; break;
+	case HR_NAME: s = e->name; break;
+	case HR_EMAIL: s = e->email; break;
+	case HR_DEPARTMENT: s = e->department; break;
+	case HR_ROLE: s = e->role_text; break;
+	case HR_GRADE: s = e->grade; break;
+	case HR_MANAGER_ID: s = e->manager_id; break;
+	case HR_STATUS: s = e->status; break;
+	case HR_GENDER: s = e->gender; break;
+	case HR_COST_CENTRE: s = e->cost_centre; break;
+	default: break;
+	}
+	return s ? s : "";
 }
 
 /* A linear scan: an employee has a handful of KPIs. */

@@ -107,10 +107,12 @@ struct employee {
 	char *id, *name, *email, *role_text, *grade, *manager_id, *status, *gender,
 	     *cost_centre;
 	const char *department;   /* interned */
-	char *hr_text[HR_NFIELDS];/* every HR cell as written, for any group field */
-	/* ingest: one block holding every string above (hr_text and the named
-	 * fields point into it; freed alone). NULL: each string is its own
-	 * allocation (tests and tools that build employees by hand). */
+	/* ingest: one block holding every HR cell as written, the HR_NFIELDS
+	 * texts one after another in field order (the named fields point into
+	 * it; freed alone); employee_hr_text() finds any of them, for any
+	 * group or key field, with no pointer per field kept (12.8 MB at
+	 * 100,000 people). NULL: each named string is its own allocation
+	 * (tests and tools that build employees by hand). */
 	char *hr_block;
 	enum dept_type dept_type;
 	enum locale locale;
@@ -355,6 +357,9 @@ void company_link_detail(struct company *c, size_t nmetrics, size_t m, size_t em
 const struct metric_detail *company_detail(const struct company *c, size_t m, size_t emp);
 /* Appends a zeroed employee and returns it (its index is nemps - 1). */
 struct employee *company_add_employee(struct company *c);
+/* HR cell `field` (enum hr_field) of the employee as written, "" when
+ * empty; for employees built by hand, only the named fields. */
+const char *employee_hr_text(const struct employee *e, int field);
 /* The employee's result for config KPI `kpi` (index into cfg->kpis), or
  * NULL when the KPI is not in the employee's role. */
 const struct kpi_result *employee_kpi(const struct employee *e, size_t kpi);

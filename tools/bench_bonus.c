@@ -79,7 +79,6 @@ int main(int argc, char **argv)
 		snprintf(dept, sizeof(dept), "D%02u", (unsigned)(next() % 50));
 		e->id = xstrfmt("E%07zu", i);
 		e->department = company_intern(&c, dept);
-		e->hr_text[HR_DEPARTMENT] = xstrdup(dept);
 		e->base_salary = 300000 + (int64_t)(next() % 4000000);
 		e->role = (int)(next() % 2);
 		e->raw_score = num_round4(50 + (double)(next() % 700000) / 10000);

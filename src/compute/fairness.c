@@ -42,7 +42,7 @@
 
 static const char *group_key(const struct employee *e, int field)
 {
-	const char *s = field >= 0 && field < HR_NFIELDS ? e->hr_text[field] : NULL;
+	const char *s = employee_hr_text(e, field);
 	if ((!s || !*s) && field == HR_DEPARTMENT)
 		s = e->department;
 	return s && *s ? s : "(none)";

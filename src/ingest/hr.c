@@ -197,6 +197,7 @@ static void add_employee(struct loader *ld, const struct hr_row *r)
 	struct employee *e = company_add_employee(c);
 	size_t i;
 	const char *text[HR_NFIELDS];
+	char *at[HR_NFIELDS];
 	size_t len[HR_NFIELDS], total = 0;
 	char *p;
 	/* Every cell of the row in one block (employee.hr_block): 100,000
@@ -210,18 +211,18 @@ static void add_employee(struct loader *ld, const struct hr_row *r)
 	p = e->hr_block = xmalloc(total);
 	for (i = 0; i < HR_NFIELDS; i++) {
 		memcpy(p, text[i], len[i] + 1);
-		e->hr_text[i] = p;
+		at[i] = p;
 		p += len[i] + 1;
 	}
-	e->id = e->hr_text[HR_EMPLOYEE_ID];
-	e->name = e->hr_text[HR_NAME];
-	e->email = e->hr_text[HR_EMAIL];
-	e->role_text = e->hr_text[HR_ROLE];
-	e->grade = e->hr_text[HR_GRADE];
-	e->manager_id = e->hr_text[HR_MANAGER_ID];
-	e->status = e->hr_text[HR_STATUS];
-	e->gender = *e->hr_text[HR_GENDER] ? e->hr_text[HR_GENDER] : NULL;
-	e->cost_centre = e->hr_text[HR_COST_CENTRE];
+	e->id = at[HR_EMPLOYEE_ID];
+	e->name = at[HR_NAME];
+	e->email = at[HR_EMAIL];
+	e->role_text = at[HR_ROLE];
+	e->grade = at[HR_GRADE];
+	e->manager_id = at[HR_MANAGER_ID];
+	e->status = at[HR_STATUS];
+	e->gender = *at[HR_GENDER] ? at[HR_GENDER] : NULL;
+	e->cost_centre = at[HR_COST_CENTRE];
 	e->department = company_intern(c, loader_text(ld, HR_DEPARTMENT));
 	e->dept_type = dept_type_of(r->dept_type);
 	e->locale = !r->locale ? ld->cfg->locale : !strcmp(r->locale, "en") ? LOCALE_EN : LOCALE_ZH;

@@ -439,7 +439,7 @@ static void build_keymap(struct loader *ld)
 	strmap_init(&ld->keymap);
 	ld->key_next = xcalloc(c->nemps + 1, sizeof(*ld->key_next));
 	for (i = 0; i < c->nemps; i++) {
-		const char *t = c->emps[i].hr_text[ld->ic->employee_key];
+		const char *t = employee_hr_text(&c->emps[i], ld->ic->employee_key);
 		ld->key_next[i] = SIZE_MAX;
 		loader_key_text(ld->ic->employee_key, t ? t : "", &k);
 		if (!k.len)

@@ -370,7 +370,7 @@ static int password_for(struct letter *lt, const char **pw)
 	*pw = "";
 	if (f == -1)
 		return 0;
-	*pw = f == -2 ? lt->e->id : lt->e->hr_text[f];
+	*pw = f == -2 ? lt->e->id : employee_hr_text(lt->e, f);
 	if (!*pw || !**pw)
 		return diag_error(lt->d, MERIT_DATAERR, NULL, 0, 0,
 				  "%s for '%s': the password column '%s' is empty",

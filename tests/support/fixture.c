@@ -180,10 +180,8 @@ struct employee *fixture_add_employee(struct company *c, const struct config *cf
 	struct employee *e = company_add_employee(c);
 	e->id = xstrdup(id);
 	e->name = xstrdup(id);
-	if (department) {
+	if (department)
 		e->department = company_intern(c, department);
-		e->hr_text[HR_DEPARTMENT] = xstrdup(department);
-	}
 	e->status = xstrdup("active");
 	e->base_salary = 1000000;   /* 10,000.00 */
 	e->hire_date = date_from_ymd(2020, 1, 1);

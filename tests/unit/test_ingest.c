@@ -106,7 +106,9 @@ static void test_fixture_company(void **state)
 	assert_int_equal(e->leave_date, DATE_NONE);
 	assert_int_equal(e->locale, LOCALE_EN);                          /* [run] locale */
 	assert_int_equal(e->line, 3);
-	assert_string_equal(e->hr_text[HR_BASE_SALARY], "¥9500");
+	assert_string_equal(employee_hr_text(e, HR_BASE_SALARY), "¥9500");
+	assert_string_equal(employee_hr_text(e, HR_DEPARTMENT), e->department);
+	assert_string_equal(employee_hr_text(e, HR_NAME), e->name);
 	assert_int_equal(f.c.emps[0].base_salary, 1200000);             /* "12,000.00" */
 
 	/*
