@@ -32,9 +32,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* 32 bytes (one per employee, metric and part): a money field uses the
+ * exact cents, any other the doubles, never both (sales_metric.money). */
 struct acc {
-	int64_t cents, cmin, cmax;   /* money fields: exact, in cents */
-	double sum, min, max;
+	union { int64_t cents; double sum; };
+	union { int64_t cmin; double min; };
+	union { int64_t cmax; double max; };
 	uint32_t n;
 };
 
@@ -42,6 +45,7 @@ struct sales_metric {
 	int m;               /* index into config.metrics */
 	const struct metric_def *def;
 	int money;           /* the field is FT_MONEY (values in cents) */
+	size_t distinct;     /* count_distinct: its column of sales_ctx.distinct */
 };
 
 struct sales_ctx {
@@ -56,7 +60,8 @@ struct sales_ctx {
 	size_t nsm;
 	int in_parts;                /* the first pass was read in parts */
 	struct acc *acc;             /* nemps x nsm */
-	struct u64set *distinct;     /* nemps x nsm, count_distinct only */
+	struct u64set *distinct;     /* nemps x ndistinct: the count_distinct metrics' sets */
+	size_t ndistinct;
 	unsigned char *pass;         /* nsm: the current row passes the metric's filter */
 	/* The current row, typed. */
 	const char *canon[SALES_NFIELDS];   /* mapped value or text, for filters */
@@ -120,17 +125,19 @@ static void ctx_init(struct sales_ctx *sc, struct company *c, const struct confi
 		sc->sm[sc->nsm].def = m;
 		sc->sm[sc->nsm].money = m->field >= 0 && m->field < SALES_NFIELDS &&
 					schema_inputs[INPUT_SALES].fields[m->field].type == FT_MONEY;
+		if (m->agg == AGG_COUNT_DISTINCT)
+			sc->sm[sc->nsm].distinct = sc->ndistinct++;
 		sc->nsm++;
 	}
 	sc->acc = xcalloc(c->nemps * sc->nsm + 1, sizeof(*sc->acc));
-	sc->distinct = xcalloc(c->nemps * sc->nsm + 1, sizeof(*sc->distinct));
+	sc->distinct = xcalloc(c->nemps * sc->ndistinct + 1, sizeof(*sc->distinct));
 	sc->pass = xcalloc(sc->nsm + 1, 1);
 }
 
 static void ctx_release(struct sales_ctx *sc)
 {
 	size_t i;
-	for (i = 0; i < sc->c->nemps * sc->nsm; i++)
+	for (i = 0; i < sc->c->nemps * sc->ndistinct; i++)
 		u64set_release(&sc->distinct[i]);
 	free(sc->distinct);
 	free(sc->acc);
@@ -194,7 +201,8 @@ static int accumulate(struct sales_ctx *sc, size_t emp, const struct loader *ld)
 		if (m->agg == AGG_COUNT_DISTINCT) {
 			const char *t = loader_text(ld, m->field);
 			if (*t) {
-				u64set_add(&sc->distinct[emp * sc->nsm + k], str_hash(t, strlen(t)));
+				u64set_add(&sc->distinct[emp * sc->ndistinct + sc->sm[k].distinct],
+					   str_hash(t, strlen(t)));
 				a->n++;
 			}
 			continue;
@@ -326,7 +334,8 @@ static void finish(struct sales_ctx *sc)
 				mv->value = a->n;
 				break;
 			case AGG_COUNT_DISTINCT:
-				mv->value = (double)u64set_count(&sc->distinct[e * sc->nsm + k]);
+				mv->value = (double)u64set_count(
+					&sc->distinct[e * sc->ndistinct + sc->sm[k].distinct]);
 				break;
 			case AGG_AVG:
 				mv->present = a->n > 0;
@@ -543,22 +552,25 @@ static int merge_into(struct sales_ctx *sc, struct sales_ctx *p)
 			continue;
 		if (!a->n) {
 			*a = *b;
-		} else {
+		} else if (sc->sm[i % sc->nsm].money) {
 			a->cents += b->cents;
-			a->sum += b->sum;
 			if (b->cmin < a->cmin)
 				a->cmin = b->cmin;
 			if (b->cmax > a->cmax)
 				a->cmax = b->cmax;
+			a->n += b->n;
+		} else {
+			a->sum += b->sum;
 			if (b->min < a->min)
 				a->min = b->min;
 			if (b->max > a->max)
 				a->max = b->max;
 			a->n += b->n;
 		}
+	}
+	for (i = 0; i < sc->c->nemps * sc->ndistinct; i++)
 		if (u64set_count(&p->distinct[i]))
 			u64set_merge(&sc->distinct[i], &p->distinct[i], 0);
-	}
 	return 1;
 }
 
