@@ -175,9 +175,9 @@ static int review_passes(const struct metric_def *def, const struct review_row *
 	return 1;
 }
 
-/* A review row with its sort key, so the comparator needs no outside state. */
-struct review_ref {          /* 16 bytes: 100,000 people have a million reviews */
-	uint32_t reviewee;
+/* A review row with its sort key, so the comparator needs no outside state
+ * (only for a reviewee with many rows; the rest sort their indexes). */
+struct review_ref {
 	int relation;
 	uint32_t reviewer;
 	uint32_t row;             /* index into company.reviews */
@@ -186,8 +186,6 @@ struct review_ref {          /* 16 bytes: 100,000 people have a million reviews 
 static int cmp_review(const void *pa, const void *pb)
 {
 	const struct review_ref *a = pa, *b = pb;
-	if (a->reviewee != b->reviewee)
-		return a->reviewee < b->reviewee ? -1 : 1;
 	if (a->relation != b->relation)
 		return a->relation < b->relation ? -1 : 1;
 	if (a->reviewer != b->reviewer)
@@ -195,12 +193,52 @@ static int cmp_review(const void *pa, const void *pb)
 	return a->row < b->row ? -1 : a->row > b->row;   /* file order: a total order */
 }
 
+/* cmp_review's order of rows a and b of one reviewee. */
+static int review_before(const struct review_row *rows, uint32_t a, uint32_t b)
+{
+	const struct review_row *x = &rows[a], *y = &rows[b];
+	if (x->relation != y->relation)
+		return x->relation < y->relation;
+	if (x->reviewer != y->reviewer)
+		return x->reviewer < y->reviewer;
+	return a < b;
+}
+
+/*
+ * One reviewee's row indexes into cmp_review's order: an insertion sort
+ * for the usual dozen, qsort of keyed copies for a long run (a sort key
+ * beside every one of a million rows was 16 bytes a row at the peak).
+ */
+static void sort_reviews(const struct review_row *rows, uint32_t *idx, size_t n)
+{
+	size_t i, j;
+	if (n > 32) {
+		struct review_ref *ref = xmalloc(n * sizeof(*ref));
+		for (i = 0; i < n; i++) {
+			ref[i].relation = (int)rows[idx[i]].relation;
+			ref[i].reviewer = rows[idx[i]].reviewer;
+			ref[i].row = idx[i];
+		}
+		qsort(ref, n, sizeof(*ref), cmp_review);
+		for (i = 0; i < n; i++)
+			idx[i] = ref[i].row;
+		free(ref);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		uint32_t v = idx[i];
+		for (j = i; j > 0 && review_before(rows, v, idx[j - 1]); j--)
+			idx[j] = idx[j - 1];
+		idx[j] = v;
+	}
+}
+
 /*
  * review360 of one reviewee from its sorted rows [lo, hi): 25 × (s − 1) per
  * row, a mean per relation, relations with too few distinct reviewers or a
  * zero weight drop out, the rest are weighted and re-normalised.
  */
-static struct metric_value review360(const struct mctx *x, const struct review_ref *idx,
+static struct metric_value review360(const struct mctx *x, const uint32_t *idx,
 				     size_t lo, size_t hi, uint32_t *why_ref)
 {
 	uint32_t ref = company_add_detail(x->c);
@@ -213,11 +251,11 @@ static struct metric_value review360(const struct mctx *x, const struct review_r
 	int rel;
 
 	for (i = lo; i < hi; i++) {
-		const struct review_row *r = &x->c->reviews[idx[i].row];
+		const struct review_row *r = &x->c->reviews[idx[i]];
+		const struct review_row *prev = i > lo ? &x->c->reviews[idx[i - 1]] : NULL;
 		sum[r->relation] += 25.0 * (r->score - 1.0);
 		n[r->relation]++;
-		if (i == lo || r->relation != (enum review_relation)idx[i - 1].relation ||
-		    r->reviewer != idx[i - 1].reviewer)
+		if (!prev || r->relation != prev->relation || r->reviewer != prev->reviewer)
 			reviewers[r->relation]++;
 	}
 	for (rel = 0; rel < REL_COUNT; rel++) {
@@ -244,9 +282,9 @@ static struct metric_value review360(const struct mctx *x, const struct review_r
 static void own_from_reviews(struct mctx *x, size_t m)
 {
 	const struct metric_def *def = &x->cfg->metrics[m];
-	struct review_ref *idx;
+	uint32_t *idx;            /* row indexes, grouped by reviewee */
 	uint32_t *start = xcalloc(x->nemps + 2, sizeof(*start));
-	size_t n = 0, i, lo;
+	size_t n = 0, i, who;
 
 	/* Grouped by reviewee with a counting sort, then each reviewee's few
 	 * rows sorted: the order of one qsort over all, without its copy. */
@@ -263,32 +301,26 @@ static void own_from_reviews(struct mctx *x, size_t m)
 	for (i = 0; i < x->c->nreviews; i++) {
 		const struct review_row *r = &x->c->reviews[i];
 		if (r->reviewee < x->nemps && x->c->emps[r->reviewee].in_scope &&
-		    review_passes(def, r)) {
-			struct review_ref *to = &idx[start[r->reviewee + 1]++];
-			to->reviewee = (uint32_t)r->reviewee;
-			to->relation = (int)r->relation;
-			to->reviewer = (uint32_t)r->reviewer;
-			to->row = (uint32_t)i;
-		}
+		    review_passes(def, r))
+			idx[start[r->reviewee + 1]++] = (uint32_t)i;
 	}
-	for (i = 0; i < x->nemps; i++)
-		if (start[i + 1] - start[i] > 1)
-			qsort(idx + start[i], start[i + 1] - start[i], sizeof(*idx), cmp_review);
-	free(start);
-	for (lo = 0; lo < n; lo = i) {
-		size_t who = idx[lo].reviewee;
-		for (i = lo; i < n && idx[i].reviewee == who; i++)
-			;
+	/* start[who] .. start[who + 1]: the reviewee's rows, in file order */
+	for (who = 0; who < x->nemps; who++) {
+		size_t lo = start[who], hi = start[who + 1];
+		if (lo == hi)
+			continue;
+		sort_reviews(x->c->reviews, idx + lo, hi - lo);
 		if (def->agg == AGG_REVIEW360) {
-			x->own[m][who] = review360(x, idx, lo, i, &x->own_why[m][who]);
+			x->own[m][who] = review360(x, idx, lo, hi, &x->own_why[m][who]);
 		} else {
 			struct acc a = { 0 };
 			size_t j;
-			for (j = lo; j < i; j++)
-				acc_add(&a, x->c->reviews[idx[j].row].score);
+			for (j = lo; j < hi; j++)
+				acc_add(&a, x->c->reviews[idx[j]].score);
 			x->own[m][who] = acc_value(&a, def->agg);
 		}
 	}
+	free(start);
 	free(idx);
 }
 
