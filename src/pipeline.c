@@ -23,6 +23,7 @@
 #include "util/sha256.h"
 #include "util/strbuf.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,9 @@ int pipeline_compute(struct pipeline *p, struct diag *d)
 		return -1;
 	targets_set_next(c, cfg);
 	company_drop_rows(c, ROWS_TARGETS);
+	/* The freed rows' small strings (ids, keys) are holes in the heap
+	 * that later stages only partly reuse: give their pages back. */
+	malloc_trim(0);
 	if (fairness_apply(c, cfg, d) < 0 || d->status)
 		return -1;
 	overrides_apply_results(c);
