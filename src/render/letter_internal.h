@@ -281,6 +281,10 @@ static inline const char *letter_doc_name(const struct letter *lt)
 
 /* ---- letter_pdf.c ---- */
 
+/* libhpdf 2.3.0 exports its memory streams' read function but declares it
+ * in no header; letter_pdf.c's HPDF_Stream_Read recognises it. */
+HPDF_STATUS HPDF_MemStream_ReadFunc(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *size);
+
 /* Subsets the font, builds the PDF and writes <dir>/<id>.pdf (0600).
  * Returns 0, or -1 with lt->d filled. */
 int letter_pdf_write(struct letter *lt);

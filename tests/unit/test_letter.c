@@ -575,6 +575,55 @@ static void test_hpdf_mem(void **state)
 	assert_string_equal((char *)b, "2zzz6767");
 }
 
+/*
+ * letter_pdf.c's HPDF_Stream_Read copies straight out of a memory stream's
+ * buffer when the bytes asked for are all there. Two identical streams of
+ * 16-byte buffers, read in the same chunks (within a buffer, across one,
+ * empty, past the end), one through it and one through libharu's own
+ * HPDF_MemStream_ReadFunc: the same status, count, bytes and read position
+ * after every read. 100 bytes, 108 asked in all: the last reads hit the end.
+ */
+static void test_hpdf_stream_read(void **state)
+{
+	static const HPDF_UINT chunks[] = { 4, 4, 1, 7, 0, 16, 3, 20, 4, 4, 4, 2, 14, 4, 8, 4, 5 };
+	HPDF_Doc pdf = HPDF_New(NULL, NULL);
+	HPDF_Stream a, b;
+	HPDF_BYTE data[100], ra[40], rb[40];
+	HPDF_MemStreamAttr aa, ab;
+	size_t i;
+	int eof = 0;
+	(void)state;
+	assert_non_null(pdf);
+	a = HPDF_MemStream_New(pdf->mmgr, 16);
+	b = HPDF_MemStream_New(pdf->mmgr, 16);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (HPDF_BYTE)(i * 7 + 3);
+	assert_int_equal(HPDF_Stream_Write(a, data, sizeof(data)), HPDF_OK);
+	assert_int_equal(HPDF_Stream_Write(b, data, sizeof(data)), HPDF_OK);
+	aa = a->attr;
+	ab = b->attr;
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		HPDF_UINT na = chunks[i], nb = chunks[i];
+		HPDF_STATUS sa, sb;
+		memset(ra, 0xAA, sizeof(ra));
+		memset(rb, 0xAA, sizeof(rb));
+		sa = HPDF_Stream_Read(a, ra, &na);
+		sb = HPDF_MemStream_ReadFunc(b, rb, &nb);
+		assert_int_equal(sa, sb);
+		assert_int_equal(na, nb);
+		assert_memory_equal(ra, rb, sizeof(ra));
+		assert_int_equal(aa->r_ptr_idx, ab->r_ptr_idx);
+		assert_int_equal(aa->r_pos, ab->r_pos);
+		assert_int_equal(aa->r_ptr - (HPDF_BYTE *)HPDF_List_ItemAt(aa->buf, aa->r_ptr_idx),
+				 ab->r_ptr - (HPDF_BYTE *)HPDF_List_ItemAt(ab->buf, ab->r_ptr_idx));
+		eof |= sa == HPDF_STREAM_EOF;
+	}
+	assert_true(eof);
+	HPDF_Stream_Free(a);
+	HPDF_Stream_Free(b);
+	HPDF_Free(pdf);
+}
+
 static void test_letters(void **state)
 {
 	struct config cfg;
@@ -924,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_template_errors),
 		cmocka_unit_test(test_template_set),
 		cmocka_unit_test(test_hpdf_mem),
+		cmocka_unit_test(test_hpdf_stream_read),
 		cmocka_unit_test(test_letters),
 		cmocka_unit_test(test_letters_password),
 		cmocka_unit_test(test_letters_template_error),
