@@ -95,6 +95,7 @@ struct csvread {
 	csvread_keep_fn *keep;      /* skimming: which rows to parse at all */
 	void *keep_arg;
 	size_t keep_col;
+	int slow;                   /* every line through libcsv (csvread_all_libcsv) */
 };
 
 static int space_only(unsigned char c)
@@ -273,6 +274,11 @@ void csvread_skim(struct csvread *r, size_t col, csvread_keep_fn *keep, void *ar
 	r->nohash = 1;
 }
 
+void csvread_all_libcsv(struct csvread *r)
+{
+	r->slow = 1;
+}
+
 const char *csvread_encoding(const struct csvread *r)
 {
 	return r->u16 ? utf16_name(r->u16) : decoder_name(&r->dec);
@@ -413,11 +419,6 @@ static int feed_line(struct csvread *r, struct diag *d)
 {
 	const char *s, *nl;
 	size_t left, n;
-	if (r->keep) {
-		skim_lines(r);
-		if (r->chunk_pos == r->chunk_len)
-			return 0;
-	}
 	s = r->chunk + r->chunk_pos;
 	left = r->chunk_len - r->chunk_pos;
 	nl = memchr(s, '\n', left < FEED_SLICE ? left : FEED_SLICE);
@@ -511,16 +512,114 @@ static char *trim(char *s, size_t n)
 	return s;
 }
 
+/* Blanks libcsv skips before a cell (csvread_open(): ' ' only for tabs). */
+static int is_blank(unsigned char c, unsigned char delim)
+{
+	return c != delim && (c == ' ' || (c == '\t' && delim != '\t'));
+}
+
+static void grow_row(struct csvread *r, size_t n)
+{
+	if (n > r->v_alloc) {
+		r->v_alloc = n + 16;
+		r->cellv = xrealloc(r->cellv, r->v_alloc * sizeof(*r->cellv));
+		r->linev = xrealloc(r->linev, r->v_alloc * sizeof(*r->linev));
+	}
+}
+
+/*
+ * The usual line, read without libcsv, whose byte-at-a-time state machine
+ * and callbacks were a third of ingest. Between rows, a line that is one
+ * whole row of plain cells and of quoted cells closed on it (a, "b, c",
+ * "say ""hi""") gives exactly the row libcsv would have given (libcsv.c,
+ * csv_parse: blanks before a cell skipped, a quote that starts a cell
+ * opens it, a doubled quote inside is one quote, a quote anywhere else is
+ * text; the blanks libcsv drops at a cell's end, trim() drops too). The
+ * line is copied once and cut in place, cell by cell with memchr.
+ * Anything else is left to libcsv, nothing changed: a CR before the line
+ * end, a NUL, a quoted cell still open at the line end or followed by
+ * anything but the delimiter ("ab"c and "ab" x follow lenient rules of
+ * their own), a line longer than a feed slice. Returns 1 with the row, 0
+ * when the line was read but holds no row (blanks, empty cells), -1 when
+ * libcsv must read it. tests/unit/test_csv.c compares both on random files.
+ */
+static int fast_line(struct csvread *r, struct csv_row *row)
+{
+	const char *s = r->chunk + r->chunk_pos, *nl, *end, *t;
+	size_t left = r->chunk_len - r->chunk_pos, len, n = 0;
+	unsigned char delim = (unsigned char)r->delim;
+	char *p, *stop;
+	int any = 0;
+	if (delim == '"' || delim == '\r' || delim == '\n')
+		return -1;
+	if (!(nl = memchr(s, '\n', left < FEED_SLICE ? left : FEED_SLICE)))
+		return -1;
+	end = nl > s && nl[-1] == '\r' ? nl - 1 : nl;
+	len = (size_t)(end - s);
+	if (memchr(s, '\r', len) || memchr(s, '\0', len))
+		return -1;
+	for (t = s; t < end && is_blank((unsigned char)*t, delim); t++)
+		;
+	if (t < end) {
+		/* Between rows the reader holds no cell: the buffer is free. */
+		strbuf_reset(&r->data);
+		strbuf_grow(&r->data, len + 2);
+		memcpy(r->data.buf, s, len);
+		stop = r->data.buf + len;
+		stop[0] = stop[1] = '\0';
+		p = r->data.buf + (t - s);
+		for (;;) {   /* p: at a cell, past its leading blanks */
+			char *cell, *w, *q;
+			if (*p == '"') {
+				cell = w = ++p;
+				for (;;) {
+					if (!(q = memchr(p, '"', (size_t)(stop - p))))
+						return -1;   /* open at the line end: runs on */
+					if (w != p)
+						memmove(w, p, (size_t)(q - p));
+					w += q - p;
+					p = q + 1;
+					if (*p != '"')
+						break;
+					*w++ = '"';   /* "" inside: one quote */
+					p++;
+				}
+				if (p < stop && *p != delim)
+					return -1;
+			} else {
+				cell = p;
+				q = memchr(p, delim, (size_t)(stop - p));
+				p = w = q ? q : stop;
+			}
+			grow_row(r, n + 1);
+			r->cellv[n] = trim(cell, (size_t)(w - cell));
+			r->linev[n] = r->line;
+			any |= r->cellv[n][0] != '\0';
+			n++;
+			if (p == stop)
+				break;
+			for (p++; p < stop && is_blank((unsigned char)*p, delim); p++)
+				;
+		}
+		r->data.len = len + 1;
+		row->n = n;
+		row->cell = r->cellv;
+		row->line = r->linev;
+		row->row_line = r->line;
+		r->last_end_line = r->line;
+	}
+	r->row_line = r->line;
+	r->chunk_pos += (size_t)(nl - s) + 1;
+	r->line++;
+	return any;
+}
+
 /* Fills row from a queued row; returns 0 when every cell is empty. */
 static int make_row(struct csvread *r, const struct rowpos *rp, struct csv_row *row)
 {
 	size_t i;
 	int any = 0;
-	if (rp->n > r->v_alloc) {
-		r->v_alloc = rp->n + 16;
-		r->cellv = xrealloc(r->cellv, r->v_alloc * sizeof(*r->cellv));
-		r->linev = xrealloc(r->linev, r->v_alloc * sizeof(*r->linev));
-	}
+	grow_row(r, rp->n);
 	for (i = 0; i < rp->n; i++) {
 		const struct cellpos *cp = &r->cells[rp->first + i];
 		r->cellv[i] = trim(r->data.buf + cp->off, cp->len);
@@ -545,6 +644,17 @@ int csvread_next(struct csvread *r, struct csv_row *row, struct diag *d)
 		if (r->finished)
 			return 0;
 		if (r->chunk_pos < r->chunk_len) {
+			if (r->keep) {
+				skim_lines(r);
+				if (r->chunk_pos == r->chunk_len)
+					continue;
+			}
+			if (!r->slow && r->p.pstate == LIBCSV_ROW_NOT_BEGUN &&
+			    (rc = fast_line(r, row)) >= 0) {
+				if (rc)
+					return 1;
+				continue;
+			}
 			if (feed_line(r, d) < 0)
 				return -1;
 			continue;
