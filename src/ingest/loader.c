@@ -259,6 +259,13 @@ static int header_further_down(struct loader *ld, const struct src_row *hdr)
 	return 0;
 }
 
+/* record_id, employee_id, key: an identifier (set once per header). */
+static int is_id_field(const char *name)
+{
+	size_t n = strlen(name);
+	return !strcmp(name, "key") || (n > 3 && !strcmp(name + n - 3, "_id"));
+}
+
 static int map_header(struct loader *ld, const struct src_row *hdr)
 {
 	const struct input_schema *s = &schema_inputs[ld->in];
@@ -272,6 +279,7 @@ static int map_header(struct loader *ld, const struct src_row *hdr)
 	for (f = 0; f < s->nfields; f++) {
 		const struct strlist *al = &ld->ic->aliases[f];
 		int mapped = 0;
+		ld->is_id[f] = is_id_field(s->fields[f].name);
 		ld->col[f] = COL_ABSENT;
 		ld->deflt[f] = ld->ic->defaults[f];
 		if (s->fields[f].type == FT_VALUE)
@@ -781,18 +789,6 @@ static void blank_nulls(struct loader *ld)
 	}
 }
 
-static int is_id_field(const struct loader *ld, int f)
-{
-	const char *name = schema_inputs[ld->in].fields[f].name;
-	size_t n = strlen(name);
-	return !strcmp(name, "key") || (n > 3 && !strcmp(name + n - 3, "_id"));
-}
-
-/* Identifiers are joined with '-', other texts with a space (SPEC 3.1). */
-static char join_separator(const struct loader *ld, int f)
-{
-	return is_id_field(ld, f) ? '-' : ' ';
-}
 
 /*
  * A totals row (合计, 小计, Total, Sum, ...) closes many exports: its first
@@ -803,32 +799,37 @@ static char join_separator(const struct loader *ld, int f)
  */
 static const char *totals_row(const struct loader *ld)
 {
-	static const char *const words[] = {
-		"合计", "总计", "小计", "总和", "合計", "總計", "小計", "總和",
-		"total", "totals", "grand total", "subtotal", "sub-total", "sum",
+#define WORD(w) { w, sizeof(w) - 1 }
+	static const struct { const char *w; size_t n; } words[] = {
+		WORD("合计"), WORD("总计"), WORD("小计"), WORD("总和"), WORD("合計"),
+		WORD("總計"), WORD("小計"), WORD("總和"), WORD("total"), WORD("totals"),
+		WORD("grand total"), WORD("subtotal"), WORD("sub-total"), WORD("sum"),
 	};
+#undef WORD
+	/* The longest word and a full-width colon: any longer first cell (an
+	 * id, every data row) is data without a look at the words. */
+	enum { LONGEST = 11 + 3 };
 	const char *first = NULL;
 	size_t i, n;
 	int f;
 	for (i = 0; i < ld->row.n && !first; i++)
 		if (*ld->row.cell[i])
 			first = ld->row.cell[i];
-	if (!first)
+	if (!first || (n = strnlen(first, LONGEST + 1)) > LONGEST)
 		return NULL;
-	n = strlen(first);
 	/* "合计：" and "Total:" */
 	if (n >= 3 && !strcmp(first + n - 3, "\xef\xbc\x9a"))
 		n -= 3;
 	else if (n && first[n - 1] == ':')
 		n--;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == n && !strncasecmp(first, words[i], n))
+		if (words[i].n == n && !strncasecmp(first, words[i].w, n))
 			break;
 	if (i == sizeof(words) / sizeof(words[0]))
 		return NULL;
 	for (f = 0; f < (int)schema_inputs[ld->in].nfields; f++) {
 		const char *v;
-		if (ld->col[f] < 0 || !is_id_field(ld, f))
+		if (ld->col[f] < 0 || !ld->is_id[f])
 			continue;
 		v = (size_t)ld->col[f] < ld->row.n ? ld->row.cell[ld->col[f]] : "";
 		if (*v && v != first)
@@ -854,7 +855,7 @@ static void build_joins(struct loader *ld)
 			if (!*t)
 				continue;
 			if (ld->synth[f].len)
-				strbuf_addch(&ld->synth[f], join_separator(ld, (int)f));
+				strbuf_addch(&ld->synth[f], ld->is_id[f] ? '-' : ' ');
 			strbuf_addstr(&ld->synth[f], t);
 		}
 	}
@@ -971,11 +972,8 @@ static void release_own(struct loader *ld)
 {
 	size_t f;
 	source_close(&ld->src);
-	for (f = 0; f < SCHEMA_MAX_FIELDS; f++) {
-		strbuf_release(&ld->memo_text[f]);
+	for (f = 0; f < SCHEMA_MAX_FIELDS; f++)
 		strbuf_release(&ld->synth[f]);
-		ld->memo_value[f] = NULL;
-	}
 	strbuf_release(&ld->where);
 	strbuf_release(&ld->file_sha);
 	strbuf_release(&ld->first_problem);
@@ -1015,11 +1013,9 @@ int loader_open_part(struct loader *part, const struct loader *whole, struct inp
 	strbuf_init(&part->file_sha, 0);
 	strbuf_init(&part->first_problem, 0);
 	strbuf_init(&part->number, 0);
-	for (f = 0; f < SCHEMA_MAX_FIELDS; f++) {
-		strbuf_init(&part->memo_text[f], 0);
+	/* The memos hold no pointer into whole: a part keeps what it learnt. */
+	for (f = 0; f < SCHEMA_MAX_FIELDS; f++)
 		strbuf_init(&part->synth[f], 0);
-		part->memo_value[f] = NULL;
-	}
 	memset(&part->unknown_ix, 0, sizeof(part->unknown_ix));
 	memset(&part->unknown_vals, 0, sizeof(part->unknown_vals));
 	part->unknown_counts = NULL;
@@ -1243,12 +1239,35 @@ int loader_money(struct loader *ld, int field, int64_t *cents)
 	return number_result(ld, field, r, "an amount of money");
 }
 
+/* The date memo's slot for text s of len bytes (FNV-1a, folded). */
+static struct loader_date_memo *date_slot(struct loader *ld, const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return &ld->date_memo[(h ^ h >> 16) % LOADER_DATE_MEMO];
+}
+
 int loader_date(struct loader *ld, int field, int32_t *out)
 {
 	const char *s = loader_text(ld, field);
 	const struct strlist *f = &ld->ic->date_formats;
+	struct loader_date_memo *m = NULL;
+	size_t len = *s ? strnlen(s, LOADER_DATE_TEXT) : 0;
+	if (len && len < LOADER_DATE_TEXT) {
+		m = date_slot(ld, s, len);
+		if (!strcmp(m->text, s)) {
+			*out = m->day;
+			return 1;
+		}
+	}
 	switch (date_parse(s, (const char *const *)f->items, f->nr, out)) {
 	case DATE_OK:
+		if (m) {
+			memcpy(m->text, s, len + 1);
+			m->day = *out;
+		}
 		return 1;
 	case DATE_EMPTY:
 		return 0;
@@ -1316,17 +1335,22 @@ int loader_value(struct loader *ld, int field, const char **canonical)
 	const char *set = schema_inputs[ld->in].fields[field].valueset;
 	const char *v;
 	struct strbuf allowed = STRBUF_INIT;
+	struct loader_memo *m = ld->memo[field];
+	size_t i, len;
 	if (!*s)
 		return 0;
-	if (ld->memo_value[field] && !strcmp(ld->memo_text[field].buf, s)) {
-		*canonical = ld->memo_value[field];
-		return 1;
-	}
+	for (i = 0; i < LOADER_MEMO && m[i].value; i++)
+		if (m[i].text[0] == s[0] && !strcmp(m[i].text, s)) {
+			*canonical = m[i].value;
+			return 1;
+		}
 	v = ld->vs[field] ? valueset_map(ld->vs[field], s) : builtin_map(set, s);
 	if (v) {
-		strbuf_reset(&ld->memo_text[field]);
-		strbuf_addstr(&ld->memo_text[field], s);
-		ld->memo_value[field] = v;
+		if ((len = strlen(s)) < LOADER_MEMO_TEXT) {
+			m += ld->memo_next[field]++ % LOADER_MEMO;
+			memcpy(m->text, s, len + 1);
+			m->value = v;
+		}
 		*canonical = v;
 		return 1;
 	}

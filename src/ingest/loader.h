@@ -36,6 +36,10 @@ struct diag;
 #define COL_ABSENT (-1)
 #define COL_SYNTH (-2)
 #define LOADER_MAX_JOIN 8
+#define LOADER_MEMO 8
+#define LOADER_MEMO_TEXT 32
+#define LOADER_DATE_MEMO 256
+#define LOADER_DATE_TEXT 24
 
 struct loader {
 	struct company *c;
@@ -80,11 +84,24 @@ struct loader {
 	const char **unknown_why;
 	size_t unknown_why_alloc;
 	const struct valueset *vs[SCHEMA_MAX_FIELDS];
-	/* The last text mapped per value field and its canonical value: exports
-	 * repeat "Closed Won" on most rows, and one strcmp beats a
-	 * case-insensitive walk over every alias. */
-	struct strbuf memo_text[SCHEMA_MAX_FIELDS];
-	const char *memo_value[SCHEMA_MAX_FIELDS];
+	/* Texts mapped per value field and their canonical values: an export
+	 * repeats a handful ("Closed Won", "Closed Lost", "Negotiation") in
+	 * any order, and a strcmp or two beats a case-insensitive walk over
+	 * every alias. Filled in turn; a longer text is mapped every time. */
+	struct loader_memo {
+		char text[LOADER_MEMO_TEXT];
+		const char *value;    /* NULL: the slot is free */
+	} memo[SCHEMA_MAX_FIELDS][LOADER_MEMO];
+	unsigned char memo_next[SCHEMA_MAX_FIELDS];
+	/* Dates read so far, by text (date_parse() with the input's formats
+	 * is a function of the text): a month's rows share a few dozen. */
+	struct loader_date_memo {
+		char text[LOADER_DATE_TEXT];   /* "": free */
+		int32_t day;
+	} date_memo[LOADER_DATE_MEMO];
+	/* Identifier fields (record_id, employee_id, key): joined with '-',
+	 * other texts with a space (SPEC 3.1), and what a totals row lacks. */
+	unsigned char is_id[SCHEMA_MAX_FIELDS];
 	size_t ncols;                     /* header cells up to the last non-empty one */
 	int bad;                          /* the current row had a problem */
 	int quiet;                        /* re-reading: mark problems, report none */

@@ -41,11 +41,26 @@ struct acc {
 	uint32_t n;
 };
 
+/*
+ * A `where` filter's answers by canonical value. A value field's canon is
+ * the value set's own string (loader_value()), so its address says which
+ * value it is: a pointer compare instead of strcasecmp per row, metric and
+ * filter value. Up to FILTER_MEMO values; past that the filter compares.
+ */
+#define FILTER_MEMO 8
+struct filter_memo {
+	const char *canon[FILTER_MEMO];
+	unsigned char ok[FILTER_MEMO];
+	unsigned n;
+	int by_value;        /* the field is FT_VALUE: canon is stable */
+};
+
 struct sales_metric {
 	int m;               /* index into config.metrics */
 	const struct metric_def *def;
 	int money;           /* the field is FT_MONEY (values in cents) */
 	size_t distinct;     /* count_distinct: its column of sales_ctx.distinct */
+	struct filter_memo *memo;   /* def->nwhere */
 };
 
 struct sales_ctx {
@@ -54,8 +69,12 @@ struct sales_ctx {
 	struct input_stats *st;      /* where rows are counted */
 	/* Money counted per field, absolute, saturating: while the sum of all
 	 * parts stays within int64, no total overflows in any order, so parts
-	 * may be added up in any order (sales_merge). */
+	 * may be added up in any order (merge_into). Kept only when the file
+	 * is read in parts (in one pass accumulate() checks every total). */
 	uint64_t abs_cents[SALES_NFIELDS];
+	int track_abs;
+	int money_field[SALES_NFIELDS];    /* the FT_MONEY fields, nmoney of them */
+	int nmoney;
 	struct sales_metric *sm;
 	size_t nsm;
 	int in_parts;                /* the first pass was read in parts */
@@ -111,7 +130,7 @@ static int aggregated_here(const struct metric_def *m)
 
 static void ctx_init(struct sales_ctx *sc, struct company *c, const struct config *cfg)
 {
-	size_t i;
+	size_t i, w;
 	memset(sc, 0, sizeof(*sc));
 	sc->c = c;
 	sc->cfg = cfg;
@@ -127,8 +146,17 @@ static void ctx_init(struct sales_ctx *sc, struct company *c, const struct confi
 					schema_inputs[INPUT_SALES].fields[m->field].type == FT_MONEY;
 		if (m->agg == AGG_COUNT_DISTINCT)
 			sc->sm[sc->nsm].distinct = sc->ndistinct++;
+		sc->sm[sc->nsm].memo = xcalloc(m->nwhere + 1, sizeof(*sc->sm[sc->nsm].memo));
+		for (w = 0; w < m->nwhere; w++) {
+			int f = m->where[w].field;
+			sc->sm[sc->nsm].memo[w].by_value = f >= 0 && f < SALES_NFIELDS &&
+				schema_inputs[INPUT_SALES].fields[f].type == FT_VALUE;
+		}
 		sc->nsm++;
 	}
+	for (i = 0; i < SALES_NFIELDS; i++)
+		if (schema_inputs[INPUT_SALES].fields[i].type == FT_MONEY)
+			sc->money_field[sc->nmoney++] = (int)i;
 	sc->acc = xcalloc(c->nemps * sc->nsm + 1, sizeof(*sc->acc));
 	sc->distinct = xcalloc(c->nemps * sc->ndistinct + 1, sizeof(*sc->distinct));
 	sc->pass = xcalloc(sc->nsm + 1, 1);
@@ -142,19 +170,47 @@ static void ctx_release(struct sales_ctx *sc)
 	free(sc->distinct);
 	free(sc->acc);
 	free(sc->pass);
+	for (i = 0; i < sc->nsm; i++)
+		free(sc->sm[i].memo);
 	free(sc->sm);
 }
 
-static int passes(const struct sales_ctx *sc, const struct metric_def *m)
+static int filter_match(const struct metric_filter *f, const char *canon)
 {
-	size_t w, v;
+	size_t v;
+	for (v = 0; v < f->values.nr; v++)
+		if (!strcasecmp(canon, f->values.items[v]))
+			return 1;
+	return 0;
+}
+
+static int passes(const struct sales_ctx *sc, const struct sales_metric *sm)
+{
+	const struct metric_def *m = sm->def;
+	size_t w;
 	for (w = 0; w < m->nwhere; w++) {
 		const struct metric_filter *f = &m->where[w];
-		int ok = 0;
-		if (f->field < 0 || f->field >= SALES_NFIELDS || !sc->canon[f->field])
+		struct filter_memo *fm = &sm->memo[w];
+		const char *canon;
+		unsigned i;
+		int ok;
+		if (f->field < 0 || f->field >= SALES_NFIELDS || !(canon = sc->canon[f->field]))
 			return 0;
-		for (v = 0; v < f->values.nr && !ok; v++)
-			ok = !strcasecmp(sc->canon[f->field], f->values.items[v]);
+		if (!fm->by_value) {
+			ok = filter_match(f, canon);
+		} else {
+			for (i = 0; i < fm->n && fm->canon[i] != canon; i++)
+				;
+			if (i < fm->n) {
+				ok = fm->ok[i];
+			} else {
+				ok = filter_match(f, canon);
+				if (fm->n < FILTER_MEMO) {
+					fm->canon[fm->n] = canon;
+					fm->ok[fm->n++] = (unsigned char)ok;
+				}
+			}
+		}
 		if (!ok)
 			return 0;
 	}
@@ -181,7 +237,7 @@ static int accumulate(struct sales_ctx *sc, size_t emp, const struct loader *ld)
 	size_t k;
 	for (k = 0; k < sc->nsm; k++) {
 		const struct metric_def *m = sc->sm[k].def;
-		sc->pass[k] = (unsigned char)passes(sc, m);
+		sc->pass[k] = (unsigned char)passes(sc, &sc->sm[k]);
 		if (sc->pass[k] && sc->sm[k].money && m->agg != AGG_COUNT &&
 		    m->agg != AGG_COUNT_DISTINCT && sc->has[m->field] &&
 		    sum_overflows(sc->acc[emp * sc->nsm + k].cents, sc->cents[m->field]))
@@ -287,7 +343,7 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 /* Counts a checked row in the period's aggregates, or sets it aside. */
 static void count_row(struct sales_ctx *sc, size_t emp, struct loader *ld)
 {
-	int f;
+	int f, i;
 	struct input_stats *st = sc->st;
 	if (!sc->has[SALES_DATE]) {
 		st->set_aside_no_date++;
@@ -310,10 +366,12 @@ static void count_row(struct sales_ctx *sc, size_t emp, struct loader *ld)
 		return;
 	}
 	st->rows_used++;
-	for (f = 0; f < SALES_NFIELDS; f++)
-		if (sc->has[f] && schema_inputs[INPUT_SALES].fields[f].type == FT_MONEY)
+	for (i = 0; sc->track_abs && i < sc->nmoney; i++) {
+		f = sc->money_field[i];
+		if (sc->has[f])
 			sc->abs_cents[f] = sat_add(sc->abs_cents[f], sc->cents[f] < 0
 					? (uint64_t)-(sc->cents[f] + 1) + 1 : (uint64_t)sc->cents[f]);
+	}
 }
 
 static void finish(struct sales_ctx *sc)
@@ -478,26 +536,38 @@ struct sales_part {
 };
 
 
-/* The first pass over one part (the same steps as read_serial()). */
-static void *read_part(void *arg)
+/*
+ * The first pass over the rows ld reads: the whole file in order, or (cand
+ * set) one part of it on its own thread, the filter then shared. A row
+ * whose id may have been seen is held back for the second pass.
+ */
+static int first_pass(struct sales_ctx *sc, struct loader *ld, struct dupcheck *dc,
+		      int dup_check, struct dupcheck_part *cand)
 {
-	struct sales_part *p = arg;
 	int rc;
-	while ((rc = loader_next(&p->ld)) > 0) {
-		const char *id = p->dup_check ? loader_text(&p->ld, SALES_RECORD_ID) : "";
+	while ((rc = loader_next(ld)) > 0) {
+		const char *id = dup_check ? loader_text(ld, SALES_RECORD_ID) : "";
 		size_t len = strlen(id);
 		uint64_t h = len ? str_hash(id, len) : 0;
 		long emp;
 		if (len)
-			dupcheck_prefetch(p->dc, h);
-		emp = check_row(p->sc, &p->ld);
-		if (len && dupcheck_add_shared(p->dc, h, loader_row_key(&p->ld), &p->cand))
+			dupcheck_prefetch(dc, h);   /* typing the row hides the miss */
+		emp = check_row(sc, ld);
+		if (len && (cand ? dupcheck_add_shared(dc, h, loader_row_key(ld), cand)
+				 : dupcheck_add(dc, h, loader_row_key(ld))))
 			continue;
 		if (emp >= 0)
-			count_row(p->sc, (size_t)emp, &p->ld);
+			count_row(sc, (size_t)emp, ld);
 	}
-	p->rc = rc;
-	if (rc == 0) {
+	return rc;
+}
+
+/* One part's first pass, on its own thread. */
+static void *read_part(void *arg)
+{
+	struct sales_part *p = arg;
+	p->rc = first_pass(p->sc, &p->ld, p->dc, p->dup_check, &p->cand);
+	if (p->rc == 0) {
 		const struct csvread *r = source_csv(&p->ld.src);
 		p->lines = csvread_lines(r);
 		p->decided = csvread_decided(r);
@@ -619,6 +689,7 @@ static int read_parts(struct sales_ctx *sc, struct loader *ld, struct dupcheck *
 		if (k)
 			ctx_init(&p->own, sc->c, sc->cfg);
 		p->sc->st = &p->st;
+		p->sc->track_abs = 1;
 		if (loader_open_part(&p->ld, ld, &p->st, cut[k], cut[k + 1], &p->d) < 0)
 			ok = 0;
 		else
@@ -670,27 +741,6 @@ static int read_parts(struct sales_ctx *sc, struct loader *ld, struct dupcheck *
 	free(tid);
 	free(cut);
 	return ok;
-}
-
-/* The first pass in one thread: every row in file order. */
-static int read_serial(struct sales_ctx *sc, struct loader *ld, struct dupcheck *dc,
-		       int dup_check)
-{
-	int rc;
-	while ((rc = loader_next(ld)) > 0) {
-		const char *id = dup_check ? loader_text(ld, SALES_RECORD_ID) : "";
-		size_t len = strlen(id);
-		uint64_t h = len ? str_hash(id, len) : 0;
-		long emp;
-		if (len)
-			dupcheck_prefetch(dc, h);   /* typing the row hides the miss */
-		emp = check_row(sc, ld);
-		if (len && dupcheck_add(dc, h, loader_row_key(ld)))
-			continue;   /* held back until the second pass */
-		if (emp >= 0)
-			count_row(sc, (size_t)emp, ld);
-	}
-	return rc;
 }
 
 /* How many parts the first pass may use: 1 unless the file is one big CSV. */
@@ -787,7 +837,7 @@ int ingest_sales(struct company *c, const struct config *cfg, struct diag *d)
 		}
 	}
 	if (!done && rc >= 0) {
-		rc = read_serial(&sc, &ld, &dc, dup_check);
+		rc = first_pass(&sc, &ld, &dc, dup_check, NULL);
 		tune.candidates = dc.ncand;
 		if (rc == 0 && dc.ncand)
 			rc = settle_candidates(&sc, &ld, &dc) < 0 ? -1 : 0;

@@ -86,6 +86,30 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 		size_t c;
 		if (!*p)
 			break;
+		/* Digits and ASCII commas first: most of every amount. The
+		 * order of the tests below gives them the same outcome. */
+		if ((*p >= '0' && *p <= '9') || (*p == ',' && seen_digit && !seen_dot)) {
+			if (paren == 2 || *percent || trailing)
+				return NUM_BAD;   /* nothing but currency may follow ')', '%', a trailing '-' */
+			if (*p == ',') {
+				if (!separator_ok(group, run))
+					return NUM_BAD;
+				group = GROUP_IN;
+				run = 0;
+				p++;
+				continue;
+			}
+			if (n + 2 >= outsz)
+				return NUM_BAD;
+			if (group == GROUP_CLOSED && !seen_dot)
+				return NUM_BAD;   /* "1,234 5" */
+			if (!n && neg)
+				out[n++] = '-';
+			out[n++] = *p++;
+			seen_digit = 1;
+			run++;
+			continue;
+		}
 		/* Anything but a digit or a separator ends a thousands group. */
 		if (group == GROUP_IN && !isdigit((unsigned char)*p) && !separator_len(p)) {
 			if (run != 3)
@@ -195,7 +219,73 @@ enum num_result num_parse(const char *s, double *out)
 	return NUM_OK;
 }
 
+/*
+ * The usual amount, read in one pass: an optional '-', '¥', '￥' or '$'
+ * (each at most once, either order), then digits, grouped by ',' in threes
+ * or not at all, then '.' and decimals, nothing else. The same cents as
+ * normalise() and the conversion below (at most 15 whole digits, so no
+ * total is out of range; 60 decimals, so no buffer is too short); 0 for
+ * anything else, which goes the long way.
+ */
+static int money_plain(const char *s, int64_t *cents)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int neg = 0, cur = 0, digits = 0, groups = 0, run = 0, k;
+	int64_t v = 0;
+	for (k = 0; k < 2; k++) {
+		if (*p == '-' && !neg) {
+			neg = 1;
+			p++;
+		} else if (!cur && (*p == '$' || (p[0] == 0xC2 && p[1] == 0xA5))) {
+			cur = 1;
+			p += *p == '$' ? 1 : 2;
+		} else if (!cur && p[0] == 0xEF && p[1] == 0xBF && p[2] == 0xA5) {
+			cur = 1;
+			p += 3;
+		}
+	}
+	for (;; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (++digits > 15)
+				return 0;
+			v = v * 10 + (*p - '0');
+			run++;
+		} else if (*p == ',' && (groups ? run == 3 : run >= 1 && run <= 3)) {
+			groups++;
+			run = 0;
+		} else {
+			break;
+		}
+	}
+	if (!digits || (groups && run != 3))
+		return 0;
+	v *= 100;
+	if (*p == '.') {
+		int up = 0;
+		for (p++, k = 0; *p >= '0' && *p <= '9'; p++, k++) {
+			if (k == 0)
+				v += (*p - '0') * 10;
+			else if (k == 1)
+				v += *p - '0';
+			else if (k == 2)
+				up = *p >= '5';
+			else if (k == 60)
+				return 0;
+		}
+		v += up;
+	}
+	if (*p)
+		return 0;
+	*cents = neg ? -v : v;
+	return 1;
+}
+
 enum num_result money_parse(const char *s, int64_t *cents)
+{
+	return money_plain(s, cents) ? NUM_OK : money_parse_full(s, cents);
+}
+
+enum num_result money_parse_full(const char *s, int64_t *cents)
 {
 	char buf[128];
 	const char *p;

@@ -15,6 +15,7 @@
 #include "util/date.h"
 #include "util/num.h"
 #include "util/period.h"
+#include "util/strbuf.h"
 
 static void test_num(void **state)
 {
@@ -143,6 +144,53 @@ static void test_money_currencies(void **state)
 	}
 }
 
+/*
+ * money_parse()'s shortcut for plain amounts against the long way
+ * (money_parse_full), on random texts made of what amounts hold: every
+ * result and every cent the same, and the shortcut taken for most.
+ */
+static void test_money_shortcut_matches(void **state)
+{
+	static const char *const bits[] = {
+		"0", "1", "5", "9", "12", "345", "999", ",", ",", ".", "-", "-", "+", "$",
+		"\xC2\xA5", "\xEF\xBF\xA5", "(", ")", " ", "%", "x", "0000000", "4999",
+	};
+	unsigned long seed = 7;
+	int iter, plain = 0;
+	(void)state;
+	for (iter = 0; iter < 200000; iter++) {
+		struct strbuf text = STRBUF_INIT;
+		int64_t a = 0, b = 0;
+		enum num_result ra, rb;
+		int k, nbits;
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		nbits = 1 + (int)((seed >> 33) % 9);
+		for (k = 0; k < nbits; k++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			/* Mostly digits and commas: plain amounts, the shortcut's. */
+			strbuf_addstr(&text, bits[(seed >> 33) %
+					  (iter % 3 ? 11 : sizeof(bits) / sizeof(bits[0]))]);
+		}
+		ra = money_parse(text.buf, &a);
+		rb = money_parse_full(text.buf, &b);
+		if (ra != rb || (ra == NUM_OK && a != b))
+			fail_msg("'%s': %d %lld, the long way %d %lld", text.buf, ra, (long long)a,
+				 rb, (long long)b);
+		plain += ra == NUM_OK;
+		strbuf_release(&text);
+	}
+	assert_true(plain > 20000);
+	/* The shortcut's bound, 15 whole digits: 999...9 x 100 + 99 + 1
+	 * (the third decimal rounds up) = 10^17; 16 digits go the long way. */
+	{
+		int64_t c;
+		assert_int_equal(money_parse("999,999,999,999,999.995", &c), NUM_OK);
+		assert_true(c == 100000000000000000LL);
+		assert_int_equal(money_parse("1234567890123456.78", &c), NUM_OK);
+		assert_true(c == 123456789012345678LL);
+	}
+}
+
 static int32_t ymd(int y, int m, int d)
 {
 	return date_from_ymd(y, m, d);
@@ -245,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_thousands_separators),
 		cmocka_unit_test(test_money),
 		cmocka_unit_test(test_money_currencies),
+		cmocka_unit_test(test_money_shortcut_matches),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_period),
 		cmocka_unit_test(test_period_fixed),
