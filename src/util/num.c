@@ -86,19 +86,11 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 		size_t c;
 		if (!*p)
 			break;
-		/* Digits and ASCII commas first: most of every amount. The
-		 * order of the tests below gives them the same outcome. */
-		if ((*p >= '0' && *p <= '9') || (*p == ',' && seen_digit && !seen_dot)) {
+		/* Digits and separators first: most of every amount. Nothing
+		 * below takes them before these two branches would. */
+		if (isdigit((unsigned char)*p)) {
 			if (paren == 2 || *percent || trailing)
 				return NUM_BAD;   /* nothing but currency may follow ')', '%', a trailing '-' */
-			if (*p == ',') {
-				if (!separator_ok(group, run))
-					return NUM_BAD;
-				group = GROUP_IN;
-				run = 0;
-				p++;
-				continue;
-			}
 			if (n + 2 >= outsz)
 				return NUM_BAD;
 			if (group == GROUP_CLOSED && !seen_dot)
@@ -110,8 +102,17 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 			run++;
 			continue;
 		}
-		/* Anything but a digit or a separator ends a thousands group. */
-		if (group == GROUP_IN && !isdigit((unsigned char)*p) && !separator_len(p)) {
+		if ((sep = separator_len(p)) && seen_digit && !seen_dot) {
+			if (paren == 2 || *percent || trailing || !separator_ok(group, run))
+				return NUM_BAD;
+			group = GROUP_IN;
+			run = 0;
+			p += sep;
+			continue;
+		}
+		/* Anything but a digit or a separator ends a thousands group
+		 * (inside one, both were taken above). */
+		if (group == GROUP_IN) {
 			if (run != 3)
 				return NUM_BAD;
 			group = GROUP_CLOSED;
@@ -153,26 +154,6 @@ static enum num_result normalise(const char *s, char *out, size_t outsz, int *pe
 		}
 		if (paren == 2 || *percent || trailing)
 			return NUM_BAD;   /* nothing but currency may follow ')', '%', a trailing '-' */
-		if (isdigit((unsigned char)*p)) {
-			if (n + 2 >= outsz)
-				return NUM_BAD;
-			if (group == GROUP_CLOSED && !seen_dot)
-				return NUM_BAD;   /* "1,234 5" */
-			if (!n && neg)
-				out[n++] = '-';
-			out[n++] = *p++;
-			seen_digit = 1;
-			run++;
-			continue;
-		}
-		if ((sep = separator_len(p)) && seen_digit && !seen_dot) {
-			if (!separator_ok(group, run))
-				return NUM_BAD;
-			group = GROUP_IN;
-			run = 0;
-			p += sep;
-			continue;
-		}
 		if (*p == '.' && !seen_dot) {
 			if (n + 3 >= outsz)
 				return NUM_BAD;
@@ -220,6 +201,29 @@ enum num_result num_parse(const char *s, double *out)
 }
 
 /*
+ * The cents of the decimals at *p (the digits after the point): the first
+ * two, and one more when the third is 5 or over (half away from zero, the
+ * sign applied after). *p moves past them; *n counts them.
+ */
+static int64_t decimal_cents(const char **p, size_t *n)
+{
+	const char *q = *p;
+	int64_t c = 0;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		size_t k = (size_t)(q - *p);
+		if (k == 0)
+			c += (*q - '0') * 10;
+		else if (k == 1)
+			c += *q - '0';
+		else if (k == 2)
+			c += *q >= '5';
+	}
+	*n = (size_t)(q - *p);
+	*p = q;
+	return c;
+}
+
+/*
  * The usual amount, read in one pass: an optional '-', '¥', '￥' or '$'
  * (each at most once, either order), then digits, grouped by ',' in threes
  * or not at all, then '.' and decimals, nothing else. The same cents as
@@ -231,6 +235,7 @@ static int money_plain(const char *s, int64_t *cents)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int neg = 0, cur = 0, digits = 0, groups = 0, run = 0, k;
+	size_t n;
 	int64_t v = 0;
 	for (k = 0; k < 2; k++) {
 		if (*p == '-' && !neg) {
@@ -261,18 +266,11 @@ static int money_plain(const char *s, int64_t *cents)
 		return 0;
 	v *= 100;
 	if (*p == '.') {
-		int up = 0;
-		for (p++, k = 0; *p >= '0' && *p <= '9'; p++, k++) {
-			if (k == 0)
-				v += (*p - '0') * 10;
-			else if (k == 1)
-				v += *p - '0';
-			else if (k == 2)
-				up = *p >= '5';
-			else if (k == 60)
-				return 0;
-		}
-		v += up;
+		const char *q = (const char *)p + 1;
+		v += decimal_cents(&q, &n);
+		if (n > 60)
+			return 0;
+		p = (const unsigned char *)q;
 	}
 	if (*p)
 		return 0;
@@ -289,7 +287,8 @@ enum num_result money_parse_full(const char *s, int64_t *cents)
 {
 	char buf[128];
 	const char *p;
-	int percent, neg = 0, frac_digits = 0, round_up = 0;
+	int percent, neg = 0;
+	size_t n;
 	int64_t v = 0;
 	enum num_result r = normalise(s, buf, sizeof(buf), &percent);
 	if (r != NUM_OK)
@@ -308,16 +307,9 @@ enum num_result money_parse_full(const char *s, int64_t *cents)
 	}
 	v *= 100;
 	if (*p == '.') {
-		for (p++; *p; p++, frac_digits++) {
-			if (frac_digits == 0)
-				v += (*p - '0') * 10;
-			else if (frac_digits == 1)
-				v += *p - '0';
-			else if (frac_digits == 2)
-				round_up = *p >= '5';
-		}
+		p++;
+		v += decimal_cents(&p, &n);
 	}
-	v += round_up;
 	*cents = neg ? -v : v;
 	return NUM_OK;
 }
