@@ -727,6 +727,8 @@ int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 	}
 	if (in != INPUT_HR && ld->ic->employee_key != HR_EMPLOYEE_ID)
 		build_keymap(ld);
+	else if (in != INPUT_HR)
+		strmap_copy_packed(&ld->ids, &ld->ids_arena, &c->by_id);
 	ld->st->present = 1;
 	ld->st->encoding = source_encoding(&ld->src);
 	ld->st->files = ld->files.nr;
@@ -993,6 +995,9 @@ void loader_close(struct loader *ld)
 	strlist_release(&ld->files);
 	strmap_release(&ld->keymap);
 	strlist_release(&ld->keymap_keys);
+	strmap_release(&ld->ids);
+	free(ld->ids_arena);
+	ld->ids_arena = NULL;
 	free(ld->key_next);
 	ld->key_next = NULL;
 }

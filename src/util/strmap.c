@@ -68,6 +68,29 @@ int strmap_get(const struct strmap *m, const char *key, size_t *value)
 	return 1;
 }
 
+void strmap_copy_packed(struct strmap *to, char **arena, const struct strmap *from)
+{
+	size_t i, bytes = 1, off = 0;
+	for (i = 0; i < from->cap; i++)
+		if (from->slots[i].key)
+			bytes += strlen(from->slots[i].key) + 1;
+	*arena = xmalloc(bytes);
+	to->cap = from->cap;
+	to->nr = from->nr;
+	to->slots = to->cap ? xcalloc(to->cap, sizeof(*to->slots)) : NULL;
+	for (i = 0; i < from->cap; i++) {
+		const struct strmap_slot *s = &from->slots[i];
+		size_t n;
+		if (!s->key)
+			continue;
+		n = strlen(s->key) + 1;
+		memcpy(*arena + off, s->key, n);
+		to->slots[i] = *s;
+		to->slots[i].key = *arena + off;
+		off += n;
+	}
+}
+
 int strmap_put(struct strmap *m, const char *key, size_t value)
 {
 	uint64_t h = str_hash(key, strlen(key));

@@ -31,6 +31,13 @@ void strmap_release(struct strmap *m);
 int strmap_get(const struct strmap *m, const char *key, size_t *value);
 /* Inserts or replaces; returns 1 if the key was new. */
 int strmap_put(struct strmap *m, const char *key, size_t value);
+/*
+ * to = a copy of from (same keys, values and slots) whose keys are copied
+ * into one block, *arena (the caller frees it after strmap_release(to)): a
+ * lookup then reads the slots and that block, not keys spread over the
+ * heap, which a hot loop's cache misses on a big map were most of.
+ */
+void strmap_copy_packed(struct strmap *to, char **arena, const struct strmap *from);
 
 struct u64set {
 	uint64_t *slots;   /* 0 marks empty; a real 0 is stored as has_zero */

@@ -158,6 +158,30 @@ static void test_strmap_many(void **state)
 		assert_int_equal(v, i == 7 ? 1 : i * 3);
 	}
 	assert_int_equal(strmap_get(&m, "E99999", &v), 0);
+	{
+		/* The packed copy finds the same values through keys of its own
+		 * block (the originals overwritten first), and nothing else. */
+		struct strmap packed, empty, none;
+		char *arena, *arena0;
+		strmap_copy_packed(&packed, &arena, &m);
+		for (i = 0; i < 5000; i++)
+			keys[i][0] = 'X';
+		for (i = 0; i < 5000; i++) {
+			char k[12];
+			snprintf(k, sizeof(k), "E%05zu", i);
+			assert_int_equal(strmap_get(&packed, k, &v), 1);
+			assert_int_equal(v, i == 7 ? 1 : i * 3);
+		}
+		assert_int_equal(strmap_get(&packed, "E99999", &v), 0);
+		assert_int_equal(packed.nr, 5000);
+		strmap_release(&packed);
+		free(arena);
+		strmap_init(&empty);
+		strmap_copy_packed(&none, &arena0, &empty);
+		assert_int_equal(strmap_get(&none, "E00001", &v), 0);
+		strmap_release(&none);
+		free(arena0);
+	}
 	strmap_release(&m);
 }
 
