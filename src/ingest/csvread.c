@@ -68,10 +68,9 @@ struct csvread {
 	char *buf;                  /* raw bytes read, not yet handed on */
 	size_t alloc, have, consumed;
 	int eof, started;
-	/* A part of the file (csvread_open_part): bytes [.., stop) are parsed;
-	 * with hash_rest the rest is still read, for the SHA-256 only. */
+	/* A part of the file (csvread_open_part): bytes [.., stop) are parsed. */
 	uint64_t pos, stop;
-	int part, hash_rest;
+	int part;
 	const char *chunk;          /* decoded whole lines being fed */
 	size_t chunk_len, chunk_pos;
 	int line;                   /* line number of the next byte fed */
@@ -195,6 +194,7 @@ struct csvread *csvread_open_part(const char *path, const char *display, enum en
 	}
 	r->part = 1;
 	r->stop = stop;
+	r->nohash = 1;   /* the caller hashes the file, on a thread of its own */
 	if (start) {
 		if (fseeko(r->fp, (off_t)start, SEEK_SET) < 0) {
 			diag_error(d, MERIT_NOINPUT, display, 0, 0, "cannot seek: %s", strerror(errno));
@@ -203,9 +203,6 @@ struct csvread *csvread_open_part(const char *path, const char *display, enum en
 		}
 		r->pos = start;
 		r->started = 1;   /* no byte-order mark past the start */
-		r->nohash = 1;
-	} else {
-		r->hash_rest = 1;
 	}
 	return r;
 }
@@ -218,24 +215,6 @@ int csvread_lines(const struct csvread *r)
 enum encoding csvread_decided(const struct csvread *r)
 {
 	return r->dec.got;
-}
-
-/* A part's parse ended at its stop: the rest is read for the hash only. */
-static int hash_rest(struct csvread *r, struct diag *d)
-{
-	size_t n;
-	char *buf;
-	if (!r->hash_rest || r->nohash)
-		return 0;
-	buf = xmalloc(READ_BLOCK);   /* r->buf still holds lines to parse */
-	while ((n = fread(buf, 1, READ_BLOCK, r->fp)) > 0)
-		sha256_update(&r->sha, buf, n);
-	free(buf);
-	if (ferror(r->fp))
-		return diag_error(d, MERIT_DATAERR, r->display, 0, 0, "cannot read: %s",
-				  strerror(errno));
-	sha256_final_hex(&r->sha, r->hex);
-	return 0;
 }
 
 void csvread_free(struct csvread *r)
@@ -367,10 +346,7 @@ static int next_chunk(struct csvread *r, struct diag *d)
 				return diag_error(d, MERIT_DATAERR, r->display, 0, 0,
 						  "cannot read: %s", strerror(errno));
 			r->eof = 1;
-			if (r->pos == r->stop && hash_rest(r, d) < 0)
-				return -1;
-			if (!r->hash_rest || r->pos != r->stop)
-				sha256_final_hex(&r->sha, r->hex);
+			sha256_final_hex(&r->sha, r->hex);
 		}
 	}
 	if (!r->have)

@@ -49,8 +49,9 @@ struct csvread *csvread_open(const char *path, const char *display, enum encodin
  * start in bytes [start, stop), where start is the first byte of a row
  * (csvline_row_start() finds one); line numbers count from 1 at start.
  * The part must end between rows: a stop inside a quoted cell is an
- * error. The part at start 0 also hashes the whole file (csvread_sha256()
- * after the end) and skips a byte-order mark; the others hash nothing.
+ * error. The part at start 0 skips a byte-order mark. No part hashes the
+ * file (csvread_sha256() gives ""): whoever reads in parts hashes the file
+ * itself, on a thread of its own (sales.c).
  * UTF-16 files cannot be read in parts (NULL, MERIT_SOFTWARE).
  */
 struct csvread *csvread_open_part(const char *path, const char *display, enum encoding enc,
