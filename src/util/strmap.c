@@ -91,6 +91,12 @@ void strmap_copy_packed(struct strmap *to, char **arena, const struct strmap *fr
 	}
 }
 
+void strmap_prefetch(const struct strmap *m, const char *key)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[str_hash(key, strlen(key)) & (m->cap - 1)]);
+}
+
 int strmap_put(struct strmap *m, const char *key, size_t value)
 {
 	uint64_t h = str_hash(key, strlen(key));

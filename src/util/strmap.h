@@ -29,6 +29,8 @@ void strmap_init(struct strmap *m);
 void strmap_release(struct strmap *m);
 /* Returns 1 and sets *value if key is present, else 0. */
 int strmap_get(const struct strmap *m, const char *key, size_t *value);
+/* Asks the cache for key's first slot, ahead of a strmap_get(key). */
+void strmap_prefetch(const struct strmap *m, const char *key);
 /* Inserts or replaces; returns 1 if the key was new. */
 int strmap_put(struct strmap *m, const char *key, size_t value);
 /*
