@@ -340,8 +340,8 @@ static long check_row(struct sales_ctx *sc, struct loader *ld)
 		 * for one without effects, and drops the call. */
 		const char *a = (const char *)&sc->acc[(size_t)emp * sc->nsm];
 		const char *a_end = (const char *)&sc->acc[((size_t)emp + 1) * sc->nsm];
-		const char *d = (const char *)&sc->distinct[(size_t)emp * sc->nsm];
-		const char *d_end = (const char *)&sc->distinct[((size_t)emp + 1) * sc->nsm];
+		const char *d = (const char *)&sc->distinct[(size_t)emp * sc->ndistinct];
+		const char *d_end = (const char *)&sc->distinct[((size_t)emp + 1) * sc->ndistinct];
 		for (; a < a_end; a += 64)
 			__builtin_prefetch(a, 1);
 		for (; d < d_end; d += 64)
