@@ -4,7 +4,8 @@
  * TREND_PAST before this one, from the ledger via the model, and this one),
  * oldest first; a blank pair where the employee has no result. Below the
  * people, each department's mean score per period (of the people in it
- * now), and a line chart per department drawn from those rows.
+ * now), and a line chart per department drawn from those rows (the 50
+ * largest when there are more).
  */
 #include "render/xlsx_internal.h"
 #include "util/strbuf.h"
@@ -15,6 +16,7 @@
 
 #define HC_FIRST 3              /* id, name, department, then score/rating pairs */
 #define CHART_ROWS 15           /* rows a chart takes on the sheet */
+#define HISTORY_CHARTS 50       /* department charts at most (charted()) */
 
 /* Period k of the sheet (0 = oldest, c->npast = this one). */
 static const char *period_label(const struct company *c, size_t k)
@@ -47,28 +49,79 @@ static int listed(const struct employee *e)
 	return e->in_scope || e->past;
 }
 
-/* Departments of the listed employees, first seen first (interned). */
-static size_t departments(const struct company *c, const char ***out)
+/* Departments of the listed employees, first seen first (interned), and
+ * each employee's index among them (SIZE_MAX: not listed or none). One
+ * hash lookup a person: a big company has thousands of departments. */
+static size_t departments(const struct company *c, const char ***out, size_t **of)
 {
 	const char **v = xcalloc(c->nemps + 1, sizeof(*v));
+	size_t *ix = xcalloc(c->nemps + 1, sizeof(*ix));
+	struct strmap seen;
 	size_t n = 0, i, j;
+	strmap_init(&seen);
 	for (i = 0; i < c->nemps; i++) {
 		const struct employee *e = &c->emps[i];
+		ix[i] = SIZE_MAX;
 		if (!listed(e) || !e->department)
 			continue;
-		for (j = 0; j < n && v[j] != e->department; j++)
-			;
-		if (j == n)
+		if (!strmap_get(&seen, e->department, &j)) {
+			j = n;
 			v[n++] = e->department;
+			strmap_put(&seen, e->department, j);
+		}
+		ix[i] = j;
 	}
+	strmap_release(&seen);
 	*out = v;
+	*of = ix;
+	return n;
+}
+
+/* Most people this period first, then the table's order. */
+static int by_people(const void *a, const void *b, void *arg)
+{
+	const size_t *people = arg, x = *(const size_t *)a, y = *(const size_t *)b;
+	if (people[x] != people[y])
+		return people[x] > people[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The departments that get a chart, in the table's order: all of them up
+ * to HISTORY_CHARTS, else the HISTORY_CHARTS with most people this period.
+ * Thousands of charts help nobody and libxlsxwriter holds them all in
+ * memory at once when the workbook closes (17 MB for 8,334); the table
+ * keeps every department's means.
+ */
+static size_t charted(const size_t *cnt, size_t np, size_t ndept, size_t **out)
+{
+	size_t *people = xcalloc(ndept + 1, sizeof(*people));
+	size_t *pick = xcalloc(ndept + 1, sizeof(*pick)), i, n;
+	for (i = 0; i < ndept; i++) {
+		pick[i] = i;
+		people[i] = cnt[i * np + np - 1];
+	}
+	n = ndept;
+	if (n > HISTORY_CHARTS) {
+		qsort_r(pick, ndept, sizeof(*pick), by_people, people);
+		n = HISTORY_CHARTS;
+		qsort(pick, n, sizeof(*pick), by_index);
+	}
+	free(people);
+	*out = pick;
 	return n;
 }
 
 static void history_body(struct xw *x, struct sheet *s)
 {
 	const struct company *c = x->c;
-	size_t np = c->npast + 1, k, i, row = 0, ndept, first_dept_row;
+	size_t np = c->npast + 1, k, i, row = 0, ndept, first_dept_row, ncharts, *of, *pick;
 	const char **h = xcalloc(s->ncols, sizeof(*h)), **dept;
 	struct strbuf *hb = xcalloc(2 * np, sizeof(*hb));
 	double *sum, v;
@@ -92,16 +145,14 @@ static void history_body(struct xw *x, struct sheet *s)
 		k += listed(&c->emps[i]) != 0;
 	xlsx_sheet_filter(x, s, 0, k, 3);
 
-	ndept = departments(c, &dept);
+	ndept = departments(c, &dept, &of);
 	sum = xcalloc(ndept * np + 1, sizeof(*sum));
 	cnt = xcalloc(ndept * np + 1, sizeof(*cnt));
 	for (i = 0; i < c->nemps; i++) {
 		const struct employee *e = &c->emps[i];
-		size_t d;
+		size_t d = of[i] == SIZE_MAX ? ndept : of[i];
 		if (!listed(e))
 			continue;
-		for (d = 0; d < ndept && dept[d] != e->department; d++)
-			;
 		row++;
 		xlsx_put_text(x, s, row, 0, e->id, NULL);
 		xlsx_put_text(x, s, row, 1, e->name, NULL);
@@ -143,16 +194,27 @@ static void history_body(struct xw *x, struct sheet *s)
 					     sum[i * np + k] / (double)cnt[i * np + k], &x->score4);
 	}
 
-	/* One line chart per department, to the right of the table; a period
-	 * without scores is a gap in the line. */
-	for (i = 0; i < ndept; i++) {
+	/* A line chart per department (charted()), to the right of the table;
+	 * a period without scores is a gap in the line. */
+	ncharts = charted(cnt, np, ndept, &pick);
+	if (ncharts < ndept) {
+		/* Below the table (constant_memory writes rows in order). */
+		struct strbuf note = STRBUF_INIT;
+		strbuf_addf(&note, "%s%zu%s%zu%s", xlsx_tr(x, "图表：人数最多的 ", "Charts: the "),
+			    ncharts, xlsx_tr(x, " 个部门（共 ", " largest of "), ndept,
+			    xlsx_tr(x, " 个）；上表列出每个部门",
+				    " departments; the table above has every department"));
+		xlsx_put_text(x, s, row + 2, 0, note.buf, NULL);
+		strbuf_release(&note);
+	}
+	for (i = 0; i < ncharts; i++) {
 		lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
 		lxw_chart_series *se;
 		lxw_chart_options opt = { 0 };
-		lxw_row_t dr = (lxw_row_t)(first_dept_row + i);
+		lxw_row_t dr = (lxw_row_t)(first_dept_row + pick[i]);
 		if (!ch)
 			break;
-		chart_title_set_name(ch, dept[i]);
+		chart_title_set_name(ch, dept[pick[i]]);
 		chart_set_style(ch, 10);
 		chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
 		chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
@@ -175,6 +237,8 @@ static void history_body(struct xw *x, struct sheet *s)
 	free(hb);
 	free(h);
 	free(dept);
+	free(of);
+	free(pick);
 	free(sum);
 	free(cnt);
 }

@@ -46,6 +46,22 @@ else
 	fail "xlsx threads: size" "$people people, filter to row $filter"
 fi
 
+# The History sheet charts the 50 largest departments at most (a chart
+# per department is thousands at 100k people, all held in memory when the
+# workbook closes); the table keeps every department, and a note says so.
+# Departments are the History sheet's (sheet6) "Department mean score" rows;
+# charts are the drawing's, the Summary's own three aside.
+depts=$(cut -d, -f3 "$G/t2/out/2026-10/results.csv" | sed 1d | sort -u | wc -l)
+hist=$(sheet sheet6)
+charts=$(unzip -l "$G/t2/out/2026-10/$X" | grep -c 'xl/charts/chart[0-9]*\.xml')
+summary=$(unzip -p "$G/t2/out/2026-10/$X" xl/drawings/_rels/drawing1.xml.rels | grep -o 'chart[0-9]*\.xml' | wc -l)
+if [ "$depts" -gt 50 ] && [ $((charts - summary)) = 50 ] &&
+   echo "$hist" | grep -q "Charts: the 50 largest of $depts departments\|图表：人数最多的 50 个部门（共 $depts 个）"; then
+	pass "xlsx: History charts the 50 largest of $depts departments, with the note ($charts charts in all)"
+else
+	fail "xlsx: History charts" "$depts departments, $charts charts, $summary on the Summary"
+fi
+
 # results.csv is written on a thread of its own beside the workbook
 # (src/cmd_run.c): when it fails, the run reports that one error, the same
 # with 1 and 2 threads, exits 73 and publishes nothing.
