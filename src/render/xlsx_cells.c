@@ -11,6 +11,7 @@
  */
 #include "render/xlsx_internal.h"
 #include "util/date.h"
+#include "util/num.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
@@ -372,3 +373,40 @@ void xlsx_data_bar(struct xw *x, struct sheet *s, size_t first, size_t last, siz
 	cf.bar_color = 0x5B9BD5;
 	range_format(x, s, first, last, col, &cf);
 }
+
+/* ---- number cells: libxlsxwriter's own writer, without printf ---- */
+
+#if LXW_VERSION_ID == 114
+/*
+ * libxlsxwriter 1.1.4 writes a number cell with fprintf("<c r=\"%s\" ...>
+ * <v>%.16G</v></c>"): glibc's exact float printing was 15 % of a 10k-1m
+ * run's CPU. _write_number_cell is exported and libxlsxwriter calls it
+ * through its PLT, so this definition takes its place (as HPDF_MemCpy's
+ * does for libharu; docs/DECISIONS.md): the same bytes, the number from
+ * num_format_g16() (snprintf "%.16G" for the doubles it leaves), written
+ * with stdio's unlocked calls since a sheet's file has one writer at a
+ * time. Only for the version whose code this mirrors: another falls back
+ * to the library's own.
+ */
+void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell)
+{
+	FILE *f = self->file;
+	char num[40], style[16];
+	size_t n = num_format_g16(cell->u.number, num), k = sizeof(style);
+	if (!n)
+		n = (size_t)snprintf(num, sizeof(num), "%.16G", cell->u.number);
+	fputs_unlocked("<c r=\"", f);
+	fputs_unlocked(range, f);
+	if (style_index) {
+		uint32_t v = (uint32_t)style_index;   /* "%d" of a style number, never negative */
+		do
+			style[--k] = (char)('0' + v % 10);
+		while ((v /= 10) && k);
+		fputs_unlocked("\" s=\"", f);
+		fwrite_unlocked(style + k, 1, sizeof(style) - k, f);
+	}
+	fputs_unlocked("\"><v>", f);
+	fwrite_unlocked(num, 1, n, f);
+	fputs_unlocked("</v></c>", f);
+}
+#endif

@@ -203,4 +203,10 @@ size_t xlsx_depts_bonus_col(const struct xw *x);
  * -1 restores libxlsxwriter's default. */
 void xlsx_zip_level_set(int level);
 
+/* xlsx_cells.c: libxlsxwriter 1.1.4's number-cell writer, replaced (it is
+ * called through the library's PLT). */
+#if LXW_VERSION_ID == 114
+void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
+#endif
+
 #endif

@@ -334,6 +334,79 @@ enum num_result num_parse_int(const char *s, long long min, long long max, long 
 	return NUM_OK;
 }
 
+size_t num_format_g16(double v, char out[32])
+{
+	static const long double pow10l_[] = { 1e0L, 1e1L, 1e2L, 1e3L, 1e4L };
+	/* 10^(nd-16) for nd digits, nd = 1..15: the step of the 16th digit */
+	static const long double step[] = { 0, 1e-15L, 1e-14L, 1e-13L, 1e-12L, 1e-11L, 1e-10L,
+					    1e-9L, 1e-8L, 1e-7L, 1e-6L, 1e-5L, 1e-4L, 1e-3L,
+					    1e-2L, 1e-1L };
+	long double a = fabsl((long double)v), s, spacing;
+	char digits[24];
+	uint64_t n = 0, t, p10 = 1;
+	size_t len = 0, nd = 0, k, i;
+	int neg = signbit(v) != 0;
+	if (v == 0) {
+		memcpy(out, neg ? "-0" : "0", 3 - !neg);
+		return 2u - !neg;
+	}
+	if (!isfinite(v) || a < 1e-4L || a >= 1e15L)
+		return 0;
+	for (k = 0; k <= 4; k++) {
+		/* a x 10^k in 64 bits of mantissa: off by 2^-64 of itself, a
+		 * thousandth of the smallest margin below. */
+		s = a * pow10l_[k];
+		if (s >= 1e15L)
+			return 0;
+		n = (uint64_t)(s + 0.5L);
+		if (!n)
+			continue;
+		for (nd = 1, t = n, p10 = 1; t >= 10; t /= 10, nd++)
+			p10 *= 10;
+		/* "%.16G" rounds a to 16 significant digits: a decimal of nd
+		 * digits is that rounding when a lies within half a step of the
+		 * 16th digit of it (of the digit below when n is a power of ten
+		 * and a just under it). 0.45: a tenth of the half-step kept for
+		 * safety; closer than that, snprintf decides. */
+		spacing = step[nd];
+		if (n == p10)
+			spacing /= 10;
+		if (fabsl(s - (long double)n) <= 0.45L * spacing)
+			break;
+	}
+	if (k > 4)
+		return 0;
+	for (i = nd, t = n; i > 0; t /= 10)
+		digits[--i] = (char)('0' + t % 10);
+	if (neg)
+		out[len++] = '-';
+	if (nd <= k) {                      /* 0.00xy */
+		out[len++] = '0';
+		out[len++] = '.';
+		for (i = nd; i < k; i++)
+			out[len++] = '0';
+		memcpy(out + len, digits, nd);
+		len += nd;
+	} else {
+		memcpy(out + len, digits, nd - k);
+		len += nd - k;
+		if (k) {
+			out[len++] = '.';
+			memcpy(out + len, digits + nd - k, k);
+			len += k;
+		}
+	}
+	/* %G drops trailing zeros of the fraction, and the point with them. */
+	if (k) {
+		while (out[len - 1] == '0')
+			len--;
+		if (out[len - 1] == '.')
+			len--;
+	}
+	out[len] = '\0';
+	return len;
+}
+
 double num_round4(double x)
 {
 	double r = round(x * 10000.0) / 10000.0;

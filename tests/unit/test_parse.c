@@ -9,6 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -116,6 +119,44 @@ static void test_money(void **state)
 	assert_int_equal(money_parse("12,5x", &c), NUM_BAD);
 	assert_int_equal(money_parse("", &c), NUM_EMPTY);
 	assert_int_equal(money_parse("99999999999999999999", &c), NUM_RANGE);
+}
+
+/* num_format_g16 writes what printf("%.16G") does, or declines: on cents,
+ * rounded scores, counts, any bits at all, and near powers of ten. */
+static void test_format_g16(void **state)
+{
+	uint64_t x = 88172645463325252ULL;
+	size_t i, fast = 0;
+	char want[64], got[32];
+	(void)state;
+	for (i = 0; i < 400000; i++) {
+		double v;
+		size_t n;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		switch (i % 5) {
+		case 0: v = (double)(x % 1000000000000000ULL) / pow(10, (double)((x >> 60) % 5)); break;
+		case 1: v = (double)(x % 100000000ULL) / 100.0; break;
+		case 2: v = num_round4((double)(x % 1000000000ULL) / 1e6); break;
+		case 3: { union { uint64_t u; double d; } u = { x }; v = isfinite(u.d) ? u.d : 1.5; break; }
+		default: v = pow(10, (double)(x % 20) - 5) * (1 - (double)(x >> 62) * 1e-16); break;
+		}
+		if (x & 1)
+			v = -v;
+		snprintf(want, sizeof(want), "%.16G", v);
+		if ((n = num_format_g16(v, got))) {
+			fast++;
+			if (n != strlen(want) || strcmp(got, want))
+				fail_msg("num_format_g16(%.17g) = '%s', printf says '%s'", v, got, want);
+		}
+	}
+	assert_true(fast > 200000);     /* it takes cents, scores and counts */
+	assert_int_equal(num_format_g16(1.0 / 3, got), 0);     /* 0.3333333333333333: printf's */
+	assert_int_equal(num_format_g16(0.1 + 0.2, got), 3);   /* 16 digits of it are 0.3 */
+	assert_string_equal(got, "0.3");
+	assert_int_equal(num_format_g16(-0.0, got), 2);
+	assert_string_equal(got, "-0");
+	assert_int_equal(num_format_g16(1234.5, got), 6);
+	assert_string_equal(got, "1234.5");
 }
 
 /* The currencies and signs exports are kept in beyond yuan and dollars. */
@@ -293,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_thousands_separators),
 		cmocka_unit_test(test_money),
 		cmocka_unit_test(test_money_currencies),
+		cmocka_unit_test(test_format_g16),
 		cmocka_unit_test(test_money_shortcut_matches),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_period),

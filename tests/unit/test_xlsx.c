@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 
 #include "model.h"
 #include "render/render.h"
+#include "render/xlsx_internal.h"
 #include "util/date.h"
 #include "util/diag.h"
 #include "util/file.h"
@@ -383,6 +385,48 @@ static void test_fast_deflate(void **state)
 	diag_release(&d);
 }
 
+/*
+ * Number cells go through merit's _write_number_cell (xlsx_cells.c), which
+ * libxlsxwriter 1.1.4 calls through its PLT in place of its own: the
+ * library must resolve to it (else the workbook is right but slow), and a
+ * sheet's number cells must read as printf's "%.16G" writes them.
+ */
+static void test_number_cells(void **state)
+{
+	struct fixture *f = *state;
+	char *book = path_in(f, "num.xlsx"), *cmd, *xml;
+	const char *p;
+	size_t len, seen = 0;
+	struct diag d;
+	void (*ours)(lxw_worksheet *, char *, int32_t, lxw_cell *) = NULL;
+	void *sym = dlsym(RTLD_DEFAULT, "_write_number_cell");
+
+	/* The global scope's first definition, the one the library's PLT binds
+	 * to (memcpy: ISO C has no cast from object to function pointer). */
+	assert_non_null(sym);
+	memcpy(&ours, &sym, sizeof(ours));
+	assert_true(ours == _write_number_cell);
+	diag_init(&d);
+	assert_int_equal(write_book(f, book, &d), 0);
+	cmd = xstrfmt("unzip -p '%s' xl/worksheets/sheet2.xml > '%s.xml'", book, book);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	cmd = xstrfmt("%s.xml", book);
+	xml = slurp(cmd, &len);
+	for (p = xml; (p = strstr(p, "<v>")); p += 3) {
+		char want[40], *end;
+		double v = strtod(p + 3, &end);
+		assert_ptr_not_equal(end, p + 3);
+		snprintf(want, sizeof(want), "%.16G", v);
+		assert_int_equal(strncmp(p + 3, want, strlen(want)), 0);
+		assert_int_equal(strncmp(p + 3 + strlen(want), "</v>", 4), 0);
+		seen++;
+	}
+	assert_true(seen >= 10);
+	free(xml), free(cmd), free(book);
+	diag_release(&d);
+}
+
 static void test_cannot_create(void **state)
 {
 	struct fixture *f = *state;
@@ -403,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checker_catches_wrong_bonus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_deflate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_number_cells, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cannot_create, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
