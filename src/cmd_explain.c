@@ -17,9 +17,14 @@ int cmd_explain(const struct cmd_opts *o, struct diag *d)
 	struct pipeline p;
 	struct strbuf sb = STRBUF_INIT;
 	long idx;
-	int status = MERIT_OK;
+	int status = MERIT_OK, rc;
 
-	if (pipeline_load(&p, o->config, o->period, o->output_dir, d) < 0 || pipeline_compute(&p, d) < 0) {
+	rc = pipeline_load(&p, o->config, o->period, o->output_dir, d);
+	if (rc == 0) {
+		p.keep_details = 1;    /* turnover and review360 are shown with their parts */
+		rc = pipeline_compute(&p, d);
+	}
+	if (rc < 0 || d->status) {
 		status = d->status ? d->status : MERIT_SOFTWARE;
 		goto out;
 	}

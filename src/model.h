@@ -317,6 +317,7 @@ struct company {
 	 * is NULL for a metric without any (ndetail_of: config.nmetrics). */
 	struct metric_detail *details;
 	size_t ndetails, details_alloc;
+	int keep_details;         /* set by explain, the one reader: else none is kept */
 	uint32_t **detail_of;
 	size_t ndetail_of;
 

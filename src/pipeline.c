@@ -108,6 +108,7 @@ int pipeline_compute(struct pipeline *p, struct diag *d)
 	struct company *c = &p->company;
 	const struct config *cfg = &p->cfg;
 
+	c->keep_details = p->keep_details;
 	scope_compute(c, cfg);
 	if (overrides_check(c, cfg, d) < 0)
 		return -1;

@@ -25,6 +25,9 @@ struct pipeline {
 	/* Set before pipeline_compute() when no letter will be rendered: the
 	 * review rows (only letters read them after metrics) are freed early. */
 	int no_letters;
+	/* Set before pipeline_compute() by explain: turnover and review360
+	 * values keep their parts (company_detail), 80 bytes a value. */
+	int keep_details;
 	char *output_root;        /* -o or [run] output_dir, resolved */
 	char inputs_hash[65];     /* SHA-256 over the config and every input's hash */
 };

@@ -233,6 +233,21 @@ static void sort_reviews(const struct review_row *rows, uint32_t *idx, size_t n)
 	}
 }
 
+/* Where a value's parts go: a new company detail when explain keeps them
+ * (returns its reference), else scratch (returns 0: nothing to link). */
+static uint32_t detail_new(struct company *c, struct metric_detail *scratch,
+			   struct metric_detail **why)
+{
+	uint32_t ref;
+	if (!c->keep_details) {
+		*why = scratch;
+		return 0;
+	}
+	ref = company_add_detail(c);
+	*why = &c->details[ref - 1];
+	return ref;
+}
+
 /*
  * review360 of one reviewee from its sorted rows [lo, hi): 25 × (s − 1) per
  * row, a mean per relation, relations with too few distinct reviewers or a
@@ -241,8 +256,8 @@ static void sort_reviews(const struct review_row *rows, uint32_t *idx, size_t n)
 static struct metric_value review360(const struct mctx *x, const uint32_t *idx,
 				     size_t lo, size_t hi, uint32_t *why_ref)
 {
-	uint32_t ref = company_add_detail(x->c);
-	struct metric_detail *why = &x->c->details[ref - 1];
+	struct metric_detail scratch = { 0 }, *why;
+	uint32_t ref = detail_new(x->c, &scratch, &why);
 	const struct review_conf *rc = &x->cfg->reviews;
 	double sum[REL_COUNT] = { 0 }, wsum = 0, total = 0;
 	uint32_t n[REL_COUNT] = { 0 }, reviewers[REL_COUNT] = { 0 }, used = 0;
@@ -311,7 +326,9 @@ static void own_from_reviews(struct mctx *x, size_t m)
 			continue;
 		sort_reviews(x->c->reviews, idx + lo, hi - lo);
 		if (def->agg == AGG_REVIEW360) {
-			x->own[m][who] = review360(x, idx, lo, hi, &x->own_why[m][who]);
+			uint32_t none;
+			x->own[m][who] = review360(x, idx, lo, hi,
+						   x->own_why[m] ? &x->own_why[m][who] : &none);
 		} else {
 			struct acc a = { 0 };
 			size_t j;
@@ -392,8 +409,8 @@ static struct metric_value turnover(const struct mctx *x, size_t g, uint32_t *wh
 {
 	const struct period *p = &x->c->period;
 	struct metric_value v = { 0 };
-	uint32_t ref = company_add_detail(x->c);
-	struct metric_detail *why = &x->c->details[ref - 1];
+	struct metric_detail scratch = { 0 }, *why;
+	uint32_t ref = detail_new(x->c, &scratch, &why);
 	uint32_t leavers = 0, hc_first = 0, hc_last = 0;
 	size_t i;
 	for (i = 0; i < x->nemps; i++) {
@@ -509,7 +526,7 @@ static void own_compute(struct mctx *x, size_t m)
 {
 	const struct metric_def *def = &x->cfg->metrics[m];
 	x->own[m] = xcalloc(x->nemps + 1, sizeof(*x->own[m]));
-	if (def->agg == AGG_REVIEW360) {
+	if (def->agg == AGG_REVIEW360 && x->c->keep_details) {
 		free(x->own_why[m]);   /* a second computation makes details anew */
 		x->own_why[m] = xcalloc(x->nemps + 1, sizeof(*x->own_why[m]));
 	}
