@@ -236,7 +236,7 @@ static void block_chart(struct letter *lt)
 {
 	struct layout *L = &lt->L;
 	const struct employee *e = lt->e;
-	double lw = 0, maxa = 1.2, x0, x1, top, row = 10.5, h, tick;
+	double lw = 0, maxa = 1.2, x0, x1, x100, top, row = 10.5, h, tick;
 	const char *title = letter_label(lt, "chart_title");
 	size_t i;
 	if (!e->nkpis)
@@ -255,6 +255,7 @@ static void block_chart(struct letter *lt)
 	lw = fmin(lw + 8, 0.32 * BODY_W);
 	x0 = BODY_L + lw;
 	x1 = BODY_L + BODY_W - 44;
+	x100 = x0 + 1.0 / maxa * (x1 - x0);
 	h = 14 + e->nkpis * row + 12;
 	layout_ensure(L, h);
 	top = L->y;
@@ -278,19 +279,21 @@ static void block_chart(struct letter *lt)
 		if (kpi_scored(k)) {
 			double a = fmax(k->achievement, 0.0), w = fmin(a, maxa) / maxa * (x1 - x0);
 			const char *s = letter_fmt_pct(lt, a);
+			double lx = x0 + w + 3, sw = layout_str_width(L, s, 7.5);
 			if (w > 0)
 				layout_rect(L, x0, by, w, 6.5, bar_color(a), NO_COLOR);
-			layout_text(L, x0 + w + 3, layout_baseline(y, row, 7.5), 7.5, C_TEXT, 0, s, strlen(s));
+			/* A bar just short of 100 % would put its figure on the
+			 * dashed target line: the figure goes past the line. */
+			if (lx < x100 + 2 && lx + sw > x100 - 2)
+				lx = x100 + 3;
+			layout_text(L, lx, layout_baseline(y, row, 7.5), 7.5, C_TEXT, 0, s, strlen(s));
 		} else {
 			layout_text(L, x0 + 3, layout_baseline(y, row, 7.5), 7.5, C_GREY, 0, "—", strlen("—"));
 		}
 	}
 	layout_line(L, x0, top, x0, top - e->nkpis * row, 0.6, C_GREY, 0);
 	layout_line(L, x0, top - e->nkpis * row, x1, top - e->nkpis * row, 0.6, C_GREY, 0);
-	{
-		double x = x0 + 1.0 / maxa * (x1 - x0);
-		layout_line(L, x, top + 2, x, top - e->nkpis * row, 0.9, C_RED, 1);
-	}
+	layout_line(L, x100, top + 2, x100, top - e->nkpis * row, 0.9, C_RED, 1);
 	L->y = top - e->nkpis * row - 12;
 }
 
