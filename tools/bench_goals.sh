@@ -34,8 +34,6 @@ GOALS=${BENCH_GOALS:-run10k run100k letters}
 ROUNDS=${BENCH_ROUNDS:-3}
 DOC=docs/BENCHMARKS.md
 ROOT=out/bench
-BEGIN='<!-- bench:goals:begin -->'
-END='<!-- bench:goals:end -->'
 
 mkdir -p "$ROOT" || exit 73
 MERIT=$(cd "$(dirname "$MERIT")" && pwd)/$(basename "$MERIT")
@@ -170,7 +168,6 @@ done
 TABLE=$ROOT/goals-table.md
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' | tr -s ' ')
 {
-	echo "$BEGIN"
 	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores (${cpu:-?}), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?') against $REF (before issue 14), binaries alternated."
 	echo
 	echo "| goal | goal | when filed (2026-11-23) | $REF today | this commit today | ratio asked | ratio got | scaled to 2026-11-23 | met? | note |"
@@ -178,14 +175,6 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' | tr -s '
 	tr '_' ' ' <"$ROWS"
 	echo
 	echo "*ratio asked* is goal / figure when filed (for letters/s: filed / goal); *ratio got* is this commit / $REF today (for letters/s: $REF / this commit): met when got <= asked. *scaled* is this commit's figure x (when filed / $REF today)."
-	echo "$END"
 } >"$TABLE"
-if grep -qF "$BEGIN" "$DOC" && grep -qF "$END" "$DOC"; then
-	awk -v b="$BEGIN" -v e="$END" -v t="$TABLE" '
-		$0 == b { while ((getline l < t) > 0) print l; skip = 1; next }
-		$0 == e { skip = 0; next }
-		!skip' "$DOC" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC"
-else
-	{ printf '\n## Issue 14 goals against the binary before it\n\n'; cat "$TABLE"; } >>"$DOC"
-fi
+sh tools/bench_section.sh goals "$DOC" <"$TABLE"
 cat "$TABLE" >&2
