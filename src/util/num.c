@@ -359,6 +359,8 @@ size_t num_format_g16(double v, char out[32])
 		if (s >= 1e15L)
 			return 0;
 		n = (uint64_t)(s + 0.5L);
+		if (n >= 1000000000000000ULL)
+			return 0;               /* rounds up to 16 digits */
 		if (!n)
 			continue;
 		for (nd = 1, t = n, p10 = 1; t >= 10; t /= 10, nd++)
