@@ -106,6 +106,14 @@ static void normalise(const char *s, struct strbuf *out)
 			s += 2;
 			continue;
 		}
+		/* Latin-1 capitals (À..Þ, not ×) as their small letters: "Étape" */
+		if ((unsigned char)s[0] == 0xC3 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9E && (unsigned char)s[1] != 0x97) {
+			strbuf_addch(out, (char)0xC3);
+			strbuf_addch(out, (char)((unsigned char)s[1] + 0x20));
+			s++;
+			continue;
+		}
 		strbuf_addch(out, tolower((unsigned char)*s));
 	}
 }
@@ -263,8 +271,8 @@ struct value_words {
 
 /* Words in unknown export values that suggest a canonical value. */
 static const struct value_words value_words[] = {
-	{ "stage", "won", "won|win|成交|赢|签约|签单|closed won|已签" },
-	{ "stage", "lost", "lost|lose|丢|输|失败|关闭|dead" },
+	{ "stage", "won", "won|win|gagn|gewonnen|ganad|vinto|成交|赢|签约|签单|closed won|已签" },
+	{ "stage", "lost", "lost|lose|perdu|verloren|perdid|丢|输|失败|关闭|dead" },
 	{ "stage", "open", "open|negotiat|proposal|qualif|prospect|discovery|engag|pipeline|in progress|pending|lead|contact|demo|quote|跟进|商谈|谈判|意向|初步|方案|报价" },
 	{ "yesno", "yes", "yes|new|是|新|true" },
 	{ "yesno", "no", "no|existing|old|否|老|false|repeat" },
@@ -325,6 +333,21 @@ static void rows_close(struct rows *r)
 }
 
 /* The encoding from the first bytes (up to 1 MiB). */
+/* Do the whole lines of buf[0..n) decode as enc? */
+static int decodes_as(enum encoding enc, const char *buf, size_t n)
+{
+	struct decoder dc;
+	const char *out;
+	size_t outlen, bad;
+	int ok;
+	while (n && buf[n - 1] != '\n')
+		n--;        /* the 1 MiB read may end inside a character */
+	decoder_init(&dc, enc);
+	ok = decoder_feed(&dc, buf, n, &out, &outlen, &bad) == 0;
+	decoder_release(&dc);
+	return ok;
+}
+
 static int sniff_encoding(struct sniff *s, const char *path, enum encoding *enc,
 			  struct diag *d)
 {
@@ -356,10 +379,17 @@ static int sniff_encoding(struct sniff *s, const char *path, enum encoding *enc,
 		s->encoding = "utf-8";
 		s->encoding_why = xstrfmt("the first %zu bytes are valid UTF-8", n);
 		*enc = ENC_UTF8;
-	} else {
+	} else if (decodes_as(ENC_GB18030, buf, n) || !decodes_as(ENC_CP1252, buf, n)) {
 		s->encoding = "gb18030";
 		s->encoding_why = xstrfmt("byte %zu is not UTF-8; Chinese Excel saves GB18030", bad + 1);
 		*enc = ENC_GB18030;
+	} else {
+		/* `auto` never guesses this one (README): init may, with its evidence. */
+		s->encoding = "windows-1252";
+		s->encoding_why = xstrfmt("byte %zu (0x%02X) is neither UTF-8 nor GB18030; Excel on a "
+					  "Western European Windows saves Windows-1252", bad + 1,
+					  (unsigned char)buf[bad]);
+		*enc = ENC_CP1252;
 	}
 	free(buf);
 	return 0;

@@ -461,8 +461,16 @@ int num_looks_decimal_comma(const char *s)
 		return 1;
 	for (c++; *c >= '0' && *c <= '9'; c++)
 		digits++;
-	while (*c == ' ' || *c == '%')
-		c++;
+	/* what may follow the cents: blanks, %, a currency ("12,50 €"), SAP's '-' */
+	for (;;) {
+		size_t k = skip_currency(c);
+		if (k)
+			c += k;
+		else if (*c == ' ' || *c == '%' || *c == '-')
+			c++;
+		else
+			break;
+	}
 	return !*c && (digits == 1 || digits == 2);
 }
 

@@ -183,3 +183,47 @@ if [ "$rc" = 0 ] && [ "$got" = "10002:4500.0000/0.4500/5000.00 10003:7000.0000/0
 else
 	fail "init's config on public-shaped exports" "rc $rc, $got $(head -c 300 "$K/run.err")"
 fi
+
+# --- a French Excel export: Windows-1252, semicolons, "3 200,00 €" with a
+# no-break space, dd/mm/yyyy, Étape Gagné / Perdu, a trailing minus -------
+F=$(scratch init-french)
+python3 - "$F" <<'PY'
+import sys
+d = sys.argv[1]
+hr = ("Matricule;Nom complet;Département;Poste;Salaire de base;Date d'embauche\r\n"
+      "F1;Amélie Dupont;Ventes;Commercial;3\u00a0200,00 €;01/03/2020\r\n"
+      "F2;Bruno Martin;Ventes;Commercial;2\u00a0950,50 €;15/09/2021\r\n"
+      "F3;Chloé Bernard;Ventes;Responsable commercial;4\u00a0100,00 €;20/06/2019\r\n")
+sales = ("N° de commande;Vendeur;Date de clôture;Étape;Montant\r\n"
+         "C1;F1;05/10/2026;Gagné;12\u00a0500,00 €\r\nC2;F2;12/10/2026;Gagné;8\u00a0250,50 €\r\n"
+         "C3;F1;28/10/2026;Gagné;1\u00a0000,00-\r\nC4;F3;31/10/2026;Perdu;5\u00a0000,00 €\r\n"
+         "C5;F3;30/10/2026;Gagné;9\u00a0999,99 €\r\n")
+open(d + "/hr.csv", "wb").write(hr.encode("cp1252"))
+open(d + "/sales.csv", "wb").write(sales.encode("cp1252"))
+open(d + "/targets.csv", "w").write("scope,key,kpi,period,target\nrole,sales,sales_achievement,2026-10,10000\n")
+PY
+run_merit "$F/out" "$F/err" init --hr "$F/hr.csv" --sales "$F/sales.csv" --targets "$F/targets.csv" \
+	-o "$F/merit.ini"
+fs() { python3 "$splice" --map "$F/merit.ini" "$1" "$2"; }
+got="$rc $(fs input.hr encoding) $(fs input.sales decimal) $(fs columns.sales stage) $(fs values.stage won)/$(fs values.stage lost)"
+if [ "$got" = "0 windows-1252 comma Étape Gagné/Perdu" ]; then
+	pass "init on a French export: windows-1252 (neither UTF-8 nor GB18030), decimal = comma before ' €', Étape, Gagné / Perdu"
+else
+	fail "init on a French export" "got '$got' $(head -c 300 "$F/err")"
+fi
+sed -i 's/^company = TODO.*/company = Exemple SA/' "$F/merit.ini"
+"$MERIT" run -q --no-letters -c "$F/merit.ini" -o "$F/o" >"$F/run.err" 2>&1
+rc=$?
+# By hand: F1 12,500.00 - 1,000.00 (trailing minus) = 11,500; F2 8,250.50;
+# F3 9,999.99 (C4 lost); salaries read through the no-break space and '€'.
+got=$(python3 - "$F/o/2026-10/results.csv" <<'PY'
+import csv, sys
+print(" ".join("%s:%s/%s" % (r["employee_id"], r["sales_achievement_actual"], r["base_salary"])
+               for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))))
+PY
+)
+if [ "$rc" = 0 ] && [ "$got" = "F1:11500.0000/3200.00 F2:8250.5000/2950.50 F3:9999.9900/4100.00" ]; then
+	pass "init's config on the French export runs, figures by hand ($got)"
+else
+	fail "init's config on the French export" "rc $rc, $got $(head -c 300 "$F/run.err")"
+fi
