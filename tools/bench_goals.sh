@@ -109,13 +109,15 @@ ab() {          # DIR ROUNDS ARGS...
 # has one more column (overrides, issue 12, the 11th); every other cell
 # must be the same. (gencompany's results.csv quotes nothing.)
 same_results() {        # DIR
+	[ -s "$1/goal-ref/out/2026-10/results.csv" ] && [ -s "$1/goal-new/out/2026-10/results.csv" ] ||
+		{ echo "MISSING"; return; }
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) ref[i] = $i; nref = NF; next }
 		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		NR == FNR { a[FNR] = $0; rows++; next }
 		{ n = split(a[FNR], x, ","); split($0, y, ",")
 		  for (i = 1; i <= nref; i++) if (!(ref[i] in col) || x[i] != y[col[ref[i]]]) bad++
 		  seen++ }
-		END { print (bad || seen != rows) ? "DIFFER" : "same" }' \
+		END { print (bad || !rows || seen != rows) ? "DIFFER" : "same" }' \
 		"$1/goal-ref/out/2026-10/results.csv" "$1/goal-new/out/2026-10/results.csv"
 }
 

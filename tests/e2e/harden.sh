@@ -415,10 +415,11 @@ else
 fi
 # Another output folder, the same ledger: the ledger's own lock says 75.
 # (the holder says when it has the lock: a fixed sleep races a loaded host)
-flock "$T/state/.history.lock" sh -c ': >"$1"; sleep 60' sh "$T/locked" &
+flock "$T/state/.history.lock" sh -c ': >"$1"; exec sleep 60' sh "$T/locked" &
 lockpid=$!
 i=0
 while [ ! -e "$T/locked" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+[ -e "$T/locked" ] || fail "ledger lock: the holder" "never took the lock in 30 s"
 run_merit "$T/o" "$T/e" run -q --no-letters -c "$T/merit.ini" -p 2026-10 -o "$T/elsewhere"
 expect "a run into another output folder while the ledger is in use: 75" 75 "$T/e" \
 	"another merit run is using this ledger"
