@@ -14,6 +14,7 @@
  */
 #include "cmd.h"
 #include "config.h"
+#include "ingest/ingest.h"
 #include "ingest/sniff.h"
 #include "schema.h"
 #include "util/date.h"
@@ -306,14 +307,13 @@ static int64_t month_of_pay(const struct init *it)
 {
 	const struct sniff_col *c = sniff_field(&it->s[INPUT_HR], HR_BASE_SALARY);
 	struct strbuf why = STRBUF_INIT;
-	enum salary_period sp = salary_unit(it, &why);
+	struct input_conf ic;
 	int64_t sum = c ? c->money_sum : 0;
+	memset(&ic, 0, sizeof(ic));
+	ic.salary_period = salary_unit(it, &why);
+	ic.hours_per_year = CONFIG_HOURS_PER_YEAR;
 	strbuf_release(&why);
-	if (sp == SALARY_YEAR)
-		return sum / 12;
-	if (sp == SALARY_HOUR)
-		return sum * 2080 / 12;
-	return sum;
+	return ingest_monthly_cents(&ic, &sum) < 0 ? 0 : sum;
 }
 
 static void write_input(struct init *it, int in, const char *path)
@@ -351,7 +351,8 @@ static void write_input(struct init *it, int in, const char *path)
 		if (sp == SALARY_YEAR)
 			strbuf_addf(o, "; %s\nsalary_period = year\n", why.buf);
 		else if (sp == SALARY_HOUR)
-			strbuf_addf(o, "; %s\nsalary_period = hour\nhours_per_year = 2080\n", why.buf);
+			strbuf_addf(o, "; %s\nsalary_period = hour\nhours_per_year = %d\n", why.buf,
+				    CONFIG_HOURS_PER_YEAR);
 		strbuf_release(&why);
 	}
 	decimal_comma(s, o);
@@ -670,12 +671,12 @@ static void write_target_kpis(struct init *it)
 	}
 }
 
-/* A title as a [values.role] pattern: a comma would split the list, so
- * it becomes the one-character wildcard. */
+/* A title as a [values.role] pattern: a comma would split the list and a
+ * '*' match any run, so each becomes the one-character wildcard. */
 static void title_pattern(struct strbuf *o, const char *title)
 {
 	for (; *title; title++)
-		strbuf_addch(o, *title == ',' ? '?' : *title);
+		strbuf_addch(o, *title == ',' || *title == '*' ? '?' : *title);
 }
 
 /* [values.role]: the titles of each group beyond the one its label names. */

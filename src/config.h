@@ -44,6 +44,8 @@ enum encoding { ENC_AUTO, ENC_UTF8, ENC_GB18030, ENC_UTF16, ENC_UTF16LE, ENC_UTF
 /* salary_period: how base_salary is exported (SPEC 3.1). */
 enum salary_period { SALARY_MONTH, SALARY_YEAR, SALARY_HOUR };
 
+#define CONFIG_HOURS_PER_YEAR 2080   /* 40 hours x 52 weeks */
+
 /* [input.NAME] + [columns.NAME] + [defaults.NAME] (SPEC 3, 3.1) */
 struct input_conf {
 	int declared;
@@ -56,7 +58,7 @@ struct input_conf {
 	int header_row;             /* the header's row number (default 1) */
 	struct strlist nulls;       /* cell texts that mean "empty" */
 	enum salary_period salary_period;   /* hr only */
-	double hours_per_year;      /* salary_period = hour (default 2080) */
+	double hours_per_year;      /* salary_period = hour (default CONFIG_HOURS_PER_YEAR) */
 	int employee_key;           /* HR field the employee columns hold (HR_EMPLOYEE_ID) */
 	int wide;                   /* layout = wide (targets) */
 	double scale;               /* multiplies every number and amount (default 1) */

@@ -107,7 +107,7 @@ void config_init(struct config *cfg)
 	for (i = 0; i < INPUT_COUNT; i++) {
 		cfg->inputs[i].delimiter = ',';
 		cfg->inputs[i].header_row = 1;
-		cfg->inputs[i].hours_per_year = 2080;
+		cfg->inputs[i].hours_per_year = CONFIG_HOURS_PER_YEAR;
 		cfg->inputs[i].scale = 1;
 	}
 }

@@ -11,6 +11,7 @@
  * titles map to roles through [values.role] patterns; titles with no role
  * are reported once each and summarised by count.
  */
+#include "ingest/ingest.h"
 #include "ingest/ingest_internal.h"
 #include "ingest/loader.h"
 #include "util/date.h"
@@ -46,7 +47,7 @@ static enum dept_type dept_type_of(const char *canonical)
  * an hourly rate x hours_per_year / 12, rounded half away from zero to the
  * cent once (salaries are not negative here). -1 past int64.
  */
-static int monthly(const struct input_conf *ic, int64_t *cents)
+int ingest_monthly_cents(const struct input_conf *ic, int64_t *cents)
 {
 	double h = ic->hours_per_year, x;
 	switch (ic->salary_period) {
@@ -94,7 +95,7 @@ static int check_row(struct loader *ld, struct hr_row *r)
 	else if (rc > 0 && r->salary < 0)
 		loader_problem(ld, ROW_BAD_NUMBER, HR_BASE_SALARY, "base_salary '%s' is negative",
 			       loader_text(ld, HR_BASE_SALARY));
-	else if (rc > 0 && monthly(ld->ic, &r->salary) < 0)
+	else if (rc > 0 && ingest_monthly_cents(ld->ic, &r->salary) < 0)
 		loader_problem(ld, ROW_BAD_NUMBER, HR_BASE_SALARY, "base_salary '%s' is out of range",
 			       loader_text(ld, HR_BASE_SALARY));
 	r->hire = r->leave = DATE_NONE;

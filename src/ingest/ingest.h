@@ -13,11 +13,18 @@
 #ifndef MERIT_INGEST_H
 #define MERIT_INGEST_H
 
+#include <stdint.h>
+
 struct company;
 struct config;
 struct diag;
+struct input_conf;
 
 /* Loads every declared input. Returns 0, or -1 with d->status set. */
 int ingest_load(struct company *c, const struct config *cfg, struct diag *d);
+
+/* base_salary in cents as the HR input exports it -> a month's pay
+ * (salary_period, hours_per_year; rounded to the cent once). -1 past int64. */
+int ingest_monthly_cents(const struct input_conf *ic, int64_t *cents);
 
 #endif

@@ -27,6 +27,7 @@
 #include "util/file.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "util/threads.h"
 #include "util/utf8.h"
 
 #include <dirent.h>
@@ -918,8 +919,9 @@ static void shared_release(struct letters_shared *sh)
 
 static int jobs_for(int jobs, const struct config *cfg, size_t work)
 {
-	long n = jobs > 0 ? jobs : cfg->letters.jobs > 0 ? cfg->letters.jobs
-							 : sysconf(_SC_NPROCESSORS_ONLN);
+	/* Without -j or [letters] jobs: the cores this process may use
+	 * (a container's cpuset, taskset) or MERIT_THREADS, as every stage. */
+	long n = jobs > 0 ? jobs : cfg->letters.jobs > 0 ? cfg->letters.jobs : threads_count();
 	if (n < 1)
 		n = 1;
 	if (n > 64)
