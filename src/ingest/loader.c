@@ -646,9 +646,7 @@ long loader_employee_slow(struct loader *ld, int field, enum row_problem kind,
 	long found = -1;
 	int aside, err;
 	if (!ld->keyed) {
-		if (strmap_get(&c->by_id, text, &e))
-			return (long)e;
-		strbuf_addstr(&k, text);
+		strbuf_addstr(&k, text);    /* loader_employee() looked it up in ids, by_id's copy */
 	} else {
 		loader_key_text(kf, text, &k);
 		if (strmap_get(&ld->keymap, k.buf, &e)) {
