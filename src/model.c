@@ -221,7 +221,7 @@ static void add_figure(struct strbuf *sb, int present, double v)
 		strbuf_addstr(sb, "missing");
 		return;
 	}
-	strbuf_addf(sb, "%.4f", num_round4(v));
+	num_add_round4(sb, v);
 	while (sb->len > start && sb->buf[sb->len - 1] == '0')
 		sb->len--;
 	if (sb->len > start && sb->buf[sb->len - 1] == '.')

@@ -23,7 +23,7 @@ static void add_num(struct strbuf *sb, double v, int present)
 {
 	strbuf_addch(sb, ',');
 	if (present && isfinite(v))
-		strbuf_addf(sb, "%.4f", num_round4(v));
+		num_add_round4(sb, v);
 }
 
 /* Appends s as one CSV field (RFC 4180 quoting only when needed). */

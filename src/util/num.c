@@ -415,6 +415,40 @@ double num_round4(double x)
 	return r == 0.0 ? 0.0 : r;   /* no "-0.0000" */
 }
 
+/*
+ * Appends "%.4f" of num_round4(x) without printf. q = round(x * 10000) is the
+ * integer-valued double num_round4 divides; r = q / 10000 its correctly
+ * rounded quotient. For |q| < 1e15, |r| < 1e11 < 2^37, so ulp(r) <= 2^-52 *
+ * 2^36 = 2^-16 and |r - q/10^4| <= ulp(r)/2 = 2^-17 < 7.7e-6 < 5e-5: the
+ * 4-decimal number nearest r is q/10^4 itself, with no tie, so "%.4f"
+ * prints q's digits with a point before the last four. q = +-0 is r = 0,
+ * which num_round4 makes "0.0000"; any other negative q (even -1, r =
+ * -0.0001) prints with '-' as printf does. |q| >= 1e15 (or inf, NaN):
+ * printf itself.
+ */
+void num_add_round4(struct strbuf *sb, double x)
+{
+	double q = round(x * 10000.0);
+	uint64_t u;
+	size_t len = 0, nd, i;
+	char digits[20], out[24];
+	if (!(fabs(q) < 1e15)) {
+		strbuf_addf(sb, "%.4f", num_round4(x));
+		return;
+	}
+	if (q < 0)                            /* not -0: "0.0000" */
+		out[len++] = '-';
+	u = (uint64_t)fabs(q);
+	for (nd = 0; nd < 5 || u; u /= 10)   /* at least "0.000d" */
+		digits[nd++] = (char)('0' + u % 10);
+	for (i = nd; i > 4; i--)
+		out[len++] = digits[i - 1];
+	out[len++] = '.';
+	for (; i > 0; i--)
+		out[len++] = digits[i - 1];
+	strbuf_add(sb, out, len);
+}
+
 void num_add_grouped(struct strbuf *sb, const char *digits, size_t n)
 {
 	size_t i;

@@ -40,6 +40,9 @@ enum num_result num_parse_int(const char *s, long long min, long long max, long 
 
 /* Rounds to 4 decimals, half away from zero: the value printed and compared. */
 double num_round4(double x);
+/* Appends printf("%.4f", num_round4(x)), the same bytes without printf
+ * below 1e11 (results.csv writes every number so). */
+void num_add_round4(struct strbuf *sb, double x);
 
 /*
  * printf("%.16G", v) for the doubles a workbook is made of: 0, and values

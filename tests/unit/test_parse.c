@@ -161,6 +161,55 @@ static void test_format_g16(void **state)
 	assert_string_equal(got, "1234.5");
 }
 
+/* num_add_round4 appends what printf("%.4f", num_round4(x)) does, byte for
+ * byte: on random bits, scores with 1-8 decimals, values next to a half at
+ * the fifth decimal, tiny negatives, and past the exact range (1e11). */
+static void test_format_round4(void **state)
+{
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	size_t i;
+	char want[400];
+	struct strbuf got = STRBUF_INIT;
+	(void)state;
+	for (i = 0; i < 1000000; i++) {
+		double v;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		switch (i % 6) {
+		case 0: { union { uint64_t u; double d; } u = { x }; v = isfinite(u.d) ? u.d : 2.5; break; }
+		case 1: v = (double)(x % 100000000000ULL) / pow(10, (double)(1 + (x >> 59) % 8)); break;
+		case 2: v = ((double)(x % 2000000) + 0.5) / 1e5; break;     /* x.xxxx5 */
+		case 3: v = nextafter(((double)(x % 2000000) + 0.5) / 1e5, (x >> 40) & 1 ? 1e300 : -1e300); break;
+		case 4: v = (double)(x % 1000) * 1e-7; break;               /* 0 to 0.0001 */
+		default: v = (double)(x % 1000000000000000000ULL) / pow(10, (double)((x >> 58) % 10)); break;
+		}
+		if (x & 2)
+			v = -v;
+		strbuf_reset(&got);
+		num_add_round4(&got, v);
+		snprintf(want, sizeof(want), "%.4f", num_round4(v));
+		if (got.len != strlen(want) || strcmp(got.buf, want))
+			fail_msg("num_add_round4(%.17g) = '%s', printf says '%s'", v, got.buf, want);
+	}
+	/* -0.00004 rounds to q = -0: num_round4 makes it 0, not "-0.0000". */
+	strbuf_reset(&got);
+	num_add_round4(&got, -0.00004);
+	assert_string_equal(got.buf, "0.0000");
+	strbuf_reset(&got);
+	num_add_round4(&got, -0.0001);     /* q = -1 */
+	assert_string_equal(got.buf, "-0.0001");
+	strbuf_reset(&got);
+	num_add_round4(&got, 1.06925);     /* 10692.5 -> 10693: away from 0 */
+	assert_string_equal(got.buf, "1.0693");
+	strbuf_reset(&got);
+	num_add_round4(&got, -812000);
+	assert_string_equal(got.buf, "-812000.0000");
+	/* q = 1e15 is past the proof: printf's 100000000000.0000 */
+	strbuf_reset(&got);
+	num_add_round4(&got, 1e11);
+	assert_string_equal(got.buf, "100000000000.0000");
+	strbuf_release(&got);
+}
+
 /* The currencies and signs exports are kept in beyond yuan and dollars. */
 static void test_money_currencies(void **state)
 {
@@ -337,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_money),
 		cmocka_unit_test(test_money_currencies),
 		cmocka_unit_test(test_format_g16),
+		cmocka_unit_test(test_format_round4),
 		cmocka_unit_test(test_money_shortcut_matches),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_period),
