@@ -12,7 +12,7 @@
  *   xlsx_people.c   Employees and KPI detail (the two big sheets)
  *   xlsx_finance.c  Departments, Payroll, Audit
  *   xlsx_history.c  History: the last twelve periods per employee
- *   xlsx_zip.c      the zlib level of the zip entries
+ *   xlsx_zip.c      the zip entries: zlib level, worksheets on threads
  *
  * Ownership: struct xw and its struct xstats belong to xlsx_write(); a
  * struct sheet is opened and closed by the writer of that sheet, and its
@@ -206,6 +206,9 @@ void xlsx_zip_level_set(int level);
 /* xlsx_cells.c: libxlsxwriter 1.1.4's number-cell writer, replaced (it is
  * called through the library's PLT). */
 #if LXW_VERSION_ID == 114
+/* xlsx_zip.c: its worksheet entries, assembled and compressed on threads. */
+struct lxw_packager;
+lxw_error _write_worksheet_files(struct lxw_packager *self);
 void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
 #endif
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The workbook's big sheets are filled on threads (src/render/xlsx.c): the
 # same company gives the same .xlsx, byte for byte, and the same
-# results.csv whatever MERIT_THREADS says (1: every sheet on one thread;
+# results.csv whatever MERIT_THREADS says (1: every sheet on one thread,
+# zipped by libxlsxwriter itself;
 # 2: KPI detail beside the rest; 3: Employees and KPI detail each on its
 # own). A generated company of 2,500 people: 2,500 Employees rows and
 # ~12,000 KPI detail rows, enough that the threads overlap.
@@ -78,3 +79,22 @@ for t in 1 2; do
 		fail "results.csv failing, MERIT_THREADS=$t" "rc=$rc $(head -c 300 "$W/e$t") $(ls -a "$W/out" 2>&1)"
 	fi
 done
+
+# With two or more threads the worksheets' zip entries are assembled and
+# compressed on threads (src/render/xlsx_zip.c); MERIT_THREADS=1 above took
+# libxlsxwriter's own serial path, so the cmp above also proves the two
+# write the same bytes. When a sheet's entry cannot be made (its temporary
+# file, here by fault), the run says which file, exits 73, and publishes
+# nothing.
+rm -rf "$W/out"
+MERIT_THREADS=2 MERIT_FAULT=xlsx-sheet-entry "$MERIT_TESTING_BIN" run -q --no-letters \
+	-c "$W/config/merit.ini" -p 2026-10 >"$W/oz" 2>"$W/ez"
+rc=$?
+# (libxlsxwriter prints a line of its own before merit's.)
+if [ "$rc" = 73 ] && [ "$(grep -c ': error: ' "$W/ez")" = 1 ] &&
+   grep -q '/merit-2026-10.xlsx: error: cannot write the workbook: Error encountered when creating a tmpfile' "$W/ez" &&
+   [ ! -e "$W/out/2026-10" ] && ! ls -a "$W/out" 2>/dev/null | grep -q '\.tmp-'; then
+	pass "a worksheet's zip entry failing on a thread: the workbook's error, exit 73, nothing published"
+else
+	fail "worksheet entry failing" "rc=$rc $(head -c 300 "$W/ez") $(ls -a "$W/out" 2>&1)"
+fi
