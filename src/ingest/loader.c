@@ -646,7 +646,7 @@ long loader_employee_slow(struct loader *ld, int field, enum row_problem kind,
 	long found = -1;
 	int aside, err;
 	if (!ld->keyed) {
-		strbuf_addstr(&k, text);    /* loader_employee() looked it up in ids, by_id's copy */
+		strbuf_addstr(&k, text);    /* loader_employee() looked it up in ids, by_id's frozen copy */
 	} else {
 		loader_key_text(kf, text, &k);
 		if (strmap_get(&ld->keymap, k.buf, &e)) {
@@ -726,7 +726,7 @@ int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 	if (in != INPUT_HR && ld->ic->employee_key != HR_EMPLOYEE_ID)
 		build_keymap(ld);
 	else if (in != INPUT_HR)
-		strmap_copy_packed(&ld->ids, &ld->ids_arena, &c->by_id);
+		strmap_freeze(&ld->ids, &c->by_id);
 	ld->st->present = 1;
 	ld->st->encoding = source_encoding(&ld->src);
 	ld->st->files = ld->files.nr;
@@ -910,6 +910,7 @@ int loader_next(struct loader *ld)
 {
 	const char *word;
 	int rc;
+	ld->pre_text = NULL;   /* its cell may hold another text now */
 	/* The row just done was set aside by a problem: every such row is
 	 * counted (SPEC 3.1), whatever input it is in. */
 	if (ld->bad && ld->st)
@@ -993,9 +994,7 @@ void loader_close(struct loader *ld)
 	strlist_release(&ld->files);
 	strmap_release(&ld->keymap);
 	strlist_release(&ld->keymap_keys);
-	strmap_release(&ld->ids);
-	free(ld->ids_arena);
-	ld->ids_arena = NULL;
+	strmap_frozen_release(&ld->ids);
 	free(ld->key_next);
 	ld->key_next = NULL;
 }

@@ -565,8 +565,7 @@ static int first_pass(struct sales_ctx *sc, struct loader *ld, struct dupcheck *
 		const char *id = dup_check ? loader_text(ld, SALES_RECORD_ID) : "";
 		/* The owner's slot, asked for now, is on its way while the id
 		 * is hashed for the duplicate check (a cache miss a row). */
-		if (!ld->keyed)
-			strmap_prefetch(&ld->ids, loader_text(ld, SALES_EMPLOYEE_ID));
+		loader_employee_prefetch(ld, SALES_EMPLOYEE_ID);
 		size_t len = strlen(id);
 		uint64_t h = len ? str_hash(id, len) : 0;
 		long emp;

@@ -68,33 +68,62 @@ int strmap_get(const struct strmap *m, const char *key, size_t *value)
 	return 1;
 }
 
-void strmap_copy_packed(struct strmap *to, char **arena, const struct strmap *from)
+void strmap_freeze(struct strmap_frozen *to, const struct strmap *from)
 {
-	size_t i, bytes = 1, off = 0;
+	size_t i, cap = 0, bytes = 0, off = 0;
+	memset(to, 0, sizeof(*to));
+	if (!from->nr)
+		return;
+	/* At most 70 % full, like a strmap; its own size, not from's. */
+	for (cap = 16; from->nr * 10 > cap * 7; cap *= 2)
+		;
 	for (i = 0; i < from->cap; i++)
-		if (from->slots[i].key)
-			bytes += strlen(from->slots[i].key) + 1;
-	*arena = xmalloc(bytes);
-	to->cap = from->cap;
+		if (from->slots[i].key && strlen(from->slots[i].key) > STRMAP_FROZEN_INLINE)
+			bytes = st_add(bytes, strlen(from->slots[i].key) + 1);
+	/* Aligned to a cache line, so no slot straddles two. */
+	to->mem = xcalloc(st_add(st_mult(cap, sizeof(*to->slots)), 63), 1);
+	to->slots = (struct strmap_frozen_slot *)(((uintptr_t)to->mem + 63) & ~(uintptr_t)63);
+	to->arena = bytes ? xmalloc(bytes) : NULL;
+	to->cap = cap;
 	to->nr = from->nr;
-	to->slots = to->cap ? xcalloc(to->cap, sizeof(*to->slots)) : NULL;
 	for (i = 0; i < from->cap; i++) {
-		const struct strmap_slot *s = &from->slots[i];
-		size_t n;
-		if (!s->key)
+		const struct strmap_slot *f = &from->slots[i];
+		struct strmap_frozen_slot *s;
+		size_t len, j;
+		if (!f->key)
 			continue;
-		n = strlen(s->key) + 1;
-		memcpy(*arena + off, s->key, n);
-		to->slots[i] = *s;
-		to->slots[i].key = *arena + off;
-		off += n;
+		len = strlen(f->key);
+		if (len >= UINT32_MAX)
+			BUG("a strmap key of %zu bytes", len);
+		for (j = f->hash & (cap - 1); to->slots[j].size; j = (j + 1) & (cap - 1))
+			;
+		s = &to->slots[j];
+		s->tag = (uint32_t)(f->hash >> 32);
+		s->size = (uint32_t)len + 1;
+		s->value = f->value;
+		if (len <= STRMAP_FROZEN_INLINE) {
+			memcpy(s->key.in, f->key, len);
+		} else {
+			memcpy(to->arena + off, f->key, len + 1);
+			s->key.out = to->arena + off;
+			off += len + 1;
+		}
 	}
 }
 
-void strmap_prefetch(const struct strmap *m, const char *key)
+void strmap_frozen_release(struct strmap_frozen *m)
 {
+	free(m->mem);
+	free(m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+uint64_t strmap_frozen_prefetch(const struct strmap_frozen *m, const char *key, size_t len)
+{
+	uint64_t h = str_hash(key, len);
 	if (m->cap)
-		__builtin_prefetch(&m->slots[str_hash(key, strlen(key)) & (m->cap - 1)]);
+		__builtin_prefetch(&m->slots[h & (m->cap - 1)]);
+	return h;
 }
 
 int strmap_put(struct strmap *m, const char *key, size_t value)

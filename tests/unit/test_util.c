@@ -159,30 +159,91 @@ static void test_strmap_many(void **state)
 	}
 	assert_int_equal(strmap_get(&m, "E99999", &v), 0);
 	{
-		/* The packed copy finds the same values through keys of its own
-		 * block (the originals overwritten first), and nothing else. */
-		struct strmap packed, empty, none;
-		char *arena, *arena0;
-		strmap_copy_packed(&packed, &arena, &m);
+		/* The frozen copy finds the same values through keys of its own
+		 * (the originals overwritten first), and nothing else. */
+		struct strmap_frozen frozen, none;
+		struct strmap empty;
+		strmap_freeze(&frozen, &m);
 		for (i = 0; i < 5000; i++)
 			keys[i][0] = 'X';
 		for (i = 0; i < 5000; i++) {
 			char k[12];
 			snprintf(k, sizeof(k), "E%05zu", i);
-			assert_int_equal(strmap_get(&packed, k, &v), 1);
+			assert_int_equal(strmap_frozen_get(&frozen, k, &v), 1);
 			assert_int_equal(v, i == 7 ? 1 : i * 3);
 		}
-		assert_int_equal(strmap_get(&packed, "E99999", &v), 0);
-		assert_int_equal(packed.nr, 5000);
-		strmap_release(&packed);
-		free(arena);
+		assert_int_equal(strmap_frozen_get(&frozen, "E99999", &v), 0);
+		assert_int_equal(strmap_frozen_get(&frozen, "E0000", &v), 0);    /* a prefix */
+		assert_int_equal(strmap_frozen_get(&frozen, "E000001", &v), 0);  /* one more byte */
+		assert_int_equal(strmap_frozen_get(&frozen, "", &v), 0);
+		assert_int_equal(frozen.nr, 5000);
+		/* 5000 keys at most 70 % full: 8192 slots (4096 would be 122 %) */
+		assert_int_equal(frozen.cap, 8192);
+		assert_int_equal((uintptr_t)frozen.slots % 64, 0);
+		strmap_frozen_release(&frozen);
 		strmap_init(&empty);
-		strmap_copy_packed(&none, &arena0, &empty);
-		assert_int_equal(strmap_get(&none, "E00001", &v), 0);
-		strmap_release(&none);
-		free(arena0);
+		strmap_freeze(&none, &empty);
+		assert_int_equal(strmap_frozen_get(&none, "E00001", &v), 0);
+		strmap_frozen_release(&none);
 	}
 	strmap_release(&m);
+}
+
+/*
+ * Keys around the inline size (15 bytes in the slot, longer ones in the
+ * copy's block): each is found with its value, a key differing only in its
+ * last byte or one byte shorter or longer is not, and the hash that
+ * strmap_frozen_prefetch() returns is the key's str_hash(), which
+ * strmap_frozen_get_hashed() takes.
+ */
+static void test_strmap_frozen_long_keys(void **state)
+{
+	static const char *keys[] = {
+		"", "E1", "E0000614", "ABCDEFGHIJKLMN", "ABCDEFGHIJKLMNO",
+		"ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ",
+		"sales.team.lead.north-east@example-trading.cn",
+		"sales.team.lead.north-east@example-trading.co",
+	};
+	size_t n = sizeof(keys) / sizeof(keys[0]), i, v;
+	char buf[64];
+	struct strmap m;
+	struct strmap_frozen f;
+	(void)state;
+	strmap_init(&m);
+	for (i = 0; i < n; i++)
+		strmap_put(&m, keys[i], 100 + i);
+	strmap_freeze(&f, &m);
+	strmap_release(&m);   /* the frozen copy needs nothing of m */
+	assert_int_equal(f.nr, n);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(keys[i]);
+		uint64_t h = strmap_frozen_prefetch(&f, keys[i], len);
+		assert_true(h == str_hash(keys[i], len));
+		v = 0;
+		assert_int_equal(strmap_frozen_get_hashed(&f, keys[i], len, h, &v), 1);
+		assert_int_equal(v, 100 + i);
+		if (!len)
+			continue;
+		/* the last byte changed: not found */
+		snprintf(buf, sizeof(buf), "%s", keys[i]);
+		buf[len - 1] = '#';
+		assert_int_equal(strmap_frozen_get(&f, buf, &v), 0);
+		/* one byte longer ('#'): not found */
+		snprintf(buf, sizeof(buf), "%s#", keys[i]);
+		assert_int_equal(strmap_frozen_get(&f, buf, &v), 0);
+	}
+	/* one byte shorter: found only where that is a key itself (the
+	 * 15-byte key less its 'O' is the 14-byte key, 104 - 1 = 103) */
+	assert_int_equal(strmap_frozen_get(&f, "ABCDEFGHIJKLMN", &v), 1);
+	assert_int_equal(v, 103);
+	assert_int_equal(strmap_frozen_get(&f, "E000061", &v), 0);
+	assert_int_equal(strmap_frozen_get(&f, "sales.team.lead.north-east@example-trading.c", &v),
+			 0);
+	/* a long key is looked up by its bytes, not by where it was */
+	snprintf(buf, sizeof(buf), "%s", keys[7]);
+	assert_int_equal(strmap_frozen_get(&f, buf, &v), 1);
+	assert_int_equal(v, 107);
+	strmap_frozen_release(&f);
 }
 
 static void test_u64set(void **state)
@@ -432,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_diag_config_place),
 		cmocka_unit_test(test_diag_take),
 		cmocka_unit_test(test_strmap_many),
+		cmocka_unit_test(test_strmap_frozen_long_keys),
 		cmocka_unit_test(test_u64set),
 		cmocka_unit_test(test_money_format),
 		cmocka_unit_test(test_utf8_decode),
