@@ -334,72 +334,116 @@ enum num_result num_parse_int(const char *s, long long min, long long max, long 
 	return NUM_OK;
 }
 
+/*
+ * round(a x 10^k) for a = m x 2^e (m < 2^53), exactly: m x 5^k < 2^53 x 5^20
+ * < 2^100 fits 128 bits, and the factor 2^k joins 2^e as one shift. What a
+ * right shift drops decides the rounding: past half up, exactly half to
+ * the even neighbour, as glibc's printf does in the default rounding mode
+ * (printf("%.0f", 2.5) is "2"; "%.16G" of 1234567890123456.5 ends in 6,
+ * of ...457.5 in 8).
+ */
+__extension__ typedef unsigned __int128 u128;
+
+static uint64_t scale_round(uint64_t m, int e, int k)
+{
+	static const uint64_t pow5[21] = {
+		1ULL, 5ULL, 25ULL, 125ULL, 625ULL, 3125ULL, 15625ULL, 78125ULL, 390625ULL,
+		1953125ULL, 9765625ULL, 48828125ULL, 244140625ULL, 1220703125ULL,
+		6103515625ULL, 30517578125ULL, 152587890625ULL, 762939453125ULL,
+		3814697265625ULL, 19073486328125ULL, 95367431640625ULL,
+	};
+	u128 p = (u128)m * pow5[k], half, rest;
+	int sh = -(e + k);
+	uint64_t n;
+	if (sh <= 0)
+		return (uint64_t)(p << -sh);   /* an integer: a x 10^k < 10^17 here */
+	n = (uint64_t)(p >> sh);
+	half = (u128)1 << (sh - 1);
+	rest = p & ((half << 1) - 1);
+	return n + (rest > half || (rest == half && (n & 1)));
+}
+
+/* The 8 decimal digits of v < 10^8, two at a time. */
+static void put8(char *out, uint32_t v)
+{
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	int i;
+	for (i = 6; i >= 0; i -= 2, v /= 100)
+		memcpy(out + i, pairs + 2 * (v % 100), 2);
+}
+
+/*
+ * "%.16G" rounds v to 16 significant digits, N x 10^(X-15) with N in
+ * [10^15, 10^16), and prints it in fixed notation when -4 <= X < 16, with
+ * 15 - X decimals, trailing zeros and a bare point dropped. X is found from
+ * v's binary exponent (floor(E log10 2) or one more, told apart by a power
+ * of ten); N = round(|v| x 10^(15-X)) exactly (scale_round); an N of 10^16
+ * or below 10^15 (a guess off by one at a power of ten, or a rounding up
+ * to the next power) moves X by one and rounds again from v itself,
+ * never from N. Every other double (exponent notation, inf, NaN): 0.
+ */
 size_t num_format_g16(double v, char out[32])
 {
-	static const long double pow10l_[] = { 1e0L, 1e1L, 1e2L, 1e3L, 1e4L };
-	/* 10^(nd-16) for nd digits, nd = 1..15: the step of the 16th digit */
-	static const long double step[] = { 0, 1e-15L, 1e-14L, 1e-13L, 1e-12L, 1e-11L, 1e-10L,
-					    1e-9L, 1e-8L, 1e-7L, 1e-6L, 1e-5L, 1e-4L, 1e-3L,
-					    1e-2L, 1e-1L };
-	long double a = fabsl((long double)v), s, spacing;
-	char digits[24];
-	uint64_t n = 0, t, p10 = 1;
-	size_t len = 0, nd = 0, k, i;
-	int neg = signbit(v) != 0;
+	static const double pow10d[] = { 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4,
+					 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+					 1e14, 1e15, 1e16 };
+	union { double d; uint64_t u; } bits = { v };
+	double a = fabs(v);
+	uint64_t m, n = 0, hi, lo;
+	int e, x, tries;
+	size_t len = 0, i, point;
+	char digits[16];
 	if (v == 0) {
-		memcpy(out, neg ? "-0" : "0", 3 - !neg);
-		return 2u - !neg;
+		memcpy(out, signbit(v) ? "-0" : "0", 3 - !signbit(v));
+		return 2u - !signbit(v);
 	}
-	if (!isfinite(v) || a < 1e-4L || a >= 1e15L)
+	if (!(a >= 9e-5 && a < 1e16))           /* NaN too */
 		return 0;
-	for (k = 0; k <= 4; k++) {
-		/* a x 10^k in 64 bits of mantissa: off by 2^-64 of itself, a
-		 * thousandth of the smallest margin below. */
-		s = a * pow10l_[k];
-		if (s >= 1e15L)
+	e = (int)((bits.u >> 52) & 0x7ff) - 1023;  /* 2^e <= a < 2^(e+1), e in [-14, 53] */
+	m = (bits.u & 0xFFFFFFFFFFFFFULL) | (1ULL << 52);
+	/* floor(e log10 2), 1233/4096 being log10 2 to 4e-6: exact for these e */
+	x = e >= 0 ? (e * 1233) >> 12 : -((-e * 1233 + 4095) >> 12);
+	x += a >= pow10d[x + 5];
+	for (tries = 0; tries < 3; tries++) {
+		if (x < -5 || x > 15)
 			return 0;
-		n = (uint64_t)(s + 0.5L);
-		if (n >= 1000000000000000ULL)
-			return 0;               /* rounds up to 16 digits */
-		if (!n)
-			continue;
-		for (nd = 1, t = n, p10 = 1; t >= 10; t /= 10, nd++)
-			p10 *= 10;
-		/* "%.16G" rounds a to 16 significant digits: a decimal of nd
-		 * digits is that rounding when a lies within half a step of the
-		 * 16th digit of it (of the digit below when n is a power of ten
-		 * and a just under it). 0.45: a tenth of the half-step kept for
-		 * safety; closer than that, snprintf decides. */
-		spacing = step[nd];
-		if (n == p10)
-			spacing /= 10;
-		if (fabsl(s - (long double)n) <= 0.45L * spacing)
+		n = scale_round(m, e - 52, 15 - x);
+		if (n >= 10000000000000000ULL)
+			x++;
+		else if (n < 1000000000000000ULL)
+			x--;
+		else
 			break;
 	}
-	if (k > 4)
+	if (tries == 3 || x < -4)
 		return 0;
-	for (i = nd, t = n; i > 0; t /= 10)
-		digits[--i] = (char)('0' + t % 10);
-	if (neg)
+	hi = n / 100000000;
+	lo = n % 100000000;
+	put8(digits, (uint32_t)hi);
+	put8(digits + 8, (uint32_t)lo);
+	if (v < 0)
 		out[len++] = '-';
-	if (nd <= k) {                      /* 0.00xy */
+	if (x >= 0) {                        /* 123.45 */
+		point = (size_t)x + 1;
+		memcpy(out + len, digits, point);
+		len += point;
+	} else {                             /* 0.00012345 */
+		point = 0;
 		out[len++] = '0';
-		out[len++] = '.';
-		for (i = nd; i < k; i++)
-			out[len++] = '0';
-		memcpy(out + len, digits, nd);
-		len += nd;
-	} else {
-		memcpy(out + len, digits, nd - k);
-		len += nd - k;
-		if (k) {
-			out[len++] = '.';
-			memcpy(out + len, digits + nd - k, k);
-			len += k;
-		}
 	}
-	/* %G drops trailing zeros of the fraction, and the point with them. */
-	if (k) {
+	if (x < 15) {
+		out[len++] = '.';
+		for (i = 0; (int)i < -x - 1; i++)
+			out[len++] = '0';
+		memcpy(out + len, digits + point, 16 - point);
+		len += 16 - point;
+		/* %G drops trailing zeros of the fraction, and the point with them:
+		 * the last eight digits at once when they are (1234.5 has 11). */
+		if (!lo && len - 8 > (size_t)(v < 0) + point)
+			len -= 8;
 		while (out[len - 1] == '0')
 			len--;
 		if (out[len - 1] == '.')
@@ -430,8 +474,8 @@ void num_add_round4(struct strbuf *sb, double x)
 {
 	double q = round(x * 10000.0);
 	uint64_t u;
-	size_t len = 0, nd, i;
-	char digits[20], out[24];
+	size_t len = 0, lead = 0;
+	char digits[16], out[24];
 	if (!(fabs(q) < 1e15)) {
 		strbuf_addf(sb, "%.4f", num_round4(x));
 		return;
@@ -439,14 +483,15 @@ void num_add_round4(struct strbuf *sb, double x)
 	if (q < 0)                            /* not -0: "0.0000" */
 		out[len++] = '-';
 	u = (uint64_t)fabs(q);
-	for (nd = 0; nd < 5 || u; u /= 10)   /* at least "0.000d" */
-		digits[nd++] = (char)('0' + u % 10);
-	for (i = nd; i > 4; i--)
-		out[len++] = digits[i - 1];
+	put8(digits, (uint32_t)(u / 100000000));
+	put8(digits + 8, (uint32_t)(u % 100000000));
+	while (lead < 11 && digits[lead] == '0')   /* at least "0.000d" */
+		lead++;
+	memcpy(out + len, digits + lead, 12 - lead);
+	len += 12 - lead;
 	out[len++] = '.';
-	for (; i > 0; i--)
-		out[len++] = digits[i - 1];
-	strbuf_add(sb, out, len);
+	memcpy(out + len, digits + 12, 4);
+	strbuf_add(sb, out, len + 4);
 }
 
 void num_add_grouped(struct strbuf *sb, const char *digits, size_t n)

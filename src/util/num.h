@@ -45,11 +45,10 @@ double num_round4(double x);
 void num_add_round4(struct strbuf *sb, double x);
 
 /*
- * printf("%.16G", v) for the doubles a workbook is made of: 0, and values
- * from 1e-4 to below 1e15 within a hair of a decimal with at most four
- * places (cents, rounded scores, counts). Writes the same characters into
- * out (NUL-terminated) and returns their number, or returns 0 when v is
- * another kind of double or too close to call: then use snprintf. Exact:
+ * printf("%.16G", v) without printf, exactly, for 0 and every double that
+ * "%.16G" writes in fixed notation (about 1e-4 <= |v| < 1e16): the same
+ * characters into out (NUL-terminated), their number returned. Returns 0
+ * for the rest (exponent notation, inf, NaN): then use snprintf.
  * tests/unit/test_parse.c compares it with snprintf on millions of values.
  */
 size_t num_format_g16(double v, char out[32]);

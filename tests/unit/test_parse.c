@@ -121,44 +121,115 @@ static void test_money(void **state)
 	assert_int_equal(money_parse("99999999999999999999", &c), NUM_RANGE);
 }
 
-/* num_format_g16 writes what printf("%.16G") does, or declines: on cents,
- * rounded scores, counts, any bits at all, and near powers of ten. */
+/*
+ * One double for the num_format_g16 comparison, of kind i % 9, from the
+ * random bits x and y: the kinds a workbook holds and the hard cases of
+ * exact decimal rounding.
+ */
+static double g16_case(size_t i, uint64_t x, uint64_t y)
+{
+	union { uint64_t u; double d; } b;
+	double v, p;
+	switch (i % 9) {
+	case 0:   /* any bits with an exponent from 2^-15 to 2^54: 1e-4 to 1e16 and past */
+		b.u = (x & 0xFFFFFFFFFFFFFULL) | ((uint64_t)(1023 - 15 + y % 70) << 52);
+		return b.d;
+	case 1:   /* any bits at all: subnormals, tiny, huge, inf, NaN decline */
+		b.u = x;
+		return b.d;
+	case 2:   /* a decimal of 1-8 places: ratios, normalised scores, cents */
+		return (double)(x % 10000000000000000ULL >> (y % 40)) / pow(10, (double)(1 + y % 8));
+	case 3:   /* integers to 10^16 */
+		return (double)(x % 10000000000000000ULL >> (y % 50));
+	case 4:   /* a few ulps from a power of ten, 1e-5 to 1e17 */
+		v = pow(10, (double)(y % 23) - 5);
+		for (p = (double)(x % 9); p > 0; p--)
+			v = nextafter(v, (x >> 8) & 1 ? INFINITY : 0);
+		return v;
+	case 5:   /* 17 significant digits ending in 5: a decimal tie at the 17th */
+		v = (double)((x % 1000000000000000ULL + 100000000000000000ULL / 100) * 10 + 5);
+		return v / pow(10, (double)(y % 22));
+	case 6:   /* its neighbours, an ulp or two each side */
+		v = (double)((x % 1000000000000000ULL + 1000000000000000ULL) * 10 + 5) / pow(10, (double)(y % 22));
+		return nextafter(nextafter(v, (x >> 7) & 1 ? INFINITY : 0), (x >> 6) & 1 ? INFINITY : 0);
+	case 7:   /* m / 2^t: exact binary ties of the 17th digit (123456789012345.25) */
+		return ldexp((double)(x >> 11), -(int)(y % 60));
+	default:  /* num_round4 scores and 1 / n */
+		return (y & 1) ? num_round4((double)(x % 1000000000ULL) / 1e6) : 1.0 / (double)(x % 100000 + 1);
+	}
+}
+
+/* num_format_g16 writes what printf("%.16G") does, byte for byte, for every
+ * double from 1e-4 to below 1e15 (and on to 1e16), or declines with 0:
+ * 2.7 million seeded values here (about 3 s), MERIT_G16_COUNT=N and
+ * MERIT_G16_SEED=S for a longer run by hand. */
 static void test_format_g16(void **state)
 {
-	uint64_t x = 88172645463325252ULL;
-	size_t i, fast = 0;
-	char want[64], got[32];
+	const char *cnt = getenv("MERIT_G16_COUNT"), *seed = getenv("MERIT_G16_SEED");
+	uint64_t x = 88172645463325252ULL, y = 0x2545F4914F6CDD1DULL;
+	size_t i, count = cnt ? strtoull(cnt, NULL, 10) : 2700000, fast = 0, inrange = 0;
+	char want[400], got[32];
 	(void)state;
-	for (i = 0; i < 400000; i++) {
+	if (seed)
+		x ^= strtoull(seed, NULL, 10) * 0x9E3779B97F4A7C15ULL;
+	for (i = 0; i < count; i++) {
 		double v;
 		size_t n;
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		switch (i % 5) {
-		case 0: v = (double)(x % 1000000000000000ULL) / pow(10, (double)((x >> 60) % 5)); break;
-		case 1: v = (double)(x % 100000000ULL) / 100.0; break;
-		case 2: v = num_round4((double)(x % 1000000000ULL) / 1e6); break;
-		case 3: { union { uint64_t u; double d; } u = { x }; v = isfinite(u.d) ? u.d : 1.5; break; }
-		default: v = pow(10, (double)(x % 20) - 5) * (1 - (double)(x >> 62) * 1e-16); break;
-		}
-		if (x & 1)
+		y ^= y << 13, y ^= y >> 7, y ^= y << 17;
+		v = g16_case(i, x, y);
+		if ((y >> 60) & 1)
 			v = -v;
 		snprintf(want, sizeof(want), "%.16G", v);
-		if ((n = num_format_g16(v, got))) {
+		n = num_format_g16(v, got);
+		if (fabs(v) >= 1e-4 && fabs(v) < 1e15) {
+			inrange++;
+			if (!n)
+				fail_msg("num_format_g16(%.17g) declined, printf says '%s'", v, want);
+		}
+		if (n) {
 			fast++;
 			if (n != strlen(want) || strcmp(got, want))
 				fail_msg("num_format_g16(%.17g) = '%s', printf says '%s'", v, got, want);
+		} else if (!strchr(want, 'E') && !strchr(want, 'N') && !strchr(want, 'I')) {
+			fail_msg("num_format_g16(%.17g) declined a fixed '%s'", v, want);
 		}
 	}
-	assert_true(fast > 200000);     /* it takes cents, scores and counts */
-	assert_int_equal(num_format_g16(1.0 / 3, got), 0);     /* 0.3333333333333333: printf's */
+	if (cnt)
+		print_message("num_format_g16: %zu values, %zu in range, %zu written, all as printf\n",
+			      count, inrange, fast);
+	assert_true(inrange > count / 2);
+	assert_int_equal(num_format_g16(1.0 / 3, got), 18);
+	assert_string_equal(got, "0.3333333333333333");
 	assert_int_equal(num_format_g16(0.1 + 0.2, got), 3);   /* 16 digits of it are 0.3 */
 	assert_string_equal(got, "0.3");
 	assert_int_equal(num_format_g16(-0.0, got), 2);
 	assert_string_equal(got, "-0");
-	/* Rounds up to 1e15 at four places: printf's own (no 16th digit here). */
-	assert_int_equal(num_format_g16(99999999999.99999, got), 0);
-	assert_int_equal(num_format_g16(1234.5, got), 6);
-	assert_string_equal(got, "1234.5");
+	/* 99999999999.99999 is 99999999999.9999847.. in binary: 16 digits end in 8
+	 * (the old four-decimal path declined it after rounding to 10^15) */
+	assert_int_equal(num_format_g16(99999999999.99999, got), 17);
+	assert_string_equal(got, "99999999999.99998");
+	/* ties of the 17th digit go to the even 16th, as glibc's printf */
+	assert_int_equal(num_format_g16(1234567890123456.5, got), 16);
+	assert_string_equal(got, "1234567890123456");
+	assert_int_equal(num_format_g16(123456789012345.75, got), 17);
+	assert_string_equal(got, "123456789012345.8");
+	/* 1 - 2^-53, the double below 1: sixteen nines (0.99999999999999988..) */
+	assert_int_equal(num_format_g16(nextafter(1.0, 0), got), 18);
+	assert_string_equal(got, "0.9999999999999999");
+	/* from 0.1's guess of X = -1 to X = -2: 0.09999999999999999167.. */
+	assert_int_equal(num_format_g16(nextafter(0.1, 0), got), 19);
+	assert_string_equal(got, "0.09999999999999999");
+	assert_int_equal(num_format_g16(1.06925, got), 7);
+	assert_string_equal(got, "1.06925");
+	assert_int_equal(num_format_g16(0.0001, got), 6);
+	assert_string_equal(got, "0.0001");
+	assert_int_equal(num_format_g16(-0.0001234, got), 10);
+	assert_string_equal(got, "-0.0001234");
+	assert_int_equal(num_format_g16(0.0000999, got), 0);          /* 9.99E-05 */
+	assert_int_equal(num_format_g16(1e16, got), 0);               /* 1E+16 */
+	assert_int_equal(num_format_g16(9999999999999998.0, got), 16);
+	assert_string_equal(got, "9999999999999998");
 }
 
 /* num_add_round4 appends what printf("%.4f", num_round4(x)) does, byte for
