@@ -131,6 +131,12 @@ int schema_input_index(const char *name)
 	return -1;
 }
 
+int schema_is_id_field(const char *name)
+{
+	size_t n = strlen(name);
+	return !strcmp(name, "key") || (n > 3 && !strcmp(name + n - 3, "_id"));
+}
+
 int schema_field_index(enum input_kind in, const char *name)
 {
 	size_t i;

@@ -88,6 +88,10 @@ extern const struct input_schema schema_inputs[INPUT_COUNT];
 int schema_input_index(const char *name);
 /* Index of field `name` in input `in`, or -1. */
 int schema_field_index(enum input_kind in, const char *name);
+/* 1 for a field whose text identifies a person or a record (employee_id,
+ * record_id, key...): joined columns meet with '-', a total row has it
+ * empty, and init lets a column of numbers be one. */
+int schema_is_id_field(const char *name);
 
 /*
  * Built-in value sets (SPEC 3): canonical values and their built-in aliases.

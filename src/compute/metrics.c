@@ -175,62 +175,24 @@ static int review_passes(const struct metric_def *def, const struct review_row *
 	return 1;
 }
 
-/* A review row with its sort key, so the comparator needs no outside state
- * (only for a reviewee with many rows; the rest sort their indexes). */
-struct review_ref {
-	int relation;
-	uint32_t reviewer;
-	uint32_t row;             /* index into company.reviews */
-};
-
-static int cmp_review(const void *pa, const void *pb)
+/* cmp_review's order: relation, then reviewer, then file order (the row
+ * index), a total order, so any sort gives the same sequence. */
+static int cmp_review(const void *pa, const void *pb, void *rows_)
 {
-	const struct review_ref *a = pa, *b = pb;
-	if (a->relation != b->relation)
-		return a->relation < b->relation ? -1 : 1;
-	if (a->reviewer != b->reviewer)
-		return a->reviewer < b->reviewer ? -1 : 1;
-	return a->row < b->row ? -1 : a->row > b->row;   /* file order: a total order */
-}
-
-/* cmp_review's order of rows a and b of one reviewee. */
-static int review_before(const struct review_row *rows, uint32_t a, uint32_t b)
-{
+	const struct review_row *rows = rows_;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 	const struct review_row *x = &rows[a], *y = &rows[b];
 	if (x->relation != y->relation)
-		return x->relation < y->relation;
+		return x->relation < y->relation ? -1 : 1;
 	if (x->reviewer != y->reviewer)
-		return x->reviewer < y->reviewer;
-	return a < b;
+		return x->reviewer < y->reviewer ? -1 : 1;
+	return a < b ? -1 : a > b;
 }
 
-/*
- * One reviewee's row indexes into cmp_review's order: an insertion sort
- * for the usual dozen, qsort of keyed copies for a long run (a sort key
- * beside every one of a million rows was 16 bytes a row at the peak).
- */
+/* One reviewee's row indexes into cmp_review's order. */
 static void sort_reviews(const struct review_row *rows, uint32_t *idx, size_t n)
 {
-	size_t i, j;
-	if (n > 32) {
-		struct review_ref *ref = xmalloc(n * sizeof(*ref));
-		for (i = 0; i < n; i++) {
-			ref[i].relation = (int)rows[idx[i]].relation;
-			ref[i].reviewer = rows[idx[i]].reviewer;
-			ref[i].row = idx[i];
-		}
-		qsort(ref, n, sizeof(*ref), cmp_review);
-		for (i = 0; i < n; i++)
-			idx[i] = ref[i].row;
-		free(ref);
-		return;
-	}
-	for (i = 1; i < n; i++) {
-		uint32_t v = idx[i];
-		for (j = i; j > 0 && review_before(rows, v, idx[j - 1]); j--)
-			idx[j] = idx[j - 1];
-		idx[j] = v;
-	}
+	qsort_r(idx, n, sizeof(*idx), cmp_review, (void *)rows);
 }
 
 /* Where a value's parts go: a new company detail when explain keeps them

@@ -260,12 +260,6 @@ static int header_further_down(struct loader *ld, const struct src_row *hdr)
 }
 
 /* record_id, employee_id, key: an identifier (set once per header). */
-static int is_id_field(const char *name)
-{
-	size_t n = strlen(name);
-	return !strcmp(name, "key") || (n > 3 && !strcmp(name + n - 3, "_id"));
-}
-
 static int map_header(struct loader *ld, const struct src_row *hdr)
 {
 	const struct input_schema *s = &schema_inputs[ld->in];
@@ -279,7 +273,7 @@ static int map_header(struct loader *ld, const struct src_row *hdr)
 	for (f = 0; f < s->nfields; f++) {
 		const struct strlist *al = &ld->ic->aliases[f];
 		int mapped = 0;
-		ld->is_id[f] = is_id_field(s->fields[f].name);
+		ld->is_id[f] = schema_is_id_field(s->fields[f].name);
 		ld->col[f] = COL_ABSENT;
 		ld->deflt[f] = ld->ic->defaults[f];
 		if (s->fields[f].type == FT_VALUE)

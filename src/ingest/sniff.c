@@ -206,13 +206,12 @@ static void map_headers(struct sniff *s)
  * numbers is no name, department or other text but an identifier or grade. */
 static int cells_fit(const struct sniff_col *c, const struct field_def *f)
 {
-	size_t ok, len = strlen(f->name);
+	size_t ok;
 	if (!c->filled)
 		return 1;
 	switch (f->type) {
 	case FT_TEXT:
-		if ((len > 3 && !strcmp(f->name + len - 3, "_id")) || !strcmp(f->name, "key") ||
-		    !strcmp(f->name, "grade"))
+		if (schema_is_id_field(f->name) || !strcmp(f->name, "grade"))
 			return 1;
 		return c->numbers * 10 < c->filled * 9;
 	case FT_MONEY:
