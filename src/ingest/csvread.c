@@ -73,6 +73,9 @@ struct csvread {
 	int part;
 	const char *chunk;          /* decoded whole lines being fed */
 	size_t chunk_len, chunk_pos;
+	/* The chunk holds no CR and no NUL (two memchr over it, not two a
+	 * line): fast_line() need not look for them in each line. */
+	int chunk_plain;
 	int line;                   /* line number of the next byte fed */
 	int finished;
 
@@ -364,6 +367,8 @@ static int next_chunk(struct csvread *r, struct diag *d)
 	if (decoder_feed(&r->dec, raw, len, &r->chunk, &r->chunk_len, &bad) < 0)
 		return decode_error(r, raw, bad, d);
 	r->chunk_pos = 0;
+	r->chunk_plain = !memchr(r->chunk, '\r', r->chunk_len) &&
+			 !memchr(r->chunk, '\0', r->chunk_len);
 	return 1;
 }
 
@@ -381,7 +386,7 @@ static void skim_lines(struct csvread *r)
 			return;
 		n = (size_t)(nl - s) + 1;
 		/* A NUL is an error wherever it is: libcsv's path reports it. */
-		if (memchr(s, '\0', n) ||
+		if ((!r->chunk_plain && memchr(s, '\0', n)) ||
 		    !csvline_cell(s, n, r->delim, r->keep_col, &cell, &len) ||
 		    r->keep(cell, len, r->line, r->keep_arg))
 			return;
@@ -532,7 +537,7 @@ static int fast_line(struct csvread *r, struct csv_row *row)
 		return -1;
 	end = nl > s && nl[-1] == '\r' ? nl - 1 : nl;
 	len = (size_t)(end - s);
-	if (memchr(s, '\r', len) || memchr(s, '\0', len))
+	if (!r->chunk_plain && (memchr(s, '\r', len) || memchr(s, '\0', len)))
 		return -1;
 	for (t = s; t < end && is_blank((unsigned char)*t, delim); t++)
 		;

@@ -809,7 +809,17 @@ static const char *totals_row(const struct loader *ld)
 	for (i = 0; i < ld->row.n && !first; i++)
 		if (*ld->row.cell[i])
 			first = ld->row.cell[i];
-	if (!first || (n = strnlen(first, LONGEST + 1)) > LONGEST)
+	if (!first)
+		return NULL;
+	/* A first cell that starts like no word (a data row's id, most of the
+	 * time) is data without measuring it. | 0x20: ASCII letters in either
+	 * case; it lets a few other bytes through, which the words then test. */
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if ((*first | 0x20) == (words[i].w[0] | 0x20))
+			break;
+	if (i == sizeof(words) / sizeof(words[0]))
+		return NULL;
+	if ((n = strnlen(first, LONGEST + 1)) > LONGEST)
 		return NULL;
 	/* "合计：" and "Total:" */
 	if (n >= 3 && !strcmp(first + n - 3, "\xef\xbc\x9a"))
