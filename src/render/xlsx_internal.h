@@ -210,6 +210,8 @@ void xlsx_zip_level_set(int level);
 struct lxw_packager;
 lxw_error _write_worksheet_files(struct lxw_packager *self);
 void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
+void _write_inline_string_cell(lxw_worksheet *self, char *range, int32_t style_index,
+			       lxw_cell *cell);
 #endif
 
 #endif

@@ -427,6 +427,86 @@ static void test_number_cells(void **state)
 	diag_release(&d);
 }
 
+/*
+ * Cell references and text cells go through merit's lxw_rowcol_to_cell and
+ * _write_inline_string_cell (xlsx_cells.c) in place of libxlsxwriter's:
+ * the library must bind to them, and each must write exactly the bytes the
+ * library's own (found after ours, RTLD_NEXT) writes.
+ */
+static char *cell_xml(void (*fn)(lxw_worksheet *, char *, int32_t, lxw_cell *), const char *text,
+		      int32_t style)
+{
+	lxw_worksheet ws;
+	lxw_cell cell;
+	char *buf = NULL, range[] = "B7";
+	size_t len = 0;
+	memset(&ws, 0, sizeof(ws));
+	memset(&cell, 0, sizeof(cell));
+	cell.u.string = (char *)text;
+	ws.file = open_memstream(&buf, &len);
+	assert_non_null(ws.file);
+	fn(&ws, range, style, &cell);
+	fclose(ws.file);
+	return buf;
+}
+
+static void test_text_cells_and_refs(void **state)
+{
+	static const char *const texts[] = {
+		"plain", " leading", "trailing ", "\tboth\n", "a & b < c > d", "&&<<>>", "R&D 部门",
+		"中文", "x", "&amp; already", "line\nbreak", "  ",
+	};
+	static const uint32_t rows[] = { 0, 1, 8, 9, 98, 99, 999, 12345, 65535, 1048575 };
+	static const uint32_t cols[] = { 0, 1, 25, 26, 27, 51, 52, 701, 702, 703, 16383 };
+	void (*lib_ref)(char *, lxw_row_t, lxw_col_t) = NULL;
+	void (*lib_text)(lxw_worksheet *, char *, int32_t, lxw_cell *) = NULL;
+	void (*bound)(lxw_worksheet *, char *, int32_t, lxw_cell *) = NULL;
+	void *sym;
+	size_t i, j;
+	(void)state;
+
+	sym = dlsym(RTLD_DEFAULT, "_write_inline_string_cell");
+	assert_non_null(sym);
+	memcpy(&bound, &sym, sizeof(bound));
+	assert_true(bound == _write_inline_string_cell);
+	sym = dlsym(RTLD_NEXT, "_write_inline_string_cell");
+	assert_non_null(sym);
+	memcpy(&lib_text, &sym, sizeof(lib_text));
+	sym = dlsym(RTLD_NEXT, "lxw_rowcol_to_cell");
+	assert_non_null(sym);
+	memcpy(&lib_ref, &sym, sizeof(lib_ref));
+	assert_true(lib_ref != lxw_rowcol_to_cell);
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
+			char want[LXW_MAX_CELL_NAME_LENGTH], got[LXW_MAX_CELL_NAME_LENGTH];
+			lib_ref(want, rows[i], (lxw_col_t)cols[j]);
+			lxw_rowcol_to_cell(got, rows[i], (lxw_col_t)cols[j]);
+			assert_string_equal(got, want);
+		}
+	{
+		char got[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_cell(got, 6, 1);
+		assert_string_equal(got, "B7");
+		lxw_rowcol_to_cell(got, 1048575, 16383);
+		assert_string_equal(got, "XFD1048576");
+	}
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (j = 0; j < 3; j++) {
+			int32_t style = j == 0 ? 0 : j == 1 ? 7 : 123;
+			char *want = cell_xml(lib_text, texts[i], style);
+			char *got = cell_xml(_write_inline_string_cell, texts[i], style);
+			assert_string_equal(got, want);
+			free(want), free(got);
+		}
+	{
+		char *got = cell_xml(_write_inline_string_cell, " a<b ", 3);
+		assert_string_equal(got, "<c r=\"B7\" s=\"3\" t=\"inlineStr\"><is>"
+					 "<t xml:space=\"preserve\"> a&lt;b </t></is></c>");
+		free(got);
+	}
+}
+
 static void test_cannot_create(void **state)
 {
 	struct fixture *f = *state;
@@ -448,6 +528,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_deflate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_number_cells, setup, teardown),
+		cmocka_unit_test(test_text_cells_and_refs),
 		cmocka_unit_test_setup_teardown(test_cannot_create, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
