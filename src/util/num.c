@@ -363,16 +363,18 @@ static uint64_t scale_round(uint64_t m, int e, int k)
 	return n + (rest > half || (rest == half && (n & 1)));
 }
 
-/* The 8 decimal digits of v < 10^8, two at a time. */
+/* "00" to "99": decimal digits written two at a time. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* The 8 decimal digits of v < 10^8. */
 static void put8(char *out, uint32_t v)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
 	int i;
 	for (i = 6; i >= 0; i -= 2, v /= 100)
-		memcpy(out + i, pairs + 2 * (v % 100), 2);
+		memcpy(out + i, digit_pairs + 2 * (v % 100), 2);
 }
 
 /*
@@ -474,24 +476,32 @@ void num_add_round4(struct strbuf *sb, double x)
 {
 	double q = round(x * 10000.0);
 	uint64_t u;
-	size_t len = 0, lead = 0;
-	char digits[16], out[24];
+	uint32_t d;
+	char out[24], *p = out + sizeof(out);
 	if (!(fabs(q) < 1e15)) {
 		strbuf_addf(sb, "%.4f", num_round4(x));
 		return;
 	}
-	if (q < 0)                            /* not -0: "0.0000" */
-		out[len++] = '-';
 	u = (uint64_t)fabs(q);
-	put8(digits, (uint32_t)(u / 100000000));
-	put8(digits + 8, (uint32_t)(u % 100000000));
-	while (lead < 11 && digits[lead] == '0')   /* at least "0.000d" */
-		lead++;
-	memcpy(out + len, digits + lead, 12 - lead);
-	len += 12 - lead;
-	out[len++] = '.';
-	memcpy(out + len, digits + 12, 4);
-	strbuf_add(sb, out, len + 4);
+	d = (uint32_t)(u % 10000);            /* written from the right: the decimals */
+	u /= 10000;
+	p -= 4;
+	memcpy(p, digit_pairs + 2 * (d / 100), 2);
+	memcpy(p + 2, digit_pairs + 2 * (d % 100), 2);
+	*--p = '.';
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);           /* "0.0001" keeps its 0 */
+	}
+	if (q < 0)                            /* not -0: "0.0000" */
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(out + sizeof(out) - p));
 }
 
 void num_add_grouped(struct strbuf *sb, const char *digits, size_t n)
