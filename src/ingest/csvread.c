@@ -210,6 +210,30 @@ struct csvread *csvread_open_part(const char *path, const char *display, enum en
 	return r;
 }
 
+int csvread_peek_cell(const struct csvread *r, size_t col, const char **text, size_t *len)
+{
+	const char *s = r->chunk + r->chunk_pos, *p = s, *end, *c0 = s;
+	size_t k = 0;
+	/* Queued rows (libcsv's) come first; past the chunk nothing is read. */
+	if (r->rows_head < r->nrows || r->chunk_pos >= r->chunk_len)
+		return 0;
+	end = s + (r->chunk_len - r->chunk_pos < CSVREAD_PEEK_SCAN
+		   ? r->chunk_len - r->chunk_pos : CSVREAD_PEEK_SCAN);
+	for (; p < end && *p != '\n' && *p != '\r'; p++) {
+		if (*p != r->delim)
+			continue;
+		if (k == col)
+			break;
+		k++;
+		c0 = p + 1;
+	}
+	if (k < col || p == end)
+		return 0;
+	*text = c0;
+	*len = (size_t)(p - c0);
+	return 1;
+}
+
 int csvread_lines(const struct csvread *r)
 {
 	return r->line - 1;

@@ -68,6 +68,18 @@ enum encoding csvread_decided(const struct csvread *r);
 int csvread_next(struct csvread *r, struct csv_row *row, struct diag *d);
 
 /*
+ * A guess at cell col of the row csvread_next() returns next, to prefetch
+ * what that cell names while this row is worked on: the bytes up to the
+ * delimiter of the next line, if it is already read, without unquoting or
+ * trimming (a quoted or padded cell differs from its row's cell). 1 with
+ * *text (not NUL-terminated, valid until the next csvread_next()) and
+ * *len, 0 when the next line is not at hand or has no cell col in its
+ * first CSVREAD_PEEK_SCAN bytes. Never a fact to act on: a hint.
+ */
+#define CSVREAD_PEEK_SCAN 256
+int csvread_peek_cell(const struct csvread *r, size_t col, const char **text, size_t *len);
+
+/*
  * Decides from one cell whether a row is wanted; line is the row's line.
  * text (len bytes, not NUL-terminated) is the cell as csv_row gives it.
  */

@@ -699,6 +699,7 @@ int loader_open(struct loader *ld, struct company *c, const struct config *cfg,
 		enum input_kind in, struct diag *d)
 {
 	memset(ld, 0, sizeof(*ld));
+	ld->next_len = SIZE_MAX;   /* nothing peeked at */
 	ld->c = c;
 	ld->cfg = cfg;
 	ld->d = d;
@@ -990,6 +991,29 @@ static void release_own(struct loader *ld)
 	ld->unknown_counts = NULL;
 	free(ld->unknown_why);
 	ld->unknown_why = NULL;
+}
+
+void loader_employee_prefetch(struct loader *ld, int field)
+{
+	const char *text, *next;
+	size_t len, n;
+	if (ld->keyed)
+		return;
+	text = loader_text(ld, field);
+	len = strlen(text);
+	if (len == ld->next_len && !memcmp(text, ld->next_text, len))
+		ld->pre_hash = ld->next_hash;   /* asked for a row ago */
+	else
+		ld->pre_hash = strmap_frozen_prefetch(&ld->ids, text, len);
+	ld->pre_text = text;
+	ld->pre_len = len;
+	ld->next_len = SIZE_MAX;
+	if (ld->col[field] >= 0 && source_peek(&ld->src, (size_t)ld->col[field], &next, &n) &&
+	    n <= sizeof(ld->next_text)) {
+		memcpy(ld->next_text, next, n);
+		ld->next_len = n;
+		ld->next_hash = strmap_frozen_prefetch(&ld->ids, next, n);
+	}
 }
 
 void loader_close(struct loader *ld)

@@ -81,6 +81,12 @@ struct loader {
 	const char *pre_text;
 	size_t pre_len;
 	uint64_t pre_hash;
+	/* The next row's cell as it peeked at it (source_peek()), and its
+	 * hash: the row's own cell, when it is the same text, is not hashed
+	 * again. next_len > STRMAP_FROZEN_INLINE: none. */
+	char next_text[STRMAP_FROZEN_INLINE];
+	size_t next_len;
+	uint64_t next_hash;
 	struct strmap keymap;
 	struct strlist keymap_keys;
 	size_t *key_next;
@@ -227,18 +233,13 @@ static inline long loader_employee(struct loader *ld, int field, enum row_proble
 	return loader_employee_slow(ld, field, kind, what);
 }
 /*
- * Asks the cache for the HR slot of the employee the cell names, ahead of
- * loader_employee() on the same row (which then does not hash it again):
- * other work of the row hides the miss.
+ * Hashes the employee id the cell names for loader_employee() on the same
+ * row (which then does not hash it again), and asks the cache for the HR
+ * slot of the next row's, peeked at in the file (source_peek()): that one
+ * is in the cache when its row comes. With 100,000 employees the slots
+ * are megabytes, and a slot asked for within the row came too late.
  */
-static inline void loader_employee_prefetch(struct loader *ld, int field)
-{
-	if (ld->keyed)
-		return;
-	ld->pre_text = loader_text(ld, field);
-	ld->pre_len = strlen(ld->pre_text);
-	ld->pre_hash = strmap_frozen_prefetch(&ld->ids, ld->pre_text, ld->pre_len);
-}
+void loader_employee_prefetch(struct loader *ld, int field);
 /* Records the HR row being read as set aside (hr.c), with its first problem. */
 void loader_set_aside_hr(struct loader *ld);
 /* Normalised key text of an HR field for matching: trimmed; email and name

@@ -48,8 +48,13 @@ static void csv_free(void *impl)
 	csvread_free(impl);
 }
 
+static int csv_peek(const void *impl, size_t col, const char **text, size_t *len)
+{
+	return csvread_peek_cell(impl, col, text, len);
+}
+
 static const struct src_ops csv_ops = {
-	csv_next, csv_sha256, csv_encoding, csv_skim, NULL, NULL, csv_free,
+	csv_next, csv_sha256, csv_encoding, csv_skim, NULL, NULL, csv_free, csv_peek,
 };
 
 int csv_source_open(struct source *s, const char *path, const struct input_conf *ic,
@@ -134,6 +139,7 @@ static void xlsx_free(void *impl)
 
 static const struct src_ops xlsx_ops = {
 	xlsx_next, xlsx_sha256, xlsx_encoding, xlsx_skim, xlsx_csv_bytes, xlsx_locate, xlsx_free,
+	NULL,
 };
 
 int xlsx_source_open(struct source *s, const char *path, const struct input_conf *ic,
@@ -179,6 +185,11 @@ const char *source_encoding(const struct source *s)
 unsigned long long source_csv_bytes(const struct source *s)
 {
 	return s->ops->csv_bytes ? s->ops->csv_bytes(s->impl) : 0;
+}
+
+int source_peek(const struct source *s, size_t col, const char **text, size_t *len)
+{
+	return s->ops->peek && s->ops->peek(s->impl, col, text, len);
 }
 
 int source_skim(struct source *s, size_t col, source_keep_fn *keep, void *arg)

@@ -70,6 +70,8 @@ struct src_ops {
 	void (*locate)(const void *impl, const char *display, int line, int col,
 		       struct strbuf *out);
 	void (*free)(void *impl);
+	/* Optional: csvread_peek_cell(). */
+	int (*peek)(const void *impl, size_t col, const char **text, size_t *len);
 };
 
 struct source {
@@ -88,6 +90,9 @@ const char *source_encoding(const struct source *s);
 /* The bytes a CSV of s's rows would take, roughly: for sizing; 0 when
  * the file's own size is the measure. */
 unsigned long long source_csv_bytes(const struct source *s);
+/* A guess at cell col of the next row, for prefetching (csvread_peek_cell());
+ * 0 when the source has none. */
+int source_peek(const struct source *s, size_t col, const char **text, size_t *len);
 /* Whether s can skim; then the keep() test applies from the next row on. */
 int source_skim(struct source *s, size_t col, source_keep_fn *keep, void *arg);
 /*

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 uint64_t str_hash(const char *s, size_t len)
 {
@@ -68,6 +69,31 @@ int strmap_get(const struct strmap *m, const char *key, size_t *value)
 	return 1;
 }
 
+/*
+ * Zeroed slots aligned to a cache line, so no slot straddles two. Over
+ * 2 MiB (some 50,000 keys), on huge pages where the system has them: a
+ * lookup's slot is anywhere in megabytes, and with 4 KiB pages the TLB
+ * missed as well as the cache (the prefetch itself waited on the walk).
+ */
+#define HUGE_PAGE (2u << 20)
+static void alloc_slots(struct strmap_frozen *to, size_t bytes)
+{
+	if (bytes >= HUGE_PAGE) {
+		size_t len = st_add(bytes, HUGE_PAGE);
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+			uintptr_t at = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+			madvise((void *)at, bytes, MADV_HUGEPAGE);   /* a hint: may be refused */
+			to->mem = p;
+			to->mapped = len;
+			to->slots = (struct strmap_frozen_slot *)at;
+			return;
+		}
+	}
+	to->mem = xcalloc(st_add(bytes, 63), 1);
+	to->slots = (struct strmap_frozen_slot *)(((uintptr_t)to->mem + 63) & ~(uintptr_t)63);
+}
+
 void strmap_freeze(struct strmap_frozen *to, const struct strmap *from)
 {
 	size_t i, cap = 0, bytes = 0, off = 0;
@@ -80,9 +106,7 @@ void strmap_freeze(struct strmap_frozen *to, const struct strmap *from)
 	for (i = 0; i < from->cap; i++)
 		if (from->slots[i].key && strlen(from->slots[i].key) > STRMAP_FROZEN_INLINE)
 			bytes = st_add(bytes, strlen(from->slots[i].key) + 1);
-	/* Aligned to a cache line, so no slot straddles two. */
-	to->mem = xcalloc(st_add(st_mult(cap, sizeof(*to->slots)), 63), 1);
-	to->slots = (struct strmap_frozen_slot *)(((uintptr_t)to->mem + 63) & ~(uintptr_t)63);
+	alloc_slots(to, st_mult(cap, sizeof(*to->slots)));
 	to->arena = bytes ? xmalloc(bytes) : NULL;
 	to->cap = cap;
 	to->nr = from->nr;
@@ -113,7 +137,10 @@ void strmap_freeze(struct strmap_frozen *to, const struct strmap *from)
 
 void strmap_frozen_release(struct strmap_frozen *m)
 {
-	free(m->mem);
+	if (m->mapped)
+		munmap(m->mem, m->mapped);
+	else
+		free(m->mem);
 	free(m->arena);
 	memset(m, 0, sizeof(*m));
 }

@@ -62,6 +62,7 @@ struct strmap_frozen_slot {
 struct strmap_frozen {
 	struct strmap_frozen_slot *slots;   /* 64-byte aligned within `mem` */
 	void *mem;
+	size_t mapped;                      /* mem's bytes if mmap'd, else 0 (malloc'd) */
 	char *arena;
 	size_t cap, nr;
 };

@@ -89,6 +89,80 @@ static void test_bom_crlf_quotes_lines(void **state)
 	reader_close(&rd);
 }
 
+/* csvread_peek_cell() on rows that csvread_next() returns one by one. */
+static int peek(const struct reader *rd, size_t col, char *out, size_t size)
+{
+	const char *t;
+	size_t len;
+	if (!csvread_peek_cell(rd->r, col, &t, &len))
+		return 0;
+	snprintf(out, size, "%.*s", (int)len, t);
+	return 1;
+}
+
+/*
+ * The next row's cell as its raw bytes: untrimmed, still quoted, cut at a
+ * CR; nothing when the next line has no such cell, when the cell is not in
+ * the first CSVREAD_PEEK_SCAN bytes or when no line is left; and reading
+ * the rows is not disturbed by peeking.
+ */
+static void test_peek_cell(void **state)
+{
+	char longline[301], text[512], got[400];
+	const char *p;
+	struct reader rd;
+	(void)state;
+	memset(longline, 'x', 300);
+	longline[300] = '\0';
+	snprintf(text, sizeof(text), "id,owner,amount\n1,E001,10\n2, E002 ,20\n"
+		 "3,\"E003\",30\r\n4\n5,E005\r\n6,%s,E006\n7,E007", longline);
+	p = fixture_tmp_file("peek.csv", text, strlen(text));
+	reader_open(&rd, p, "peek.csv", ENC_UTF8, ',');
+	assert_non_null(rd.r);
+	assert_int_equal(next_row(&rd), 1);                       /* the header */
+	assert_int_equal(peek(&rd, 1, got, sizeof(got)), 1);
+	assert_string_equal(got, "E001");
+	assert_int_equal(peek(&rd, 2, got, sizeof(got)), 1);      /* the last cell: to the LF */
+	assert_string_equal(got, "10");
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "E001");
+	assert_int_equal(peek(&rd, 1, got, sizeof(got)), 1);
+	assert_string_equal(got, " E002 ");                       /* not trimmed */
+	assert_int_equal(peek(&rd, 0, got, sizeof(got)), 1);
+	assert_string_equal(got, "2");
+	assert_int_equal(peek(&rd, 3, got, sizeof(got)), 0);      /* 3 cells only */
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "E002");
+	assert_int_equal(peek(&rd, 1, got, sizeof(got)), 1);
+	assert_string_equal(got, "\"E003\"");                     /* not unquoted */
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "E003");
+	assert_int_equal(peek(&rd, 1, got, sizeof(got)), 0);      /* "4": no cell 1 */
+	assert_int_equal(peek(&rd, 0, got, sizeof(got)), 1);
+	assert_string_equal(got, "4");
+	assert_int_equal(next_row(&rd), 1);
+	assert_int_equal(peek(&rd, 1, got, sizeof(got)), 1);
+	assert_string_equal(got, "E005");                         /* cut at the CR */
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "E005");
+	/* cell 1 ends and cell 2 starts past the 256 bytes looked at */
+	assert_int_equal(peek(&rd, 1, got, sizeof(got)), 0);
+	assert_int_equal(peek(&rd, 2, got, sizeof(got)), 0);
+	assert_int_equal(peek(&rd, 0, got, sizeof(got)), 1);
+	assert_string_equal(got, "6");
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], longline);
+	assert_string_equal(rd.row.cell[2], "E006");
+	/* the last line has no line feed: its cells do not end in view */
+	assert_int_equal(peek(&rd, 1, got, sizeof(got)), 0);
+	assert_int_equal(next_row(&rd), 1);
+	assert_string_equal(rd.row.cell[1], "E007");
+	assert_int_equal(peek(&rd, 0, got, sizeof(got)), 0);      /* nothing left */
+	assert_int_equal(next_row(&rd), 0);
+	assert_int_equal(rd.d.nr, 0);
+	reader_close(&rd);
+}
+
 static void test_unterminated_quote(void **state)
 {
 	const char *p = WRITE("q.csv", "a,b\n1,2\n3,\"open\n4,5\n6,7\n");
@@ -387,6 +461,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bom_crlf_quotes_lines),
 		cmocka_unit_test(test_unterminated_quote),
+		cmocka_unit_test(test_peek_cell),
 		cmocka_unit_test(test_gb18030_auto),
 		cmocka_unit_test(test_utf8_explicit_rejects_gbk),
 		cmocka_unit_test(test_utf8_auto_then_bad_byte),
