@@ -212,25 +212,23 @@ struct csvread *csvread_open_part(const char *path, const char *display, enum en
 
 int csvread_peek_cell(const struct csvread *r, size_t col, const char **text, size_t *len)
 {
-	const char *s = r->chunk + r->chunk_pos, *p = s, *end, *c0 = s;
-	size_t k = 0;
+	const char *s = r->chunk + r->chunk_pos, *nl, *c0 = s, *c1;
+	size_t k, left = r->chunk_len - r->chunk_pos;
 	/* Queued rows (libcsv's) come first; past the chunk nothing is read. */
 	if (r->rows_head < r->nrows || r->chunk_pos >= r->chunk_len)
 		return 0;
-	end = s + (r->chunk_len - r->chunk_pos < CSVREAD_PEEK_SCAN
-		   ? r->chunk_len - r->chunk_pos : CSVREAD_PEEK_SCAN);
-	for (; p < end && *p != '\n' && *p != '\r'; p++) {
-		if (*p != r->delim)
-			continue;
-		if (k == col)
-			break;
-		k++;
-		c0 = p + 1;
-	}
-	if (k < col || p == end)
+	/* memchr, not a byte loop: that took 300 instructions a row. */
+	if (!(nl = memchr(s, '\n', left < CSVREAD_PEEK_SCAN ? left : CSVREAD_PEEK_SCAN)))
 		return 0;
+	for (k = 0; k < col; k++) {
+		if (!(c0 = memchr(c0, r->delim, (size_t)(nl - c0))))
+			return 0;
+		c0++;
+	}
+	if (!(c1 = memchr(c0, r->delim, (size_t)(nl - c0))))
+		c1 = nl > c0 && nl[-1] == '\r' ? nl - 1 : nl;
 	*text = c0;
-	*len = (size_t)(p - c0);
+	*len = (size_t)(c1 - c0);
 	return 1;
 }
 

@@ -73,8 +73,8 @@ int csvread_next(struct csvread *r, struct csv_row *row, struct diag *d);
  * delimiter of the next line, if it is already read, without unquoting or
  * trimming (a quoted or padded cell differs from its row's cell). 1 with
  * *text (not NUL-terminated, valid until the next csvread_next()) and
- * *len, 0 when the next line is not at hand or has no cell col in its
- * first CSVREAD_PEEK_SCAN bytes. Never a fact to act on: a hint.
+ * *len, 0 when the next line is not at hand, does not end within
+ * CSVREAD_PEEK_SCAN bytes or has no cell col. Never a fact to act on: a hint.
  */
 #define CSVREAD_PEEK_SCAN 256
 int csvread_peek_cell(const struct csvread *r, size_t col, const char **text, size_t *len);
