@@ -1010,10 +1010,10 @@ void loader_employee_prefetch(struct loader *ld, int field)
 	ld->pre_text = text;
 	ld->pre_len = len;
 	ld->next_len = SIZE_MAX;
-	/* Peeking costs some 30 ns a row: a loss while the slots fit in a
-	 * core's L2 (1 MiB on the bench host; 10,000 employees take 512 KiB
-	 * and the peek made the 10k-1m first pass 10 % slower), a gain past
-	 * it (100,000 take 8 MiB: 10-15 % faster). */
+	/* Peeking costs some 240 instructions a row: a loss while the slots
+	 * fit in a core's L2 (1 MiB on the bench host; 10,000 employees take
+	 * 512 KiB), a gain past it (100,000 take 8 MiB: docs/DECISIONS.md,
+	 * "The owner lookup"). */
 	if (ld->ids.cap * sizeof(*ld->ids.slots) >= LOOKAHEAD_MIN_BYTES &&
 	    ld->col[field] >= 0 && source_peek(&ld->src, (size_t)ld->col[field], &next, &n) &&
 	    n <= sizeof(ld->next_text)) {
