@@ -60,7 +60,6 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 {
 	const struct company *c = &p->company;
 	struct results_job rj = { c, &p->cfg, NULL, { 0 }, 0, 0 };
-	struct diag wd;
 	pthread_t results_thread;
 	int rc, threaded;
 	char *path;
@@ -77,10 +76,9 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 	progress_stage(4, 5, "writing the workbook");
 	path = xstrfmt("%s/merit-%s.xlsx", dir, c->period.label);
 	t = now_ms();
-	/* The workbook's messages after results.csv's, as when the two were
-	 * written one after the other: a diag of its own too. */
-	diag_init(&wd);
-	rc = xlsx_write(c, &p->cfg, path, &wd);
+	/* The run's own diag: the Audit sheet counts the run's warnings in it
+	 * (so results.csv's messages, from its thread, come after these). */
+	rc = xlsx_write(c, &p->cfg, path, d);
 	t = now_ms() - t;
 	free(path);
 
@@ -89,7 +87,6 @@ static int render_all(struct pipeline *p, const struct cmd_opts *o, const char *
 	manifest_timing(m, "results_csv", rj.ms);
 	manifest_timing(m, "workbook", t);
 	diag_take(d, &rj.d);
-	diag_take(d, &wd);
 	free(rj.path);
 	if (rc < 0 || rj.rc < 0)
 		return -1;

@@ -432,9 +432,10 @@ void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
 	}
 	while (k)
 		cell_name[n++] = rev[--k];
-	if (r == 0 || r > INT32_MAX) {
-		/* Past any sheet's rows: what the library's "%d" into its
-		 * LXW_MAX_ROW_NAME_LENGTH bytes would leave. */
+	if (r == 0 || r >= 100000000u) {
+		/* Far past any sheet's 1,048,576 rows: what the library's "%d"
+		 * into its LXW_MAX_ROW_NAME_LENGTH (9) bytes leaves, cut to
+		 * eight digits, negative past INT32_MAX. */
 		char wide[16];
 		snprintf(wide, sizeof(wide), "%d", (int)r);
 		wide[LXW_MAX_ROW_NAME_LENGTH - 1] = '\0';

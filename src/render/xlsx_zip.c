@@ -123,7 +123,7 @@ struct sheet_entry {
 	uLong crc;
 	uint64_t size;          /* uncompressed */
 	off_t weight;           /* rows already streamed: biggest first */
-	int failed;
+	lxw_error failed;       /* LXW_NO_ERROR, or why the entry cannot be made */
 	unsigned char buf[1 << 16];
 };
 
@@ -146,51 +146,56 @@ static int deflate_out(struct sheet_entry *e, int flush)
 static ssize_t cookie_write(void *cookie, const char *data, size_t n)
 {
 	struct sheet_entry *e = cookie;
+	size_t done = 0;
 	if (e->failed)
 		return -1;
 	e->crc = crc32_z(e->crc, (const Bytef *)data, n);
 	e->size += n;
-	e->z.next_in = (Bytef *)(uintptr_t)data;
-	e->z.avail_in = (uInt)n;        /* stdio hands over at most its buffer */
-	if (deflate_out(e, Z_NO_FLUSH) < 0) {
-		e->failed = 1;
-		return -1;
+	/* stdio may hand a large fwrite() over whole: in pieces zlib's uInt holds. */
+	while (done < n) {
+		size_t piece = n - done > (1u << 30) ? (1u << 30) : n - done;
+		e->z.next_in = (Bytef *)(uintptr_t)(data + done);
+		e->z.avail_in = (uInt)piece;
+		if (deflate_out(e, Z_NO_FLUSH) < 0) {
+			e->failed = LXW_ERROR_ZIP_FILE_ADD;
+			return -1;
+		}
+		done += piece;
 	}
 	return (ssize_t)n;
 }
 
-static void assemble_one(struct sheet_entry *e, int level, const char *tmpdir)
+/* e->out is open (made on the calling thread: lxw_tmpfile's name picking
+ * uses rand() and a static counter, not for threads). */
+static void assemble_one(struct sheet_entry *e, int level)
 {
 	static const cookie_io_functions_t io = { NULL, cookie_write, NULL, NULL };
 	e->crc = crc32_z(0, NULL, 0);
-	e->out = fault_fail("xlsx-sheet-entry") ? NULL : lxw_tmpfile((char *)tmpdir);
-	if (!e->out || deflateInit2(&e->z, level, Z_DEFLATED, -MAX_WBITS, 8,
-				    Z_DEFAULT_STRATEGY) != Z_OK) {
-		e->failed = 1;
+	if (deflateInit2(&e->z, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		e->failed = LXW_ERROR_MEMORY_MALLOC_FAILED;
 		return;
 	}
 	e->z_ready = 1;
 	e->ws->file = fopencookie(e, "w", io);
 	if (!e->ws->file) {
-		e->failed = 1;
+		e->failed = LXW_ERROR_MEMORY_MALLOC_FAILED;
 		return;
 	}
 	setvbuf(e->ws->file, NULL, _IOFBF, 1 << 16);
 	lxw_worksheet_assemble_xml_file(e->ws);
-	if (fclose(e->ws->file) != 0)
-		e->failed = 1;
+	if (fclose(e->ws->file) != 0 && !e->failed)
+		e->failed = LXW_ERROR_ZIP_FILE_ADD;
 	e->ws->file = NULL;
 	if (!e->failed && deflate_out(e, Z_FINISH) < 0)
-		e->failed = 1;
+		e->failed = LXW_ERROR_ZIP_FILE_ADD;
 	if (!e->failed && (fflush(e->out) != 0 || ferror(e->out)))
-		e->failed = 1;
+		e->failed = LXW_ERROR_ZIP_FILE_ADD;
 }
 
 struct assemble_pool {
 	struct sheet_entry **order;     /* biggest first */
 	size_t n, next;
 	int level;
-	const char *tmpdir;
 	pthread_mutex_t lock;
 };
 
@@ -204,7 +209,8 @@ static void *assemble_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->n)
 			return NULL;
-		assemble_one(p->order[i], p->level, p->tmpdir);
+		if (!p->order[i]->failed)
+			assemble_one(p->order[i], p->level);
 	}
 }
 
@@ -276,6 +282,9 @@ lxw_error _write_worksheet_files(lxw_packager *self)
 		if (ws->optimize_row)
 			lxw_worksheet_write_single_row(ws);
 		e[n].ws = ws;
+		e[n].out = fault_fail("xlsx-sheet-entry") ? NULL : lxw_tmpfile(self->tmpdir);
+		if (!e[n].out)
+			e[n].failed = LXW_ERROR_CREATING_TMPFILE;
 		if (ws->optimize_tmpfile && fflush(ws->optimize_tmpfile) == 0)
 			e[n].weight = ftello(ws->optimize_tmpfile);
 		all[n] = &e[n];
@@ -287,7 +296,6 @@ lxw_error _write_worksheet_files(lxw_packager *self)
 	pool.n = n;
 	pool.next = 0;
 	pool.level = level;
-	pool.tmpdir = self->tmpdir;
 	pthread_mutex_init(&pool.lock, NULL);
 	if (nthreads > n)
 		nthreads = n;
@@ -305,7 +313,7 @@ lxw_error _write_worksheet_files(lxw_packager *self)
 
 	for (i = 0; i < n; i++) {
 		if (err == LXW_NO_ERROR && (e[i].failed || store_entry(self, &e[i], level) < 0))
-			err = e[i].failed ? LXW_ERROR_CREATING_TMPFILE : LXW_ERROR_ZIP_FILE_ADD;
+			err = e[i].failed ? e[i].failed : LXW_ERROR_ZIP_FILE_ADD;
 		if (e[i].z_ready)
 			deflateEnd(&e[i].z);
 		if (e[i].out)

@@ -98,3 +98,20 @@ if [ "$rc" = 73 ] && [ "$(grep -c ': error: ' "$W/ez")" = 1 ] &&
 else
 	fail "worksheet entry failing" "rc=$rc $(head -c 300 "$W/ez") $(ls -a "$W/out" 2>&1)"
 fi
+
+# The Audit sheet counts the run's warnings (B8, "Warnings"): two sales rows
+# of owners HR does not know, with unknown_owner = warn, are two warnings
+# (the workbook once got a diag of its own and always said 0).
+A=$(workspace audit-warnings)
+printf 'OPP-999991,E9999,ACC-1,10/05/2026,Closed Won,"¥1,000.00",No,,\nOPP-999992,E9998,ACC-1,10/06/2026,Closed Won,"¥1,000.00",No,,\n' \
+	>>"$A/samples/sales.csv"
+sed -i 's/^unknown_owner = error/unknown_owner = warn/' "$A/config/merit.ini"
+"$MERIT" run -q --no-letters -c "$A/config/merit.ini" -p 2026-10 >"$A/o" 2>"$A/e"
+rc=$?
+b8=$(unzip -p "$A/out/2026-10/merit-2026-10.xlsx" xl/worksheets/sheet7.xml 2>/dev/null |
+	sed -n 's/.*<c r="B8"[^>]*><v>\([0-9]*\)<\/v>.*/\1/p')
+if [ "$rc" = 0 ] && [ "$b8" = 2 ]; then
+	pass "xlsx: the Audit sheet counts the run's 2 warnings"
+else
+	fail "xlsx: Audit warnings" "rc=$rc B8=$b8 $(head -c 300 "$A/e")"
+fi

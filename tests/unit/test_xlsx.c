@@ -456,7 +456,9 @@ static void test_text_cells_and_refs(void **state)
 		"plain", " leading", "trailing ", "\tboth\n", "a & b < c > d", "&&<<>>", "R&D 部门",
 		"中文", "x", "&amp; already", "line\nbreak", "  ",
 	};
-	static const uint32_t rows[] = { 0, 1, 8, 9, 98, 99, 999, 12345, 65535, 1048575 };
+	static const uint32_t rows[] = { 0,	     1,		 8,	     9,		 98,
+					 99,	     999,	 12345,	     65535,	 1048575,
+					 0x7FFFFFFE, 0x7FFFFFFF, 0xFFFFFFFE, 0xFFFFFFFF };
 	static const uint32_t cols[] = { 0, 1, 25, 26, 27, 51, 52, 701, 702, 703, 16383 };
 	void (*lib_ref)(char *, lxw_row_t, lxw_col_t) = NULL;
 	void (*lib_text)(lxw_worksheet *, char *, int32_t, lxw_cell *) = NULL;
@@ -476,6 +478,13 @@ static void test_text_cells_and_refs(void **state)
 	assert_non_null(sym);
 	memcpy(&lib_ref, &sym, sizeof(lib_ref));
 	assert_true(lib_ref != lxw_rowcol_to_cell);
+	sym = dlsym(RTLD_DEFAULT, "lxw_rowcol_to_cell");
+	assert_non_null(sym);
+	{
+		void (*bound_ref)(char *, lxw_row_t, lxw_col_t) = NULL;
+		memcpy(&bound_ref, &sym, sizeof(bound_ref));
+		assert_true(bound_ref == lxw_rowcol_to_cell);   /* the library binds to ours */
+	}
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
