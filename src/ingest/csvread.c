@@ -212,11 +212,13 @@ struct csvread *csvread_open_part(const char *path, const char *display, enum en
 
 int csvread_peek_cell(const struct csvread *r, size_t col, const char **text, size_t *len)
 {
-	const char *s = r->chunk + r->chunk_pos, *nl, *c0 = s, *c1;
-	size_t k, left = r->chunk_len - r->chunk_pos;
+	const char *s, *nl, *c0, *c1;
+	size_t k, left;
 	/* Queued rows (libcsv's) come first; past the chunk nothing is read. */
 	if (r->rows_head < r->nrows || r->chunk_pos >= r->chunk_len)
 		return 0;
+	s = c0 = r->chunk + r->chunk_pos;
+	left = r->chunk_len - r->chunk_pos;
 	/* memchr, not a byte loop: that took 300 instructions a row. */
 	if (!(nl = memchr(s, '\n', left < CSVREAD_PEEK_SCAN ? left : CSVREAD_PEEK_SCAN)))
 		return 0;

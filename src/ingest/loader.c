@@ -259,7 +259,6 @@ static int header_further_down(struct loader *ld, const struct src_row *hdr)
 	return 0;
 }
 
-/* record_id, employee_id, key: an identifier (set once per header). */
 static int map_header(struct loader *ld, const struct src_row *hdr)
 {
 	const struct input_schema *s = &schema_inputs[ld->in];

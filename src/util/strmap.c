@@ -71,7 +71,7 @@ int strmap_get(const struct strmap *m, const char *key, size_t *value)
 
 /*
  * Zeroed slots aligned to a cache line, so no slot straddles two. Over
- * 2 MiB (some 50,000 keys), on huge pages where the system has them: a
+ * 2 MiB (65,536 slots: from some 23,000 keys), on huge pages where the system has them: a
  * lookup's slot is anywhere in megabytes, and with 4 KiB pages the TLB
  * missed as well as the cache (the prefetch itself waited on the walk).
  */

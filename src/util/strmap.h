@@ -58,6 +58,7 @@ struct strmap_frozen_slot {
 		const char *out;                     /* longer: the key in `arena` */
 	} key;
 };
+_Static_assert(sizeof(struct strmap_frozen_slot) == 32, "two slots to a cache line");
 
 struct strmap_frozen {
 	struct strmap_frozen_slot *slots;   /* 64-byte aligned within `mem` */

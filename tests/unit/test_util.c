@@ -196,6 +196,40 @@ static void test_strmap_many(void **state)
  * strmap_frozen_prefetch() returns is the key's str_hash(), which
  * strmap_frozen_get_hashed() takes.
  */
+/*
+ * A map whose slots reach 2 MiB (65,536 slots of 32 bytes: 30,000 keys at
+ * most 70 % full) takes the mmap'd, 2 MiB-aligned path: every key is found
+ * there too, long (arena) keys among them, and release unmaps it.
+ */
+static void test_strmap_frozen_big(void **state)
+{
+	enum { N = 30000 };
+	struct strmap m;
+	struct strmap_frozen f;
+	char (*keys)[32] = malloc(N * sizeof(*keys));
+	size_t i, v;
+	(void)state;
+	assert_non_null(keys);
+	strmap_init(&m);
+	for (i = 0; i < N; i++) {
+		/* every third key past the 15 inline bytes */
+		snprintf(keys[i], sizeof(keys[i]), i % 3 ? "E%06zu" : "employee-long-%06zu", i);
+		assert_int_equal(strmap_put(&m, keys[i], i), 1);
+	}
+	strmap_freeze(&f, &m);
+	assert_int_equal(f.cap, 65536);
+	if (f.mapped)   /* mmap can fail (then calloc): both must work */
+		assert_int_equal((uintptr_t)f.slots % (2u << 20), 0);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(strmap_frozen_get(&f, keys[i], &v), 1);
+		assert_int_equal(v, i);
+	}
+	assert_int_equal(strmap_frozen_get(&f, "employee-long-030000", &v), 0);
+	strmap_frozen_release(&f);
+	strmap_release(&m);
+	free(keys);
+}
+
 static void test_strmap_frozen_long_keys(void **state)
 {
 	static const char *keys[] = {
@@ -494,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_diag_take),
 		cmocka_unit_test(test_strmap_many),
 		cmocka_unit_test(test_strmap_frozen_long_keys),
+		cmocka_unit_test(test_strmap_frozen_big),
 		cmocka_unit_test(test_u64set),
 		cmocka_unit_test(test_money_format),
 		cmocka_unit_test(test_utf8_decode),
