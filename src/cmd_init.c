@@ -184,6 +184,9 @@ static void decimal_comma(const struct sniff *s, struct strbuf *o)
 	}
 }
 
+/* The KPI a wide quota sheet without a kpi column is for. */
+#define WIDE_KPI "sales_achievement"
+
 /* The column of each input that names people (targets: scope decides). */
 static const int person_field[CMD_INIT_INPUTS] = {
 	[INPUT_HR] = -1, [INPUT_SALES] = SALES_EMPLOYEE_ID, [INPUT_TARGETS] = -1,
@@ -221,7 +224,8 @@ static void find_keys(struct init *it, int in)
 	struct sniff *s = &it->s[in];
 	const char *hr_name = NULL;
 	struct sniff_col *col = NULL;
-	int f = person_field[in], k = -1;
+	/* A wide quota sheet's rows are people's (its scope is employee). */
+	int f = in == INPUT_TARGETS && s->nwide ? TARGETS_KEY : person_field[in], k = -1;
 	size_t hits = 0, j;
 	it->key[in] = -1;
 	if (f < 0 || !it->have[INPUT_HR])
@@ -342,6 +346,10 @@ static void write_input(struct init *it, int in, const char *path)
 	}
 	if (s->header_row != 1)
 		strbuf_addf(o, "; %s\nheader_row = %d\n", s->header_why, s->header_row);
+	if (s->nwide)
+		strbuf_addf(o, "; a column per %s ('%s' to '%s'): one row per person and year\n"
+			    "layout = wide\n", s->nwide == 4 ? "quarter" : "month",
+			    s->cols[s->wide[0]].header, s->cols[s->wide[s->nwide - 1]].header);
 	if (it->key[in] >= 0)
 		strbuf_addf(o, "; %s\nemployee_key = %s\n", it->key_why[in].buf,
 			    schema_inputs[INPUT_HR].fields[it->key[in]].name);
@@ -418,6 +426,18 @@ static void write_columns(struct init *it, int in)
 		const struct sniff_col *c = sniff_field(s, (int)f);
 		struct strbuf ev = STRBUF_INIT;
 		it->wanted += sc->fields[f].required;
+		/* layout = wide makes period and target; scope and kpi are defaults */
+		if (!c && s->nwide && (f == TARGETS_PERIOD || f == TARGETS_TARGET ||
+				       f == TARGETS_SCOPE || f == TARGETS_KPI)) {
+			it->mapped += sc->fields[f].required;
+			continue;
+		}
+		if (!c && s->nwide && f == TARGETS_YEAR) {
+			strbuf_addstr(o, "; TODO year = the header of the year column (a wide sheet "
+				      "needs one; or [defaults.targets] year = 2026)\n");
+			todo(it, "[columns.targets] year: a wide quota sheet needs its year");
+			continue;
+		}
 		if (!c) {
 			if (sc->fields[f].required) {
 				strbuf_addf(o, "; TODO %s = the export's header for %s (no header "
@@ -436,8 +456,15 @@ static void write_columns(struct init *it, int in)
 			     sc->fields[f].name, c->header);
 		strbuf_release(&ev);
 	}
+	if (s->nwide) {
+		strbuf_addf(o, "; the %s, %s first\nmonths = ", s->nwide == 4 ? "quarters" : "months",
+			    s->nwide == 4 ? "Q1" : "January");
+		for (j = 0; j < (size_t)s->nwide; j++)
+			strbuf_addf(o, "%s%s", j ? ", " : "", s->cols[s->wide[j]].header);
+		strbuf_addch(o, '\n');
+	}
 	for (j = 0; j < s->ncols; j++)
-		if (s->cols[j].field < 0 && *s->cols[j].header) {
+		if (s->cols[j].field < 0 && *s->cols[j].header && !s->cols[j].in_wide) {
 			strbuf_addf(o, "%s'%s'", any_unmapped ? ", " : "; not used: ",
 				    s->cols[j].header);
 			any_unmapped = 1;
@@ -445,6 +472,14 @@ static void write_columns(struct init *it, int in)
 	if (any_unmapped)
 		strbuf_addch(o, '\n');
 	strbuf_addch(o, '\n');
+	if (s->nwide && (!sniff_field(s, TARGETS_SCOPE) || !sniff_field(s, TARGETS_KPI))) {
+		strbuf_addstr(o, "; every row is one person's sales target\n[defaults.targets]\n");
+		if (!sniff_field(s, TARGETS_SCOPE))
+			strbuf_addstr(o, "scope = employee\n");
+		if (!sniff_field(s, TARGETS_KPI))
+			strbuf_addf(o, "kpi = %s\n", WIDE_KPI);
+		strbuf_addch(o, '\n');
+	}
 }
 
 /* [values.SET] lines for the export's values the built-ins do not know. */
@@ -601,6 +636,8 @@ static int targets_have(const struct init *it, const char *name)
 	const struct sniff_col *c = it->have[INPUT_TARGETS] ? sniff_field(&it->s[INPUT_TARGETS],
 									 TARGETS_KPI) : NULL;
 	size_t v;
+	if (it->have[INPUT_TARGETS] && it->s[INPUT_TARGETS].nwide && !c)
+		return !strcmp(name, WIDE_KPI);
 	for (v = 0; c && v < c->nvalues; v++)
 		if (!strcmp(c->values[v].text, name))
 			return 1;

@@ -44,7 +44,7 @@ struct header_names {
 /* Chinese and English names of common exports, then German, French and
  * Spanish ones (SAP, Personio, DATEV, Sage and the like). */
 static const struct header_names dictionary[] = {
-	{ INPUT_HR, HR_EMPLOYEE_ID, "工号|员工编号|员工工号|员工id|人员编号|职工号|员工号|employee id|employee number|employee no|emp id|emp no|staff id|worker id|employee code|person number|userid|personalnummer|mitarbeiternummer|mitarbeiter-id|pers.-nr.|matricule|numéro d'employé|id employé|número de empleado|id empleado|employee #|emp #|associate id|person id|worker number|badge number" },
+	{ INPUT_HR, HR_EMPLOYEE_ID, "工号|员工编号|员工工号|员工id|人员编号|职工号|员工号|employee id|employee number|employee no|emp id|emp no|staff id|staff no|staff number|staff #|worker id|employee code|person number|userid|personalnummer|mitarbeiternummer|mitarbeiter-id|pers.-nr.|matricule|numéro d'employé|id employé|número de empleado|id empleado|employee #|emp #|associate id|person id|worker number|badge number" },
 	{ INPUT_HR, HR_NAME, "姓名|员工姓名|名字|人员姓名|full name|employee name|name|display name|legal name|nom|nom complet|nombre|nombre completo|mitarbeiter|emp name|staff name|associate name|worker name" },
 	{ INPUT_HR, HR_EMAIL, "邮箱|电子邮箱|邮件|工作邮箱|企业邮箱|邮箱地址|e-mail|email address|work email|business email|primary email|e-mail-adresse|courriel|adresse e-mail|correo|correo electrónico" },
 	{ INPUT_HR, HR_DEPARTMENT, "部门|所属部门|部门名称|一级部门|主部门|dept|department name|org unit|organization|business unit|supervisory organization|abteilung|bereich|département|service|departamento|division" },
@@ -247,7 +247,7 @@ static void map_by_spelling(struct sniff *s)
 			taken[s->cols[j].field] = 1;
 	for (j = 0; j < s->ncols; j++) {
 		struct sniff_col *c = &s->cols[j];
-		if (c->field >= 0 || !*c->header)
+		if (c->field >= 0 || !*c->header || c->in_wide)
 			continue;
 		for (f = nc = 0; f < sc->nfields; f++)
 			if (!taken[f] && cells_fit(c, &sc->fields[f]))
@@ -694,6 +694,122 @@ static void set_header(struct sniff *s, const struct csv_row *hdr)
 	map_headers(s);
 }
 
+/* ---------------------------------------------------------- wide quota sheets */
+
+/*
+ * The month (1-12) or quarter (1-4, *quarter set) a header names, or 0:
+ * "Jan", "January", "Sept", "M01", "2026-01", "01/2026", "10月", "十月",
+ * "Q4", "Qtr 4", "Quarter 4", "2026 Q4", "4季度", "第四季度". A bare number
+ * counts only beside a year ("2026-10"), since "1" alone is anything.
+ */
+static int period_of_header(const char *h, int *quarter)
+{
+	static const char *const months[] = { "january", "february", "march",     "april",
+					      "may",     "june",     "july",      "august",
+					      "september", "october", "november", "december" };
+	static const char *const cn[] = { "一", "二", "三", "四", "五", "六",
+					  "七", "八", "九", "十", "十一", "十二" };
+	char t[64];
+	size_t n = 0, i, len;
+	int year = 0, num;
+	*quarter = 0;
+	/* lower case, without separators, a 4-digit year and 年 taken out */
+	for (i = 0; h[i] && n + 1 < sizeof(t); i++) {
+		unsigned char ch = (unsigned char)h[i];
+		if (isdigit(ch) && isdigit((unsigned char)h[i + 1]) && isdigit((unsigned char)h[i + 2]) &&
+		    isdigit((unsigned char)h[i + 3]) && !isdigit((unsigned char)h[i + 4]) &&
+		    (ch == '1' || ch == '2') && (i == 0 || !isdigit((unsigned char)h[i - 1]))) {
+			year = 1, i += 3;
+			continue;
+		}
+		if (!strncmp(h + i, "年", strlen("年"))) {
+			i += strlen("年") - 1;
+			continue;
+		}
+		if (ch == ' ' || ch == '-' || ch == '/' || ch == '.' || ch == '_' || ch == '\'')
+			continue;
+		t[n++] = (char)tolower(ch);
+	}
+	t[n] = '\0';
+	len = strlen(t);
+	if (!len)
+		return 0;
+	for (i = 0; i < 12; i++)
+		if (!strcmp(t, months[i]) || (len == 3 && !strncmp(t, months[i], 3)) ||
+		    (i == 8 && !strcmp(t, "sept")))
+			return (int)i + 1;
+	/* quarters: q4, qtr4, quarter4, 4q, N季度 / 第N季度 with N a digit or 一-四 */
+	{
+		const char *d = !strncmp(t, "quarter", 7) ? t + 7 : !strncmp(t, "qtr", 3) ? t + 3
+				: t[0] == 'q' ? t + 1 : NULL;
+		if (d && d[0] >= '1' && d[0] <= '4' && !d[1])
+			return *quarter = 1, d[0] - '0';
+		if (len == 2 && t[0] >= '1' && t[0] <= '4' && t[1] == 'q')
+			return *quarter = 1, t[0] - '0';
+		d = !strncmp(t, "第", strlen("第")) ? t + strlen("第") : t;
+		for (i = 0; i < 4; i++) {
+			char a[32], b[32];
+			snprintf(a, sizeof(a), "%zu季度", i + 1);
+			snprintf(b, sizeof(b), "%s季度", cn[i]);
+			if (!strcmp(d, a) || !strcmp(d, b))
+				return *quarter = 1, (int)i + 1;
+		}
+	}
+	/* months: m01, m1, month1, N月 / 十月, or a number beside a year */
+	{
+		const char *d = !strncmp(t, "month", 5) ? t + 5 : t[0] == 'm' ? t + 1 : t;
+		char *end;
+		for (i = 0; i < 12; i++) {
+			char a[32];
+			snprintf(a, sizeof(a), "%s月", cn[i]);
+			if (!strcmp(t, a))
+				return (int)i + 1;
+		}
+		if (!isdigit((unsigned char)d[0]))
+			return 0;
+		num = (int)strtol(d, &end, 10);
+		if (num < 1 || num > 12 || end - d > 2)
+			return 0;
+		if (!strcmp(end, "月") || (!*end && (d != t || year)))
+			return num;
+	}
+	return 0;
+}
+
+/* A quota sheet by month or quarter: when no column is the target or the
+ * period and the headers name all twelve months (or all four quarters),
+ * each once. */
+static void find_wide(struct sniff *s)
+{
+	size_t mcol[13], qcol[5], j;
+	int mseen[13] = { 0 }, qseen[5] = { 0 }, k, nm = 0, nq = 0;
+	if (s->in != INPUT_TARGETS || sniff_field(s, TARGETS_TARGET) || sniff_field(s, TARGETS_PERIOD))
+		return;
+	for (j = 0; j < s->ncols; j++) {
+		int q, p = s->cols[j].field < 0 ? period_of_header(s->cols[j].header, &q) : 0;
+		if (!p)
+			continue;
+		if (q)
+			nq += !qseen[p]++, qcol[p] = j;
+		else
+			nm += !mseen[p]++, mcol[p] = j;
+	}
+	for (k = 1; k <= 12; k++)
+		if (mseen[k] > 1)
+			return;             /* two "Jan" columns: which one? */
+	for (k = 1; k <= 4; k++)
+		if (qseen[k] > 1)
+			return;
+	if (nm == 12)
+		for (s->nwide = 12, k = 0; k < 12; k++)
+			s->wide[k] = mcol[k + 1];
+	else if (nq == 4)
+		for (s->nwide = 4, k = 0; k < 4; k++)
+			s->wide[k] = qcol[k + 1];
+	for (k = 0; k < s->nwide; k++)
+		s->cols[s->wide[k]].in_wide = 1;
+}
+
 /* Sniffs one file, or one sheet (a number, "1" the first) of a workbook. */
 static int sniff_one(struct sniff *s, const char *path, const char *sheet, enum input_kind in,
 		     struct diag *d)
@@ -743,6 +859,7 @@ static int sniff_one(struct sniff *s, const char *path, const char *sheet, enum 
 	rows_close(&r);
 	if (rc < 0)
 		return -1;
+	find_wide(s);
 	map_by_spelling(s);
 	for (j = 0; j < s->ncols; j++) {
 		struct sniff_col *c = &s->cols[j];

@@ -54,6 +54,7 @@ struct sniff_col {
 	struct sniff_value *values; /* distinct texts, most frequent first */
 	size_t nvalues;
 	int values_overflow;        /* more than SNIFF_MAX_DISTINCT */
+	int in_wide;                /* targets: one of the wide sheet's period columns */
 	struct u64set keys;         /* hr: every cell as a key compares (loader_key_text's
 				       name rules), hashed: who another export names */
 	/* internal: day/month evidence of a/b/yyyy cells */
@@ -81,6 +82,11 @@ struct sniff {
 	struct sniff_col *cols;
 	size_t ncols;
 	struct strlist nulls;       /* null markers seen in typed columns */
+	/* targets: a quota sheet with a column per month (nwide 12) or per
+	 * quarter (4), found by the headers ("Jan", "2026-01", "10月", "Q4",
+	 * "第四季度"): wide[i] is the column of month/quarter i+1; 0 if none. */
+	size_t wide[12];
+	int nwide;
 };
 
 /* Looks at the export at path as input `in`. 0, or -1 with d set. */

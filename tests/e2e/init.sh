@@ -229,3 +229,71 @@ if [ "$rc" = 0 ] && [ "$got" = "F1:11500.0000/3200.00 F2:8250.5000/2950.50 F3:99
 else
 	fail "init's config on the French export" "rc $rc, $got $(head -c 300 "$F/run.err")"
 fi
+
+# --- a quota sheet with a column per quarter, the CRM naming owners by
+# e-mail in any case, HR's ids under "Staff No" -------------------------------
+Q=$(scratch init-quarters)
+cat >"$Q/hr.csv" <<'CSV'
+Staff No,Full Name,Work Email,Dept,Job Title,Grade,Start Date,Monthly Salary
+1001,Ana Silva,ana.silva@acme.example,Sales East,Account Executive,P2,2021-03-01,5200.00
+1002,Ben Okafor,Ben.Okafor@acme.example,Sales East,Account Executive,P2,2022-07-15,4900.00
+1003,Chen Li,chen.li@acme.example,Sales West,Account Executive,P3,2020-01-10,6100.00
+CSV
+cat >"$Q/sales.csv" <<'CSV'
+Deal ID,Deal Owner,Close Date,Deal Stage,Amount
+D-1,ANA.SILVA@ACME.EXAMPLE,2026-10-03,Closed Won,12000.00
+D-2,ben.okafor@acme.example,2026-10-09,Closed Won,8000.50
+D-3,chen.li@acme.example,2026-10-12,Closed Lost,5000.00
+D-4,chen.li@acme.example,2026-10-20,Closed Won,15000.00
+D-5,ana.silva@acme.example,2026-11-02,Closed Won,9999.00
+CSV
+cat >"$Q/targets.csv" <<'CSV'
+Email,Year,Q1,Q2,Q3,Q4
+ana.silva@acme.example,2026,30000,30000,30000,36000
+ben.okafor@acme.example,2026,24000,24000,24000,27000
+chen.li@acme.example,2026,30000,30000,30000,45000
+CSV
+run_merit "$Q/out" "$Q/err" init --hr "$Q/hr.csv" --sales "$Q/sales.csv" --targets "$Q/targets.csv" \
+	-o "$Q/merit.ini"
+qs() { python3 "$splice" --map "$Q/merit.ini" "$1" "$2"; }
+got="$(qs input.targets layout) $(qs input.targets employee_key) $(qs columns.targets key) $(qs columns.targets months) $(qs defaults.targets scope) $(qs defaults.targets kpi) $(qs columns.hr employee_id)"
+if [ "$got" = "wide email Email Q1, Q2, Q3, Q4 employee sales_achievement Staff No" ]; then
+	pass "init on a quota sheet by quarter: layout = wide, months = Q1..Q4, keyed by e-mail"
+else
+	fail "init on a quota sheet by quarter" "got '$got' $(head -c 300 "$Q/err")"
+fi
+sed -i 's/^company = TODO.*/company = Acme/' "$Q/merit.ini"
+"$MERIT" run -q --no-letters -c "$Q/merit.ini" -p 2026-10 -o "$Q/o" >"$Q/run.err" 2>&1
+rc=$?
+# By hand: a month's target is a third of its quarter's (36,000 / 3 =
+# 12,000; 27,000 / 3 = 9,000; 45,000 / 3 = 15,000); actuals: D-1 (the
+# owner in capitals), D-2, D-4 (D-3 lost, D-5 in November).
+got=$(python3 - "$Q/o/2026-10/results.csv" <<'PY'
+import csv, sys
+print(" ".join("%s:%s/%s" % (r["employee_id"], r["sales_achievement_actual"], r["sales_achievement_target"])
+               for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))))
+PY
+)
+if [ "$rc" = 0 ] && [ "$got" = "1001:12000.0000/12000.0000 1002:8000.5000/9000.0000 1003:15000.0000/15000.0000" ]; then
+	pass "init's config on the quarterly quota sheet runs, figures by hand ($got)"
+else
+	fail "init's config on the quarterly quota sheet" "rc $rc, $got $(head -c 300 "$Q/run.err")"
+fi
+# The same sheet by month, headed as a Chinese export writes it (1月..12月),
+python3 - "$Q/targets.csv" "$Q/cn.csv" <<'PY'
+import sys
+rows = [l.strip().split(",") for l in open(sys.argv[1])][1:]
+out = ["Email,Year," + ",".join("%d月" % m for m in range(1, 13))]
+for r in rows:
+    q = [int(x) // 3 for x in r[2:]]
+    out.append(",".join(r[:2] + [str(q[(m - 1) // 3]) for m in range(1, 13)]))
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out) + "\n")
+PY
+run_merit "$Q/out2" "$Q/err2" init --hr "$Q/hr.csv" --sales "$Q/sales.csv" --targets "$Q/cn.csv" \
+	-o "$Q/cn.ini"
+got="$(python3 "$splice" --map "$Q/cn.ini" input.targets layout) $(python3 "$splice" --map "$Q/cn.ini" columns.targets months)"
+if [ "$got" = "wide 1月, 2月, 3月, 4月, 5月, 6月, 7月, 8月, 9月, 10月, 11月, 12月" ]; then
+	pass "init on a quota sheet by month (1月..12月): layout = wide, the twelve columns in order"
+else
+	fail "init on a monthly quota sheet" "got '$got' $(head -c 300 "$Q/err2")"
+fi
