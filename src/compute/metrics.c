@@ -412,9 +412,8 @@ static struct metric_value ratio_of(struct metric_value num, struct metric_value
 	return v;
 }
 
-/* Members' own values combined by the metric's aggregate. */
-static void own_compute(struct mctx *x, size_t m);
-
+/* Members' own values combined by the metric's aggregate (resolve() made
+ * them: a ratio resolves its parts first and keeps them). */
 static struct metric_value combine_members(struct mctx *x, size_t m, size_t g)
 {
 	enum metric_agg agg = x->cfg->metrics[m].agg;
@@ -423,7 +422,7 @@ static struct metric_value combine_members(struct mctx *x, size_t m, size_t g)
 	size_t i, nmembers = 0;
 
 	if (!x->own[m])
-		own_compute(x, m);
+		BUG("metric '%s' combined before it was resolved", x->cfg->metrics[m].name);
 	for (i = 0; i < x->nemps; i++) {
 		const struct metric_value *o = &x->own[m][i];
 		if (!in_group(x, i, g) || !o->present)
@@ -488,10 +487,8 @@ static void own_compute(struct mctx *x, size_t m)
 {
 	const struct metric_def *def = &x->cfg->metrics[m];
 	x->own[m] = xcalloc(x->nemps + 1, sizeof(*x->own[m]));
-	if (def->agg == AGG_REVIEW360 && x->c->keep_details) {
-		free(x->own_why[m]);   /* a second computation makes details anew */
+	if (def->agg == AGG_REVIEW360 && x->c->keep_details)
 		x->own_why[m] = xcalloc(x->nemps + 1, sizeof(*x->own_why[m]));
-	}
 	switch (def->from) {
 	case INPUT_SALES: own_from_sales(x, m); break;
 	case INPUT_METRICS: own_from_metrics(x, m, x->depts); break;

@@ -738,23 +738,6 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
-static void merge_diag(struct diag *d, const struct diag *from)
-{
-	size_t i;
-	for (i = 0; i < from->nr; i++) {
-		const struct diag_msg *m = &from->msgs[i];
-		if (m->severity == DIAG_ERROR)
-			diag_error(d, from->status ? from->status : MERIT_SOFTWARE, m->where, 0, 0,
-				   "%s", m->text);
-		else if (m->severity == DIAG_WARNING)
-			diag_warn(d, m->where, 0, 0, "%s", m->text);
-		else
-			diag_note(d, "%s", m->text);
-		if (m->hint)
-			diag_hint(d, "%s", m->hint);
-	}
-}
-
 /* Every "@block" line of a letter template must name a known block. */
 static int check_blocks(const char *path, struct diag *d)
 {
@@ -1072,9 +1055,9 @@ int letters_write_opts(const struct company *c, const struct config *cfg,
 	}
 	for (i = 0; i < c->nemps + sh.nmanagers; i++)
 		if (sh.diags[i]) {
-			merge_diag(d, sh.diags[i]);
 			if (sh.diags[i]->errors)
 				rc = -1;
+			diag_take(d, sh.diags[i]);
 		}
 	free(w);
 	o->written = atomic_load(&sh.written);

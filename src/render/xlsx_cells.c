@@ -378,6 +378,24 @@ void xlsx_data_bar(struct xw *x, struct sheet *s, size_t first, size_t last, siz
 /* ---- number cells: libxlsxwriter's own writer, without printf ---- */
 
 #if LXW_VERSION_ID == 114
+/* `<c r="B7"` and, for a styled cell, ` s="N"` (the style as "%d" would
+ * write it; never negative): how every replaced cell writer starts. */
+static void put_cell_open(FILE *f, const char *range, int32_t style_index)
+{
+	char style[16];
+	size_t k = sizeof(style);
+	uint32_t v = (uint32_t)style_index;
+	fputs_unlocked("<c r=\"", f);
+	fputs_unlocked(range, f);
+	if (!style_index)
+		return;
+	do
+		style[--k] = (char)('0' + v % 10);
+	while (v /= 10);
+	fputs_unlocked("\" s=\"", f);
+	fwrite_unlocked(style + k, 1, sizeof(style) - k, f);
+}
+
 /*
  * libxlsxwriter 1.1.4 writes a number cell with fprintf("<c r=\"%s\" ...>
  * <v>%.16G</v></c>"): glibc's exact float printing was 15 % of a 10k-1m
@@ -392,20 +410,11 @@ void xlsx_data_bar(struct xw *x, struct sheet *s, size_t first, size_t last, siz
 void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell)
 {
 	FILE *f = self->file;
-	char num[40], style[16];
-	size_t n = num_format_g16(cell->u.number, num), k = sizeof(style);
+	char num[40];
+	size_t n = num_format_g16(cell->u.number, num);
 	if (!n)
 		n = (size_t)snprintf(num, sizeof(num), "%.16G", cell->u.number);
-	fputs_unlocked("<c r=\"", f);
-	fputs_unlocked(range, f);
-	if (style_index) {
-		uint32_t v = (uint32_t)style_index;   /* "%d" of a style number, never negative */
-		do
-			style[--k] = (char)('0' + v % 10);
-		while ((v /= 10) && k);
-		fputs_unlocked("\" s=\"", f);
-		fwrite_unlocked(style + k, 1, sizeof(style) - k, f);
-	}
+	put_cell_open(f, range, style_index);
 	fputs_unlocked("\"><v>", f);
 	fwrite_unlocked(num, 1, n, f);
 	fputs_unlocked("</v></c>", f);
@@ -476,20 +485,9 @@ void _write_inline_string_cell(lxw_worksheet *self, char *range, int32_t style_i
 	FILE *f = self->file;
 	const char *text = cell->u.string;
 	size_t n = strlen(text);
-	char style[16];
-	size_t k = sizeof(style);
 	/* Leading or trailing white space is kept only when marked so. */
 	int keep = n && (isspace((unsigned char)text[0]) || isspace((unsigned char)text[n - 1]));
-	fputs_unlocked("<c r=\"", f);
-	fputs_unlocked(range, f);
-	if (style_index) {
-		uint32_t v = (uint32_t)style_index;
-		do
-			style[--k] = (char)('0' + v % 10);
-		while ((v /= 10) && k);
-		fputs_unlocked("\" s=\"", f);
-		fwrite_unlocked(style + k, 1, sizeof(style) - k, f);
-	}
+	put_cell_open(f, range, style_index);
 	fputs_unlocked(keep ? "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">"
 			    : "\" t=\"inlineStr\"><is><t>", f);
 	put_escaped(f, text, n);

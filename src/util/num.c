@@ -255,7 +255,7 @@ static int money_plain(const char *s, int64_t *cents)
 				return 0;
 			v = v * 10 + (*p - '0');
 			run++;
-		} else if (*p == ',' && (groups ? run == 3 : run >= 1 && run <= 3)) {
+		} else if (*p == ',' && separator_ok(groups ? GROUP_IN : GROUP_OPEN, run)) {
 			groups++;
 			run = 0;
 		} else {
