@@ -560,7 +560,7 @@ static void judge_cell(struct sniff *s, struct sniff_col *c, const char *t)
 	add_value(c, t);
 	if (s->in == INPUT_HR) {
 		struct strbuf k = STRBUF_INIT;
-		loader_key_text(HR_NAME, t, &k);
+		loader_key_text(c->key_rule, t, &k);
 		u64set_add(&c->keys, str_hash(k.buf, k.len));
 		strbuf_release(&k);
 	}
@@ -571,7 +571,7 @@ size_t sniff_key_hits(const struct sniff_col *hr, const struct sniff_col *col)
 	struct strbuf k = STRBUF_INIT;
 	size_t i, n = 0;
 	for (i = 0; i < col->nvalues; i++) {
-		loader_key_text(HR_NAME, col->values[i].text, &k);
+		loader_key_text(hr->key_rule, col->values[i].text, &k);
 		n += u64set_has(&hr->keys, str_hash(k.buf, k.len));
 	}
 	strbuf_release(&k);
@@ -692,6 +692,10 @@ static void set_header(struct sniff *s, const struct csv_row *hdr)
 		c->latest = c->latest_builtin = c->latest_dm = c->latest_md = DATE_NONE;
 	}
 	map_headers(s);
+	/* Keys compare as the run will compare them: an id or alt_id as
+	 * written, an e-mail in any case, a name also "Last, First". */
+	for (j = 0; j < s->ncols; j++)
+		s->cols[j].key_rule = s->cols[j].field >= 0 ? s->cols[j].field : HR_NAME;
 }
 
 /* ---------------------------------------------------------- wide quota sheets */

@@ -55,6 +55,8 @@ struct sniff_col {
 	size_t nvalues;
 	int values_overflow;        /* more than SNIFF_MAX_DISTINCT */
 	int in_wide;                /* targets: one of the wide sheet's period columns */
+	int key_rule;               /* hr: the field whose matching rule keys follow
+				       (loader_key_text): its own, or name's when unmapped */
 	struct u64set keys;         /* hr: every cell as a key compares (loader_key_text's
 				       name rules), hashed: who another export names */
 	/* internal: day/month evidence of a/b/yyyy cells */
@@ -97,8 +99,9 @@ void sniff_release(struct sniff *s);
 const struct sniff_col *sniff_field(const struct sniff *s, int f);
 
 /* How many of col's distinct values (the first SNIFF_MAX_DISTINCT) are
- * cells of the HR column hr, compared as employee keys are (trimmed, any
- * case, "Last, First" = "First Last"): the evidence for employee_key. */
+ * cells of the HR column hr, compared as the run compares that field's
+ * keys (loader_key_text: ids trimmed, e-mails in any case, names also
+ * "Last, First" = "First Last"): the evidence for employee_key. */
 size_t sniff_key_hits(const struct sniff_col *hr, const struct sniff_col *col);
 
 /*

@@ -160,6 +160,23 @@ static void test_spelling_after_dictionary_and_cells(void **state)
 	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_EMPLOYEE_ID), &crm.cols[0]), 0);
 	sniff_release(&hr);
 	sniff_release(&crm);
+	/* ... and each field by its own rule, as the run compares: an id is
+	 * as written ("e1002" is not "E1002"), an e-mail in any case. */
+	sniff_ok(&hr, WRITE("ids.csv", "EmpID,Email
+E1001,Ann@x.example
+E1002,bo@x.example
+"),
+		 INPUT_HR);
+	sniff_ok(&crm, WRITE("ids-crm.csv", "owner,mail
+e1001,ANN@X.EXAMPLE
+e1002,Bo@X.example
+"
+			     "E1002,bo@x.example
+"), INPUT_SALES);
+	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_EMPLOYEE_ID), &crm.cols[0]), 1);
+	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_EMAIL), &crm.cols[1]), 3);
+	sniff_release(&hr);
+	sniff_release(&crm);
 }
 
 static void test_value_guesses(void **state)
