@@ -162,17 +162,10 @@ static void test_spelling_after_dictionary_and_cells(void **state)
 	sniff_release(&crm);
 	/* ... and each field by its own rule, as the run compares: an id is
 	 * as written ("e1002" is not "E1002"), an e-mail in any case. */
-	sniff_ok(&hr, WRITE("ids.csv", "EmpID,Email
-E1001,Ann@x.example
-E1002,bo@x.example
-"),
+	sniff_ok(&hr, WRITE("ids.csv", "EmpID,Email\nE1001,Ann@x.example\nE1002,bo@x.example\n"),
 		 INPUT_HR);
-	sniff_ok(&crm, WRITE("ids-crm.csv", "owner,mail
-e1001,ANN@X.EXAMPLE
-e1002,Bo@X.example
-"
-			     "E1002,bo@x.example
-"), INPUT_SALES);
+	sniff_ok(&crm, WRITE("ids-crm.csv", "owner,mail\ne1001,ANN@X.EXAMPLE\ne1002,Bo@X.example\n"
+			     "E1002,bo@x.example\n"), INPUT_SALES);
 	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_EMPLOYEE_ID), &crm.cols[0]), 1);
 	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_EMAIL), &crm.cols[1]), 3);
 	sniff_release(&hr);
