@@ -48,20 +48,21 @@ static size_t space_len(const char *p)
 }
 
 /*
- * s (len bytes) as headers are compared: ASCII case folded, every run of
+ * s (len bytes) as headers are compared (norm_add appends it to out,
+ * header_norm replaces out with it): ASCII case folded, every run of
  * white space one space, leading and trailing ones none. So a header typed
  * "Hire<Alt+Enter>Date", "Full  Name" or "Salary<NBSP>" is the "Hire Date",
  * "Full Name" or "Salary" a user writes in the INI.
  */
-static void header_norm(const char *s, size_t len, struct strbuf *out)
+static void norm_add(const char *s, size_t len, struct strbuf *out)
 {
 	const char *end = s + len;
+	size_t start = out->len;
 	int gap = 0;
-	strbuf_reset(out);
 	while (s < end) {
 		size_t n = space_len(s);
 		if (n) {
-			gap = out->len > 0;
+			gap = out->len > start;
 			s += n;
 			continue;
 		}
@@ -71,6 +72,12 @@ static void header_norm(const char *s, size_t len, struct strbuf *out)
 		strbuf_addch(out, *s >= 'A' && *s <= 'Z' ? (char)(*s + 32) : *s);
 		s++;
 	}
+}
+
+static void header_norm(const char *s, size_t len, struct strbuf *out)
+{
+	strbuf_reset(out);
+	norm_add(s, len, out);
 }
 
 /* Header cell index named by alias a (trimmed, any case, white space as
@@ -385,46 +392,30 @@ static int expand_files(struct loader *ld)
 	return 0;
 }
 
-/* A name as compared: one space between words, "Last, First" as "First Last". */
-static void name_key(struct strbuf *out)
-{
-	struct strbuf name = STRBUF_INIT;
-	const char *comma = memchr(out->buf, ',', out->len), *p;
-	const char *end = out->buf + out->len;
-	int space = 0;
-	if (comma && comma > out->buf && !memchr(comma + 1, ',', (size_t)(end - comma - 1))) {
-		strbuf_add(&name, comma + 1, (size_t)(end - comma - 1));
-		strbuf_trim(&name);
-		if (name.len) {
-			strbuf_addch(&name, ' ');
-			strbuf_add(&name, out->buf, (size_t)(comma - out->buf));
-		}
-	}
-	if (!name.len)
-		strbuf_add(&name, out->buf, out->len);
-	strbuf_reset(out);
-	for (p = name.buf; *p; p++) {
-		if (*p == ' ' || *p == '\t') {
-			space = out->len > 0;
-			continue;
-		}
-		if (space)
-			strbuf_addch(out, ' ');
-		space = 0;
-		strbuf_addch(out, *p);
-	}
-	strbuf_release(&name);
-}
-
 void loader_key_text(int hr_field, const char *text, struct strbuf *out)
 {
-	size_t i;
+	size_t len = strlen(text), i;
+	const char *comma = memchr(text, ',', len);
 	strbuf_reset(out);
+	if (hr_field == HR_NAME) {
+		/* "Last, First" as "First Last"; spaces and case as headers' */
+		if (comma && comma > text && !memchr(comma + 1, ',', len - (size_t)(comma - text) - 1)) {
+			norm_add(comma + 1, len - (size_t)(comma - text) - 1, out);
+			if (out->len) {
+				size_t mark = out->len;
+				strbuf_addch(out, ' ');
+				norm_add(text, (size_t)(comma - text), out);
+				if (out->len > mark + 1)
+					return;
+				strbuf_reset(out);      /* ", First": no surname to move */
+			}
+		}
+		norm_add(text, len, out);
+		return;
+	}
 	strbuf_addstr(out, text);
 	strbuf_trim(out);
-	if (hr_field == HR_NAME)
-		name_key(out);
-	if (hr_field == HR_EMAIL || hr_field == HR_NAME)
+	if (hr_field == HR_EMAIL)
 		for (i = 0; i < out->len; i++)
 			if (out->buf[i] >= 'A' && out->buf[i] <= 'Z')
 				out->buf[i] = (char)(out->buf[i] - 'A' + 'a');

@@ -242,10 +242,10 @@ static inline long loader_employee(struct loader *ld, int field, enum row_proble
 void loader_employee_prefetch(struct loader *ld, int field);
 /* Records the HR row being read as set aside (hr.c), with its first problem. */
 void loader_set_aside_hr(struct loader *ld);
-/* Normalised key text of an HR field for matching: trimmed; email and name
- * in any case; a name also with runs of spaces as one and "Last, First"
- * read as "First Last" (HR systems list people by surname, CRMs write
- * them as they are called). */
+/* Normalised key text of an HR field for matching: trimmed; email in any
+ * case; a name as headers compare (any case, every run of white space,
+ * no-break ones too, as one space) and "Last, First" read as "First Last"
+ * (HR systems list people by surname, CRMs write them as they are called). */
 void loader_key_text(int hr_field, const char *text, struct strbuf *out);
 
 /*

@@ -151,10 +151,10 @@ static void test_spelling_after_dictionary_and_cells(void **state)
 	assert_int_equal(s.cols[0].field, -1);
 	sniff_release(&s);
 	/* Who a CRM names, as employee keys compare: "Last, First" = "First
-	 * Last", any case, runs of spaces as one. */
+	 * Last", any case, runs of spaces (a no-break one too) as one. */
 	sniff_ok(&hr, WRITE("people.csv", "Employee_Name,EmpID\n\"Frase, Moses\",1\n\"Levy, Zane\",2\n"),
 		 INPUT_HR);
-	sniff_ok(&crm, WRITE("owners.csv", "agent,x\nmoses  FRASE,1\nZane Levy,2\nNobody Here,3\n"),
+	sniff_ok(&crm, WRITE("owners.csv", "agent,x\nmoses  FRASE,1\nZane\xC2\xA0Levy,2\nNobody Here,3\n"),
 		 INPUT_SALES);
 	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_NAME), &crm.cols[0]), 2);
 	assert_int_equal(sniff_key_hits(sniff_field(&hr, HR_EMPLOYEE_ID), &crm.cols[0]), 0);
