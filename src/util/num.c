@@ -231,7 +231,7 @@ static int64_t decimal_cents(const char **p, size_t *n)
  * total is out of range; 60 decimals, so no buffer is too short); 0 for
  * anything else, which goes the long way.
  */
-static int money_plain(const char *s, int64_t *cents)
+int money_parse_plain(const char *s, int64_t *cents)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int neg = 0, cur = 0, digits = 0, groups = 0, run = 0, k;
@@ -280,7 +280,7 @@ static int money_plain(const char *s, int64_t *cents)
 
 enum num_result money_parse(const char *s, int64_t *cents)
 {
-	return money_plain(s, cents) ? NUM_OK : money_parse_full(s, cents);
+	return money_parse_plain(s, cents) ? NUM_OK : money_parse_full(s, cents);
 }
 
 enum num_result money_parse_full(const char *s, int64_t *cents)

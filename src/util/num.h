@@ -32,8 +32,10 @@ enum num_result num_parse(const char *s, double *out);
  * half away from zero ("1.005" is 101 cents). A '%' is refused.
  */
 enum num_result money_parse(const char *s, int64_t *cents);
-/* The same without its shortcut for plain amounts ("12,345.67"): for tests. */
+/* The same without its shortcut for plain amounts ("12,345.67"), and the
+ * shortcut alone (1 when it read s, 0 when s goes the long way): for tests. */
 enum num_result money_parse_full(const char *s, int64_t *cents);
+int money_parse_plain(const char *s, int64_t *cents);
 
 /* A whole number in [min, max] (INI counts, days, years). */
 enum num_result num_parse_int(const char *s, long long min, long long max, long long *out);

@@ -339,18 +339,23 @@ static void test_money_shortcut_matches(void **state)
 		if (ra != rb || (ra == NUM_OK && a != b))
 			fail_msg("'%s': %d %lld, the long way %d %lld", text.buf, ra, (long long)a,
 				 rb, (long long)b);
-		plain += ra == NUM_OK;
+		{
+			int64_t c = 0;
+			plain += money_parse_plain(text.buf, &c);
+		}
 		strbuf_release(&text);
 	}
-	assert_true(plain > 20000);
+	assert_true(plain > 20000);   /* the shortcut itself read most of them */
 	/* The shortcut's bound, 15 whole digits: 999...9 x 100 + 99 + 1
 	 * (the third decimal rounds up) = 10^17; 16 digits go the long way. */
 	{
 		int64_t c;
 		assert_int_equal(money_parse("999,999,999,999,999.995", &c), NUM_OK);
 		assert_true(c == 100000000000000000LL);
+		assert_int_equal(money_parse_plain("999,999,999,999,999.995", &c), 1);
 		assert_int_equal(money_parse("1234567890123456.78", &c), NUM_OK);
 		assert_true(c == 123456789012345678LL);
+		assert_int_equal(money_parse_plain("1234567890123456.78", &c), 0);
 	}
 }
 
