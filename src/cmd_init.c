@@ -275,9 +275,9 @@ static enum salary_period salary_unit(const struct init *it, struct strbuf *why)
 	static const char *const yearly[] = { "annual", "year", "per annum", "p.a.", "年薪" };
 	static const char *const hourly[] = { "hour", "rate", "时薪" };
 	static const char *const monthly[] = { "month", "月" };
-	int64_t mean;
+	int64_t med, *v;
 	size_t i;
-	if (!c || !c->money)
+	if (!c || !c->ncents)
 		return SALARY_MONTH;
 	for (i = 0; i < sizeof(monthly) / sizeof(monthly[0]); i++)
 		if (contains_ci(c->header, monthly[i]))
@@ -292,15 +292,21 @@ static enum salary_period salary_unit(const struct init *it, struct strbuf *why)
 			strbuf_addf(why, "'%s' says hourly", c->header);
 			return SALARY_HOUR;
 		}
-	mean = c->money_sum / (int64_t)c->money;
-	if (mean >= 5000000) {
-		strbuf_addf(why, "'%s' averages %lld: a year's pay in most currencies (in yen or "
-			    "won a month's: then delete this line)", c->header, (long long)(mean / 100));
+	/* as the run's check judges it: by the median, not swayed by a few
+	 * executives' pay */
+	v = xmalloc(c->ncents * sizeof(*v));
+	memcpy(v, c->cents, c->ncents * sizeof(*v));
+	med = ingest_median_cents(v, c->ncents);
+	free(v);
+	if (med >= INGEST_PAY_YEARLY_FROM) {
+		strbuf_addf(why, "'%s' has a median of %lld: a year's pay in most currencies (in "
+			    "yen or won a month's: then delete this line)", c->header,
+			    (long long)(med / 100));
 		return SALARY_YEAR;
 	}
-	if (mean < 50000) {
-		strbuf_addf(why, "'%s' averages %lld.%02lld: an hourly rate, no month's pay",
-			    c->header, (long long)(mean / 100), (long long)(mean % 100));
+	if (med < INGEST_PAY_HOURLY_BELOW) {
+		strbuf_addf(why, "'%s' has a median of %lld.%02lld: an hourly rate, no month's pay",
+			    c->header, (long long)(med / 100), (long long)(med % 100));
 		return SALARY_HOUR;
 	}
 	return SALARY_MONTH;

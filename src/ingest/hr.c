@@ -243,6 +243,12 @@ static int cmp_cents(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+int64_t ingest_median_cents(int64_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_cents);
+	return n ? v[n / 2] : 0;
+}
+
 /*
  * SPEC 3.1: salaries read as monthly that look hourly or yearly get a
  * warning with the key that fixes them. Judged on the median, so a few
@@ -265,17 +271,16 @@ static void check_plausible(const struct company *c, const struct config *cfg, c
 	v = xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++)
 		v[i] = c->emps[i].base_salary;
-	qsort(v, n, sizeof(*v), cmp_cents);
-	med = v[n / 2];
+	med = ingest_median_cents(v, n);
 	free(v);
 	for (i = 0; i < sizeof(small_units) / sizeof(small_units[0]); i++)
 		small_unit |= cfg->bonus.currency && !strcasecmp(cfg->bonus.currency, small_units[i]);
-	if (med < 50000) {
+	if (med < INGEST_PAY_HOURLY_BELOW) {
 		diag_warn(d, file, 0, 0, "base_salary: the median is %lld.%02lld a month, which "
 			  "looks like an hourly rate", (long long)(med / 100), (long long)(med % 100));
 		diag_hint(d, "if the export holds hourly rates, set salary_period = hour (and "
 			  "hours_per_year) in [input.hr]");
-	} else if (small_unit && med >= 5000000) {
+	} else if (small_unit && med >= INGEST_PAY_YEARLY_FROM) {
 		diag_warn(d, file, 0, 0, "base_salary: the median is %lld.%02lld a month, which "
 			  "looks like a yearly salary", (long long)(med / 100), (long long)(med % 100));
 		diag_hint(d, "if the export holds yearly salaries, set salary_period = year in "

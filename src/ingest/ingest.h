@@ -13,6 +13,7 @@
 #ifndef MERIT_INGEST_H
 #define MERIT_INGEST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct company;
@@ -26,5 +27,13 @@ int ingest_load(struct company *c, const struct config *cfg, struct diag *d);
 /* base_salary in cents as the HR input exports it -> a month's pay
  * (salary_period, hours_per_year; rounded to the cent once). -1 past int64. */
 int ingest_monthly_cents(const struct input_conf *ic, int64_t *cents);
+
+/* A median month's pay (cents) below the first looks like an hourly rate,
+ * at or above the second like a year's pay: hr.c's check of a run, and
+ * init's guess of salary_period, judge by the same figures. */
+#define INGEST_PAY_HOURLY_BELOW 50000
+#define INGEST_PAY_YEARLY_FROM 5000000
+/* The median of v[0..n) (the upper one of an even count; 0 if none), v sorted. */
+int64_t ingest_median_cents(int64_t *v, size_t n);
 
 #endif

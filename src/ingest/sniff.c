@@ -510,8 +510,12 @@ static void dmy_evidence(struct sniff_col *c, const char *t)
 }
 
 /* Saturating: a placeholder from an absurd export is still a number. */
-static void add_money(struct sniff_col *c, int64_t cents)
+static void add_money(const struct sniff *s, struct sniff_col *c, int64_t cents)
 {
+	if (s->in == INPUT_HR) {        /* init judges pay by its median */
+		ALLOC_GROW(c->cents, c->ncents + 1, c->cents_alloc);
+		c->cents[c->ncents++] = cents;
+	}
 	if ((cents > 0 && c->money_sum > INT64_MAX - cents) ||
 	    (cents < 0 && c->money_sum < INT64_MIN - cents))
 		c->money_sum = cents > 0 ? INT64_MAX : INT64_MIN;
@@ -544,12 +548,12 @@ static void judge_cell(struct sniff *s, struct sniff_col *c, const char *t)
 		c->decimal_comma++;
 		num_from_decimal_comma(&sb, t);
 		if (money_parse(sb.buf, &cents) == NUM_OK)
-			add_money(c, cents);
+			add_money(s, c, cents);
 		strbuf_release(&sb);
 	}
 	if (money_parse(t, &cents) == NUM_OK) {
 		c->money++;
-		add_money(c, cents);
+		add_money(s, c, cents);
 	}
 	if (date_parse(t, NULL, 0, &day) == DATE_OK) {
 		c->dates_builtin++;
@@ -941,6 +945,7 @@ void sniff_release(struct sniff *s)
 			free(c->values[k].text);
 		free(c->values);
 		u64set_release(&c->keys);
+		free(c->cents);
 	}
 	free(s->cols);
 	free(s->sheet);

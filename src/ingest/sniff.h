@@ -46,6 +46,8 @@ struct sniff_col {
 	size_t numbers, money;      /* cells num_parse / money_parse accept */
 	size_t decimal_comma;       /* cells that read only with decimal = comma */
 	int64_t money_sum;          /* of the money cells, in cents (saturating) */
+	int64_t *cents;             /* hr: every amount read (decimal-comma ones too) */
+	size_t ncents, cents_alloc;
 	size_t dates_builtin;       /* cells date_parse takes without a format */
 	char *date_format;          /* decided strptime format, or NULL */
 	size_t date_ok;             /* cells that parse with it (or built-in) */

@@ -297,3 +297,22 @@ if [ "$got" = "wide 1月, 2月, 3月, 4月, 5月, 6月, 7月, 8月, 9月, 10月,
 else
 	fail "init on a monthly quota sheet" "got '$got' $(head -c 300 "$Q/err2")"
 fi
+
+# --- salary_period is judged as the run judges it, by the median: nine
+# people at 5,000.00 and a chief executive at 2,000,000.00 average 204,500
+# (a "year's pay") but are paid by the month ---------------------------------
+P=$(scratch init-median)
+python3 - "$P" <<'PY'
+import sys
+d = sys.argv[1]
+rows = ["E%d,Person %d,Sales,sales,5000.00,2020-01-01" % (i, i) for i in range(1, 10)]
+rows.append("E10,Chief,Board,sales,2000000.00,2020-01-01")
+open(d + "/hr.csv", "w").write("employee_id,name,department,role,Salary,hire_date\n" + "\n".join(rows) + "\n")
+open(d + "/sales.csv", "w").write("record_id,employee_id,date,stage,amount\nS1,E1,2026-10-05,won,100.00\n")
+PY
+run_merit "$P/out" "$P/err" init --hr "$P/hr.csv" --sales "$P/sales.csv" -o "$P/merit.ini"
+if [ -s "$P/merit.ini" ] && ! grep -q '^salary_period' "$P/merit.ini"; then
+	pass "init: a few executives' pay does not make monthly salaries yearly (median, as the run judges)"
+else
+	fail "init: salary_period by the median" "$(grep -B1 '^salary_period' "$P/merit.ini") $(head -c 300 "$P/err")"
+fi
