@@ -30,6 +30,29 @@ same_results() {
 	fi
 }
 
+# run_figures NAME DIR COMPANY WANT COLUMN...: names the company in init's
+# DIR/merit.ini, runs it, and compares each results.csv row as
+# "id:column1/column2..." with WANT (figures worked out by hand).
+run_figures() {
+	name=$1 dir=$2 company=$3 want=$4
+	shift 4
+	sed -i "s/^company = TODO.*/company = $company/" "$dir/merit.ini"
+	"$MERIT" run -q --no-letters -c "$dir/merit.ini" -p 2026-10 -o "$dir/o" >"$dir/run.err" 2>&1
+	rc=$?
+	got=$(python3 - "$dir/o/2026-10/results.csv" "$@" <<'PY'
+import csv, sys
+cols = sys.argv[2:]
+print(" ".join("%s:%s" % (r["employee_id"], "/".join(r[c] for c in cols))
+               for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))))
+PY
+)
+	if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
+		pass "$name, figures by hand ($got)"
+	else
+		fail "$name" "rc $rc, $got $(head -c 300 "$dir/run.err")"
+	fi
+}
+
 # --- the samples -------------------------------------------------------------
 W=$(workspace init-samples)
 mkdir -p "$W/gen"
@@ -213,22 +236,11 @@ if [ "$got" = "0 windows-1252 comma Étape Gagné/Perdu" ]; then
 else
 	fail "init on a French export" "got '$got' $(head -c 300 "$F/err")"
 fi
-sed -i 's/^company = TODO.*/company = Exemple SA/' "$F/merit.ini"
-"$MERIT" run -q --no-letters -c "$F/merit.ini" -o "$F/o" >"$F/run.err" 2>&1
-rc=$?
 # By hand: F1 12,500.00 - 1,000.00 (trailing minus) = 11,500; F2 8,250.50;
 # F3 9,999.99 (C4 lost); salaries read through the no-break space and '€'.
-got=$(python3 - "$F/o/2026-10/results.csv" <<'PY'
-import csv, sys
-print(" ".join("%s:%s/%s" % (r["employee_id"], r["sales_achievement_actual"], r["base_salary"])
-               for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))))
-PY
-)
-if [ "$rc" = 0 ] && [ "$got" = "F1:11500.0000/3200.00 F2:8250.5000/2950.50 F3:9999.9900/4100.00" ]; then
-	pass "init's config on the French export runs, figures by hand ($got)"
-else
-	fail "init's config on the French export" "rc $rc, $got $(head -c 300 "$F/run.err")"
-fi
+run_figures "init's config on the French export runs" "$F" "Exemple SA" \
+	"F1:11500.0000/3200.00 F2:8250.5000/2950.50 F3:9999.9900/4100.00" \
+	sales_achievement_actual base_salary
 
 # --- a quota sheet with a column per quarter, the CRM naming owners by
 # e-mail in any case, HR's ids under "Staff No" -------------------------------
@@ -262,23 +274,12 @@ if [ "$got" = "wide email Email Q1, Q2, Q3, Q4 employee sales_achievement Staff 
 else
 	fail "init on a quota sheet by quarter" "got '$got' $(head -c 300 "$Q/err")"
 fi
-sed -i 's/^company = TODO.*/company = Acme/' "$Q/merit.ini"
-"$MERIT" run -q --no-letters -c "$Q/merit.ini" -p 2026-10 -o "$Q/o" >"$Q/run.err" 2>&1
-rc=$?
 # By hand: a month's target is a third of its quarter's (36,000 / 3 =
 # 12,000; 27,000 / 3 = 9,000; 45,000 / 3 = 15,000); actuals: D-1 (the
 # owner in capitals), D-2, D-4 (D-3 lost, D-5 in November).
-got=$(python3 - "$Q/o/2026-10/results.csv" <<'PY'
-import csv, sys
-print(" ".join("%s:%s/%s" % (r["employee_id"], r["sales_achievement_actual"], r["sales_achievement_target"])
-               for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))))
-PY
-)
-if [ "$rc" = 0 ] && [ "$got" = "1001:12000.0000/12000.0000 1002:8000.5000/9000.0000 1003:15000.0000/15000.0000" ]; then
-	pass "init's config on the quarterly quota sheet runs, figures by hand ($got)"
-else
-	fail "init's config on the quarterly quota sheet" "rc $rc, $got $(head -c 300 "$Q/run.err")"
-fi
+run_figures "init's config on the quarterly quota sheet runs" "$Q" Acme \
+	"1001:12000.0000/12000.0000 1002:8000.5000/9000.0000 1003:15000.0000/15000.0000" \
+	sales_achievement_actual sales_achievement_target
 # The same sheet by month, headed as a Chinese export writes it (1月..12月),
 python3 - "$Q/targets.csv" "$Q/cn.csv" <<'PY'
 import sys
